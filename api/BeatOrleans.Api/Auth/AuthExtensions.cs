@@ -1,0 +1,132 @@
+using BeatOrleans.Api.Orleans;
+using BeatOrleans.Api.Problems;
+using BeatOrleans.Contracts.Users;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BeatOrleans.Api.Auth;
+
+public static class AuthExtensions
+{
+    private const string UnavailableItem = "beatorleans.auth.unavailable";
+
+    /// <summary>
+    /// Bearer JWTs checked against their session grain on every request, so a logout takes effect at once on
+    /// every API node; everything requires a caller unless it says AllowAnonymous.
+    /// </summary>
+    public static WebApplicationBuilder AddMarketplaceAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<JwtOptions>()
+            .Bind(builder.Configuration.GetSection(JwtOptions.Section))
+            .Validate(o => o.AccessTokenLifetime > TimeSpan.Zero && o.AccessTokenLifetime <= TimeSpan.FromMinutes(15),
+                $"{JwtOptions.Section}:AccessTokenLifetime must be positive and at most 15 minutes.")
+            .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromSeconds(30),
+                $"{JwtOptions.Section}:ClockSkew must be between 0 and 30 seconds.")
+            .ValidateOnStart();
+        services.TryAddTimeProvider();
+        services.AddSingleton(sp => new SigningCredentials(
+            SigningKeys.Resolve(sp.GetRequiredService<IOptions<JwtOptions>>().Value, sp.GetRequiredService<OrleansMode>().Embedded),
+            SecurityAlgorithms.HmacSha256));
+        services.AddSingleton<TokenIssuer>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>, SigningCredentials>((bearer, jwt, signing) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Value.Issuer,
+                    ValidAudience = jwt.Value.Audience,
+                    IssuerSigningKey = signing.Key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    ValidateIssuerSigningKey = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = jwt.Value.ClockSkew,
+                    NameClaimType = JwtRegisteredClaimNames.UniqueName,
+                };
+                bearer.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = AcceptQueryTokenOnRealTimePaths,
+                    OnTokenValidated = RequireOpenSession,
+                    OnChallenge = WriteChallenge,
+                    OnForbidden = context => context.HttpContext.WriteProblem(403, "You are not allowed to do this.").AsTask(),
+                };
+            });
+
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoutingAnswersFirst>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return builder;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>Browsers cannot set headers on WebSockets, so only the real-time paths take ?access_token=.</summary>
+    private static Task AcceptQueryTokenOnRealTimePaths(MessageReceivedContext context)
+    {
+        var path = context.HttpContext.Request.Path;
+        if ((path.StartsWithSegments("/hubs") || path.StartsWithSegments("/ws"))
+            && context.Request.Query.TryGetValue("access_token", out var token))
+        {
+            context.Token = token;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static async Task RequireOpenSession(TokenValidatedContext context)
+    {
+        var userId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        var sessionId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
+        if (userId is null || sessionId is null)
+        {
+            context.Fail("The token names no user or session.");
+            return;
+        }
+
+        try
+        {
+            var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+            if (await grains.GetGrain<ISessionGrain>(sessionId).GetActiveUser() != userId)
+            {
+                context.Fail("The session has ended.");
+            }
+        }
+        catch (Exception exception) when (OrleansUnavailability.Matches(exception))
+        {
+            context.HttpContext.Items[UnavailableItem] = true;
+            context.Fail("Sessions cannot be checked right now.");
+        }
+    }
+
+    private static async Task WriteChallenge(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        if (context.HttpContext.Items.ContainsKey(UnavailableItem))
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await context.HttpContext.WriteProblem(503, "Sign-in is temporarily unavailable.", "Sessions cannot be checked right now; try again shortly.");
+            return;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        var detail = context.AuthenticateFailure is null
+            ? "Send an access token from POST /api/users/login as 'Authorization: Bearer <token>'."
+            : "The access token is invalid, expired or revoked.";
+        await context.HttpContext.WriteProblem(401, "Authentication is required.", detail);
+    }
+}

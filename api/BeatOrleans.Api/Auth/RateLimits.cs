@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using BeatOrleans.Api.Problems;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace BeatOrleans.Api.Auth;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Signup, login and refresh attempts one client address may make per minute on one node.</summary>
+    public int CredentialsPerClientPerMinute { get; set; } = 30;
+}
+
+public static class RateLimits
+{
+    /// <summary>Policy for the endpoints that take credentials.</summary>
+    public const string Credentials = "credentials";
+
+    public static WebApplicationBuilder AddMarketplaceRateLimits(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        if (options.CredentialsPerClientPerMinute < 1)
+        {
+            throw new InvalidOperationException($"{RateLimitOptions.Section}:CredentialsPerClientPerMinute must be at least 1.");
+        }
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(Credentials, http => RateLimitPartition.GetSlidingWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = options.CredentialsPerClientPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    SegmentsPerWindow = 6,
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.WriteProblem(429, "Too many attempts.", "Wait before trying again.");
+            };
+        });
+        return builder;
+    }
+}

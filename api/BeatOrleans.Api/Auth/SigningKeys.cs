@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BeatOrleans.Api.Auth;
+
+internal static class SigningKeys
+{
+    public const int MinimumBytes = 32;
+
+    /// <summary>The configured key, or in the embedded profile a key generated once and kept beside the data.</summary>
+    public static SymmetricSecurityKey Resolve(JwtOptions options, bool embedded)
+    {
+        if (!string.IsNullOrWhiteSpace(options.SigningKey))
+        {
+            var configured = Convert.FromBase64String(options.SigningKey);
+            return configured.Length >= MinimumBytes
+                ? new SymmetricSecurityKey(configured)
+                : throw new InvalidOperationException($"{JwtOptions.Section}:SigningKey must be at least {MinimumBytes} bytes (base64).");
+        }
+
+        if (!embedded)
+        {
+            throw new InvalidOperationException(
+                $"{JwtOptions.Section}:SigningKey is required in the cluster profile (base64, >= {MinimumBytes} bytes, the same on every API node).");
+        }
+
+        var path = Path.GetFullPath(options.SigningKeyFile);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
+    }
+}

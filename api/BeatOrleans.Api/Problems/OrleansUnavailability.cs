@@ -1,0 +1,21 @@
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace BeatOrleans.Api.Problems;
+
+/// <summary>Recognises the ways an Orleans call fails when the silos of a domain are down or unreachable.</summary>
+public static class OrleansUnavailability
+{
+    public static bool Matches(Exception exception) => exception switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException => true,
+        TimeoutException => true,
+        // No live silo hosts the grain type ("No active nodes are compatible with grain ...").
+        OrleansException orleans when orleans.Message.Contains("No active nodes", StringComparison.Ordinal) => true,
+        // A client that has never seen a silo of that domain cannot resolve the grain class at all.
+        ArgumentException argument when argument.Message.Contains("implementation", StringComparison.OrdinalIgnoreCase)
+            && argument.Message.Contains("interface", StringComparison.OrdinalIgnoreCase) => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(Matches),
+        _ => exception.InnerException is { } inner && Matches(inner),
+    };
+}

@@ -1,0 +1,30 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Conventions;
+using BeatOrleans.Api.Health;
+using BeatOrleans.Api.Orleans;
+using BeatOrleans.Api.Problems;
+using BeatOrleans.Api.Users;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddBeatOrleans();
+builder.AddApiConventions();
+builder.AddMarketplaceProblems();
+builder.AddMarketplaceAuth();
+builder.AddMarketplaceRateLimits();
+builder.AddMarketplaceHealthChecks();
+
+var app = builder.Build();
+
+app.UseMarketplaceProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOperationsEndpoints();
+app.MapUsersEndpoints();
+
+app.Run();
+
+/// <summary>The API host; public so tests can start it through WebApplicationFactory.</summary>
+public partial class Program;

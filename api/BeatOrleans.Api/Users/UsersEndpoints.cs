@@ -1,0 +1,181 @@
+using System.Globalization;
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Contracts.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BeatOrleans.Api.Users;
+
+public static class UsersEndpoints
+{
+    public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/api/users").WithTags("Users");
+
+        users.MapPost("/signup", Signup).AllowAnonymous().RequireRateLimiting(RateLimits.Credentials)
+            .WithName("Signup").WithSummary("Create an account.");
+        users.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(RateLimits.Credentials)
+            .WithName("Login").WithSummary("Exchange email and password for an access token and a refresh token.");
+        users.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(RateLimits.Credentials)
+            .WithName("Refresh").WithSummary("Rotate a refresh token into a new token pair.");
+        users.MapGet("/profile", GetProfile).WithName("GetProfile").WithSummary("The caller's own profile.");
+        users.MapPut("/profile/update", UpdateProfile).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
+        users.MapPost("/logout", Logout).WithName("Logout").WithSummary("End the caller's session.");
+        users.MapGet("/{user_id}", GetPublicProfile).WithName("GetUser").WithSummary("Another user's public profile (no email).");
+        return app;
+    }
+
+    private static async Task<Results<Created<SignupResponse>, ValidationProblem, ProblemHttpResult>> Signup(
+        SignupRequest request, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        UsersValidation.Username(request.Username, errors);
+        UsersValidation.Email(request.Email, errors);
+        UsersValidation.Password(request.Password, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var userId = Guid.CreateVersion7().ToString("N");
+        var result = await grains.GetGrain<IUserGrain>(userId).Register(new Signup(request.Username!, request.Email!, request.Password!));
+        return result switch
+        {
+            { Status: SignupStatus.Created, Profile: { } p } => TypedResults.Created(
+                $"/api/users/{p.UserId}", new SignupResponse(p.UserId, p.Username, p.Email, p.CreatedAt)),
+            { Status: SignupStatus.UsernameTaken } => Conflict("This username is taken."),
+            { Status: SignupStatus.EmailTaken } => Conflict("An account with this email exists."),
+            _ => Conflict("The account could not be created; try again."),
+        };
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, IGrainFactory grains, TokenIssuer tokens, HttpContext http)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(request.Email) || request.Email.Length > UsersValidation.MaxEmailLength)
+        {
+            errors["email"] = ["An email is required."];
+        }
+
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > UsersValidation.MaxPasswordLength)
+        {
+            errors["password"] = ["A password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var outcome = await grains.GetGrain<ILoginGrain>(0).Login(request.Email!, request.Password!);
+        switch (outcome)
+        {
+            case { Status: LoginStatus.Succeeded, UserId: { } userId, Username: { } username, SessionId: { } sessionId, RefreshSecret: { } secret }:
+                return TypedResults.Ok(Tokens(tokens, userId, username, sessionId, secret));
+            case { Status: LoginStatus.Throttled, RetryAfter: { } wait }:
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: 429, title: "Too many failed logins.", detail: "Wait before trying again.");
+            default:
+                return Unauthorized("The email or password is wrong.");
+        }
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
+        RefreshRequest request, IGrainFactory grains, TokenIssuer tokens)
+    {
+        if (string.IsNullOrEmpty(request.RefreshToken))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refresh_token"] = ["A refresh token is required."] });
+        }
+
+        if (!RefreshTokens.TryParse(request.RefreshToken, out var sessionId, out var secret))
+        {
+            return Unauthorized("The refresh token is invalid.");
+        }
+
+        var outcome = await grains.GetGrain<ISessionGrain>(sessionId).Rotate(secret);
+        if (outcome is not { Status: RefreshStatus.Rotated, UserId: { } userId, RefreshSecret: { } next })
+        {
+            return Unauthorized(outcome.Status == RefreshStatus.ReuseDetected
+                ? "This refresh token was already used; the session has been revoked."
+                : "The refresh token is invalid, expired or revoked.");
+        }
+
+        var profile = await grains.GetGrain<IUserGrain>(userId).GetProfile();
+        return profile is null
+            ? Unauthorized("The account no longer exists.")
+            : TypedResults.Ok(Tokens(tokens, userId, profile.Username, sessionId, next));
+    }
+
+    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfile(HttpContext http, IGrainFactory grains)
+    {
+        var profile = await grains.GetGrain<IUserGrain>(http.User.UserId()).GetProfile();
+        return profile is null ? NotFound("The account no longer exists.") : TypedResults.Ok(ToResponse(profile));
+    }
+
+    private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
+        ProfileUpdateRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        UsersValidation.Username(request.Username, errors, required: false);
+        UsersValidation.Email(request.Email, errors, required: false);
+        UsersValidation.Bio(request.Bio, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(http.User.UserId())
+            .UpdateProfile(new ProfileChanges(request.Username, request.Email, request.Bio));
+        return result switch
+        {
+            { Status: ProfileUpdateStatus.Updated, Profile: { } p } => TypedResults.Ok(ToResponse(p)),
+            { Status: ProfileUpdateStatus.UsernameTaken } => Conflict("This username is taken."),
+            { Status: ProfileUpdateStatus.EmailTaken } => Conflict("An account with this email exists."),
+            _ => NotFound("The account no longer exists."),
+        };
+    }
+
+    private static async Task<Ok<LogoutResponse>> Logout(LogoutRequest? request, HttpContext http, IGrainFactory grains)
+    {
+        var userId = http.User.UserId();
+        await grains.GetGrain<ISessionGrain>(http.User.SessionId()).Revoke();
+
+        // The seed's clients post the token to end; a refresh token of another of the caller's sessions ends that one too.
+        if (RefreshTokens.TryParse(request?.Token, out var otherSession, out _)
+            && await grains.GetGrain<ISessionGrain>(otherSession).GetActiveUser() == userId)
+        {
+            await grains.GetGrain<ISessionGrain>(otherSession).Revoke();
+        }
+
+        return TypedResults.Ok(new LogoutResponse(true));
+    }
+
+    private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(string user_id, IGrainFactory grains)
+    {
+        if (user_id.Length > 64)
+        {
+            return NotFound("No user has this id.");
+        }
+
+        var profile = await grains.GetGrain<IUserGrain>(user_id).GetProfile();
+        return profile is null
+            ? NotFound("No user has this id.")
+            : TypedResults.Ok(new PublicProfileResponse(profile.UserId, profile.Username, profile.Bio, profile.CreatedAt));
+    }
+
+    private static TokenResponse Tokens(TokenIssuer tokens, string userId, string username, string sessionId, string secret)
+    {
+        var access = tokens.Issue(userId, username, sessionId);
+        return new TokenResponse(access.Token, "Bearer", access.ExpiresInSeconds, RefreshTokens.Format(sessionId, secret), userId, username);
+    }
+
+    private static ProfileResponse ToResponse(UserProfile p) => new(p.UserId, p.Username, p.Email, p.Bio, p.PurchasedBeats, p.CreatedAt);
+
+    private static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(statusCode: 409, title: "Conflict.", detail: detail);
+
+    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: detail);
+
+    private static ProblemHttpResult Unauthorized(string detail) =>
+        TypedResults.Problem(statusCode: 401, title: "Authentication failed.", detail: detail);
+}

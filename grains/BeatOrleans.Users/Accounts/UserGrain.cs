@@ -1,0 +1,119 @@
+using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Users;
+
+namespace BeatOrleans.Users.Accounts;
+
+public sealed class UserGrain(
+    [PersistentState("user", StorageNames.Documents)] IPersistentState<UserState> account,
+    PasswordHashing passwords,
+    TimeProvider clock) : Grain, IUserGrain
+{
+    private string UserId => this.GetPrimaryKeyString();
+
+    public async Task<SignupResult> Register(Signup signup)
+    {
+        if (account.RecordExists)
+        {
+            return new SignupResult(SignupStatus.AlreadyRegistered, null);
+        }
+
+        var username = IdentityKey.ForUsername(signup.Username);
+        var email = IdentityKey.ForEmail(signup.Email);
+        if (!await Index(username).Claim(UserId))
+        {
+            return new SignupResult(SignupStatus.UsernameTaken, null);
+        }
+
+        if (!await Index(email).Claim(UserId))
+        {
+            await Index(username).Release(UserId);
+            return new SignupResult(SignupStatus.EmailTaken, null);
+        }
+
+        account.State = new UserState
+        {
+            Username = signup.Username.Trim(),
+            Email = signup.Email.Trim(),
+            PasswordHash = await passwords.Hash(signup.Password),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        await account.WriteStateAsync();
+        await Task.WhenAll(Index(username).Confirm(UserId), Index(email).Confirm(UserId));
+        return new SignupResult(SignupStatus.Created, ToProfile());
+    }
+
+    public Task<UserProfile?> GetProfile() => Task.FromResult(account.RecordExists ? ToProfile() : null);
+
+    public async Task<bool> VerifyPassword(string password)
+    {
+        if (!account.RecordExists)
+        {
+            await passwords.VerifyDecoy(password);
+            return false;
+        }
+
+        return await passwords.Verify(account.State.PasswordHash, password);
+    }
+
+    public async Task<ProfileUpdateResult> UpdateProfile(ProfileChanges changes)
+    {
+        if (!account.RecordExists)
+        {
+            return new ProfileUpdateResult(ProfileUpdateStatus.NotFound, null);
+        }
+
+        var current = account.State;
+        var oldUsername = IdentityKey.ForUsername(current.Username);
+        var oldEmail = IdentityKey.ForEmail(current.Email);
+        var newUsername = changes.Username is null ? oldUsername : IdentityKey.ForUsername(changes.Username);
+        var newEmail = changes.Email is null ? oldEmail : IdentityKey.ForEmail(changes.Email);
+
+        // Claim the new names before the state names them and free the old ones after,
+        // so at no moment is a name of this account free for someone else.
+        var claimed = new List<IdentityKey>();
+        if (newUsername != oldUsername)
+        {
+            if (!await Index(newUsername).Claim(UserId))
+            {
+                return new ProfileUpdateResult(ProfileUpdateStatus.UsernameTaken, null);
+            }
+
+            claimed.Add(newUsername);
+        }
+
+        if (newEmail != oldEmail)
+        {
+            if (!await Index(newEmail).Claim(UserId))
+            {
+                await Task.WhenAll(claimed.Select(key => Index(key).Release(UserId)));
+                return new ProfileUpdateResult(ProfileUpdateStatus.EmailTaken, null);
+            }
+
+            claimed.Add(newEmail);
+        }
+
+        current.Username = changes.Username?.Trim() ?? current.Username;
+        current.Email = changes.Email?.Trim() ?? current.Email;
+        current.Bio = changes.Bio ?? current.Bio;
+        await account.WriteStateAsync();
+
+        await Task.WhenAll(claimed.Select(key => Index(key).Confirm(UserId)));
+        var freed = new[] { (oldUsername, newUsername), (oldEmail, newEmail) }
+            .Where(pair => pair.Item1 != pair.Item2)
+            .Select(pair => Index(pair.Item1).Release(UserId));
+        await Task.WhenAll(freed);
+        return new ProfileUpdateResult(ProfileUpdateStatus.Updated, ToProfile());
+    }
+
+    public Task<bool> Holds(IdentityKey key) => Task.FromResult(
+        account.RecordExists
+        && (key == IdentityKey.ForUsername(account.State.Username) || key == IdentityKey.ForEmail(account.State.Email)));
+
+    private IIdentityIndexGrain Index(IdentityKey key) => GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey);
+
+    private UserProfile ToProfile()
+    {
+        var s = account.State;
+        return new UserProfile(UserId, s.Username, s.Email, s.Bio, [.. s.PurchasedBeats], s.CreatedAt);
+    }
+}

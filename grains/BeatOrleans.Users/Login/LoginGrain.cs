@@ -1,0 +1,41 @@
+using BeatOrleans.Contracts.Users;
+using BeatOrleans.Users.Accounts;
+using Orleans.Concurrency;
+
+namespace BeatOrleans.Users.Login;
+
+[StatelessWorker]
+public sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
+{
+    public async Task<LoginOutcome> Login(string email, string password)
+    {
+        var key = IdentityKey.ForEmail(email);
+        var throttle = GrainFactory.GetGrain<ILoginThrottleGrain>(key.Normalized);
+        if (await throttle.GetRetryAfter() is { } wait)
+        {
+            return new LoginOutcome(LoginStatus.Throttled, null, null, null, null, wait);
+        }
+
+        var userId = await GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey).GetOwner();
+        var profile = userId is null ? null : await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
+        var verified = profile is null
+            ? await Decoy(password)
+            : await GrainFactory.GetGrain<IUserGrain>(profile.UserId).VerifyPassword(password);
+        if (!verified || profile is null)
+        {
+            await throttle.RecordFailure();
+            return new LoginOutcome(LoginStatus.InvalidCredentials, null, null, null, null, null);
+        }
+
+        await throttle.Reset();
+        var sessionId = Guid.NewGuid().ToString("N");
+        var secret = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Open(profile.UserId);
+        return new LoginOutcome(LoginStatus.Succeeded, profile.UserId, profile.Username, sessionId, secret, null);
+    }
+
+    private async Task<bool> Decoy(string password)
+    {
+        await passwords.VerifyDecoy(password);
+        return false;
+    }
+}

@@ -1,0 +1,67 @@
+using BeatOrleans.Contracts;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace BeatOrleans.Hosting.Storage;
+
+/// <summary>The embedded profile's store: every named provider in one SQLite file, through Orleans' ADO.NET provider.</summary>
+public static class SqliteStorage
+{
+    // Orleans names SQLite by this invariant and loads Microsoft.Data.Sqlite's factory for it.
+    public const string Invariant = "System.Data.SQLite";
+
+    public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder silo, string connectionString)
+    {
+        EnsureDirectory(connectionString);
+        foreach (var name in new[] { StorageNames.Documents, StorageNames.Realtime, StorageNames.PubSub })
+        {
+            silo.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+                o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
+            }));
+        }
+
+        silo.Services.AddSingleton<OrleansGrainStorageSerializer>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchema(connectionString));
+        return silo;
+    }
+
+    private static void EnsureDirectory(string connectionString)
+    {
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}
+
+/// <summary>Creates the tables and queries before the storage providers read them (they initialise later in the lifecycle).</summary>
+internal sealed class SqliteSchema(string connectionString) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe<SqliteSchema>(ServiceLifecycleStage.RuntimeInitialize, Apply);
+
+    private async Task Apply(CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = await ReadScript();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<string> ReadScript()
+    {
+        var assembly = typeof(SqliteSchema).Assembly;
+        await using var stream = assembly.GetManifestResourceStream("BeatOrleans.Hosting.Storage.sqlite-grain-storage.sql")
+            ?? throw new InvalidOperationException("The SQLite schema script is missing from the hosting assembly.");
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+}
