@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace BeatOrleans.Api.Tests;
+
+/// <summary>
+/// The real API host (embedded profile: co-hosted silo, SQLite) on Kestrel at a random loopback port, with
+/// a data folder of its own. <see cref="Restart"/> starts a new host on the same data, as a process restart would.
+/// </summary>
+public class MarketplaceHost : IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> settings;
+    private HostFactory factory;
+
+    public MarketplaceHost() : this([])
+    {
+    }
+
+    protected MarketplaceHost(Dictionary<string, string?> overrides)
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("beatorleans-api-tests-").FullName;
+        settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(DataDirectory, "beatorleans.db")}",
+            ["Auth:Jwt:SigningKeyFile"] = Path.Combine(DataDirectory, "jwt-signing.key"),
+            ["RateLimits:CredentialsPerClientPerMinute"] = "10000",
+        };
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        factory = NewFactory();
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseAddress => factory.ClientOptions.BaseAddress;
+
+    public HttpClient CreateClient() => factory.CreateClient();
+
+    public Task InitializeAsync()
+    {
+        factory.StartServer();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the host and starts a fresh one on the same data folder.</summary>
+    public async Task Restart()
+    {
+        await factory.DisposeAsync();
+        factory = NewFactory();
+        factory.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold the WAL file a moment longer; the OS temp folder is cleaned anyway.
+        }
+    }
+
+    private HostFactory NewFactory()
+    {
+        // Each host gets its own silo and gateway ports so test classes can run side by side.
+        var siloPort = FreePort();
+        var perHost = new Dictionary<string, string?>(settings)
+        {
+            ["Silo:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:PrimarySiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var created = new HostFactory(perHost);
+        created.UseKestrel(0);
+        return created;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class HostFactory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using BeatOrleans.Contracts.Users;
+
+namespace BeatOrleans.Grains.Tests;
+
+[Collection(UsersClusterGroup.Name)]
+public sealed class SessionTests(UsersCluster cluster)
+{
+    private ISessionGrain NewSession() => cluster.Grains.GetGrain<ISessionGrain>(Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Rotation_hands_out_a_new_secret_and_retires_the_old_one()
+    {
+        var session = NewSession();
+        var first = await session.Open("user-1");
+
+        var rotated = await session.Rotate(first);
+
+        Assert.Equal(RefreshStatus.Rotated, rotated.Status);
+        Assert.Equal("user-1", rotated.UserId);
+        Assert.NotEqual(first, rotated.RefreshSecret);
+        Assert.Equal(RefreshStatus.Rotated, (await session.Rotate(rotated.RefreshSecret!)).Status);
+    }
+
+    [Fact]
+    public async Task Reusing_a_retired_secret_revokes_the_whole_session()
+    {
+        var session = NewSession();
+        var first = await session.Open("user-2");
+        var second = (await session.Rotate(first)).RefreshSecret!;
+
+        Assert.Equal(RefreshStatus.ReuseDetected, (await session.Rotate(first)).Status);
+        Assert.Null(await session.GetActiveUser());
+        Assert.Equal(RefreshStatus.Invalid, (await session.Rotate(second)).Status);
+    }
+
+    [Fact]
+    public async Task An_unknown_secret_is_refused_without_ending_the_session()
+    {
+        var session = NewSession();
+        var secret = await session.Open("user-3");
+
+        Assert.Equal(RefreshStatus.Invalid, (await session.Rotate("guessed")).Status);
+        Assert.Equal("user-3", await session.GetActiveUser());
+        Assert.Equal(RefreshStatus.Rotated, (await session.Rotate(secret)).Status);
+    }
+
+    [Fact]
+    public async Task A_revoked_session_has_no_user_and_cannot_refresh()
+    {
+        var session = NewSession();
+        var secret = await session.Open("user-4");
+
+        await session.Revoke();
+
+        Assert.Null(await session.GetActiveUser());
+        Assert.Equal(RefreshStatus.Invalid, (await session.Rotate(secret)).Status);
+    }
+
+    [Fact]
+    public async Task A_session_left_unrefreshed_past_its_lifetime_expires()
+    {
+        var session = NewSession();
+        await session.Open("user-5");
+
+        UsersCluster.Clock.Advance(TimeSpan.FromDays(15));
+
+        Assert.Null(await session.GetActiveUser());
+    }
+}
