@@ -3,7 +3,9 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Hosting.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace BeatOrleans.Hosting;
 
@@ -11,25 +13,29 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Everything a BeatOrleans silo needs, shared by the stand-alone silo and the API's co-hosted one:
-    /// clustering, storage, streams, and the grain classes of the domains it hosts (and no others).
+    /// clustering, storage, streams, the dashboard, and the grain classes of the domains it hosts (and no others).
     /// </summary>
     public static ISiloBuilder AddBeatOrleansSilo(this ISiloBuilder silo, IConfiguration configuration, SiloHostingOptions options)
     {
+        options.Validate();
         var hosted = Domains.Parse(options.Domains);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
-        silo.UseLocalhostClustering(
-            options.SiloPort,
-            options.GatewayPort,
-            new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort),
-            options.ServiceId,
-            options.ClusterId);
 
-        silo.AddSqliteGrainStorage(options.SqliteConnectionString);
+        if (options.IsCluster)
+        {
+            AddClusterInfrastructure(silo, options);
+        }
+        else
+        {
+            AddLocalInfrastructure(silo, options);
+        }
+
         silo.AddMemoryStreams(StorageNames.Events);
+        silo.AddDashboard();
 
         foreach (var domain in hosted)
         {
@@ -43,11 +49,38 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Reads <see cref="SiloHostingOptions"/> from the <c>Silo</c> section and the SQLite connection string.</summary>
+    /// <summary>Reads <see cref="SiloHostingOptions"/> from <c>Orleans:Mode</c>, the <c>Silo</c> section and the connection strings.</summary>
     public static SiloHostingOptions GetSiloHostingOptions(this IConfiguration configuration)
     {
         var options = configuration.GetSection("Silo").Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+        // One key for every process: the API's "embedded" co-hosted silo is a local one.
+        options.Mode = configuration["Orleans:Mode"] is null or "embedded" ? "local" : configuration["Orleans:Mode"]!;
         options.SqliteConnectionString = configuration.GetConnectionString("Sqlite") ?? options.SqliteConnectionString;
+        options.RedisConnectionString = configuration.GetConnectionString("Redis");
+        options.PostgresConnectionString = configuration.GetConnectionString("Postgres");
         return options;
+    }
+
+    private static void AddLocalInfrastructure(ISiloBuilder silo, SiloHostingOptions options)
+    {
+        silo.UseLocalhostClustering(
+            options.SiloPort,
+            options.GatewayPort,
+            new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort),
+            options.ServiceId,
+            options.ClusterId);
+        silo.AddSqliteGrainStorage(options.SqliteConnectionString);
+        silo.UseInMemoryReminderService();
+    }
+
+    private static void AddClusterInfrastructure(ISiloBuilder silo, SiloHostingOptions options)
+    {
+        var redis = options.RedisConnectionString!;
+        silo.UseRedisClustering(redis);
+        silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        silo.AddPostgresGrainStorage(StorageNames.Documents, options.PostgresConnectionString!);
+        silo.AddRedisGrainStorage(StorageNames.Realtime, redis);
+        silo.AddRedisGrainStorage(StorageNames.PubSub, redis);
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
     }
 }

@@ -1,8 +1,15 @@
 namespace BeatOrleans.Hosting;
 
-/// <summary>Where a silo's state lives and how it finds the cluster; bound from configuration.</summary>
+/// <summary>How a silo finds the cluster and where its state lives; bound from the <c>Silo</c> section.</summary>
 public sealed class SiloHostingOptions
 {
+    /// <summary>
+    /// <c>Orleans:Mode</c>. <c>local</c>: localhost clustering, state in a SQLite file (one machine, no servers; the embedded
+    /// profile's silo is local). <c>cluster</c>: Redis clustering, "documents" on PostgreSQL, "realtime",
+    /// stream subscriptions and reminders on Redis.
+    /// </summary>
+    public string Mode { get; set; } = "local";
+
     /// <summary>"all" or a comma-separated list of domains whose grains this silo hosts.</summary>
     public string Domains { get; set; } = "all";
 
@@ -13,10 +20,46 @@ public sealed class SiloHostingOptions
     /// <summary>With localhost clustering, the silo port of the first silo that the others join.</summary>
     public int PrimarySiloPort { get; set; } = 11111;
 
+    /// <summary>The address other silos and clients reach this one at (cluster mode).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
     public string ClusterId { get; set; } = "beatorleans";
 
     public string ServiceId { get; set; } = "beatorleans";
 
-    /// <summary>The SQLite file of the embedded profile.</summary>
+    /// <summary><c>ConnectionStrings:Sqlite</c>: the SQLite file of the local profile.</summary>
     public string SqliteConnectionString { get; set; } = "Data Source=data/beatorleans.db";
+
+    /// <summary><c>ConnectionStrings:Redis</c> (StackExchange.Redis form), required in cluster mode.</summary>
+    public string? RedisConnectionString { get; set; }
+
+    /// <summary><c>ConnectionStrings:Postgres</c> (Npgsql form), required in cluster mode.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    public bool IsCluster => Mode.Equals("cluster", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Fails start-up with a message naming each missing or invalid setting.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (!IsCluster && !Mode.Equals("local", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"Orleans:Mode must be 'embedded', 'local' or 'cluster', not '{Mode}'.");
+        }
+
+        if (IsCluster && string.IsNullOrWhiteSpace(RedisConnectionString))
+        {
+            problems.Add("ConnectionStrings:Redis is required in cluster mode (clustering, realtime storage, reminders).");
+        }
+
+        if (IsCluster && string.IsNullOrWhiteSpace(PostgresConnectionString))
+        {
+            problems.Add("ConnectionStrings:Postgres is required in cluster mode (documents storage).");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+    }
 }

@@ -1,7 +1,9 @@
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -32,7 +34,10 @@ public static class AuthExtensions
             SecurityAlgorithms.HmacSha256));
         services.AddSingleton<TokenIssuer>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>, SigningCredentials>((bearer, jwt, signing) =>
             {
@@ -61,9 +66,12 @@ public static class AuthExtensions
                 };
             });
 
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoutingAnswersFirst>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, RoutingAnswersFirst>();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(OperatorAuthenticationHandler.Policy, policy => policy
+                .AddAuthenticationSchemes(OperatorAuthenticationHandler.SchemeName)
+                .RequireRole("operator"));
         return builder;
     }
 

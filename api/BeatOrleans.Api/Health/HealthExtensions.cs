@@ -4,12 +4,16 @@ using BeatOrleans.Api.Orleans;
 using BeatOrleans.Hosting.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using BeatOrleans.Api.Auth;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
 namespace BeatOrleans.Api.Health;
 
 public static class HealthExtensions
 {
+    private static readonly JsonSerializerOptions ReportJson = CreateReportJson();
+
     public static WebApplicationBuilder AddMarketplaceHealthChecks(this WebApplicationBuilder builder)
     {
         var checks = builder.Services.AddHealthChecks().AddCheck<OrleansClusterHealthCheck>("orleans", tags: ["ready"]);
@@ -22,7 +26,7 @@ public static class HealthExtensions
         return builder;
     }
 
-    /// <summary>Health, the OpenAPI document and its reference UI: all open to anonymous callers.</summary>
+    /// <summary>Health, the OpenAPI document and its reference UI (anonymous), and the Orleans dashboard (operators outside embedded).</summary>
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport })
@@ -30,8 +34,25 @@ public static class HealthExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteReport })
             .AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        var dashboard = app.MapOrleansDashboard(routePrefix: "/dashboard");
+        if (app.Services.GetRequiredService<OrleansMode>().Embedded)
+        {
+            dashboard.AllowAnonymous();
+        }
+        else
+        {
+            dashboard.RequireAuthorization(OperatorAuthenticationHandler.Policy);
+        }
+
         app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API")).AllowAnonymous();
         return app;
+    }
+
+    private static JsonSerializerOptions CreateReportJson()
+    {
+        var json = new JsonSerializerOptions();
+        ApiConventions.Configure(json);
+        return json;
     }
 
     private static Task WriteReport(HttpContext http, HealthReport report)
@@ -48,8 +69,6 @@ public static class HealthExtensions
                 DurationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
             }),
         };
-        var json = new JsonSerializerOptions();
-        ApiConventions.Configure(json);
-        return http.Response.WriteAsync(JsonSerializer.Serialize(body, json));
+        return http.Response.WriteAsync(JsonSerializer.Serialize(body, ReportJson));
     }
 }

@@ -1,38 +1,70 @@
 using BeatOrleans.Hosting;
+using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace BeatOrleans.Api.Orleans;
 
 public static class OrleansHostingExtensions
 {
     /// <summary>
-    /// <c>Orleans:Mode=embedded</c> (the default) co-hosts a silo with every domain in this process;
-    /// <c>cluster</c> makes the API a pure Orleans client of separately run silos.
+    /// <c>Orleans:Mode</c>: <c>embedded</c> (the default) co-hosts a silo with every domain in this process;
+    /// <c>local</c> makes the API a client of silos on this machine (localhost clustering); <c>cluster</c> a client
+    /// of the Redis-clustered silos. Outside embedded the API hosts no grains.
     /// </summary>
     public static WebApplicationBuilder AddBeatOrleans(this WebApplicationBuilder builder)
     {
-        var mode = builder.Configuration["Orleans:Mode"] ?? "embedded";
-        if (mode.Equals("embedded", StringComparison.OrdinalIgnoreCase))
+        var configuration = builder.Configuration;
+        var mode = OrleansMode.From(configuration);
+        builder.Services.AddSingleton(mode);
+        if (mode.Embedded)
         {
-            var options = builder.Configuration.GetSiloHostingOptions();
-            builder.UseOrleans(silo => silo.AddBeatOrleansSilo(builder.Configuration, options));
-            builder.Services.AddSingleton(new OrleansMode(Embedded: true));
-        }
-        else if (mode.Equals("cluster", StringComparison.OrdinalIgnoreCase))
-        {
-            var gatewayPort = builder.Configuration.GetValue("Orleans:GatewayPort", 30000);
-            var clusterId = builder.Configuration["Silo:ClusterId"] ?? "beatorleans";
-            var serviceId = builder.Configuration["Silo:ServiceId"] ?? "beatorleans";
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, serviceId, clusterId));
-            builder.Services.AddSingleton(new OrleansMode(Embedded: false));
-        }
-        else
-        {
-            throw new InvalidOperationException($"Orleans:Mode must be 'embedded' or 'cluster', not '{mode}'.");
+            var options = configuration.GetSiloHostingOptions();
+            builder.UseOrleans(silo => silo.AddBeatOrleansSilo(configuration, options));
+            return builder;
         }
 
+        var clusterId = configuration["Silo:ClusterId"] ?? "beatorleans";
+        var serviceId = configuration["Silo:ServiceId"] ?? "beatorleans";
+        builder.UseOrleansClient(client =>
+        {
+            if (mode.Name == OrleansMode.Cluster)
+            {
+                var redis = configuration.GetConnectionString("Redis")
+                    ?? throw new InvalidOperationException("ConnectionStrings:Redis is required when Orleans:Mode is cluster (cluster membership).");
+                client.UseRedisClustering(redis);
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = serviceId;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
+            }
+
+            // A call to a dead silo fails fast on the broken connection; this bounds the rest.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
+            client.AddDashboard();
+        });
         return builder;
     }
 }
 
 /// <summary>Which profile this API node runs in.</summary>
-public sealed record OrleansMode(bool Embedded);
+public sealed record OrleansMode(string Name)
+{
+    public const string EmbeddedName = "embedded";
+    public const string Local = "local";
+    public const string Cluster = "cluster";
+
+    public bool Embedded => Name == EmbeddedName;
+
+    public static OrleansMode From(IConfiguration configuration)
+    {
+        var name = (configuration["Orleans:Mode"] ?? EmbeddedName).Trim().ToLowerInvariant();
+        return name is EmbeddedName or Local or Cluster
+            ? new OrleansMode(name)
+            : throw new InvalidOperationException($"Orleans:Mode must be 'embedded', 'local' or 'cluster', not '{name}'.");
+    }
+}

@@ -1,6 +1,7 @@
 using BeatOrleans.Contracts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -25,7 +26,7 @@ public static class SqliteStorage
             }));
         }
 
-        silo.Services.AddSingleton<OrleansGrainStorageSerializer>();
+        silo.Services.TryAddSingleton<OrleansGrainStorageSerializer>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchema(connectionString));
         return silo;
     }
@@ -52,16 +53,7 @@ internal sealed class SqliteSchema(string connectionString) : ILifecycleParticip
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = await ReadScript();
+        command.CommandText = await SchemaScripts.Read("sqlite-grain-storage.sql");
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<string> ReadScript()
-    {
-        var assembly = typeof(SqliteSchema).Assembly;
-        await using var stream = assembly.GetManifestResourceStream("BeatOrleans.Hosting.Storage.sqlite-grain-storage.sql")
-            ?? throw new InvalidOperationException("The SQLite schema script is missing from the hosting assembly.");
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
     }
 }

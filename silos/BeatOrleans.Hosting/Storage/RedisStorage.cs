@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace BeatOrleans.Hosting.Storage;
+
+/// <summary>Grain state on Redis (AOF on the server): the cluster profile's "realtime" and stream subscriptions.</summary>
+public static class RedisStorage
+{
+    public static ISiloBuilder AddRedisGrainStorage(this ISiloBuilder silo, string name, string connectionString)
+    {
+        silo.AddRedisGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
+        {
+            o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
+            o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
+        }));
+        silo.Services.TryAddSingleton<OrleansGrainStorageSerializer>();
+        return silo;
+    }
+}
