@@ -1,0 +1,76 @@
+// Starts @20minutes/s3rver (which ships no bin script) for tests and local runs.
+//
+//   node scripts/s3rver.mjs --tools .tools --port 14569 --directory DIR \
+//        [--address 127.0.0.1] [--bucket beatorleans-test ...] [--pidfile FILE] [--silent]
+//
+// The package is installed by scripts/test.sh into the git-ignored tools folder
+// (`--tools`), so it is loaded from there rather than from a node_modules next to this file.
+//
+// Buckets given with --bucket are created through the server's own configuration at start
+// (idempotent). Default credentials are the server's own: S3RVER / S3RVER.
+//
+// Signature fix: the .NET AWS SDK signs bucket-level requests (ListObjectsV2, DeleteObjects,
+// ...) with the canonical URI `/bucket/`, exactly as it sends them, while s3rver rebuilds the
+// canonical URI from the route parameters as `/bucket` and rejects the signature. We keep the
+// trailing slash of the request path when s3rver drops it.
+import { AsyncLocalStorage } from 'node:async_hooks'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+
+const { values: opts } = parseArgs({
+  options: {
+    tools: { type: 'string', default: '.tools' },
+    address: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string' },
+    directory: { type: 'string' },
+    bucket: { type: 'string', multiple: true, default: [] },
+    pidfile: { type: 'string' },
+    silent: { type: 'boolean', default: false },
+  },
+})
+if (!opts.port || !opts.directory) {
+  console.error('usage: s3rver.mjs --port N --directory DIR [--tools DIR] [--bucket NAME]...')
+  process.exit(2)
+}
+
+const require = createRequire(path.join(path.resolve(opts.tools), 'resolve-from-here.js'))
+const S3rver = require('@20minutes/s3rver')
+const v4 = require('@20minutes/s3rver/lib/signature/v4')
+
+const requestPath = new AsyncLocalStorage()
+const originalStringToSign = v4.getStringToSign
+v4.getStringToSign = (canonicalRequest, request) => {
+  const sentPath = requestPath.getStore()
+  if (sentPath?.endsWith('/') && !canonicalRequest.uri.endsWith('/')) {
+    canonicalRequest = { ...canonicalRequest, uri: `${canonicalRequest.uri}/` }
+  }
+  return originalStringToSign(canonicalRequest, request)
+}
+
+fs.mkdirSync(opts.directory, { recursive: true })
+const server = new S3rver({
+  address: opts.address,
+  port: Number(opts.port),
+  directory: opts.directory,
+  silent: opts.silent,
+  configureBuckets: opts.bucket.map((name) => ({ name, configs: [] })),
+})
+
+const koaCallback = server.callback.bind(server)
+server.callback = () => {
+  const handle = koaCallback()
+  return (req, res) => requestPath.run((req.url ?? '/').split('?')[0], () => handle(req, res))
+}
+
+const { port } = await server.run()
+if (opts.pidfile) fs.writeFileSync(opts.pidfile, `${process.pid}\n`)
+console.log(`s3rver listening on http://${opts.address}:${port} (buckets: ${opts.bucket.join(', ')})`)
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    server.close().finally(() => process.exit(0))
+    setTimeout(() => process.exit(0), 2000).unref()
+  })
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs the BeatOrleans test suite against real local servers.
+#
+#   ./scripts/test.sh [dotnet test args...]   e.g. ./scripts/test.sh --filter "FullyQualifiedName~Redis"
+#   ./scripts/test.sh --servers-only          start the servers, print the env.sh path, wait for Ctrl-C
+#
+# Installs what is missing (Debian: redis-server rabbitmq-server postgresql ffmpeg; npm:
+# @20minutes/s3rver into .tools/), starts Redis, PostgreSQL, RabbitMQ and s3rver on
+# 127.0.0.1 with non-default ports under a private run folder, exports BEATORLEANS_TEST_*,
+# runs `dotnet test`, stops everything it started, and prints as its last line
+# `N passed, N failed[, N skipped]`.
+#
+# Env: BEATORLEANS_SLN (solution, default BeatOrleans.sln or .slnx at the repo root),
+#      KEEP_RUN_DIR=1 (keep data, logs and .trx files), port overrides: see scripts/lib/servers.sh.
+set -euo pipefail
+
+BO_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/servers.sh
+source "$BO_REPO_ROOT/scripts/lib/servers.sh"
+
+servers_only=0
+dotnet_args=()
+for arg in "$@"; do
+  case $arg in
+    --servers-only) servers_only=1 ;;
+    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) dotnet_args+=("$arg") ;;
+  esac
+done
+
+if [[ -n ${BEATORLEANS_SLN:-} ]]; then
+  sln=$BEATORLEANS_SLN
+  [[ $sln == /* ]] || sln=$PWD/$sln
+elif [[ -f $BO_REPO_ROOT/BeatOrleans.sln || ! -f $BO_REPO_ROOT/BeatOrleans.slnx ]]; then
+  sln=$BO_REPO_ROOT/BeatOrleans.sln
+else
+  sln=$BO_REPO_ROOT/BeatOrleans.slnx
+fi
+cd "$BO_REPO_ROOT"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+trap bo_cleanup EXIT
+bo_make_run_dir
+
+t0=$(bo_now_ms)
+bo_install_deps
+bo_log "install check done in $(bo_secs_since "$t0") s"
+
+bo_start_all
+
+if ((servers_only)); then
+  bo_log "environment: source $BO_RUN_DIR/env.sh"
+  sed 's/^/[servers]   /' "$BO_RUN_DIR/env.sh"
+  bo_log "servers running; press Ctrl-C to stop them"
+  echo "$BO_RUN_DIR/env.sh"
+  while :; do sleep 1; done
+fi
+
+results=$BO_RUN_DIR/TestResults
+mkdir -p "$results"
+bo_log "dotnet test ${sln#"$BO_REPO_ROOT"/} ${dotnet_args[*]}"
+test_rc=0
+dotnet test "$sln" -c Release --results-directory "$results" \
+  --logger "trx;LogFilePrefix=beatorleans" "${dotnet_args[@]}" || test_rc=$?
+
+# Sum the <Counters total= executed= passed= failed= .../> of every .trx (one per test project).
+counter() { # NAME: the attribute's value in $counters, 0 if absent
+  local v
+  v=$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters")
+  echo "${v:-0}"
+}
+passed=0 failed=0 skipped=0 executed=0 trx_count=0
+while IFS= read -r -d '' trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1) || continue
+  trx_count=$((trx_count + 1))
+  passed=$((passed + $(counter passed)))
+  failed=$((failed + $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted)))
+  executed=$((executed + $(counter executed)))
+  skipped=$((skipped + $(counter total) - $(counter executed))) # xunit skips: counted, not executed
+done < <(find "$results" -name '*.trx' -print0)
+
+rc=0
+if ((test_rc != 0)); then
+  bo_err "dotnet test exited with code $test_rc"
+  rc=1
+fi
+if ((executed == 0)); then
+  bo_err "no test was executed ($trx_count .trx file(s) found): build failure or empty test run"
+  rc=1
+fi
+((failed == 0)) || rc=1
+
+if [[ ${KEEP_RUN_DIR:-0} == 1 ]]; then bo_log "test results: $results"; fi
+bo_cleanup
+trap - EXIT
+
+summary="$passed passed, $failed failed"
+((skipped == 0)) || summary+=", $skipped skipped"
+echo "$summary"
+exit "$rc"
