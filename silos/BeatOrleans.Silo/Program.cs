@@ -1,12 +1,16 @@
 using BeatOrleans.Hosting;
-using Microsoft.Extensions.Hosting;
+using BeatOrleans.Hosting.Health;
 
-// A stand-alone silo: Silo:Domains says which domains' grains it hosts (e.g. Silo__Domains=users).
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-{
-    Args = args,
-    ContentRootPath = AppContext.BaseDirectory,
-});
+// A stand-alone silo: Silo:Domains says which domains' grains it hosts (e.g. --Silo:Domains=users), Orleans:Mode
+// where it finds the cluster and keeps state. It serves /health/live and /health/ready on Urls (a small port).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.Configuration.GetSiloHostingOptions();
+
 builder.UseOrleans(silo => silo.AddBeatOrleansSilo(builder.Configuration, options));
-await builder.Build().RunAsync();
+builder.Services.AddHealthChecks()
+    .AddCheck<SiloHealthCheck>("silo", tags: [HealthChecksExtensions.ReadyTag])
+    .AddStorageChecks(options);
+
+var app = builder.Build();
+app.MapBeatOrleansHealth();
+app.Run();

@@ -1,10 +1,8 @@
-using System.Text.Json;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Orleans;
-using BeatOrleans.Hosting.Storage;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Orleans;
+using BeatOrleans.Hosting;
+using BeatOrleans.Hosting.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -12,15 +10,19 @@ namespace BeatOrleans.Api.Health;
 
 public static class HealthExtensions
 {
-    private static readonly JsonSerializerOptions ReportJson = CreateReportJson();
-
+    /// <summary>Readiness of this node: the cluster answers, and the stores it uses itself (SQLite embedded, Redis membership in the cluster).</summary>
     public static WebApplicationBuilder AddMarketplaceHealthChecks(this WebApplicationBuilder builder)
     {
-        var checks = builder.Services.AddHealthChecks().AddCheck<OrleansClusterHealthCheck>("orleans", tags: ["ready"]);
-        if (builder.Configuration["Orleans:Mode"] is null or "embedded")
+        var checks = builder.Services.AddHealthChecks().AddCheck<OrleansClusterHealthCheck>("orleans", tags: [HealthChecksExtensions.ReadyTag]);
+        var mode = OrleansMode.From(builder.Configuration);
+        if (mode.Embedded)
         {
-            var sqlite = builder.Configuration.GetConnectionString("Sqlite") ?? "Data Source=data/beatorleans.db";
-            checks.Add(new HealthCheckRegistration("sqlite", _ => new SqliteHealthCheck(sqlite), null, ["ready"]));
+            checks.AddStorageChecks(builder.Configuration.GetSiloHostingOptions());
+        }
+        else if (mode.Name == OrleansMode.Cluster && builder.Configuration.GetConnectionString("Redis") is { } redis)
+        {
+            var check = new RedisHealthCheck(redis);
+            checks.Add(new HealthCheckRegistration("redis", _ => check, null, [HealthChecksExtensions.ReadyTag]));
         }
 
         return builder;
@@ -29,11 +31,13 @@ public static class HealthExtensions
     /// <summary>Health, the OpenAPI document and its reference UI (anonymous), and the Orleans dashboard (operators outside embedded).</summary>
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport })
-            .AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteReport })
-            .AllowAnonymous();
+        foreach (var endpoint in app.MapBeatOrleansHealth())
+        {
+            endpoint.AllowAnonymous();
+        }
+
         app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API")).AllowAnonymous();
         var dashboard = app.MapOrleansDashboard(routePrefix: "/dashboard");
         if (app.Services.GetRequiredService<OrleansMode>().Embedded)
         {
@@ -44,31 +48,6 @@ public static class HealthExtensions
             dashboard.RequireAuthorization(OperatorAuthenticationHandler.Policy);
         }
 
-        app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API")).AllowAnonymous();
         return app;
-    }
-
-    private static JsonSerializerOptions CreateReportJson()
-    {
-        var json = new JsonSerializerOptions();
-        ApiConventions.Configure(json);
-        return json;
-    }
-
-    private static Task WriteReport(HttpContext http, HealthReport report)
-    {
-        http.Response.ContentType = "application/json";
-        var body = new
-        {
-            Status = report.Status.ToString(),
-            Checks = report.Entries.Select(e => new
-            {
-                Name = e.Key,
-                Status = e.Value.Status.ToString(),
-                e.Value.Description,
-                DurationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-            }),
-        };
-        return http.Response.WriteAsync(JsonSerializer.Serialize(body, ReportJson));
     }
 }

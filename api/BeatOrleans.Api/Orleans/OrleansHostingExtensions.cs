@@ -44,7 +44,7 @@ public static class OrleansHostingExtensions
             }
 
             // A call to a dead silo fails fast on the broken connection; this bounds the rest.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(5)));
             client.AddDashboard();
         });
         return builder;

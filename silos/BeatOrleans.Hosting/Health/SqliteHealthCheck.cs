@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace BeatOrleans.Hosting.Storage;
+namespace BeatOrleans.Hosting.Health;
 
 /// <summary>Ready when the SQLite file opens and answers a query.</summary>
 public sealed class SqliteHealthCheck(string connectionString) : IHealthCheck

@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# A whole BeatOrleans cluster on this machine, as plain processes (no Docker):
+# Redis + PostgreSQL (unless given), one silo per domain, two API nodes.
+#
+#   scripts/cluster.sh up            build, start everything, wait until every process is ready
+#   scripts/cluster.sh status        one line per running process: NAME PID [BASE_URL for API nodes]
+#   scripts/cluster.sh down          stop API nodes, silos, then the servers it started
+#   scripts/cluster.sh stop NAME     SIGTERM one process (orderly leave)
+#   scripts/cluster.sh kill NAME     SIGKILL one process (a crash)
+#   scripts/cluster.sh start NAME    start a stopped or killed process again, same settings, wait until ready
+#   scripts/cluster.sh add DOMAIN    start one more silo of DOMAIN (prints its name)
+#   scripts/cluster.sh url NAME      base URL of a process (API nodes: the API; silos: their health port)
+#
+# Settings (environment):
+#   CLUSTER_DIR            state and logs (default .cluster/ in the repository)
+#   CLUSTER_BASE_PORT      ports are laid out above it (default 17000): api-N at +N, silo i at +10+i
+#                          (gateway +40+i, health +70+i)
+#   CLUSTER_DOMAINS        domains that get a silo each (default: users)
+#   CLUSTER_API_NODES      number of API nodes (default 2)
+#   CLUSTER_REDIS          use this Redis (host:port) instead of starting one
+#   CLUSTER_POSTGRES       use this PostgreSQL (Npgsql connection string) instead of starting one
+#   CLUSTER_ID             Orleans cluster and service id (default beatorleans-local)
+#   CLUSTER_CONFIGURATION  Release (default) or Debug; CLUSTER_NO_BUILD=1 skips the build
+#   CLUSTER_OPERATOR_PASSWORD  dashboard operator password (default: generated, see $CLUSTER_DIR/operator)
+#   CLUSTER_RATE_LIMIT     credential requests per client per minute on each API node (default 30)
+set -euo pipefail
+
+BO_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/servers.sh
+source "$BO_REPO_ROOT/scripts/lib/servers.sh"
+
+dir=${CLUSTER_DIR:-$BO_REPO_ROOT/.cluster}
+base_port=${CLUSTER_BASE_PORT:-17000}
+domains=${CLUSTER_DOMAINS:-users}
+api_nodes=${CLUSTER_API_NODES:-2}
+cluster_id=${CLUSTER_ID:-beatorleans-local}
+configuration=${CLUSTER_CONFIGURATION:-Release}
+procs=$dir/procs
+mkdir -p "$procs" "$dir/logs"
+
+log() { printf '[cluster] %s\n' "$*" >&2; }
+die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
+
+pid_of() { [[ -s $procs/$1.pid ]] && tr -dc '0-9' <"$procs/$1.pid"; }
+running() { local pid; pid=$(pid_of "$1") && bo_pid_alive "$pid"; }
+names() { find "$procs" -name '*.cmd' -printf '%f\n' | sed 's/\.cmd$//' | sort; }
+
+# A secret made once per cluster folder, so restarts and API nodes share it.
+secret() { # FILE COMMAND...
+  local file=$dir/$1
+  shift
+  [[ -s $file ]] || { (umask 077 && "$@" >"$file"); }
+  cat "$file"
+}
+
+servers() { # the connection strings, from the environment or the servers this script started
+  if [[ -n ${CLUSTER_REDIS:-} && -n ${CLUSTER_POSTGRES:-} ]]; then
+    redis=$CLUSTER_REDIS postgres=$CLUSTER_POSTGRES
+  elif [[ -s $dir/servers.env ]]; then
+    # shellcheck disable=SC1091
+    source "$dir/servers.env"
+    redis=$BEATORLEANS_TEST_REDIS postgres=$BEATORLEANS_TEST_POSTGRES
+  else
+    return 1
+  fi
+}
+
+start_servers() {
+  servers && return 0
+  log "starting Redis and PostgreSQL under $dir/servers"
+  BO_RUN_DIR=$dir/servers
+  mkdir -p "$BO_RUN_DIR"
+  bo_make_run_dir
+  bo_install_deps
+  bo_start_redis
+  bo_start_postgres
+  {
+    printf 'export %s=%q\n' BEATORLEANS_TEST_REDIS "$BEATORLEANS_TEST_REDIS" BEATORLEANS_TEST_POSTGRES "$BEATORLEANS_TEST_POSTGRES"
+    printf '%s=%q\n' BO_REDIS_PIDFILE "$BO_REDIS_PIDFILE" BO_PG_DATA "$BO_PG_DATA" BO_PG_BIN "$BO_PG_BIN" BO_RUN_DIR "$BO_RUN_DIR"
+  } >"$dir/servers.env"
+  servers
+}
+
+stop_servers() {
+  [[ -s $dir/servers.env ]] || return 0
+  # shellcheck disable=SC1091
+  source "$dir/servers.env"
+  bo_stop_redis || true
+  bo_stop_postgres || true
+  rm -f "$dir/servers.env"
+}
+
+# Writes NAME.cmd (how to start it) and NAME.url; the process is started by launch.
+define_silo() { # NAME DOMAIN INDEX
+  local name=$1 domain=$2 index=$3
+  local silo_port=$((base_port + 10 + index)) gateway_port=$((base_port + 40 + index)) health_port=$((base_port + 70 + index))
+  ((index < 30)) || die "at most 30 silos per cluster folder"
+  {
+    printf 'cd %q\n' "$dir"
+    printf 'exec dotnet %q' "$BO_REPO_ROOT/silos/BeatOrleans.Silo/bin/$configuration/net10.0/BeatOrleans.Silo.dll"
+    printf ' %q' --Orleans:Mode=cluster "--Silo:Domains=$domain" "--Silo:SiloPort=$silo_port" \
+      "--Silo:GatewayPort=$gateway_port" "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
+      "--Urls=http://127.0.0.1:$health_port" "--ConnectionStrings:Redis=$redis" "--ConnectionStrings:Postgres=$postgres"
+    printf '\n'
+  } >"$procs/$name.cmd"
+  echo "http://127.0.0.1:$health_port" >"$procs/$name.url"
+}
+
+define_api() { # NODE
+  local name=api-$1 port=$((base_port + $1))
+  local key password
+  key=$(secret jwt-signing.key sh -c 'head -c 48 /dev/urandom | base64 -w0')
+  password=${CLUSTER_OPERATOR_PASSWORD:-$(secret operator sh -c 'head -c 18 /dev/urandom | base64 -w0')}
+  {
+    printf 'cd %q\n' "$dir"
+    printf 'exec dotnet %q' "$BO_REPO_ROOT/api/BeatOrleans.Api/bin/$configuration/net10.0/BeatOrleans.Api.dll"
+    printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
+      "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" "--Auth:Jwt:SigningKey=$key" \
+      "--Operators:Password=$password" "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}"
+    printf '\n'
+  } >"$procs/$name.cmd"
+  echo "http://127.0.0.1:$port" >"$procs/$name.url"
+}
+
+launch() { # NAME: starts the process in the background, in its own session, logging to logs/NAME.log
+  local name=$1
+  running "$name" && return 0
+  setsid bash "$procs/$name.cmd" >>"$dir/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$procs/$name.pid"
+}
+
+wait_ready() { # NAME...: polls each /health/ready until it answers 200
+  local name deadline
+  deadline=$(($(bo_now_ms) + 90000))
+  for name in "$@"; do
+    until curl -fs -o /dev/null --max-time 2 "$(cat "$procs/$name.url")/health/ready"; do
+      running "$name" || { tail -n 30 "$dir/logs/$name.log" >&2; die "$name exited before it was ready"; }
+      (($(bo_now_ms) < deadline)) || { tail -n 30 "$dir/logs/$name.log" >&2; die "$name not ready after 90 s"; }
+      sleep 0.2
+    done
+  done
+}
+
+signal() { # SIGNAL NAME
+  local pid
+  pid=$(pid_of "$2") || die "$2 is not part of this cluster"
+  kill "-$1" "$pid" 2>/dev/null || true
+  if [[ $1 == TERM ]]; then bo_wait_pid_gone "$pid" 20; else bo_wait_pid_gone "$pid" 5; fi
+}
+
+silo_count() { find "$procs" -name 'silo-*.cmd' | wc -l; }
+
+cmd_up() {
+  start_servers
+  if [[ ${CLUSTER_NO_BUILD:-0} != 1 ]]; then
+    log "building ($configuration)"
+    dotnet build "$BO_REPO_ROOT/silos/BeatOrleans.Silo" -c "$configuration" -v q -nologo >/dev/null
+    dotnet build "$BO_REPO_ROOT/api/BeatOrleans.Api" -c "$configuration" -v q -nologo >/dev/null
+  fi
+  local domain index=0 node started=()
+  for domain in ${domains//,/ }; do
+    [[ -f $procs/silo-$domain.cmd ]] || define_silo "silo-$domain" "$domain" "$index"
+    index=$((index + 1))
+    launch "silo-$domain"
+    started+=("silo-$domain")
+  done
+  wait_ready "${started[@]}"
+  for ((node = 1; node <= api_nodes; node++)); do
+    [[ -f $procs/api-$node.cmd ]] || define_api "$node"
+    launch "api-$node"
+    started+=("api-$node")
+  done
+  wait_ready "${started[@]}"
+  log "cluster $cluster_id up; logs in $dir/logs"
+  cmd_status
+}
+
+cmd_status() {
+  local name pid
+  for name in $(names); do
+    running "$name" || continue
+    pid=$(pid_of "$name")
+    if [[ $name == api-* ]]; then echo "$name $pid $(cat "$procs/$name.url")"; else echo "$name $pid"; fi
+  done
+}
+
+cmd_down() {
+  local name
+  for name in $(names | grep '^api-' || true) $(names | grep '^silo-' || true); do
+    running "$name" && signal TERM "$name"
+  done
+  stop_servers
+  rm -f "$procs"/*.pid
+  log "cluster $cluster_id down"
+}
+
+cmd_add() { # DOMAIN
+  [[ -n ${1:-} ]] || die "usage: cluster.sh add DOMAIN"
+  servers || die "the cluster is not up"
+  local n=2
+  while [[ -f $procs/silo-$1-$n.cmd ]]; do n=$((n + 1)); done
+  define_silo "silo-$1-$n" "$1" "$(silo_count)"
+  launch "silo-$1-$n"
+  wait_ready "silo-$1-$n"
+  echo "silo-$1-$n"
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  stop) signal TERM "${2:?usage: cluster.sh stop NAME}" ;;
+  kill) signal KILL "${2:?usage: cluster.sh kill NAME}" ;;
+  start)
+    [[ -f $procs/${2:?usage: cluster.sh start NAME}.cmd ]] || die "$2 is not part of this cluster"
+    launch "$2" && wait_ready "$2"
+    ;;
+  add) cmd_add "${2:-}" ;;
+  url) cat "$procs/${2:?usage: cluster.sh url NAME}.url" ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

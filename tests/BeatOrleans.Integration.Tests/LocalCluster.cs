@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace BeatOrleans.Integration.Tests;
+
+/// <summary>One process of a cluster as <c>scripts/cluster.sh status</c> lists it.</summary>
+public sealed record ClusterProcess(string Name, int Pid, Uri? BaseUrl);
+
+/// <summary>
+/// A whole cluster as separate processes (one silo per domain, two API nodes), started by scripts/cluster.sh on the
+/// test run's Redis and a PostgreSQL database of its own, with a cluster id no other fixture uses.
+/// </summary>
+public sealed class LocalCluster : IAsyncLifetime
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("beatorleans-cluster-").FullName;
+    private readonly string database = $"bo_it_{Guid.NewGuid():N}"[..20];
+
+    public string ClusterId { get; } = $"it-{Guid.NewGuid():N}"[..16];
+
+    public string OperatorPassword { get; } = Guid.NewGuid().ToString("N");
+
+    public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = database }.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        await using (var admin = new NpgsqlConnection(TestServers.Postgres))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await Run("up");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Run("down");
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestServers.Postgres);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public async Task<IReadOnlyList<ClusterProcess>> Status()
+    {
+        var output = await Run("status");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length >= 2 && int.TryParse(parts[1], out _))
+            .Select(parts => new ClusterProcess(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture),
+                parts.Length > 2 ? new Uri(parts[2]) : null))
+            .ToList();
+    }
+
+    public async Task<ClusterProcess> Process(string name) =>
+        (await Status()).SingleOrDefault(p => p.Name == name) ?? throw new InvalidOperationException($"{name} is not running.");
+
+    public async Task<Uri> Api(int node) => (await Process($"api-{node}")).BaseUrl!;
+
+    /// <summary>The base URL of a process: an API node's API, a silo's health endpoints.</summary>
+    public async Task<Uri> Url(string name) => new((await Run("url", name)).Trim());
+
+    /// <summary>SIGKILL, as a crash: no graceful leave from the cluster.</summary>
+    public async Task Kill(string name) => await Run("kill", name);
+
+    /// <summary>SIGTERM, as an orderly stop.</summary>
+    public async Task Stop(string name) => await Run("stop", name);
+
+    /// <summary>Starts a stopped or killed process again with its original settings and waits until it is ready.</summary>
+    public async Task Start(string name) => await Run("start", name);
+
+    /// <summary>Starts one more silo of a domain; answers its process name.</summary>
+    public async Task<string> AddSilo(string domain) => (await Run("add", domain)).Trim().Split('\n')[^1].Trim();
+
+    private async Task<string> Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(TestServers.RepositoryRoot, "scripts", "cluster.sh"), .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = TestServers.RepositoryRoot,
+        };
+        start.Environment["CLUSTER_DIR"] = directory;
+        start.Environment["CLUSTER_ID"] = ClusterId;
+        start.Environment["CLUSTER_REDIS"] = TestServers.Redis;
+        start.Environment["CLUSTER_POSTGRES"] = PostgresConnectionString;
+        start.Environment["CLUSTER_BASE_PORT"] = BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["CLUSTER_CONFIGURATION"] = TestServers.BuildConfiguration;
+        start.Environment["CLUSTER_NO_BUILD"] = "1";
+        start.Environment["CLUSTER_OPERATOR_PASSWORD"] = OperatorPassword;
+        start.Environment["CLUSTER_RATE_LIMIT"] = "100000";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"cluster.sh {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        }
+
+        return await stdout;
+    }
+
+    private int BasePort { get; } = FreePortRange();
+
+    /// <summary>A base port whose next 100 ports are free now (cluster.sh lays its processes out above it).</summary>
+    private static int FreePortRange()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var candidate = Random.Shared.Next(20_000, 40_000) / 100 * 100;
+            if (Enumerable.Range(candidate, 100).All(IsFree))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("No free range of 100 loopback ports.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalClusterGroup : ICollectionFixture<LocalCluster>
+{
+    public const string Name = "local cluster";
+}
