@@ -77,7 +77,7 @@ public static class SiloBuilderExtensions
     {
         var redis = options.RedisConnectionString!;
         silo.UseRedisClustering(redis);
-        silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        silo.ConfigureEndpoints(options.ResolveAdvertisedAddress(), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
         silo.AddPostgresGrainStorage(StorageNames.Documents, options.PostgresConnectionString!);
         silo.AddRedisGrainStorage(StorageNames.Realtime, redis);
         silo.AddRedisGrainStorage(StorageNames.PubSub, redis);

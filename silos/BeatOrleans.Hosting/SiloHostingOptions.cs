@@ -20,8 +20,23 @@ public sealed class SiloHostingOptions
     /// <summary>With localhost clustering, the silo port of the first silo that the others join.</summary>
     public int PrimarySiloPort { get; set; } = 11111;
 
-    /// <summary>The address other silos and clients reach this one at (cluster mode).</summary>
+    /// <summary>
+    /// The address other silos and clients reach this one at (cluster mode): an IP, a host name, or "auto"
+    /// for this machine's own name (containers, where the address is known only at start).
+    /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    public System.Net.IPAddress ResolveAdvertisedAddress()
+    {
+        if (System.Net.IPAddress.TryParse(AdvertisedAddress, out var address))
+        {
+            return address;
+        }
+
+        var host = AdvertisedAddress.Equals("auto", StringComparison.OrdinalIgnoreCase) ? System.Net.Dns.GetHostName() : AdvertisedAddress;
+        return System.Net.Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? throw new InvalidOperationException($"Silo:AdvertisedAddress '{AdvertisedAddress}' resolves to no IPv4 address.");
+    }
 
     public string ClusterId { get; set; } = "beatorleans";
 
