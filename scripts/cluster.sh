@@ -70,6 +70,7 @@ start_servers() {
   log "starting Redis and PostgreSQL under $dir/servers"
   BO_RUN_DIR=$dir/servers
   mkdir -p "$BO_RUN_DIR"
+  chmod o+x "$dir" # PostgreSQL runs as its own user and must traverse (not list) the folder
   bo_make_run_dir
   bo_install_deps
   bo_start_redis
