@@ -31,13 +31,18 @@ public sealed class ClusterTests(LocalCluster cluster)
     }
 
     [Fact]
-    public async Task Killing_the_users_silo_answers_503_fast_and_a_restart_brings_the_accounts_back_from_postgres()
+    public async Task Killing_the_users_silos_answers_503_fast_and_a_restart_brings_the_accounts_back_from_postgres()
     {
         using var api = Client(await cluster.Api(1));
         var account = await api.SignUp();
         await api.LogIn(account);
+        var usersSilos = (await cluster.Status()).Select(p => p.Name).Where(n => n.StartsWith("silo-users", StringComparison.Ordinal)).ToList();
 
-        await cluster.Kill("silo-users");
+        foreach (var silo in usersSilos)
+        {
+            await cluster.Kill(silo);
+        }
+
         try
         {
             var clock = Stopwatch.StartNew();
@@ -51,7 +56,10 @@ public sealed class ClusterTests(LocalCluster cluster)
         }
         finally
         {
-            await cluster.Start("silo-users");
+            foreach (var silo in usersSilos)
+            {
+                await cluster.Start(silo);
+            }
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -103,10 +111,46 @@ public sealed class ClusterTests(LocalCluster cluster)
 
         await stop.CancelAsync();
         await load;
+        var onNewSilo = (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo.Value);
+        await cluster.Stop(added);
 
         Assert.StartsWith("silo-users-", added, StringComparison.Ordinal);
-        Assert.True((await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo.Value) > 0, "no user grain was activated on the new silo");
+        Assert.True(onNewSilo > 0, "no user grain was activated on the new silo");
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Restarting_one_users_silo_leaves_the_activations_on_the_other_users_silos_alone()
+    {
+        await using var orleans = await ClusterClient.Connect(cluster);
+        var before = await orleans.ActiveSilos();
+        var restarted = await cluster.AddSilo("users");
+        var added = (await orleans.ActiveSilos()).Except(before).Single();
+        using var api = Client(await cluster.Api(1));
+        var accounts = new List<Account>();
+        for (var i = 0; i < 40; i++)
+        {
+            accounts.Add(await api.SignUp());
+        }
+
+        var activationsBefore = await orleans.Activations("UserGrain");
+        Assert.True(activationsBefore.GetValueOrDefault(added) > 0, "no user grain landed on the added silo");
+
+        await cluster.Stop(restarted);
+        await cluster.Start(restarted);
+        var activationsAfter = await orleans.Activations("UserGrain");
+        await cluster.Stop(restarted);
+
+        foreach (var (silo, count) in activationsBefore.Where(a => !a.Key.Endpoint.Equals(added.Endpoint)))
+        {
+            Assert.True(activationsAfter.GetValueOrDefault(silo) >= count,
+                $"{silo} had {count} user grains before the restart of another silo and {activationsAfter.GetValueOrDefault(silo)} after");
+        }
+
+        foreach (var account in accounts.Take(5))
+        {
+            await api.LogIn(account);
+        }
     }
 
     [Fact]
