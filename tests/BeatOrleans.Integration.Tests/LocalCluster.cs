@@ -112,7 +112,8 @@ public sealed class LocalCluster : IAsyncLifetime
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var candidate = Random.Shared.Next(20_000, 40_000) / 100 * 100;
+            // Below Linux's ephemeral range (32768+): outgoing connections never take these ports meanwhile.
+            var candidate = Random.Shared.Next(200, 320) * 100;
             if (Enumerable.Range(candidate, 100).All(IsFree))
             {
                 return candidate;
