@@ -92,6 +92,15 @@ public sealed class ConventionsTests(MarketplaceHost host) : IClassFixture<Marke
     }
 
     [Fact]
+    public async Task The_orleans_dashboard_is_open_in_the_embedded_profile()
+    {
+        var response = await http.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_uses_snake_case_field_names()
     {
         var account = await http.SignUp();

@@ -27,6 +27,8 @@ public static class AuthExtensions
                 $"{JwtOptions.Section}:AccessTokenLifetime must be positive and at most 15 minutes.")
             .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromSeconds(30),
                 $"{JwtOptions.Section}:ClockSkew must be between 0 and 30 seconds.")
+            .Validate<OrleansMode>((o, mode) => mode.Embedded || !string.IsNullOrWhiteSpace(o.SigningKey),
+                $"{JwtOptions.Section}:SigningKey is required outside the embedded profile (base64, >= {SigningKeys.MinimumBytes} bytes, the same on every API node).")
             .ValidateOnStart();
         services.TryAddTimeProvider();
         services.AddSingleton(sp => new SigningCredentials(
