@@ -12,12 +12,12 @@ public static class HealthChecksExtensions
     {
         if (!options.IsCluster)
         {
-            return checks.Add(new HealthCheckRegistration("sqlite", _ => new SqliteHealthCheck(options.SqliteConnectionString), null, [ReadyTag]));
+            return checks.Add(new HealthCheckRegistration("sqlite", _ => GrainStorageHealthCheck.Sqlite(options.SqliteConnectionString), null, [ReadyTag]));
         }
 
         var redis = new RedisHealthCheck(options.RedisConnectionString!);
         return checks
             .Add(new HealthCheckRegistration("redis", _ => redis, null, [ReadyTag]))
-            .Add(new HealthCheckRegistration("postgres", _ => new PostgresHealthCheck(options.PostgresConnectionString!), null, [ReadyTag]));
+            .Add(new HealthCheckRegistration("postgres", _ => GrainStorageHealthCheck.Postgres(options.PostgresConnectionString!), null, [ReadyTag]));
     }
 }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.Storage;
 
 namespace BeatOrleans.Hosting.Storage;
 
@@ -13,13 +11,7 @@ public static class PostgresStorage
 
     public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder silo, string name, string connectionString)
     {
-        silo.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
-        }));
-        silo.Services.TryAddSingleton<OrleansGrainStorageSerializer>();
+        silo.AddAdoNetStorage(name, Invariant, connectionString);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new PostgresSchema(connectionString));
         return silo;
     }

@@ -1,9 +1,7 @@
 using BeatOrleans.Contracts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
-using Orleans.Storage;
 
 namespace BeatOrleans.Hosting.Storage;
 
@@ -18,15 +16,9 @@ public static class SqliteStorage
         EnsureDirectory(connectionString);
         foreach (var name in new[] { StorageNames.Documents, StorageNames.Realtime, StorageNames.PubSub })
         {
-            silo.AddAdoNetGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
-            {
-                o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
-                o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
-            }));
+            silo.AddAdoNetStorage(name, Invariant, connectionString);
         }
 
-        silo.Services.TryAddSingleton<OrleansGrainStorageSerializer>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchema(connectionString));
         return silo;
     }
