@@ -1,6 +1,8 @@
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Chat;
 using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Health;
+using BeatOrleans.Api.Notifications;
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Users;
@@ -23,6 +25,8 @@ app.UseRateLimiter();
 
 app.MapOperationsEndpoints();
 app.MapUsersEndpoints();
+app.MapChatEndpoints();
+app.MapNotificationsEndpoints();
 
 app.Run();
 

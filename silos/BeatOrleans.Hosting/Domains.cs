@@ -1,4 +1,6 @@
 using System.Reflection;
+using BeatOrleans.Chat;
+using BeatOrleans.Notifications;
 using BeatOrleans.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +16,8 @@ public static class Domains
     public static readonly IReadOnlyList<Domain> All =
     [
         new(UsersDomain.Name, typeof(UsersDomain).Assembly, (services, configuration) => services.AddUsersDomain(configuration)),
+        new(ChatDomain.Name, typeof(ChatDomain).Assembly, (services, configuration) => services.AddChatDomain(configuration)),
+        new(NotificationsDomain.Name, typeof(NotificationsDomain).Assembly, (services, configuration) => services.AddNotificationsDomain(configuration)),
     ];
 
     /// <summary>Parses <c>Silo:Domains</c>: "all" or a comma-separated list of domain names.</summary>

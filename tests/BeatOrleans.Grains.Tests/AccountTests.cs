@@ -2,8 +2,8 @@ using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Grains.Tests;
 
-[Collection(UsersClusterGroup.Name)]
-public sealed class AccountTests(UsersCluster cluster)
+[Collection(GrainClusterGroup.Name)]
+public sealed class AccountTests(GrainCluster cluster)
 {
     private static string NewId() => Guid.NewGuid().ToString("N");
 
@@ -87,7 +87,7 @@ public sealed class AccountTests(UsersCluster cluster)
         Assert.True(await cluster.Grains.GetGrain<IIdentityIndexGrain>(IdentityKey.ForUsername(name).GrainKey).Claim(NewId()));
 
         Assert.Equal(SignupStatus.UsernameTaken, (await Register(NewId(), name, $"{Unique("g")}@example.com")).Status);
-        UsersCluster.Clock.Advance(TimeSpan.FromSeconds(31));
+        GrainCluster.Clock.Advance(TimeSpan.FromSeconds(31));
 
         Assert.Equal(SignupStatus.Created, (await Register(NewId(), name, $"{Unique("h")}@example.com")).Status);
     }

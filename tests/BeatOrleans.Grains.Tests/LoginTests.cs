@@ -2,8 +2,8 @@ using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Grains.Tests;
 
-[Collection(UsersClusterGroup.Name)]
-public sealed class LoginTests(UsersCluster cluster)
+[Collection(GrainClusterGroup.Name)]
+public sealed class LoginTests(GrainCluster cluster)
 {
     private const string Password = "correct horse battery";
 
@@ -55,7 +55,7 @@ public sealed class LoginTests(UsersCluster cluster)
         Assert.Equal(LoginStatus.Throttled, throttled.Status);
         Assert.InRange(throttled.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
 
-        UsersCluster.Clock.Advance(TimeSpan.FromMinutes(16));
+        GrainCluster.Clock.Advance(TimeSpan.FromMinutes(16));
         Assert.Equal(LoginStatus.Succeeded, (await Login.Login(email, Password)).Status);
     }
 }

@@ -2,8 +2,8 @@ using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Grains.Tests;
 
-[Collection(UsersClusterGroup.Name)]
-public sealed class SessionTests(UsersCluster cluster)
+[Collection(GrainClusterGroup.Name)]
+public sealed class SessionTests(GrainCluster cluster)
 {
     private ISessionGrain NewSession() => cluster.Grains.GetGrain<ISessionGrain>(Guid.NewGuid().ToString("N"));
 
@@ -62,7 +62,7 @@ public sealed class SessionTests(UsersCluster cluster)
         var session = NewSession();
         await session.Open("user-5");
 
-        UsersCluster.Clock.Advance(TimeSpan.FromDays(15));
+        GrainCluster.Clock.Advance(TimeSpan.FromDays(15));
 
         Assert.Null(await session.GetActiveUser());
     }

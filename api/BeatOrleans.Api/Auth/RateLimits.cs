@@ -11,12 +11,18 @@ public sealed class RateLimitOptions
 
     /// <summary>Signup, login and refresh attempts one client address may make per minute on one node.</summary>
     public int CredentialsPerClientPerMinute { get; set; } = 30;
+
+    /// <summary>Chat messages one user may send per 10 seconds on one node (REST and hub together).</summary>
+    public int MessagesPerUserPer10Seconds { get; set; } = 20;
 }
 
 public static class RateLimits
 {
     /// <summary>Policy for the endpoints that take credentials.</summary>
     public const string Credentials = "credentials";
+
+    /// <summary>Policy for sending chat messages, per user.</summary>
+    public const string Messages = "messages";
 
     public static WebApplicationBuilder AddMarketplaceRateLimits(this WebApplicationBuilder builder)
     {
@@ -36,6 +42,15 @@ public static class RateLimits
                     PermitLimit = options.CredentialsPerClientPerMinute,
                     Window = TimeSpan.FromMinutes(1),
                     SegmentsPerWindow = 6,
+                    QueueLimit = 0,
+                }));
+            limiter.AddPolicy(Messages, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.FindFirst("sub")?.Value ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.MessagesPerUserPer10Seconds,
+                    TokensPerPeriod = options.MessagesPerUserPer10Seconds,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(10),
                     QueueLimit = 0,
                 }));
             limiter.OnRejected = async (context, cancellationToken) =>

@@ -1,0 +1,86 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Users;
+using BeatOrleans.Contracts.Chat;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BeatOrleans.Api.Chat;
+
+public static class ChatEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        var chat = app.MapGroup("/api/chat").WithTags("Chat");
+        chat.MapPost("/send", Send).RequireRateLimiting(RateLimits.Messages)
+            .WithName("SendMessage").WithSummary("Send a message to another user (by username or user id).");
+        chat.MapGet("/messages/{chat_id}", GetMessages)
+            .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before'.");
+        chat.MapGet("/history/{user_id}", GetHistory)
+            .WithName("GetChatHistory").WithSummary("The caller's conversations, most recent first.");
+        return app;
+    }
+
+    private static async Task<Results<Created<SentMessageResponse>, ProblemHttpResult>> Send(
+        SendMessageRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var outcome = await ChatSending.Send(grains, http.User.UserId(), request.Receiver, request.Message, request.Sender);
+        return outcome.Refusal switch
+        {
+            SendRefusal.None => TypedResults.Created($"/api/chat/messages/{outcome.Sent!.ChatId}", outcome.Sent),
+            SendRefusal.NotTheSender => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: outcome.Detail),
+            SendRefusal.UnknownReceiver => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: outcome.Detail),
+            _ => TypedResults.Problem(statusCode: 400, title: "The message cannot be sent.", detail: outcome.Detail),
+        };
+    }
+
+    private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> GetMessages(
+        string chat_id, int? limit, string? before, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"limit is between 1 and {MaxPageSize}."];
+        }
+
+        long? beforeSequence = before is null ? null : ChatIds.Sequence(chat_id, before);
+        if (before is not null && beforeSequence is null)
+        {
+            errors["before"] = ["before is a message_id of this chat."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var page = chat_id.Length == 32
+            ? await grains.GetGrain<IConversationGrain>(chat_id).GetMessages(http.User.UserId(), beforeSequence, limit ?? DefaultPageSize)
+            : null;
+        if (page is null)
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the participants of a chat can read it.");
+        }
+
+        var names = await grains.Usernames(page.Participants);
+        var messages = page.Messages.Select(m => ToResponse(m, names)).ToList();
+        return TypedResults.Ok(new MessagesResponse(chat_id, messages, page.HasOlder ? page.Messages[0].MessageId : null));
+    }
+
+    private static async Task<Results<Ok<ChatHistoryResponse>, ProblemHttpResult>> GetHistory(string user_id, HttpContext http, IGrainFactory grains)
+    {
+        if (user_id != http.User.UserId())
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "You can only read your own chat history.");
+        }
+
+        var chats = await grains.GetGrain<IChatListGrain>(user_id).GetChats();
+        var names = await grains.Usernames(chats.SelectMany(c => c.Participants));
+        return TypedResults.Ok(new ChatHistoryResponse(user_id,
+            [.. chats.Select(c => new ChatResponse(c.ChatId, [.. c.Participants.Select(p => names[p])], ToResponse(c.LastMessage, names)))]));
+    }
+
+    private static MessageResponse ToResponse(ChatMessage m, Dictionary<string, string> names) =>
+        new(m.MessageId, names.GetValueOrDefault(m.SenderId, m.SenderId), m.Content, m.SentAt);
+}

@@ -1,0 +1,59 @@
+using BeatOrleans.Api.Users;
+using BeatOrleans.Contracts.Chat;
+using BeatOrleans.Contracts.Users;
+
+namespace BeatOrleans.Api.Chat;
+
+/// <summary>Why a message was refused, as the contract answers it.</summary>
+public enum SendRefusal
+{
+    None,
+    Invalid,
+    NotTheSender,
+    UnknownReceiver,
+    ToYourself,
+}
+
+public sealed record SendOutcome(SendRefusal Refusal, string? Detail, SentMessageResponse? Sent);
+
+/// <summary>The rules of sending a message, shared by POST /api/chat/send and the hub's SendMessage.</summary>
+public static class ChatSending
+{
+    public const int MaxMessageLength = 4000;
+
+    public static async Task<SendOutcome> Send(IGrainFactory grains, string callerId, string? receiver, string? content, string? claimedSender = null)
+    {
+        if (string.IsNullOrWhiteSpace(content) || content.Length > MaxMessageLength)
+        {
+            return new SendOutcome(SendRefusal.Invalid, $"A message has 1 to {MaxMessageLength} characters.", null);
+        }
+
+        if (string.IsNullOrWhiteSpace(receiver))
+        {
+            return new SendOutcome(SendRefusal.Invalid, "A receiver (username or user id) is required.", null);
+        }
+
+        var sender = await grains.GetGrain<IUserGrain>(callerId).GetProfile()
+            ?? throw new InvalidOperationException("The caller's account no longer exists.");
+        if (claimedSender is not null && claimedSender != sender.UserId && !claimedSender.Equals(sender.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            return new SendOutcome(SendRefusal.NotTheSender, "You can only send messages as yourself.", null);
+        }
+
+        var to = await grains.Find(receiver);
+        if (to is null)
+        {
+            return new SendOutcome(SendRefusal.UnknownReceiver, "No user has this username or id.", null);
+        }
+
+        if (to.UserId == sender.UserId)
+        {
+            return new SendOutcome(SendRefusal.ToYourself, "You cannot send a message to yourself.", null);
+        }
+
+        var chatId = ChatIds.For(sender.UserId, to.UserId);
+        var message = await grains.GetGrain<IConversationGrain>(chatId).Send(new Outgoing(sender.UserId, sender.Username, to.UserId, content));
+        return new SendOutcome(SendRefusal.None, null,
+            new SentMessageResponse(chatId, message.MessageId, sender.Username, to.Username, message.Content, message.SentAt));
+    }
+}

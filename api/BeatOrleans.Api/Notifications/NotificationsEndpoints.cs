@@ -1,0 +1,68 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Contracts.Notifications;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BeatOrleans.Api.Notifications;
+
+public sealed record NotificationResponse(string NotificationId, string Type, string Message, string Status, DateTimeOffset CreatedAt);
+
+public sealed record NotificationsResponse(string UserId, IReadOnlyList<NotificationResponse> Notifications);
+
+public sealed record MarkAsReadRequest(string? NotificationId, bool? All);
+
+public sealed record MarkAsReadResponse(string? NotificationId, string Status, int? Marked);
+
+public static class NotificationsEndpoints
+{
+    public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var notifications = app.MapGroup("/api/notifications").WithTags("Notifications");
+        notifications.MapGet("/", List).WithName("GetNotifications").WithSummary("The caller's notifications, newest first.");
+        notifications.MapPost("/mark-as-read", MarkAsRead).WithName("MarkNotificationRead").WithSummary("Mark one notification, or all, as read.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<NotificationsResponse>, ValidationProblem>> List(string? status, int? limit, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not (null or "unread" or "all"))
+        {
+            errors["status"] = ["status is 'unread' or 'all'."];
+        }
+
+        if (limit is < 1 or > 100)
+        {
+            errors["limit"] = ["limit is between 1 and 100."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var userId = http.User.UserId();
+        var items = await grains.GetGrain<IInboxGrain>(userId).GetNotifications(status == "unread", limit ?? 20);
+        return TypedResults.Ok(new NotificationsResponse(userId, [.. items.Select(ToResponse)]));
+    }
+
+    private static async Task<Results<Ok<MarkAsReadResponse>, ValidationProblem, ProblemHttpResult>> MarkAsRead(
+        MarkAsReadRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var inbox = grains.GetGrain<IInboxGrain>(http.User.UserId());
+        if (request.All == true)
+        {
+            return TypedResults.Ok(new MarkAsReadResponse(null, "read", await inbox.MarkAllRead()));
+        }
+
+        if (string.IsNullOrEmpty(request.NotificationId) || request.NotificationId.Length > 64)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["notification_id"] = ["notification_id or all: true is required."] });
+        }
+
+        return await inbox.MarkRead(request.NotificationId)
+            ? TypedResults.Ok(new MarkAsReadResponse(request.NotificationId, "read", null))
+            : TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "You have no notification with this id.");
+    }
+
+    public static NotificationResponse ToResponse(Notification n) => new(n.NotificationId, n.Type, n.Message, n.Read ? "read" : "unread", n.CreatedAt);
+}

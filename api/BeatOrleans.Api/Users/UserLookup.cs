@@ -1,0 +1,27 @@
+using BeatOrleans.Contracts.Users;
+
+namespace BeatOrleans.Api.Users;
+
+/// <summary>Finds users by the names clients use for them: a username (any case) or a user id.</summary>
+public static class UserLookup
+{
+    /// <summary>The profile named by a username or a user id, or null.</summary>
+    public static async Task<UserProfile?> Find(this IGrainFactory grains, string usernameOrId)
+    {
+        if (string.IsNullOrWhiteSpace(usernameOrId) || usernameOrId.Length > 64)
+        {
+            return null;
+        }
+
+        var owner = await grains.GetGrain<IIdentityIndexGrain>(IdentityKey.ForUsername(usernameOrId).GrainKey).GetOwner();
+        return await grains.GetGrain<IUserGrain>(owner ?? usernameOrId).GetProfile();
+    }
+
+    /// <summary>Current usernames of these user ids (an id whose account is gone maps to itself).</summary>
+    public static async Task<Dictionary<string, string>> Usernames(this IGrainFactory grains, IEnumerable<string> userIds)
+    {
+        var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
+        var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IUserGrain>(id).GetProfile()));
+        return ids.Zip(profiles).ToDictionary(p => p.First, p => p.Second?.Username ?? p.First, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BeatOrleans.Contracts.Chat;
+
+/// <summary>One message of a conversation; the sender is a user id.</summary>
+[GenerateSerializer, Immutable, Alias("chat.ChatMessage")]
+public sealed record ChatMessage(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] string SenderId,
+    [property: Id(3)] string Content,
+    [property: Id(4)] DateTimeOffset SentAt);
+
+/// <summary>What a sender asks a conversation to append.</summary>
+[GenerateSerializer, Immutable, Alias("chat.Outgoing")]
+public sealed record Outgoing(
+    [property: Id(0)] string SenderId,
+    [property: Id(1)] string SenderUsername,
+    [property: Id(2)] string ReceiverId,
+    [property: Id(3)] string Content);
+
+/// <summary>A page of messages, oldest first, and whether older ones exist.</summary>
+[GenerateSerializer, Immutable, Alias("chat.MessagePage")]
+public sealed record MessagePage(
+    [property: Id(0)] IReadOnlyList<string> Participants,
+    [property: Id(1)] IReadOnlyList<ChatMessage> Messages,
+    [property: Id(2)] bool HasOlder);
+
+/// <summary>A conversation as a participant's chat list shows it.</summary>
+[GenerateSerializer, Immutable, Alias("chat.ChatSummary")]
+public sealed record ChatSummary(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] IReadOnlyList<string> Participants,
+    [property: Id(2)] ChatMessage LastMessage);
+
+public static class ChatIds
+{
+    /// <summary>The same two users always share one chat id, whoever writes first.</summary>
+    public static string For(string userA, string userB)
+    {
+        var (first, second) = string.CompareOrdinal(userA, userB) <= 0 ? (userA, userB) : (userB, userA);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{first}\n{second}")))[..32];
+    }
+
+    public static string MessageId(string chatId, long sequence) => $"{chatId}.{sequence}";
+
+    /// <summary>The sequence number inside a message id of this chat, or null.</summary>
+    public static long? Sequence(string chatId, string messageId) =>
+        messageId.StartsWith(chatId + ".", StringComparison.Ordinal) && long.TryParse(messageId.AsSpan(chatId.Length + 1), out var sequence) && sequence >= 0
+            ? sequence
+            : null;
+}

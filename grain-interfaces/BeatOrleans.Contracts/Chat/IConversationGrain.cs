@@ -1,0 +1,42 @@
+using Orleans.Concurrency;
+
+namespace BeatOrleans.Contracts.Chat;
+
+/// <summary>The conversation of one pair of users, keyed by <see cref="ChatIds.For"/>; history lives in page grains.</summary>
+[Alias("chat.IConversationGrain")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>Appends a message (the first one fixes the two participants) and notifies the receiver.</summary>
+    [Alias("Send")]
+    Task<ChatMessage> Send(Outgoing outgoing);
+
+    /// <summary>Up to <paramref name="limit"/> messages before <paramref name="beforeSequence"/>, oldest first; null if the caller is no participant.</summary>
+    [ReadOnly, Alias("GetMessages")]
+    Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, int limit);
+}
+
+/// <summary>A fixed-size segment of a conversation's history, keyed "chatId/pageNumber".</summary>
+[Alias("chat.IConversationPageGrain")]
+public interface IConversationPageGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a message to the segment (idempotent on its sequence number).</summary>
+    [Alias("Append")]
+    Task Append(ChatMessage message);
+
+    /// <summary>The segment's messages, oldest first.</summary>
+    [ReadOnly, Alias("GetMessages")]
+    Task<IReadOnlyList<ChatMessage>> GetMessages();
+}
+
+/// <summary>The chats one user takes part in, keyed by user id.</summary>
+[Alias("chat.IChatListGrain")]
+public interface IChatListGrain : IGrainWithStringKey
+{
+    /// <summary>Records the latest message of a chat.</summary>
+    [Alias("Touch")]
+    Task Touch(ChatSummary chat);
+
+    /// <summary>The user's chats, most recent first.</summary>
+    [ReadOnly, Alias("GetChats")]
+    Task<IReadOnlyList<ChatSummary>> GetChats();
+}

@@ -1,0 +1,28 @@
+using Orleans.Concurrency;
+
+namespace BeatOrleans.Contracts.Notifications;
+
+[GenerateSerializer, Immutable, Alias("notifications.Notification")]
+public sealed record Notification(
+    [property: Id(0)] string NotificationId,
+    [property: Id(1)] string Type,
+    [property: Id(2)] string Message,
+    [property: Id(3)] bool Read,
+    [property: Id(4)] DateTimeOffset CreatedAt);
+
+/// <summary>One user's notifications, keyed by user id; fed by <see cref="Events.NotificationRequested"/> events.</summary>
+[Alias("notifications.IInboxGrain")]
+public interface IInboxGrain : IGrainWithStringKey
+{
+    /// <summary>Newest first, at most <paramref name="limit"/>, optionally unread only.</summary>
+    [ReadOnly, Alias("GetNotifications")]
+    Task<IReadOnlyList<Notification>> GetNotifications(bool unreadOnly, int limit);
+
+    /// <summary>Marks one notification read; false when the inbox has no such id.</summary>
+    [Alias("MarkRead")]
+    Task<bool> MarkRead(string notificationId);
+
+    /// <summary>Marks every notification read; answers how many changed.</summary>
+    [Alias("MarkAllRead")]
+    Task<int> MarkAllRead();
+}

@@ -1,0 +1,141 @@
+using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Chat;
+using BeatOrleans.Contracts.Events;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace BeatOrleans.Chat;
+
+/// <summary>
+/// Keeps only the conversation's head (participants, count, last message, outbox); the messages live in page
+/// grains of <see cref="PageSize"/> each, so appending to a long conversation writes one small page and this small
+/// state, never the whole history.
+/// </summary>
+public sealed partial class ConversationGrain(
+    [PersistentState("conversation", StorageNames.Realtime)] IPersistentState<ConversationState> conversation,
+    TimeProvider clock,
+    ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IEventSource
+{
+    public const int PageSize = 100;
+
+    /// <summary>How long an unacknowledged notification waits before it is published again.</summary>
+    private static readonly TimeSpan Redelivery = TimeSpan.FromSeconds(5);
+
+    private IGrainTimer? redeliveryTimer;
+
+    private string ChatId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (conversation.State.Outbox.Count > 0)
+        {
+            StartRedelivery();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ChatMessage> Send(Outgoing outgoing)
+    {
+        var state = conversation.State;
+        if (state.Participants.Count == 0)
+        {
+            if (ChatIds.For(outgoing.SenderId, outgoing.ReceiverId) != ChatId)
+            {
+                throw new ArgumentException("These users do not share this chat.", nameof(outgoing));
+            }
+
+            state.Participants = [.. new[] { outgoing.SenderId, outgoing.ReceiverId }.Order(StringComparer.Ordinal)];
+        }
+        else if (!state.Participants.Contains(outgoing.SenderId) || !state.Participants.Contains(outgoing.ReceiverId))
+        {
+            throw new ArgumentException("These users do not share this chat.", nameof(outgoing));
+        }
+
+        var now = clock.GetUtcNow();
+        var message = new ChatMessage(ChatIds.MessageId(ChatId, state.Count), state.Count, outgoing.SenderId, outgoing.Content, now);
+        // The page first: if this grain dies before its own write, the next message takes the same sequence
+        // number and replaces the orphan in the page.
+        await Page(message.Sequence).Append(message);
+        state.Count++;
+        state.LastMessage = message;
+        var notification = new NotificationRequested(
+            message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
+        state.Outbox.Add(notification);
+        await conversation.WriteStateAsync();
+
+        var summary = new ChatSummary(ChatId, state.Participants, message);
+        await Task.WhenAll(state.Participants.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
+        await Publish(notification);
+        StartRedelivery();
+        return message;
+    }
+
+    public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, int limit)
+    {
+        var state = conversation.State;
+        if (!state.Participants.Contains(callerId))
+        {
+            return null;
+        }
+
+        var end = Math.Clamp(beforeSequence ?? state.Count, 0, state.Count);
+        var start = Math.Max(0, end - limit);
+        var messages = new List<ChatMessage>();
+        for (var page = start / PageSize; start < end && page <= (end - 1) / PageSize; page++)
+        {
+            messages.AddRange((await GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{page}").GetMessages())
+                .Where(m => m.Sequence >= start && m.Sequence < end));
+        }
+
+        return new MessagePage(state.Participants, messages, start > 0);
+    }
+
+    public async Task Acknowledge(string eventId)
+    {
+        if (conversation.State.Outbox.RemoveAll(e => e.EventId == eventId) > 0)
+        {
+            await conversation.WriteStateAsync();
+        }
+
+        if (conversation.State.Outbox.Count == 0)
+        {
+            redeliveryTimer?.Dispose();
+            redeliveryTimer = null;
+        }
+    }
+
+    private IConversationPageGrain Page(long sequence) => GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{sequence / PageSize}");
+
+    private void StartRedelivery() => redeliveryTimer ??= this.RegisterGrainTimer(
+        static async (grain, _) => await grain.PublishUnacknowledged(),
+        this,
+        new GrainTimerCreationOptions(Redelivery, Redelivery) { KeepAlive = true });
+
+    private async Task PublishUnacknowledged()
+    {
+        var due = clock.GetUtcNow() - Redelivery;
+        foreach (var notification in conversation.State.Outbox.Where(e => e.OccurredAt <= due).ToList())
+        {
+            await Publish(notification);
+        }
+    }
+
+    private async Task Publish(NotificationRequested notification)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(StorageNames.Events)
+                .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId));
+            await stream.OnNextAsync(notification);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The outbox keeps it; the timer publishes it again.
+            LogPublishFailed(logger, exception, notification.EventId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing notification {EventId} failed; it stays in the outbox")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string eventId);
+}

@@ -1,0 +1,100 @@
+using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Notifications;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace BeatOrleans.Notifications;
+
+/// <summary>
+/// Activated by the first event on its user's "notifications" stream. Growth is bounded: past
+/// <see cref="MaxNotifications"/>, the oldest read notifications go first, then the oldest unread ones; the last
+/// <see cref="MaxRememberedEvents"/> event ids are kept for deduplication (far more than the outbox can replay).
+/// </summary>
+[ImplicitStreamSubscription(NotificationRequested.Namespace)]
+public sealed partial class InboxGrain(
+    [PersistentState("inbox", StorageNames.Realtime)] IPersistentState<InboxState> inbox,
+    ILogger<InboxGrain> logger) : Grain, IInboxGrain
+{
+    public const int MaxNotifications = 500;
+    public const int MaxRememberedEvents = 2000;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(StorageNames.Events)
+            .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, this.GetPrimaryKeyString()));
+        await stream.SubscribeAsync((notification, _) => Deliver(notification));
+    }
+
+    public Task<IReadOnlyList<Notification>> GetNotifications(bool unreadOnly, int limit) => Task.FromResult<IReadOnlyList<Notification>>(
+        [.. inbox.State.Notifications.AsEnumerable().Reverse().Where(n => !unreadOnly || !n.Read).Take(limit)]);
+
+    public async Task<bool> MarkRead(string notificationId)
+    {
+        var index = inbox.State.Notifications.FindIndex(n => n.NotificationId == notificationId);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        if (!inbox.State.Notifications[index].Read)
+        {
+            inbox.State.Notifications[index] = inbox.State.Notifications[index] with { Read = true };
+            await inbox.WriteStateAsync();
+        }
+
+        return true;
+    }
+
+    public async Task<int> MarkAllRead()
+    {
+        var notifications = inbox.State.Notifications;
+        var changed = notifications.Count(n => !n.Read);
+        if (changed > 0)
+        {
+            inbox.State.Notifications = [.. notifications.Select(n => n with { Read = true })];
+            await inbox.WriteStateAsync();
+        }
+
+        return changed;
+    }
+
+    private async Task Deliver(NotificationRequested request)
+    {
+        if (!inbox.State.DeliveredEvents.Contains(request.EventId))
+        {
+            var state = inbox.State;
+            state.Notifications.Add(new Notification(Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt));
+            state.DeliveredEvents.Add(request.EventId);
+            Trim(state);
+            await inbox.WriteStateAsync();
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IEventSource>(request.Source).Acknowledge(request.EventId);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The source publishes again and this inbox acknowledges the duplicate.
+            LogAcknowledgeFailed(logger, exception, request.EventId);
+        }
+    }
+
+    private static void Trim(InboxState state)
+    {
+        while (state.Notifications.Count > MaxNotifications)
+        {
+            var oldestRead = state.Notifications.FindIndex(n => n.Read);
+            state.Notifications.RemoveAt(oldestRead >= 0 ? oldestRead : 0);
+        }
+
+        if (state.DeliveredEvents.Count > MaxRememberedEvents)
+        {
+            state.DeliveredEvents.RemoveRange(0, state.DeliveredEvents.Count - MaxRememberedEvents);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging event {EventId} failed; its source will publish it again")]
+    private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, string eventId);
+}

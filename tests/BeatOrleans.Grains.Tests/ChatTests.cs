@@ -1,0 +1,131 @@
+using BeatOrleans.Chat;
+using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Chat;
+using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Notifications;
+using Orleans.Streams;
+
+namespace BeatOrleans.Grains.Tests;
+
+[Collection(GrainClusterGroup.Name)]
+public sealed class ChatTests(GrainCluster cluster)
+{
+    private static string NewUser() => Guid.NewGuid().ToString("N");
+
+    private IConversationGrain Conversation(string a, string b) => cluster.Grains.GetGrain<IConversationGrain>(ChatIds.For(a, b));
+
+    [Fact]
+    public void The_same_two_users_get_the_same_chat_whoever_writes_first()
+    {
+        var (a, b) = (NewUser(), NewUser());
+
+        Assert.Equal(ChatIds.For(a, b), ChatIds.For(b, a));
+        Assert.NotEqual(ChatIds.For(a, b), ChatIds.For(a, NewUser()));
+    }
+
+    [Fact]
+    public async Task A_long_conversation_pages_back_across_segments_without_gaps_or_repeats()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var chat = Conversation(a, b);
+        const int total = ConversationGrain.PageSize * 2 + 37;
+        for (var i = 0; i < total; i++)
+        {
+            await chat.Send(new Outgoing(i % 2 == 0 ? a : b, "x", i % 2 == 0 ? b : a, $"message {i}"));
+        }
+
+        var seen = new List<string>();
+        long? before = null;
+        while (true)
+        {
+            var page = (await chat.GetMessages(a, before, 30))!;
+            Assert.True(page.Messages.Select(m => m.Sequence).SequenceEqual(page.Messages.Select(m => m.Sequence).Order()), "a page is oldest first");
+            seen.InsertRange(0, page.Messages.Select(m => m.Content));
+            if (!page.HasOlder)
+            {
+                break;
+            }
+
+            before = page.Messages[0].Sequence;
+        }
+
+        Assert.Equal(Enumerable.Range(0, total).Select(i => $"message {i}"), seen);
+        var newest = (await chat.GetMessages(b, null, 5))!;
+        Assert.Equal(Enumerable.Range(total - 5, 5).Select(i => $"message {i}"), newest.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task Only_participants_read_a_conversation()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        await Conversation(a, b).Send(new Outgoing(a, "a", b, "private"));
+
+        Assert.Null(await Conversation(a, b).GetMessages(NewUser(), null, 10));
+        Assert.Single((await Conversation(a, b).GetMessages(b, null, 10))!.Messages);
+    }
+
+    [Fact]
+    public async Task A_sent_message_lands_in_both_chat_lists_and_one_notification_for_the_receiver()
+    {
+        var (a, b) = (NewUser(), NewUser());
+
+        await Conversation(a, b).Send(new Outgoing(a, "alice", b, "hi"));
+
+        Assert.Single(await cluster.Grains.GetGrain<IChatListGrain>(a).GetChats());
+        var notification = await Eventually(async () => (await cluster.Grains.GetGrain<IInboxGrain>(b).GetNotifications(false, 10)).SingleOrDefault());
+        Assert.Equal("message", notification.Type);
+        Assert.Equal("You have a new message from alice", notification.Message);
+        Assert.Empty(await cluster.Grains.GetGrain<IInboxGrain>(a).GetNotifications(false, 10));
+    }
+
+    [Fact]
+    public async Task An_event_delivered_three_times_makes_one_notification()
+    {
+        var user = NewUser();
+        var source = cluster.Grains.GetGrain<IConversationGrain>(Guid.NewGuid().ToString("N")[..32]).GetGrainId();
+        var request = new NotificationRequested($"evt-{Guid.NewGuid():N}", source, user, "sale", "You sold a beat", DateTimeOffset.UtcNow);
+        var stream = cluster.Client.GetStreamProvider(StorageNames.Events)
+            .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, user));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await stream.OnNextAsync(request);
+        }
+
+        await stream.OnNextAsync(request with { EventId = $"evt-{Guid.NewGuid():N}", Message = "marker" });
+        var inbox = cluster.Grains.GetGrain<IInboxGrain>(user);
+        await Eventually(async () => (await inbox.GetNotifications(false, 10)).FirstOrDefault(n => n.Message == "marker"));
+        Assert.Single(await inbox.GetNotifications(false, 10), n => n.Message == "You sold a beat");
+    }
+
+    [Fact]
+    public async Task Marking_read_changes_the_unread_filter()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        await Conversation(a, b).Send(new Outgoing(a, "alice", b, "one"));
+        await Conversation(a, b).Send(new Outgoing(a, "alice", b, "two"));
+        var inbox = cluster.Grains.GetGrain<IInboxGrain>(b);
+        var all = await Eventually(async () => await inbox.GetNotifications(false, 10) is { Count: 2 } list ? list : null);
+
+        Assert.True(await inbox.MarkRead(all[0].NotificationId));
+        Assert.False(await inbox.MarkRead("not-an-id"));
+        Assert.Single(await inbox.GetNotifications(true, 10));
+        Assert.Equal(1, await inbox.MarkAllRead());
+        Assert.Empty(await inbox.GetNotifications(true, 10));
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the expected state did not arrive within 10 s");
+            await Task.Delay(50);
+        }
+    }
+}
