@@ -15,7 +15,7 @@
 #   CLUSTER_DIR            state and logs (default .cluster/ in the repository)
 #   CLUSTER_BASE_PORT      ports are laid out above it (default 17000): api-N at +N, silo i at +10+i
 #                          (gateway +40+i, health +70+i)
-#   CLUSTER_DOMAINS        domains that get a silo each (default: users)
+#   CLUSTER_DOMAINS        domains that get a silo each (default: users chat notifications)
 #   CLUSTER_API_NODES      number of API nodes (default 2)
 #   CLUSTER_REDIS          use this Redis (host:port) instead of starting one
 #   CLUSTER_POSTGRES       use this PostgreSQL (Npgsql connection string) instead of starting one
@@ -31,7 +31,7 @@ source "$BO_REPO_ROOT/scripts/lib/servers.sh"
 
 dir=${CLUSTER_DIR:-$BO_REPO_ROOT/.cluster}
 base_port=${CLUSTER_BASE_PORT:-17000}
-domains=${CLUSTER_DOMAINS:-users}
+domains=${CLUSTER_DOMAINS:-users chat notifications}
 api_nodes=${CLUSTER_API_NODES:-2}
 cluster_id=${CLUSTER_ID:-beatorleans-local}
 configuration=${CLUSTER_CONFIGURATION:-Release}

@@ -27,6 +27,7 @@ public class MarketplaceHost : IAsyncLifetime
             ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(DataDirectory, "beatorleans.db")}",
             ["Auth:Jwt:SigningKeyFile"] = Path.Combine(DataDirectory, "jwt-signing.key"),
             ["RateLimits:CredentialsPerClientPerMinute"] = "10000",
+            ["RateLimits:MessagesPerUserPer10Seconds"] = "10000",
         };
         foreach (var (key, value) in overrides)
         {
