@@ -5,6 +5,7 @@ using BeatOrleans.Api.Health;
 using BeatOrleans.Api.Notifications;
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Problems;
+using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddMarketplaceProblems();
 builder.AddMarketplaceAuth();
 builder.AddMarketplaceRateLimits();
 builder.AddMarketplaceHealthChecks();
+builder.AddMarketplaceRealTime();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.MapOperationsEndpoints();
 app.MapUsersEndpoints();
 app.MapChatEndpoints();
 app.MapNotificationsEndpoints();
+app.MapMarketplaceRealTime();
 
 app.Run();
 

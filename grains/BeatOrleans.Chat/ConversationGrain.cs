@@ -1,6 +1,7 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Notifications;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -68,6 +69,7 @@ public sealed partial class ConversationGrain(
         await Task.WhenAll(state.Participants.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
         await Publish(notification);
         StartRedelivery();
+        await PushLive(Push.For(outgoing.ReceiverId, message, outgoing.SenderUsername, ChatId));
         return message;
     }
 
@@ -118,6 +120,19 @@ public sealed partial class ConversationGrain(
         foreach (var notification in conversation.State.Outbox.Where(e => e.OccurredAt <= due).ToList())
         {
             await Publish(notification);
+        }
+    }
+
+    private async Task PushLive(Push push)
+    {
+        try
+        {
+            await this.GetStreamProvider(StorageNames.Events).GetStream<Push>(StreamId.Create(Push.Namespace, push.UserId)).OnNextAsync(push);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Stored already: the receiver reads it from GET /api/chat/messages.
+            LogPublishFailed(logger, exception, push.Message?.MessageId ?? "");
         }
     }
 

@@ -64,10 +64,12 @@ public sealed partial class InboxGrain(
         if (!inbox.State.DeliveredEvents.Contains(request.EventId))
         {
             var state = inbox.State;
-            state.Notifications.Add(new Notification(Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt));
+            var notification = new Notification(Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt);
+            state.Notifications.Add(notification);
             state.DeliveredEvents.Add(request.EventId);
             Trim(state);
             await inbox.WriteStateAsync();
+            await PushLive(notification);
         }
 
         try
@@ -78,6 +80,21 @@ public sealed partial class InboxGrain(
         {
             // The source publishes again and this inbox acknowledges the duplicate.
             LogAcknowledgeFailed(logger, exception, request.EventId);
+        }
+    }
+
+    private async Task PushLive(Notification notification)
+    {
+        try
+        {
+            var user = this.GetPrimaryKeyString();
+            await this.GetStreamProvider(StorageNames.Events).GetStream<Push>(StreamId.Create(Push.Namespace, user))
+                .OnNextAsync(new Push(user, null, notification));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Stored already: the user sees it from GET /api/notifications.
+            LogPushFailed(logger, exception, notification.NotificationId);
         }
     }
 
@@ -94,6 +111,9 @@ public sealed partial class InboxGrain(
             state.DeliveredEvents.RemoveRange(0, state.DeliveredEvents.Count - MaxRememberedEvents);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live push of notification {NotificationId} failed")]
+    private static partial void LogPushFailed(ILogger logger, Exception exception, string notificationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging event {EventId} failed; its source will publish it again")]
     private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, string eventId);

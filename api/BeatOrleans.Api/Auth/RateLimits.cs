@@ -21,9 +21,6 @@ public static class RateLimits
     /// <summary>Policy for the endpoints that take credentials.</summary>
     public const string Credentials = "credentials";
 
-    /// <summary>Policy for sending chat messages, per user.</summary>
-    public const string Messages = "messages";
-
     public static WebApplicationBuilder AddMarketplaceRateLimits(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -32,6 +29,7 @@ public static class RateLimits
             throw new InvalidOperationException($"{RateLimitOptions.Section}:CredentialsPerClientPerMinute must be at least 1.");
         }
 
+        builder.Services.AddSingleton(new MessageThrottle(options.MessagesPerUserPer10Seconds));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -44,15 +42,6 @@ public static class RateLimits
                     SegmentsPerWindow = 6,
                     QueueLimit = 0,
                 }));
-            limiter.AddPolicy(Messages, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.FindFirst("sub")?.Value ?? "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.MessagesPerUserPer10Seconds,
-                    TokensPerPeriod = options.MessagesPerUserPer10Seconds,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(10),
-                    QueueLimit = 0,
-                }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
@@ -63,4 +52,26 @@ public static class RateLimits
         });
         return builder;
     }
+}
+
+/// <summary>One budget per user for chat messages, shared by POST /api/chat/send and the hub's SendMessage.</summary>
+public sealed class MessageThrottle(int perTenSeconds) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(user =>
+        RateLimitPartition.GetTokenBucketLimiter(user, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perTenSeconds,
+            TokensPerPeriod = perTenSeconds,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+            QueueLimit = 0,
+        }));
+
+    /// <summary>Null when the user may send now, else how long to wait.</summary>
+    public TimeSpan? TryTake(string userId)
+    {
+        using var lease = limiter.AttemptAcquire(userId);
+        return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
+    }
+
+    public void Dispose() => limiter.Dispose();
 }

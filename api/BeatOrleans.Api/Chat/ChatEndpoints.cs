@@ -13,7 +13,7 @@ public static class ChatEndpoints
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         var chat = app.MapGroup("/api/chat").WithTags("Chat");
-        chat.MapPost("/send", Send).RequireRateLimiting(RateLimits.Messages)
+        chat.MapPost("/send", Send)
             .WithName("SendMessage").WithSummary("Send a message to another user (by username or user id).");
         chat.MapGet("/messages/{chat_id}", GetMessages)
             .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before'.");
@@ -23,14 +23,20 @@ public static class ChatEndpoints
     }
 
     private static async Task<Results<Created<SentMessageResponse>, ProblemHttpResult>> Send(
-        SendMessageRequest request, HttpContext http, IGrainFactory grains)
+        SendMessageRequest request, HttpContext http, IGrainFactory grains, MessageThrottle throttle)
     {
-        var outcome = await ChatSending.Send(grains, http.User.UserId(), request.Receiver, request.Message, request.Sender);
+        var outcome = await ChatSending.Send(grains, throttle, http.User.UserId(), request.Receiver, request.Message, request.Sender);
+        if (outcome.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return outcome.Refusal switch
         {
             SendRefusal.None => TypedResults.Created($"/api/chat/messages/{outcome.Sent!.ChatId}", outcome.Sent),
             SendRefusal.NotTheSender => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: outcome.Detail),
             SendRefusal.UnknownReceiver => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: outcome.Detail),
+            SendRefusal.TooMany => TypedResults.Problem(statusCode: 429, title: "Too many messages.", detail: outcome.Detail),
             _ => TypedResults.Problem(statusCode: 400, title: "The message cannot be sent.", detail: outcome.Detail),
         };
     }

@@ -1,3 +1,4 @@
+using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Users;
@@ -12,17 +13,24 @@ public enum SendRefusal
     NotTheSender,
     UnknownReceiver,
     ToYourself,
+    TooMany,
 }
 
-public sealed record SendOutcome(SendRefusal Refusal, string? Detail, SentMessageResponse? Sent);
+public sealed record SendOutcome(SendRefusal Refusal, string? Detail, SentMessageResponse? Sent, TimeSpan? RetryAfter = null);
 
 /// <summary>The rules of sending a message, shared by POST /api/chat/send and the hub's SendMessage.</summary>
 public static class ChatSending
 {
     public const int MaxMessageLength = 4000;
 
-    public static async Task<SendOutcome> Send(IGrainFactory grains, string callerId, string? receiver, string? content, string? claimedSender = null)
+    public static async Task<SendOutcome> Send(
+        IGrainFactory grains, MessageThrottle throttle, string callerId, string? receiver, string? content, string? claimedSender = null)
     {
+        if (throttle.TryTake(callerId) is { } wait)
+        {
+            return new SendOutcome(SendRefusal.TooMany, "Too many messages; wait before sending more.", null, wait);
+        }
+
         if (string.IsNullOrWhiteSpace(content) || content.Length > MaxMessageLength)
         {
             return new SendOutcome(SendRefusal.Invalid, $"A message has 1 to {MaxMessageLength} characters.", null);

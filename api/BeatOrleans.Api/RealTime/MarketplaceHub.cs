@@ -1,0 +1,36 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Chat;
+using Microsoft.AspNetCore.SignalR;
+
+namespace BeatOrleans.Api.RealTime;
+
+/// <summary>
+/// /hubs/marketplace: pushes ReceiveMessage and ReceiveNotification to the caller's connections; SendMessage follows
+/// the rules of POST /api/chat/send and reports a refusal as a HubException.
+/// </summary>
+public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, MessageThrottle throttle) : Hub
+{
+    public override async Task OnConnectedAsync()
+    {
+        await relay.Connected(Context.User!.UserId());
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await relay.Disconnected(Context.User!.UserId());
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    public async Task<SentMessageResponse> SendMessage(string receiver, string message)
+    {
+        var outcome = await ChatSending.Send(grains, throttle, Context.User!.UserId(), receiver, message);
+        return outcome.Sent ?? throw new HubException($"{outcome.Refusal}: {outcome.Detail}");
+    }
+}
+
+/// <summary>SignalR addresses users by the token's subject, the user id.</summary>
+internal sealed class SubjectUserIdProvider : IUserIdProvider
+{
+    public string? GetUserId(HubConnectionContext connection) => connection.User.FindFirst("sub")?.Value;
+}

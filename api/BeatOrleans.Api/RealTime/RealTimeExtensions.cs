@@ -1,0 +1,75 @@
+using System.Net.WebSockets;
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Conventions;
+using Microsoft.AspNetCore.SignalR;
+
+namespace BeatOrleans.Api.RealTime;
+
+public static class RealTimeExtensions
+{
+    /// <summary>The largest frame a client may send: a message of 4000 characters fits with room to spare.</summary>
+    public const long MaxIncomingFrameBytes = 32 * 1024;
+
+    public static WebApplicationBuilder AddMarketplaceRealTime(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR(o =>
+        {
+            o.MaximumReceiveMessageSize = MaxIncomingFrameBytes;
+            o.EnableDetailedErrors = false;
+        }).AddJsonProtocol(o => ApiConventions.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSingleton<PushRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PushRelay>());
+        return builder;
+    }
+
+    /// <summary>The SignalR hub and the seed's plain WebSocket endpoints; all need a caller (token in ?access_token=).</summary>
+    public static WebApplication MapMarketplaceRealTime(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapHub<MarketplaceHub>("/hubs/marketplace");
+        app.Map("/ws/chat/{user_id}", (string user_id, HttpContext http, PushRelay relay) => Stream(user_id, wantsMessages: true, http, relay));
+        app.Map("/ws/notifications/{user_id}", (string user_id, HttpContext http, PushRelay relay) => Stream(user_id, wantsMessages: false, http, relay));
+        return app;
+    }
+
+    private static async Task<IResult> Stream(string userId, bool wantsMessages, HttpContext http, PushRelay relay)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "A WebSocket upgrade is required.");
+        }
+
+        if (userId != http.User.UserId())
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The token's user must be the user of the path.");
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        using var sink = new SocketSink(socket, wantsMessages);
+        await relay.Connected(userId, sink);
+        try
+        {
+            // The seed's clients only listen; anything they send is read and dropped, up to a close.
+            var buffer = new byte[4096];
+            while (socket.State == WebSocketState.Open)
+            {
+                var received = await socket.ReceiveAsync(buffer, http.RequestAborted);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            await relay.Disconnected(userId, sink);
+        }
+
+        return TypedResults.Empty;
+    }
+}

@@ -1,0 +1,18 @@
+using BeatOrleans.Contracts.Notifications;
+
+namespace BeatOrleans.Api.RealTime;
+
+// What live connections receive, as the contract's Real time section shapes it (snake_case on the wire).
+
+public sealed record RealTimeMessage(
+    string Type, string ChatId, string MessageId, string Sender, string Content, DateTimeOffset SentAt, string Message)
+{
+    public static RealTimeMessage From(MessagePush m) =>
+        new("real-time message", m.ChatId, m.MessageId, m.SenderUsername, m.Content, m.SentAt, $"New message from {m.SenderUsername}");
+}
+
+public sealed record RealTimeNotification(string Type, string NotificationId, string Kind, string Message, string Status, DateTimeOffset CreatedAt)
+{
+    public static RealTimeNotification From(Notification n) =>
+        new("real-time notification", n.NotificationId, n.Type, n.Message, n.Read ? "read" : "unread", n.CreatedAt);
+}

@@ -1,0 +1,50 @@
+using BeatOrleans.Contracts.Chat;
+
+namespace BeatOrleans.Contracts.Notifications;
+
+/// <summary>A chat message as its receiver's live connections get it.</summary>
+[GenerateSerializer, Immutable, Alias("notifications.MessagePush")]
+public sealed record MessagePush(
+    [property: Id(0)] string ChatId,
+    [property: Id(1)] string MessageId,
+    [property: Id(2)] string SenderUsername,
+    [property: Id(3)] string Content,
+    [property: Id(4)] DateTimeOffset SentAt);
+
+/// <summary>
+/// Something to show a user's live connections now: a message or a notification. Published on the events stream
+/// provider, namespace <see cref="Namespace"/>, key = the user id. Pushes are best effort: a client that was away
+/// catches up from the REST endpoints, where everything is stored.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("notifications.Push")]
+public sealed record Push(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] MessagePush? Message,
+    [property: Id(2)] Notification? Notification)
+{
+    public const string Namespace = "push";
+
+    public static Push For(string userId, ChatMessage message, string senderUsername, string chatId) =>
+        new(userId, new MessagePush(chatId, message.MessageId, senderUsername, message.Content, message.SentAt), null);
+}
+
+/// <summary>An API node's receiver of pushes for the users connected to it.</summary>
+[Alias("notifications.IPushObserver")]
+public interface IPushObserver : IGrainObserver
+{
+    [Alias("Deliver")]
+    Task Deliver(Push push);
+}
+
+/// <summary>Fans one user's pushes out to every API node holding a connection of that user; keyed by user id.</summary>
+[Alias("notifications.IUserPushGrain")]
+public interface IUserPushGrain : IGrainWithStringKey
+{
+    /// <summary>Registers (or refreshes) a node's observer; a registration not refreshed within a few minutes lapses.</summary>
+    [Alias("Subscribe")]
+    Task Subscribe(IPushObserver node);
+
+    /// <summary>Removes a node's observer once it holds no connection of the user.</summary>
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IPushObserver node);
+}
