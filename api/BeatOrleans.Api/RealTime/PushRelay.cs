@@ -62,14 +62,10 @@ public sealed partial class PushRelay(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The observer reference goes with the client; push grains forget it when a push to it fails or it lapses.
         if (refresher is not null)
         {
             await refresher.DisposeAsync();
-        }
-
-        if (reference is not null)
-        {
-            grains.DeleteObjectReference<IPushObserver>(reference);
         }
     }
 
