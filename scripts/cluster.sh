@@ -23,6 +23,7 @@
 #   CLUSTER_CONFIGURATION  Release (default) or Debug; CLUSTER_NO_BUILD=1 skips the build
 #   CLUSTER_OPERATOR_PASSWORD  dashboard operator password (default: generated, see $CLUSTER_DIR/operator)
 #   CLUSTER_RATE_LIMIT     credential requests per client per minute on each API node (default 30)
+#   CLUSTER_API_ARGS       extra arguments for every API node (e.g. --RateLimits:MessagesPerUserPer10Seconds=1000)
 set -euo pipefail
 
 BO_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -118,6 +119,8 @@ define_api() { # NODE
     printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
       "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" "--Auth:Jwt:SigningKey=$key" \
       "--Operators:Password=$password" "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}"
+    # shellcheck disable=SC2086
+    [[ -z ${CLUSTER_API_ARGS:-} ]] || printf ' %q' ${CLUSTER_API_ARGS}
     printf '\n'
   } >"$procs/$name.cmd"
   echo "http://127.0.0.1:$port" >"$procs/$name.url"
