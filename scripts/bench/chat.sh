@@ -15,7 +15,7 @@ ulimit -n 65536 2>/dev/null || true
 dotnet build scripts/bench/ChatBench -c Release -v q -nologo >/dev/null
 bench() { dotnet scripts/bench/ChatBench/bin/Release/net10.0/ChatBench.dll "$@" 2>&1 | grep -vE '^(warn|info|      )'; }
 
-bench append "$messages"
+((messages == 0)) || bench append "$messages"
 
 export CLUSTER_DIR CLUSTER_BASE_PORT=${BENCH_BASE_PORT:-18100} CLUSTER_RATE_LIMIT=100000
 CLUSTER_DIR=$(mktemp -d)
