@@ -73,6 +73,8 @@ start_servers() {
   mkdir -p "$BO_RUN_DIR"
   chmod o+x "$dir" # PostgreSQL runs as its own user and must traverse (not list) the folder
   bo_make_run_dir
+  # A server that fails to start must not leave the other one running behind the script.
+  trap bo_stop_all EXIT
   bo_install_deps
   bo_start_redis
   bo_start_postgres
@@ -80,6 +82,7 @@ start_servers() {
     printf 'export %s=%q\n' BEATORLEANS_TEST_REDIS "$BEATORLEANS_TEST_REDIS" BEATORLEANS_TEST_POSTGRES "$BEATORLEANS_TEST_POSTGRES"
     printf '%s=%q\n' BO_REDIS_PIDFILE "$BO_REDIS_PIDFILE" BO_PG_DATA "$BO_PG_DATA" BO_PG_BIN "$BO_PG_BIN" BO_RUN_DIR "$BO_RUN_DIR"
   } >"$dir/servers.env"
+  trap - EXIT
   servers
 }
 
