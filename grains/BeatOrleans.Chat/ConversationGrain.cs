@@ -123,34 +123,25 @@ public sealed partial class ConversationGrain(
         }
     }
 
-    private async Task PushLive(Push push)
+    /// <summary>Publishes a live push; a lost one costs nothing, the receiver reads the message from REST.</summary>
+    private Task PushLive(Push push) => Publish(Push.Namespace, push.UserId, push, push.Message?.MessageId ?? "");
+
+    /// <summary>Publishes a notification; on failure the outbox keeps it and the timer publishes it again.</summary>
+    private Task Publish(NotificationRequested notification) =>
+        Publish(NotificationRequested.Namespace, notification.UserId, notification, notification.EventId);
+
+    private async Task Publish<T>(string streamNamespace, string userId, T item, string itemId)
     {
         try
         {
-            await this.GetStreamProvider(StorageNames.Events).GetStream<Push>(StreamId.Create(Push.Namespace, push.UserId)).OnNextAsync(push);
+            await this.GetStreamProvider(StorageNames.Events).GetStream<T>(StreamId.Create(streamNamespace, userId)).OnNextAsync(item);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // Stored already: the receiver reads it from GET /api/chat/messages.
-            LogPublishFailed(logger, exception, push.Message?.MessageId ?? "");
+            LogPublishFailed(logger, exception, itemId);
         }
     }
 
-    private async Task Publish(NotificationRequested notification)
-    {
-        try
-        {
-            var stream = this.GetStreamProvider(StorageNames.Events)
-                .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId));
-            await stream.OnNextAsync(notification);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // The outbox keeps it; the timer publishes it again.
-            LogPublishFailed(logger, exception, notification.EventId);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing notification {EventId} failed; it stays in the outbox")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception, string eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {ItemId} failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string itemId);
 }
