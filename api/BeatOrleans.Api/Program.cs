@@ -1,4 +1,5 @@
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Chat;
 using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Health;
@@ -17,6 +18,7 @@ builder.AddMarketplaceAuth();
 builder.AddMarketplaceRateLimits();
 builder.AddMarketplaceHealthChecks();
 builder.AddMarketplaceRealTime();
+builder.AddMarketplaceCatalog();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.UseRateLimiter();
 
 app.MapOperationsEndpoints();
 app.MapUsersEndpoints();
+app.MapCatalogEndpoints();
 app.MapChatEndpoints();
 app.MapNotificationsEndpoints();
 app.MapMarketplaceRealTime();

@@ -1,4 +1,5 @@
 using System.Reflection;
+using BeatOrleans.Catalog;
 using BeatOrleans.Chat;
 using BeatOrleans.Notifications;
 using BeatOrleans.Users;
@@ -17,6 +18,7 @@ public static class Domains
     [
         new(UsersDomain.Name, typeof(UsersDomain).Assembly, (services, configuration) => services.AddUsersDomain(configuration)),
         new(ChatDomain.Name, typeof(ChatDomain).Assembly, (services, configuration) => services.AddChatDomain(configuration)),
+        new(CatalogDomain.Name, typeof(CatalogDomain).Assembly, (services, configuration) => services.AddCatalogDomain(configuration)),
         new(NotificationsDomain.Name, typeof(NotificationsDomain).Assembly, (services, configuration) => services.AddNotificationsDomain(configuration)),
     ];
 

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using BeatOrleans.Contracts.Catalog;
+
+namespace BeatOrleans.Api.Catalog;
+
+/// <summary>The beat's describing fields, as both upload forms send them, checked into what a draft needs.</summary>
+public sealed record BeatFields(string Title, string? Artist, string? Genre, double? Bpm, string? Key, IReadOnlyList<string> Tags, IReadOnlyList<LicenseTier> Licenses)
+{
+    public const int MaxTags = 15;
+    public const decimal MaxPrice = 1_000_000m;
+
+    /// <summary>The tiers a beat offers when the producer names neither licences nor a price (README, Beats).</summary>
+    public static IReadOnlyList<LicenseTier> DefaultTiers(bool hasStems) =>
+    [
+        new(LicenseTypes.Mp3Lease, 29.99m, LicenseTypes.DefaultCurrency),
+        new(LicenseTypes.WavLease, 49.99m, LicenseTypes.DefaultCurrency),
+        .. hasStems ? [new LicenseTier(LicenseTypes.Trackout, 99.99m, LicenseTypes.DefaultCurrency)] : Array.Empty<LicenseTier>(),
+        new(LicenseTypes.Unlimited, 199.99m, LicenseTypes.DefaultCurrency),
+        new(LicenseTypes.Exclusive, 499.99m, LicenseTypes.DefaultCurrency),
+    ];
+
+    /// <summary>Checks raw field values; <paramref name="errors"/> gets one entry per bad field.</summary>
+    public static BeatFields? Parse(
+        string? title, string? artist, string? genre, string? bpm, string? key, IReadOnlyList<string>? tags, string? price, string? licenses,
+        bool hasStems, Dictionary<string, string[]> errors)
+    {
+        title = title?.Trim();
+        if (string.IsNullOrEmpty(title) || title.Length > 120)
+        {
+            errors["title"] = ["title is required, at most 120 characters."];
+        }
+
+        artist = Optional(artist, "artist", 120, errors);
+        genre = Optional(genre, "genre", 40, errors);
+        key = Optional(key, "key", 16, errors);
+        double? tempo = null;
+        if (!string.IsNullOrWhiteSpace(bpm))
+        {
+            if (double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 20 and <= 400)
+            {
+                tempo = Math.Round(value, 2);
+            }
+            else
+            {
+                errors["bpm"] = ["bpm is a number between 20 and 400."];
+            }
+        }
+
+        var cleanTags = (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
+        if (cleanTags.Count > MaxTags || cleanTags.Any(t => t.Length > 32))
+        {
+            errors["tags"] = [$"At most {MaxTags} tags of at most 32 characters each."];
+        }
+
+        var tiers = ParseLicenses(price, licenses, hasStems, errors);
+        return errors.Count > 0 ? null : new BeatFields(title!, artist, genre, tempo, key, cleanTags, tiers);
+    }
+
+    /// <summary>Comma-separated, as the multipart form sends tags.</summary>
+    public static IReadOnlyList<string>? SplitTags(string? tags) => tags?.Split(',');
+
+    public static string? JsonText(JsonElement? element) => element switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
+        { ValueKind: JsonValueKind.String } e => e.GetString(),
+        { } e => e.GetRawText(),
+    };
+
+    /// <summary>Tags in JSON: a comma-separated string or an array of strings.</summary>
+    public static IReadOnlyList<string>? JsonTags(JsonElement? element, Dictionary<string, string[]> errors)
+    {
+        switch (element)
+        {
+            case null or { ValueKind: JsonValueKind.Null }:
+                return null;
+            case { ValueKind: JsonValueKind.String } e:
+                return SplitTags(e.GetString());
+            case { ValueKind: JsonValueKind.Array } e when e.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String):
+                return [.. e.EnumerateArray().Select(t => t.GetString()!)];
+            default:
+                errors["tags"] = ["tags is a comma-separated string or an array of strings."];
+                return null;
+        }
+    }
+
+    private static string? Optional(string? value, string name, int max, Dictionary<string, string[]> errors)
+    {
+        value = value?.Trim();
+        if (value?.Length > max)
+        {
+            errors[name] = [$"{name} is at most {max} characters."];
+        }
+
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static List<LicenseTier> ParseLicenses(string? price, string? licenses, bool hasStems, Dictionary<string, string[]> errors)
+    {
+        if (!string.IsNullOrWhiteSpace(licenses))
+        {
+            return ParseTierList(licenses, hasStems, errors);
+        }
+
+        if (string.IsNullOrWhiteSpace(price))
+        {
+            return [.. DefaultTiers(hasStems)];
+        }
+
+        if (TryPrice(price, out var amount))
+        {
+            return [new LicenseTier(LicenseTypes.Mp3Lease, amount, LicenseTypes.DefaultCurrency)];
+        }
+
+        errors["price"] = [$"price is a number from 0.50 to {MaxPrice} with at most two decimals."];
+        return [];
+    }
+
+    private static List<LicenseTier> ParseTierList(string licenses, bool hasStems, Dictionary<string, string[]> errors)
+    {
+        var tiers = new List<LicenseTier>();
+        const string Shape = "licenses is a JSON array like [{\"license_type\":\"exclusive\",\"price\":300}].";
+        try
+        {
+            using var document = JsonDocument.Parse(licenses);
+            if (document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() is 0 or > 5)
+            {
+                errors["licenses"] = [Shape + " Between 1 and 5 tiers."];
+                return tiers;
+            }
+
+            foreach (var tier in document.RootElement.EnumerateArray())
+            {
+                if (tier.ValueKind != JsonValueKind.Object
+                    || !tier.TryGetProperty("license_type", out var type) || type.ValueKind != JsonValueKind.String
+                    || !tier.TryGetProperty("price", out var amount) || amount.ValueKind is not (JsonValueKind.Number or JsonValueKind.String))
+                {
+                    errors["licenses"] = [Shape];
+                    return tiers;
+                }
+
+                var name = type.GetString()!;
+                if (!LicenseTypes.All.Contains(name))
+                {
+                    errors["licenses"] = [$"Unknown license_type '{name}'; known: {string.Join(", ", LicenseTypes.All)}."];
+                    return tiers;
+                }
+
+                if (tiers.Any(t => t.LicenseType == name))
+                {
+                    errors["licenses"] = [$"license_type '{name}' appears twice."];
+                    return tiers;
+                }
+
+                if (!TryPrice(amount.ValueKind == JsonValueKind.String ? amount.GetString() : amount.GetRawText(), out var value))
+                {
+                    errors["licenses"] = [$"The price of '{name}' is a number from 0.50 to {MaxPrice} with at most two decimals."];
+                    return tiers;
+                }
+
+                if (LicenseTypes.NeedsStems(name) && !hasStems)
+                {
+                    errors["stems"] = [$"The '{name}' licence delivers stems: upload them as the 'stems' part (a zip)."];
+                    return tiers;
+                }
+
+                tiers.Add(new LicenseTier(name, value, LicenseTypes.DefaultCurrency));
+            }
+        }
+        catch (JsonException)
+        {
+            errors["licenses"] = [Shape];
+        }
+
+        return tiers;
+    }
+
+    private static bool TryPrice(string? text, out decimal price) =>
+        decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out price)
+        && price is >= 0.5m and <= MaxPrice
+        && decimal.Round(price, 2) == price;
+}

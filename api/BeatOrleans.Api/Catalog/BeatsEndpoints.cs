@@ -1,0 +1,241 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Catalog.Files.Blobs;
+using BeatOrleans.Catalog.Files.Formats;
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Users;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace BeatOrleans.Api.Catalog;
+
+public static class BeatsEndpoints
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
+    {
+        var beats = app.MapGroup("/api/beats").WithTags("Beats");
+        beats.MapPost("/upload", Upload).DisableAntiforgery()
+            .WithName("UploadBeat").WithSummary("Upload a beat: multipart (file + fields), or JSON naming a file_url from upload-url.");
+        beats.MapPost("/upload-url", UploadUrl)
+            .WithName("CreateUploadUrl").WithSummary("A short-lived URL to PUT audio to, and the file_url to name it by in an upload.");
+        beats.MapPut("/uploads/{upload_id}", PreviewAndUploads.PutLocalUpload).AllowAnonymous()
+            .WithName("PutUpload").WithSummary("Receives the audio for a signed upload URL (local blob storage).");
+        beats.MapGet("/", Search).AllowAnonymous()
+            .WithName("SearchBeats").WithSummary("Search and browse ready beats: full text, filters, sorts, cursor paging.");
+        beats.MapGet("/{beat_id}", Get).AllowAnonymous()
+            .WithName("GetBeat").WithSummary("One beat: metadata, status, licences and plays.");
+        beats.MapGet("/{beat_id}/waveform", Waveform).AllowAnonymous()
+            .WithName("GetWaveform").WithSummary("The beat's waveform peaks (0..1) for a player to draw.");
+        beats.MapGet("/stream/{beat_id}", Stream).AllowAnonymous()
+            .WithName("GetStreamUrl").WithSummary("A short-lived URL of the voice-tagged preview.");
+        beats.MapMethods("/stream/{beat_id}/preview", ["GET", "HEAD"], PreviewAndUploads.ServePreview).AllowAnonymous()
+            .WithName("StreamPreview").WithSummary("The preview's bytes, with Range support; counts one play per stream URL.");
+        beats.MapDelete("/{beat_id}/delete", Delete)
+            .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
+        app.MapPost("/api/users/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery().WithTags("Beats")
+            .WithName("UploadVoiceTag").WithSummary("Upload your voice tag (audio), mixed into the previews of your later uploads.");
+        return app;
+    }
+
+    internal static string BaseUrl(this HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
+    private static async Task<Results<Accepted<BeatResponse>, ValidationProblem, ProblemHttpResult>> Upload(
+        HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var beatId = Guid.NewGuid().ToString("N");
+        var caller = http.User.UserId();
+        if (http.Request.HasJsonContentType())
+        {
+            return await JsonUpload.Create(http, grains, blobs, limits, beatId, caller, cancellationToken);
+        }
+
+        if (!http.Request.HasFormContentType || !http.Request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.",
+                detail: "Upload as multipart/form-data (file + fields) or application/json (file_url).");
+        }
+
+        // The default 1 MiB body limit is for JSON; an upload may be as large as its parts' limits allow.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limits.MaxAudioBytes + limits.MaxStemsBytes + (1024 * 1024);
+        }
+
+        await using var upload = new MultipartUpload(blobs);
+        var refusal = await upload.Read(http.Request, format => BlobKeys.Master(beatId, format), BlobKeys.Stems(beatId),
+            limits.MaxAudioBytes, limits.MaxStemsBytes, cancellationToken);
+        if (refusal is not null)
+        {
+            return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (upload.Audio is null)
+        {
+            errors["file"] = ["The 'file' part (the audio) is required."];
+        }
+
+        var f = upload.Fields;
+        var fields = BeatFields.Parse(f.GetValueOrDefault("title"), f.GetValueOrDefault("artist"), f.GetValueOrDefault("genre"),
+            f.GetValueOrDefault("bpm"), f.GetValueOrDefault("key"), BeatFields.SplitTags(f.GetValueOrDefault("tags")),
+            f.GetValueOrDefault("price"), f.GetValueOrDefault("licenses"), upload.Stems is not null, errors);
+        if (fields is null || errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var beat = await Create(grains, beatId, caller, fields, upload.Audio!, upload.Stems);
+        upload.Keep();
+        return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
+    }
+
+    internal static async Task<Beat> Create(IGrainFactory grains, string beatId, string caller, BeatFields fields, StoredFile audio, StoredFile? stems)
+    {
+        var artist = fields.Artist;
+        if (artist is null)
+        {
+            var profile = await grains.GetGrain<IUserGrain>(caller).GetProfile();
+            artist = profile?.Username ?? caller;
+        }
+
+        return await grains.GetGrain<IBeatGrain>(beatId).Create(new BeatDraft(
+            caller, fields.Title, artist, fields.Genre, fields.Bpm, fields.Key, fields.Tags, fields.Licenses, audio, stems));
+    }
+
+    private static Results<Ok<UploadUrlResponse>, ProblemHttpResult> UploadUrl(HttpContext http, IBlobStore blobs, SignedUrls signer, IOptions<UploadOptions> options)
+    {
+        var caller = http.User.UserId();
+        var uploadId = Guid.NewGuid().ToString("N");
+        var lifetime = options.Value.UploadUrlLifetime;
+        var expires = signer.Expiry(lifetime);
+        var fileUrl = $"{http.Request.BaseUrl()}/api/beats/uploads/{uploadId}";
+        var presigned = blobs.PresignUpload(BlobKeys.Incoming(caller, uploadId), "application/octet-stream", lifetime);
+        var uploadUrl = presigned?.ToString() ?? $"{fileUrl}?user={caller}&{signer.Sign(PreviewAndUploads.UploadGrant(caller, uploadId), expires)}";
+        return TypedResults.Ok(new UploadUrlResponse(uploadUrl, fileUrl, expires));
+    }
+
+    private static async Task<Results<Ok<BeatResponse>, ProblemHttpResult>> Get(string beat_id, HttpContext http, IGrainFactory grains)
+    {
+        var beat = await Find(grains, beat_id);
+        return beat is null ? NotFound() : TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl()));
+    }
+
+    private static async Task<Results<Ok<WaveformResponse>, ProblemHttpResult>> Waveform(string beat_id, IGrainFactory grains)
+    {
+        var beat = await Find(grains, beat_id);
+        if (beat is null)
+        {
+            return NotFound();
+        }
+
+        var peaks = await grains.GetGrain<IBeatGrain>(beat_id).GetPeaks();
+        return peaks is null ? NotReady(beat) : TypedResults.Ok(new WaveformResponse(beat_id, peaks));
+    }
+
+    private static async Task<Results<Ok<StreamResponse>, ProblemHttpResult>> Stream(
+        string beat_id, HttpContext http, IGrainFactory grains, SignedUrls signer, IOptions<UploadOptions> options)
+    {
+        var beat = await Find(grains, beat_id);
+        if (beat is null)
+        {
+            return NotFound();
+        }
+
+        if (beat.Status != BeatStatus.Ready || beat.PreviewKey is null)
+        {
+            return NotReady(beat);
+        }
+
+        var play = Guid.NewGuid().ToString("N");
+        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play), signer.Expiry(options.Value.StreamUrlLifetime));
+        return TypedResults.Ok(new StreamResponse(beat_id, $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&{query}"));
+    }
+
+    private static async Task<Results<Ok<DeletedResponse>, ProblemHttpResult>> Delete(string beat_id, HttpContext http, IGrainFactory grains)
+    {
+        if (!BeatIds.IsValid(beat_id))
+        {
+            return NotFound();
+        }
+
+        return await grains.GetGrain<IBeatGrain>(beat_id).Delete(http.User.UserId()) switch
+        {
+            DeleteOutcome.Deleted => TypedResults.Ok(new DeletedResponse(beat_id, true)),
+            DeleteOutcome.NotProducer => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the beat's producer can delete it."),
+            _ => NotFound(),
+        };
+    }
+
+    private static async Task<Results<Ok<BeatsPageResponse>, ValidationProblem>> Search(
+        HttpContext http, IGrainFactory grains, string? q, string? genre, string? producer_id, double? bpm_min, double? bpm_max,
+        string? key, decimal? price_max, string? sort, int? limit, string? cursor)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CatalogSort order = CatalogSort.Newest;
+        if (sort is not null && !SortNames.TryGetValue(sort, out order))
+        {
+            errors["sort"] = [$"sort is one of {string.Join(", ", SortNames.Keys)}."];
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"limit is between 1 and {MaxPageSize}."];
+        }
+
+        if (q?.Length > 200)
+        {
+            errors["q"] = ["q is at most 200 characters."];
+        }
+
+        if (bpm_min < 0 || bpm_max < 0 || bpm_min > bpm_max)
+        {
+            errors["bpm_min"] = ["bpm_min and bpm_max are positive and bpm_min <= bpm_max."];
+        }
+
+        if (price_max < 0)
+        {
+            errors["price_max"] = ["price_max is positive."];
+        }
+
+        if (errors.Count == 0)
+        {
+            var page = await grains.GetGrain<ICatalogSearchGrain>(0).Search(new CatalogQuery(
+                q, genre, producer_id, bpm_min, bpm_max, key, price_max, order, limit ?? DefaultPageSize, cursor));
+            if (page is not null)
+            {
+                var baseUrl = http.Request.BaseUrl();
+                return TypedResults.Ok(new BeatsPageResponse([.. page.Items.Select(e => BeatResponse.From(e, baseUrl))], page.NextCursor));
+            }
+
+            errors["cursor"] = ["cursor is not one this search gave out (it belongs to the same sort)."];
+        }
+
+        return TypedResults.ValidationProblem(errors);
+    }
+
+    private static readonly Dictionary<string, CatalogSort> SortNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["newest"] = CatalogSort.Newest,
+        ["price_asc"] = CatalogSort.PriceAsc,
+        ["price_desc"] = CatalogSort.PriceDesc,
+        ["popular"] = CatalogSort.Popular,
+    };
+
+    internal static async Task<Beat?> Find(IGrainFactory grains, string beatId) =>
+        BeatIds.IsValid(beatId) ? await grains.GetGrain<IBeatGrain>(beatId).GetBeat() : null;
+
+    internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such beat.");
+
+    private static ProblemHttpResult NotReady(Beat beat) => TypedResults.Problem(statusCode: 409, title: "The beat is not ready.",
+        detail: beat.Status == BeatStatus.Failed ? $"Processing failed: {beat.FailureReason}" : $"The beat is {beat.Status.ToString().ToLowerInvariant()}.");
+}
+
+internal static class BeatIds
+{
+    /// <summary>Beat ids are 32 lower-case hex digits; anything else names no beat (and never activates a grain).</summary>
+    public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+}

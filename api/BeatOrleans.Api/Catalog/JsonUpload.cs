@@ -1,0 +1,62 @@
+using BeatOrleans.Catalog.Files.Blobs;
+using BeatOrleans.Catalog.Files.Formats;
+using BeatOrleans.Contracts.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BeatOrleans.Api.Catalog;
+
+/// <summary>The seed's JSON upload: <c>file_url</c> must name an object the caller uploaded through an upload URL.</summary>
+internal static class JsonUpload
+{
+    private const string UploadsPath = "/api/beats/uploads/";
+
+    public static async Task<Results<Accepted<BeatResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpContext http, IGrainFactory grains, IBlobStore blobs, UploadOptions limits, string beatId, string caller, CancellationToken cancellationToken)
+    {
+        var request = await http.Request.ReadFromJsonAsync<JsonUploadRequest>(cancellationToken)
+            ?? throw new BadHttpRequestException("The request body is empty.");
+        var errors = new Dictionary<string, string[]>();
+        var key = IncomingKey(request.FileUrl, caller);
+        var size = key is null ? null : await blobs.Size(key, cancellationToken);
+        if (size is null)
+        {
+            errors["file_url"] = ["file_url must be the file_url an upload-url answer gave you, after you uploaded the audio to its upload_url."];
+        }
+
+        var fields = BeatFields.Parse(request.Title, request.Artist, request.Genre, BeatFields.JsonText(request.Bpm), request.Key,
+            BeatFields.JsonTags(request.Tags, errors), BeatFields.JsonText(request.Price), BeatFields.JsonText(request.Licenses), false, errors);
+        if (fields is null || errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (size > limits.MaxAudioBytes)
+        {
+            await blobs.Delete(key!, cancellationToken);
+            return TypedResults.Problem(statusCode: 413, title: "The upload is too large.",
+                detail: $"The file is larger than the limit of {limits.MaxAudioBytes / (1024 * 1024)} MB.");
+        }
+
+        var head = await blobs.ReadHead(key!, MediaFormats.HeadLength, cancellationToken);
+        if (MediaFormats.DetectAudio(head) is not { } format)
+        {
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.",
+                detail: $"The file is not audio in a supported format ({string.Join(", ", MediaFormats.Audio)}), judged by its content.");
+        }
+
+        var beat = await BeatsEndpoints.Create(grains, beatId, caller, fields, new StoredFile(key!, format, size!.Value), null);
+        return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
+    }
+
+    /// <summary>The caller's own incoming object a file_url names, or null: another user's upload is never reachable.</summary>
+    private static string? IncomingKey(string? fileUrl, string caller)
+    {
+        if (!Uri.TryCreate(fileUrl, UriKind.Absolute, out var uri) || !uri.AbsolutePath.StartsWith(UploadsPath, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var uploadId = uri.AbsolutePath[UploadsPath.Length..];
+        return BeatIds.IsValid(uploadId) ? BlobKeys.Incoming(caller, uploadId) : null;
+    }
+}

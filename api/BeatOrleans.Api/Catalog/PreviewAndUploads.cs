@@ -1,0 +1,119 @@
+using System.Globalization;
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Catalog.Files.Blobs;
+using BeatOrleans.Catalog.Files.Formats;
+using BeatOrleans.Contracts.Catalog;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace BeatOrleans.Api.Catalog;
+
+/// <summary>The byte-carrying endpoints: preview streaming, signed local uploads, voice tags.</summary>
+internal static class PreviewAndUploads
+{
+    public static string PreviewGrant(string beatId, string playId) => $"preview\n{beatId}\n{playId}";
+
+    public static string UploadGrant(string userId, string uploadId) => $"upload\n{userId}\n{uploadId}";
+
+    /// <summary>
+    /// Local blobs are sent by ASP.NET's file sender (single ranges -> 206, unsatisfiable -> 416, If-None-Match,
+    /// If-Modified-Since, If-Range; a request for several ranges gets the whole file, as RFC 9110 allows). S3 blobs are a
+    /// redirect to a presigned URL, so the bytes never pass through the API. Either way the play is counted once per URL.
+    /// </summary>
+    public static async Task<IResult> ServePreview(
+        string beat_id, string? play, string? exp, string? sig, HttpContext http, IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
+    {
+        if (play is null || !signer.Verify(PreviewGrant(beat_id, play), exp, sig))
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The stream URL is invalid or has expired; ask GET /api/beats/stream/{beat_id} for a new one.");
+        }
+
+        var beat = await BeatsEndpoints.Find(grains, beat_id);
+        if (beat?.PreviewKey is not { } key)
+        {
+            return BeatsEndpoints.NotFound();
+        }
+
+        if (HttpMethods.IsGet(http.Request.Method))
+        {
+            await grains.GetGrain<IBeatGrain>(beat_id).RecordPlay(play);
+        }
+
+        var location = blobs.Locate(key, TimeSpan.FromMinutes(5));
+        if (location.Url is { } url)
+        {
+            return TypedResults.Redirect(url.ToString());
+        }
+
+        var file = new FileInfo(location.LocalPath!);
+        if (!file.Exists)
+        {
+            return BeatsEndpoints.NotFound();
+        }
+
+        var tag = new EntityTagHeaderValue($"\"{file.Length.ToString("x", CultureInfo.InvariantCulture)}-{file.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
+        http.Response.Headers.CacheControl = "private, max-age=300";
+        return TypedResults.PhysicalFile(file.FullName, "audio/mpeg", lastModified: file.LastWriteTimeUtc, entityTag: tag, enableRangeProcessing: true);
+    }
+
+    /// <summary>The local store's stand-in for a presigned PUT: the signature names the user and the upload.</summary>
+    public static async Task<Results<Ok<VoiceTagResponse>, ProblemHttpResult>> PutLocalUpload(
+        string upload_id, string? user, string? exp, string? sig, HttpContext http, IBlobStore blobs, SignedUrls signer, IOptions<UploadOptions> options)
+    {
+        if (user is null || !BeatIds.IsValid(upload_id) || !signer.Verify(UploadGrant(user, upload_id), exp, sig))
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The upload URL is invalid or has expired.");
+        }
+
+        var max = options.Value.MaxAudioBytes;
+        RaiseBodyLimit(http, max);
+        try
+        {
+            var bytes = await blobs.Write(BlobKeys.Incoming(user, upload_id), http.Request.Body, max, "application/octet-stream", http.RequestAborted);
+            return TypedResults.Ok(new VoiceTagResponse("unchecked", bytes));
+        }
+        catch (BlobTooLargeException)
+        {
+            return TypedResults.Problem(statusCode: 413, title: "The upload is too large.", detail: $"The file is larger than the limit of {max / (1024 * 1024)} MB.");
+        }
+    }
+
+    public static async Task<Results<Ok<VoiceTagResponse>, ValidationProblem, ProblemHttpResult>> UploadVoiceTag(
+        HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.", detail: "Upload the tag as multipart/form-data with a 'file' part.");
+        }
+
+        var caller = http.User.UserId();
+        var max = options.Value.MaxVoiceTagBytes;
+        RaiseBodyLimit(http, max);
+        await using var upload = new MultipartUpload(blobs);
+        var tagId = Guid.NewGuid().ToString("N");
+        var refusal = await upload.Read(http.Request, format => BlobKeys.VoiceTag(caller, tagId, format), null, max, 0, cancellationToken);
+        if (refusal is not null)
+        {
+            return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail);
+        }
+
+        if (upload.Audio is not { } tag)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["The 'file' part (the tag's audio) is required."] });
+        }
+
+        await grains.GetGrain<IProducerGrain>(caller).SetVoiceTag(tag);
+        upload.Keep();
+        return TypedResults.Ok(new VoiceTagResponse(tag.Format, tag.Bytes));
+    }
+
+    private static void RaiseBodyLimit(HttpContext http, long max)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = max + (1024 * 1024);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BeatOrleans.Api.Catalog;
+
+/// <summary>
+/// Short-lived URLs the API itself serves (previews, local uploads): an expiry and an HMAC over what the URL grants,
+/// keyed from the token signing key that every API node shares, so any node honours a URL another one gave out.
+/// </summary>
+public sealed class SignedUrls(SigningCredentials signing, TimeProvider clock)
+{
+    private readonly byte[] key = HMACSHA256.HashData(((SymmetricSecurityKey)signing.Key).Key, "beatorleans.signed-urls.v1"u8);
+
+    public DateTimeOffset Expiry(TimeSpan lifetime) => DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
+
+    /// <summary>The query string granting <paramref name="grant"/> until <paramref name="expires"/>.</summary>
+    public string Sign(string grant, DateTimeOffset expires)
+    {
+        var exp = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"exp={exp}&sig={Signature(grant, exp)}";
+    }
+
+    /// <summary>Whether the URL's <paramref name="exp"/> and <paramref name="sig"/> grant <paramref name="grant"/> now.</summary>
+    public bool Verify(string grant, string? exp, string? sig)
+    {
+        if (exp is null || sig is null || !long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || clock.GetUtcNow().ToUnixTimeSeconds() > seconds)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(grant, exp)), Encoding.ASCII.GetBytes(sig));
+    }
+
+    private string Signature(string grant, string exp) =>
+        Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{grant}\n{exp}")));
+}

@@ -1,0 +1,69 @@
+namespace BeatOrleans.Contracts.Catalog;
+
+[GenerateSerializer, Alias("catalog.BeatStatus")]
+public enum BeatStatus
+{
+    Processing = 0,
+    Ready = 1,
+    Failed = 2,
+    Sold = 3,
+}
+
+/// <summary>A file the catalogue keeps in blob storage, under a key the server chose.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.StoredFile")]
+public sealed record StoredFile(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Format,
+    [property: Id(2)] long Bytes);
+
+/// <summary>What a producer's upload asks the catalogue to create; the master is already in blob storage.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.BeatDraft")]
+public sealed record BeatDraft(
+    [property: Id(0)] string ProducerId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Artist,
+    [property: Id(3)] string? Genre,
+    [property: Id(4)] double? Bpm,
+    [property: Id(5)] string? Key,
+    [property: Id(6)] IReadOnlyList<string> Tags,
+    [property: Id(7)] IReadOnlyList<LicenseTier> Licenses,
+    [property: Id(8)] StoredFile Master,
+    [property: Id(9)] StoredFile? Stems);
+
+/// <summary>The files processing made from the master: the tagged preview and the clean deliverables.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.BeatMedia")]
+public sealed record BeatMedia(
+    [property: Id(0)] double DurationSeconds,
+    [property: Id(1)] int SampleRate,
+    [property: Id(2)] int Channels,
+    [property: Id(3)] StoredFile Preview,
+    [property: Id(4)] StoredFile Mp3,
+    [property: Id(5)] StoredFile Wav,
+    [property: Id(6)] IReadOnlyList<float> Peaks);
+
+/// <summary>A beat as the catalogue shows it.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.Beat")]
+public sealed record Beat(
+    [property: Id(0)] string BeatId,
+    [property: Id(1)] string ProducerId,
+    [property: Id(2)] string Title,
+    [property: Id(3)] string Artist,
+    [property: Id(4)] string? Genre,
+    [property: Id(5)] double? Bpm,
+    [property: Id(6)] string? Key,
+    [property: Id(7)] IReadOnlyList<string> Tags,
+    [property: Id(8)] IReadOnlyList<LicenseTier> Licenses,
+    [property: Id(9)] BeatStatus Status,
+    [property: Id(10)] string? FailureReason,
+    [property: Id(11)] double? DurationSeconds,
+    [property: Id(12)] long Plays,
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] StoredFile Master,
+    [property: Id(15)] StoredFile? Stems,
+    [property: Id(16)] string? PreviewKey)
+{
+    /// <summary>The headline price: the cheapest tier on offer.</summary>
+    public decimal Price => Licenses.Count == 0 ? 0 : Licenses.Min(l => l.Price);
+
+    public string Currency => Licenses.Count == 0 ? LicenseTypes.DefaultCurrency : Licenses[0].Currency;
+}

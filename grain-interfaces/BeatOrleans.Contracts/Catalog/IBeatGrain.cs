@@ -1,0 +1,52 @@
+using Orleans.Concurrency;
+
+namespace BeatOrleans.Contracts.Catalog;
+
+[GenerateSerializer, Alias("catalog.DeleteOutcome")]
+public enum DeleteOutcome
+{
+    Deleted = 0,
+    NotFound = 1,
+    NotProducer = 2,
+}
+
+/// <summary>One beat, keyed by its beat id: the single writer of its metadata, status and media.</summary>
+[Alias("catalog.IBeatGrain")]
+public interface IBeatGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the beat in status processing and starts processing its master; a repeat returns the beat.</summary>
+    [Alias("Create")]
+    Task<Beat> Create(BeatDraft draft);
+
+    /// <summary>The beat, or null when it does not exist or was deleted.</summary>
+    [ReadOnly, Alias("GetBeat")]
+    Task<Beat?> GetBeat();
+
+    /// <summary>The waveform peaks (0..1) of a processed beat; null when absent, deleted or not processed.</summary>
+    [ReadOnly, Alias("GetPeaks")]
+    Task<IReadOnlyList<float>?> GetPeaks();
+
+    /// <summary>Removes the beat from the catalogue for everyone; only its producer may. Files stay for buyers.</summary>
+    [Alias("Delete")]
+    Task<DeleteOutcome> Delete(string callerId);
+
+    /// <summary>Counts one play per play id (a stream URL), however many range requests it makes.</summary>
+    [Alias("RecordPlay")]
+    Task RecordPlay(string playId);
+
+    /// <summary>A processor starts an attempt: false when the beat no longer needs one or has used up its attempts (it fails).</summary>
+    [Alias("BeginProcessing")]
+    Task<bool> BeginProcessing();
+
+    /// <summary>Processing finished: the media is stored and the beat becomes ready (a stale or repeated report is ignored).</summary>
+    [Alias("CompleteProcessing")]
+    Task CompleteProcessing(BeatMedia media);
+
+    /// <summary>Processing found the master unusable: the beat ends failed with this reason.</summary>
+    [Alias("FailProcessing")]
+    Task FailProcessing(string reason);
+
+    /// <summary>The catalogue's query model holds this version of the beat's listing.</summary>
+    [Alias("AcknowledgeListing")]
+    Task AcknowledgeListing(long version);
+}

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+
+namespace BeatOrleans.Catalog.Files.Blobs;
+
+/// <summary>Every blob key the marketplace uses, built from ids the server made.</summary>
+public static partial class BlobKeys
+{
+    public static string Master(string beatId, string format) => $"masters/{beatId}/master.{format}";
+
+    public static string Stems(string beatId) => $"stems/{beatId}/stems.zip";
+
+    public static string Preview(string beatId) => $"previews/{beatId}/preview.mp3";
+
+    public static string UntaggedMp3(string beatId) => $"deliverables/{beatId}/untagged-320k.mp3";
+
+    public static string Wav(string beatId) => $"deliverables/{beatId}/master.wav";
+
+    public static string VoiceTag(string userId, string tagId, string format) => $"tags/{userId}/{tagId}.{format}";
+
+    /// <summary>An object a client uploads through a presigned or signed URL before naming it in an upload.</summary>
+    public static string Incoming(string userId, string uploadId) => $"incoming/{userId}/{uploadId}";
+
+    /// <summary>Lower-case letters, digits, '-', '_' and '.' in '/'-separated segments, none of them "." or "..".</summary>
+    public static bool IsValid(string key) => key.Length <= 512 && KeyPattern().IsMatch(key) && !key.Split('/').Any(s => s is "." or "..");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")]
+    private static partial Regex KeyPattern();
+}

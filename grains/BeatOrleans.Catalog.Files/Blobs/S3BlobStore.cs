@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace BeatOrleans.Catalog.Files.Blobs;
+
+/// <summary>
+/// Blobs in an S3 bucket (AWS or an S3-compatible server). Writes go up in parts of
+/// <see cref="BlobStorageOptions.S3Settings.PartSizeBytes"/>, so an upload holds one part in memory, never the file.
+/// </summary>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    private readonly AmazonS3Client client;
+    private readonly BlobStorageOptions.S3Settings settings;
+
+    public S3BlobStore(IOptions<BlobStorageOptions> options)
+    {
+        settings = options.Value.S3;
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = settings.ForcePathStyle,
+            AuthenticationRegion = settings.Region,
+            // S3-compatible servers reject the SDK's default CRC trailers; checksums only where S3 requires them.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (string.IsNullOrWhiteSpace(settings.ServiceUrl))
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(settings.Region);
+        }
+        else
+        {
+            config.ServiceURL = settings.ServiceUrl;
+        }
+
+        client = new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
+    }
+
+    public async Task<long> Write(string key, Stream content, long maxBytes, string contentType, CancellationToken cancellationToken)
+    {
+        CheckKey(key);
+        var partSize = settings.PartSizeBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(partSize);
+        string? uploadId = null;
+        try
+        {
+            var parts = new List<PartETag>();
+            long total = 0;
+            while (true)
+            {
+                var filled = await Fill(content, buffer, partSize, cancellationToken);
+                total += filled;
+                if (total > maxBytes)
+                {
+                    throw new BlobTooLargeException(maxBytes);
+                }
+
+                if (uploadId is null && filled < partSize)
+                {
+                    // Small enough for one request: no multipart upload to start, complete or abort.
+                    await client.PutObjectAsync(new PutObjectRequest
+                    {
+                        BucketName = settings.Bucket,
+                        Key = key,
+                        ContentType = contentType,
+                        InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                        UseChunkEncoding = false,
+                    }, cancellationToken);
+                    return total;
+                }
+
+                if (filled == 0)
+                {
+                    break;
+                }
+
+                uploadId ??= (await client.InitiateMultipartUploadAsync(
+                    new InitiateMultipartUploadRequest { BucketName = settings.Bucket, Key = key, ContentType = contentType }, cancellationToken)).UploadId;
+                var part = await client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = settings.Bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = parts.Count + 1,
+                    PartSize = filled,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                    UseChunkEncoding = false,
+                }, cancellationToken);
+                parts.Add(new PartETag(part.PartNumber ?? parts.Count + 1, part.ETag));
+                if (filled < partSize)
+                {
+                    break;
+                }
+            }
+
+            await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = settings.Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = parts,
+            }, cancellationToken);
+            uploadId = null;
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (uploadId is not null)
+            {
+                // An abandoned multipart upload keeps its parts (and their cost) until aborted.
+                await client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = settings.Bucket, Key = key, UploadId = uploadId }, CancellationToken.None);
+            }
+        }
+    }
+
+    public async Task Upload(string key, string path, string contentType, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        await Write(key, file, long.MaxValue, contentType, cancellationToken);
+    }
+
+    public async Task Download(string key, string path, CancellationToken cancellationToken)
+    {
+        CheckKey(key);
+        using var response = await client.GetObjectAsync(settings.Bucket, key, cancellationToken);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 128 * 1024, useAsync: true);
+        await response.ResponseStream.CopyToAsync(file, cancellationToken);
+    }
+
+    public async Task<byte[]> ReadHead(string key, int count, CancellationToken cancellationToken)
+    {
+        CheckKey(key);
+        using var response = await client.GetObjectAsync(new GetObjectRequest
+        {
+            BucketName = settings.Bucket,
+            Key = key,
+            ByteRange = new ByteRange(0, count - 1),
+        }, cancellationToken);
+        using var head = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(head, cancellationToken);
+        return head.ToArray();
+    }
+
+    public async Task<long?> Size(string key, CancellationToken cancellationToken)
+    {
+        CheckKey(key);
+        try
+        {
+            var metadata = await client.GetObjectMetadataAsync(settings.Bucket, key, cancellationToken);
+            return metadata.ContentLength;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task Delete(string key, CancellationToken cancellationToken)
+    {
+        CheckKey(key);
+        await client.DeleteObjectAsync(settings.Bucket, key, cancellationToken);
+    }
+
+    public BlobLocation Locate(string key, TimeSpan lifetime) => new(null, Presign(key, HttpVerb.GET, null, lifetime));
+
+    public Uri? PresignUpload(string key, string contentType, TimeSpan lifetime) => Presign(key, HttpVerb.PUT, contentType, lifetime);
+
+    public void Dispose() => client.Dispose();
+
+    private Uri Presign(string key, HttpVerb verb, string? contentType, TimeSpan lifetime)
+    {
+        CheckKey(key);
+        var request = new GetPreSignedUrlRequest
+        {
+            BucketName = settings.Bucket,
+            Key = key,
+            Verb = verb,
+            Expires = DateTime.UtcNow.Add(lifetime),
+            Protocol = settings.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        };
+        if (contentType is not null)
+        {
+            request.ContentType = contentType;
+        }
+
+        return new Uri(client.GetPreSignedURL(request));
+    }
+
+    private static async Task<int> Fill(Stream content, byte[] buffer, int size, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        int read;
+        while (filled < size && (read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+
+        return filled;
+    }
+
+    private static void CheckKey(string key)
+    {
+        if (!BlobKeys.IsValid(key))
+        {
+            throw new ArgumentException($"'{key}' is not a blob key.", nameof(key));
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Events;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+
+namespace BeatOrleans.Catalog.Beats;
+
+/// <summary>
+/// The single writer of a beat. Work that must happen after a state change (processing the master, updating the
+/// catalogue, notifying the producer) is published at once and again on a reminder until it is acknowledged, so a lost
+/// stream event or a crashed silo delays it but never loses it. The reminder exists only while such work is pending.
+/// </summary>
+public sealed partial class BeatGrain(
+    [PersistentState("beat", StorageNames.Documents)] IPersistentState<BeatState> beat,
+    IOptions<CatalogOptions> options,
+    TimeProvider clock,
+    ILogger<BeatGrain> logger) : Grain, IBeatGrain, IEventSource, IRemindable
+{
+    private const string SyncReminder = "sync";
+
+    /// <summary>Play ids already counted by this activation; a stream URL's range requests share one id.</summary>
+    private readonly HashSet<string> countedPlays = [];
+    private IGrainTimer? playsListingTimer;
+
+    private string BeatId => this.GetPrimaryKeyString();
+
+    private BeatState State => beat.State;
+
+    public async Task<Beat> Create(BeatDraft draft)
+    {
+        if (State.Beat is { } existing)
+        {
+            return existing;
+        }
+
+        State.Beat = new Beat(BeatId, draft.ProducerId, draft.Title, draft.Artist, draft.Genre, draft.Bpm, draft.Key, draft.Tags,
+            draft.Licenses, BeatStatus.Processing, null, null, 0, clock.GetUtcNow(), draft.Master, draft.Stems, null);
+        await beat.WriteStateAsync();
+        await EnsureSync();
+        await RequestProcessing();
+        return State.Beat;
+    }
+
+    public Task<Beat?> GetBeat() => Task.FromResult(State.Deleted ? null : State.Beat);
+
+    public Task<IReadOnlyList<float>?> GetPeaks() => Task.FromResult(State.Deleted ? null : State.Media?.Peaks);
+
+    public async Task<DeleteOutcome> Delete(string callerId)
+    {
+        if (State.Beat is not { } current || State.Deleted)
+        {
+            return DeleteOutcome.NotFound;
+        }
+
+        if (current.ProducerId != callerId)
+        {
+            return DeleteOutcome.NotProducer;
+        }
+
+        State.Deleted = true;
+        State.ListingVersion++;
+        await beat.WriteStateAsync();
+        await EnsureSync();
+        await PublishListing();
+        return DeleteOutcome.Deleted;
+    }
+
+    public async Task RecordPlay(string playId)
+    {
+        if (State.Beat is not { Status: BeatStatus.Ready } current || State.Deleted || !countedPlays.Add(playId))
+        {
+            return;
+        }
+
+        if (countedPlays.Count > 10_000)
+        {
+            // Stream URLs live minutes; ids older than this activation's last 10k plays cannot come back in time.
+            countedPlays.Clear();
+            countedPlays.Add(playId);
+        }
+
+        State.Beat = current with { Plays = current.Plays + 1 };
+        await beat.WriteStateAsync();
+        // Popularity in search may lag by a few seconds; one listing update per burst of plays, not one per play.
+        playsListingTimer ??= this.RegisterGrainTimer(
+            static async (grain, _) => await grain.RefreshListingAfterPlays(),
+            this,
+            new GrainTimerCreationOptions(options.Value.PlaysListingDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    public async Task<bool> BeginProcessing()
+    {
+        if (State.Beat is not { Status: BeatStatus.Processing } || State.Deleted)
+        {
+            return false;
+        }
+
+        if (State.Attempts >= options.Value.MaxProcessingAttempts)
+        {
+            await Fail($"Processing did not finish after {State.Attempts} attempts.");
+            return false;
+        }
+
+        State.Attempts++;
+        await beat.WriteStateAsync();
+        LogAttempt(logger, BeatId, State.Attempts);
+        return true;
+    }
+
+    public async Task CompleteProcessing(BeatMedia media)
+    {
+        if (State.Beat is not { Status: BeatStatus.Processing } current)
+        {
+            return;
+        }
+
+        State.Media = media;
+        State.Beat = current with { Status = BeatStatus.Ready, DurationSeconds = media.DurationSeconds, PreviewKey = media.Preview.Key };
+        State.ListingVersion++;
+        var ready = new NotificationRequested($"beat-ready:{BeatId}", this.GetGrainId(), current.ProducerId, "beat_ready",
+            $"Your beat \"{current.Title}\" is ready and listed in the catalogue.", clock.GetUtcNow());
+        State.Outbox.Add(ready);
+        await beat.WriteStateAsync();
+        await EnsureSync();
+        await PublishListing();
+        await Publish(NotificationRequested.Namespace, ready.UserId, ready);
+    }
+
+    public Task FailProcessing(string reason) =>
+        State.Beat is { Status: BeatStatus.Processing } ? Fail(reason) : Task.CompletedTask;
+
+    public async Task AcknowledgeListing(long version)
+    {
+        if (version > State.ListedVersion)
+        {
+            State.ListedVersion = version;
+            await beat.WriteStateAsync();
+        }
+    }
+
+    public async Task Acknowledge(string eventId)
+    {
+        if (State.Outbox.RemoveAll(e => e.EventId == eventId) > 0)
+        {
+            await beat.WriteStateAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SyncReminder)
+        {
+            return;
+        }
+
+        if (!HasPendingWork())
+        {
+            await this.UnregisterReminder(await this.GetReminder(SyncReminder) ?? throw new InvalidOperationException("The sync reminder fired but is not registered."));
+            return;
+        }
+
+        if (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted)
+        {
+            // The processor ignores this while it is already working on the beat; a crashed one starts afresh.
+            await GrainFactory.GetGrain<IMediaProcessingGrain>(BeatId).Ensure(ProcessingJob());
+        }
+
+        if (State.ListedVersion < State.ListingVersion)
+        {
+            await PublishListing();
+        }
+
+        foreach (var notification in State.Outbox.ToList())
+        {
+            await Publish(NotificationRequested.Namespace, notification.UserId, notification);
+        }
+    }
+
+    private bool HasPendingWork() =>
+        (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted) || State.ListedVersion < State.ListingVersion || State.Outbox.Count > 0;
+
+    private async Task Fail(string reason)
+    {
+        State.Beat = State.Beat! with { Status = BeatStatus.Failed, FailureReason = reason };
+        await beat.WriteStateAsync();
+        LogFailed(logger, BeatId, reason);
+    }
+
+    private async Task RefreshListingAfterPlays()
+    {
+        playsListingTimer?.Dispose();
+        playsListingTimer = null;
+        State.ListingVersion++;
+        await beat.WriteStateAsync();
+        await EnsureSync();
+        await PublishListing();
+    }
+
+    private Task<IGrainReminder> EnsureSync() => this.RegisterOrUpdateReminder(SyncReminder, options.Value.SyncPeriod, options.Value.SyncPeriod);
+
+    private BeatUploaded ProcessingJob() => new(BeatId, State.Beat!.ProducerId, State.Beat.Master);
+
+    private Task RequestProcessing() => Publish(BeatUploaded.Namespace, BeatId, ProcessingJob());
+
+    private Task PublishListing() => Publish(BeatListingChanged.Namespace, BeatId, new BeatListingChanged(BeatId, State.ListingVersion, Listing()));
+
+    /// <summary>What the catalogue lists: ready, not deleted beats only.</summary>
+    private CatalogEntry? Listing() => State.Beat is { Status: BeatStatus.Ready } b && !State.Deleted
+        ? new CatalogEntry(b.BeatId, b.ProducerId, b.Title, b.Artist, b.Genre, b.Bpm, b.Key, b.Tags, b.Licenses, b.Price, b.Currency,
+            b.DurationSeconds ?? 0, b.Plays, b.CreatedAt)
+        : null;
+
+    /// <summary>A failed publish is logged, not thrown: the state change is durable and the reminder publishes again.</summary>
+    private async Task Publish<T>(string streamNamespace, string key, T item)
+    {
+        try
+        {
+            await this.GetStreamProvider(StorageNames.Events).GetStream<T>(StreamId.Create(streamNamespace, key)).OnNextAsync(item);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, exception, streamNamespace, BeatId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Beat {BeatId}: processing attempt {Attempt}")]
+    private static partial void LogAttempt(ILogger logger, string beatId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beat {BeatId} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string beatId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing on {StreamNamespace} for beat {BeatId} failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string streamNamespace, string beatId);
+}

@@ -1,0 +1,26 @@
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Events;
+
+namespace BeatOrleans.Catalog.Beats;
+
+[GenerateSerializer, Alias("catalog.BeatState")]
+public sealed class BeatState
+{
+    [Id(0)] public Beat? Beat { get; set; }
+
+    [Id(1)] public bool Deleted { get; set; }
+
+    [Id(2)] public BeatMedia? Media { get; set; }
+
+    /// <summary>Processing attempts started so far.</summary>
+    [Id(3)] public int Attempts { get; set; }
+
+    /// <summary>Grows with every change the catalogue's listing must show.</summary>
+    [Id(4)] public long ListingVersion { get; set; }
+
+    /// <summary>The newest version the query model has acknowledged.</summary>
+    [Id(5)] public long ListedVersion { get; set; }
+
+    /// <summary>Notifications published but not yet acknowledged by the inbox.</summary>
+    [Id(6)] public List<NotificationRequested> Outbox { get; set; } = [];
+}

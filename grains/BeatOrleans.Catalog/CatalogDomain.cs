@@ -1,0 +1,54 @@
+using BeatOrleans.Catalog.Files;
+using BeatOrleans.Catalog.Listings;
+using BeatOrleans.Catalog.Media;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BeatOrleans.Catalog;
+
+/// <summary>The catalog domain as a silo loads it: beats, media processing, blob storage and the query model.</summary>
+public static class CatalogDomain
+{
+    public const string Name = "catalog";
+
+    public static IServiceCollection AddCatalogDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddBlobStorage(configuration);
+        services.AddOptions<CatalogOptions>()
+            .Bind(configuration.GetSection(CatalogOptions.Section))
+            .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero,
+                $"{CatalogOptions.Section}: SyncPeriod and PlaysListingDelay must be positive, MaxProcessingAttempts at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<MediaOptions>()
+            .Bind(configuration.GetSection(MediaOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MediaOptions>, MediaOptionsValidation>();
+        services.AddSingleton<DefaultVoiceTag>();
+        services.AddSingleton<MediaPipeline>();
+        services.AddSingleton<ICatalogStore>(_ => CreateStore(configuration));
+        return services;
+    }
+
+    /// <summary>The cluster keeps the query model in PostgreSQL; every other profile in the silo's SQLite file.</summary>
+    private static ICatalogStore CreateStore(IConfiguration configuration)
+    {
+        if (configuration["Orleans:Mode"] == "cluster")
+        {
+            var postgres = configuration.GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required for the catalogue in the cluster profile.");
+            return new PostgresCatalogStore(NpgsqlDataSource.Create(postgres));
+        }
+
+        return new SqliteCatalogStore(configuration.GetConnectionString("Sqlite") ?? "Data Source=data/beatorleans.db");
+    }
+
+    private sealed class MediaOptionsValidation : IValidateOptions<MediaOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, MediaOptions options) =>
+            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,16 @@
+namespace BeatOrleans.Catalog;
+
+/// <summary>Section <c>Catalog</c>: how beats are processed and kept in sync with the catalogue.</summary>
+public sealed class CatalogOptions
+{
+    public const string Section = "Catalog";
+
+    /// <summary>How often a beat with unfinished work (processing, listing, notification) checks on it.</summary>
+    public TimeSpan SyncPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Processing attempts before a beat ends failed (a crash mid-processing costs one).</summary>
+    public int MaxProcessingAttempts { get; set; } = 3;
+
+    /// <summary>Plays are written to the beat at once, but refresh its catalogue listing at most this often.</summary>
+    public TimeSpan PlaysListingDelay { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,58 @@
+namespace BeatOrleans.Catalog.Media;
+
+/// <summary>Section <c>Media</c>: FFmpeg and the preview it makes.</summary>
+public sealed class MediaOptions
+{
+    public const string Section = "Media";
+
+    /// <summary>Folder holding ffmpeg and ffprobe; empty means the PATH.</summary>
+    public string FFmpegFolder { get; set; } = "";
+
+    /// <summary>Beats processed at once on one silo, hence the most FFmpeg processes it runs; default = cores.</summary>
+    public int MaxConcurrentJobs { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>ffprobe gets this long to read an upload; a file it cannot read in time is not audio we can use.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One FFmpeg run may take this long (a 200 MB WAV takes well under a minute on one core).</summary>
+    public TimeSpan EncodeTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The voice tag plays at the start of each interval of the preview.</summary>
+    public TimeSpan TagInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Scratch folder for masters and outputs while a beat is processed; empty means the system temp folder.</summary>
+    public string WorkFolder { get; set; } = "";
+
+    /// <summary>Longest master accepted, in seconds; longer uploads end failed.</summary>
+    public double MaxDurationSeconds { get; set; } = 30 * 60;
+
+    /// <summary>Points in the waveform a player draws.</summary>
+    public int WaveformPoints { get; set; } = 800;
+
+    /// <summary>The names of wrong settings, empty when usable.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (MaxConcurrentJobs < 1)
+        {
+            problems.Add($"{Section}:MaxConcurrentJobs must be at least 1.");
+        }
+
+        if (ProbeTimeout <= TimeSpan.Zero || EncodeTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:ProbeTimeout and {Section}:EncodeTimeout must be positive.");
+        }
+
+        if (TagInterval < TimeSpan.FromSeconds(5))
+        {
+            problems.Add($"{Section}:TagInterval must be at least 5 seconds.");
+        }
+
+        if (WaveformPoints is < 10 or > 10_000)
+        {
+            problems.Add($"{Section}:WaveformPoints must be between 10 and 10000.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,222 @@
+using System.ComponentModel;
+using System.Globalization;
+using BeatOrleans.Catalog.Files.Blobs;
+using BeatOrleans.Catalog.Files.Formats;
+using BeatOrleans.Contracts.Catalog;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BeatOrleans.Catalog.Media;
+
+/// <summary>What processing made of a master: the media, or why the file cannot become a beat.</summary>
+public sealed record MediaOutcome(BeatMedia? Media, string? FailureReason);
+
+/// <summary>
+/// Turns a master into the voice-tagged preview, the untagged MP3 320k, the WAV and the waveform, with FFmpeg on local
+/// files (FFMpegCore's pipe input loses the first 64 KiB on Linux: ENVIRONMENT.md). Untrusted input is read with a
+/// forced demuxer and the protocol whitelist file,pipe, so a crafted file cannot make FFmpeg open URLs or other files.
+/// At most <see cref="MediaOptions.MaxConcurrentJobs"/> beats are processed at once on this silo.
+/// </summary>
+public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defaultTag, IOptions<MediaOptions> options, ILogger<MediaPipeline> logger) : IDisposable
+{
+    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentJobs);
+
+    private MediaOptions Options => options.Value;
+
+    private FFOptions FFmpeg => new() { BinaryFolder = Options.FFmpegFolder, TemporaryFilesFolder = Path.GetTempPath() };
+
+    public void Dispose() => slots.Dispose();
+
+    /// <summary>Processes one master. Throws only for transient trouble (storage, cancellation): the caller retries.</summary>
+    public async Task<MediaOutcome> Process(string beatId, StoredFile master, StoredFile? voiceTag, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken);
+        var work = Directory.CreateDirectory(Path.Combine(WorkRoot(), $"{beatId}-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            var masterPath = Path.Combine(work, $"master.{master.Format}");
+            await blobs.Download(master.Key, masterPath, cancellationToken);
+            var probe = await Probe(masterPath, master.Format, cancellationToken);
+            if (probe.FailureReason is not null)
+            {
+                return new MediaOutcome(null, probe.FailureReason);
+            }
+
+            var tagPath = voiceTag is null ? await defaultTag.Path(FFmpeg, cancellationToken) : await DownloadTag(voiceTag, work, cancellationToken);
+            var previewPath = Path.Combine(work, "preview.mp3");
+            var mp3Path = Path.Combine(work, "untagged.mp3");
+            var wavPath = Path.Combine(work, "master.wav");
+            var pcmPath = Path.Combine(work, "peaks.pcm");
+            await Encode(FFMpegArguments
+                .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
+                .AddFileInput(tagPath, true, o => UntrustedInput(o, MediaFormats.DetectAudio(File.ReadAllBytes(tagPath).AsSpan(0, MediaFormats.HeadLength)) ?? "wav"))
+                .OutputToFile(previewPath, true, o => o
+                    .WithCustomArgument($"-filter_complex {TagMix(Options.TagInterval)} -map [preview]")
+                    .WithAudioCodec("libmp3lame").WithAudioBitrate(128).WithCustomArgument("-map_metadata -1")), cancellationToken);
+            await Encode(FFMpegArguments
+                .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
+                .OutputToFile(mp3Path, true, o => o.WithCustomArgument("-map 0:a:0").WithAudioCodec("libmp3lame").WithAudioBitrate(320)), cancellationToken);
+            await Encode(FFMpegArguments
+                .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
+                .OutputToFile(pcmPath, true, o => o.WithCustomArgument("-map 0:a:0 -ac 1 -ar 8000 -f s16le -c:a pcm_s16le")), cancellationToken);
+            var wav = master;
+            if (master.Format != "wav")
+            {
+                // Lossless masters keep their resolution; a lossy one gains nothing from more than 16 bits.
+                var codec = master.Format is "flac" or "aiff" ? "pcm_s24le" : "pcm_s16le";
+                await Encode(FFMpegArguments
+                    .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
+                    .OutputToFile(wavPath, true, o => o.WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1")), cancellationToken);
+                wav = await Store(BlobKeys.Wav(beatId), wavPath, "wav", cancellationToken);
+            }
+
+            var media = new BeatMedia(
+                probe.DurationSeconds,
+                probe.SampleRate,
+                probe.Channels,
+                await Store(BlobKeys.Preview(beatId), previewPath, "mp3", cancellationToken),
+                await Store(BlobKeys.UntaggedMp3(beatId), mp3Path, "mp3", cancellationToken),
+                wav,
+                await Waveform.Peaks(pcmPath, Options.WaveformPoints, cancellationToken));
+            return new MediaOutcome(media, null);
+        }
+        catch (MediaUnusableException unusable)
+        {
+            return new MediaOutcome(null, unusable.Message);
+        }
+        finally
+        {
+            slots.Release();
+            TryDelete(work);
+        }
+    }
+
+    /// <summary>
+    /// The tag, resampled to the beat's format, padded with silence to one interval and looped for ever; mixed over the
+    /// beat without normalisation (which would halve the beat's level) and limited so the sum does not clip.
+    /// </summary>
+    private static string TagMix(TimeSpan interval)
+    {
+        var seconds = interval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var samples = (long)(interval.TotalSeconds * 44100);
+        const string Format = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo";
+        return $"[0:a:0]{Format}[beat];[1:a:0]{Format},apad=whole_dur={seconds},aloop=loop=-1:size={samples}[tag];"
+            + "[beat][tag]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,alimiter=limit=0.97[preview]";
+    }
+
+    private static void UntrustedInput(FFMpegInputOptions input, string format) =>
+        input.WithCustomArgument("-protocol_whitelist file,pipe").ForceFormat(Demuxer(format));
+
+    private static string Demuxer(string format) => format switch
+    {
+        "aiff" => "aiff",
+        "flac" => "flac",
+        "mp3" => "mp3",
+        "ogg" => "ogg",
+        _ => "wav",
+    };
+
+    private async Task<ProbeResult> Probe(string path, string format, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.ProbeTimeout);
+        IMediaAnalysis analysis;
+        try
+        {
+            analysis = await FFProbe.AnalyseAsync(path, FFmpeg, $"-protocol_whitelist file,pipe -f {Demuxer(format)}", timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ProbeResult.Unusable($"The file could not be read as {format} audio within {Options.ProbeTimeout.TotalSeconds:0} s.");
+        }
+        catch (Win32Exception)
+        {
+            return ProbeResult.Unusable("FFmpeg (ffprobe) is not installed on the processing silo.");
+        }
+        catch (Exception e) when (e is FFMpegException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            LogUnreadable(logger, e, path);
+            return ProbeResult.Unusable($"The file is not readable {format} audio.");
+        }
+
+        if (analysis.PrimaryAudioStream is not { } audio || analysis.Duration <= TimeSpan.Zero)
+        {
+            return ProbeResult.Unusable($"The file holds no {format} audio.");
+        }
+
+        if (analysis.Duration.TotalSeconds > Options.MaxDurationSeconds)
+        {
+            return ProbeResult.Unusable($"The beat is longer than the limit of {Options.MaxDurationSeconds / 60:0} minutes.");
+        }
+
+        return new ProbeResult(Math.Round(analysis.Duration.TotalSeconds, 3), audio.SampleRateHz ?? 0, audio.Channels ?? 0, null);
+    }
+
+    private async Task Encode(FFMpegArgumentProcessor processor, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.EncodeTimeout);
+        try
+        {
+            await processor.CancellableThrough(timeout.Token).ProcessAsynchronously(true, FFmpeg, timeout.Token);
+        }
+        catch (Win32Exception)
+        {
+            throw new MediaUnusableException("FFmpeg is not installed on the processing silo.");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MediaUnusableException($"Encoding took longer than {Options.EncodeTimeout.TotalMinutes:0} minutes.");
+        }
+        catch (FFMpegException e)
+        {
+            LogEncodeFailed(logger, e, processor.Arguments);
+            throw new MediaUnusableException("FFmpeg could not decode the file.");
+        }
+    }
+
+    private async Task<string> DownloadTag(StoredFile tag, string work, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(work, $"tag.{tag.Format}");
+        await blobs.Download(tag.Key, path, cancellationToken);
+        return path;
+    }
+
+    private async Task<StoredFile> Store(string key, string path, string format, CancellationToken cancellationToken)
+    {
+        await blobs.Upload(key, path, MediaFormats.ContentType(format), cancellationToken);
+        return new StoredFile(key, format, new FileInfo(path).Length);
+    }
+
+    private string WorkRoot() => string.IsNullOrWhiteSpace(Options.WorkFolder) ? Path.Combine(Path.GetTempPath(), "beatorleans-media") : Options.WorkFolder;
+
+    private void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            LogCleanupFailed(logger, e, folder);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ffprobe could not read {Path}")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "FFmpeg failed: {Arguments}")]
+    private static partial void LogEncodeFailed(ILogger logger, Exception exception, string arguments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the work folder {Folder}")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception, string folder);
+
+    private sealed record ProbeResult(double DurationSeconds, int SampleRate, int Channels, string? FailureReason)
+    {
+        public static ProbeResult Unusable(string reason) => new(0, 0, 0, reason);
+    }
+
+    private sealed class MediaUnusableException(string message) : Exception(message);
+}
