@@ -28,6 +28,9 @@ public class MarketplaceHost : IAsyncLifetime
             ["Auth:Jwt:SigningKeyFile"] = Path.Combine(DataDirectory, "jwt-signing.key"),
             ["RateLimits:CredentialsPerClientPerMinute"] = "10000",
             ["RateLimits:MessagesPerUserPer10Seconds"] = "10000",
+            ["Blobs:LocalRoot"] = Path.Combine(DataDirectory, "blobs"),
+            ["Media:FFmpegFolder"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_FFMPEG") ?? "",
+            ["Catalog:PlaysListingDelay"] = "00:00:01",
         };
         foreach (var (key, value) in overrides)
         {
