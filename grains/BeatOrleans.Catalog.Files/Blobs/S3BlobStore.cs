@@ -111,9 +111,16 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             if (uploadId is not null)
             {
-                // An abandoned multipart upload keeps its parts (and their cost) until aborted.
-                await client.AbortMultipartUploadAsync(
-                    new AbortMultipartUploadRequest { BucketName = settings.Bucket, Key = key, UploadId = uploadId }, CancellationToken.None);
+                // An abandoned multipart upload keeps its parts (and their cost) until aborted. Best effort: a failed
+                // abort must not hide why the write stopped, and a bucket lifecycle rule collects what it leaves.
+                try
+                {
+                    await client.AbortMultipartUploadAsync(
+                        new AbortMultipartUploadRequest { BucketName = settings.Bucket, Key = key, UploadId = uploadId }, CancellationToken.None);
+                }
+                catch (AmazonS3Exception)
+                {
+                }
             }
         }
     }

@@ -32,7 +32,7 @@ public sealed class PostgresCatalogStore(NpgsqlDataSource dataSource) : SqlCatal
 
     protected override string UpsertSql => """
         INSERT INTO catalog_beats (beat_id, version, listed, producer_id, genre, musical_key, bpm, price_cents, plays, created_ms, search_text, document)
-        VALUES (@id, @version, @listed, @producer, @genre, @musical_key, @bpm, @price, @plays, @created, lower(@title || ' ' || @artist || ' ' || @tags), @document)
+        VALUES (@id, @version, @listed, @producer, @genre, @musical_key, @bpm, @price, @plays, @created, @search_text, @document)
         ON CONFLICT (beat_id) DO UPDATE SET
             version = excluded.version, listed = excluded.listed, producer_id = excluded.producer_id, genre = excluded.genre,
             musical_key = excluded.musical_key, bpm = excluded.bpm, price_cents = excluded.price_cents, plays = excluded.plays,

@@ -32,9 +32,7 @@ public abstract class SqlCatalogStore : ICatalogStore, IDisposable
             Add(upsert, "price", entry is null ? null : Cents(entry.Price));
             Add(upsert, "plays", entry?.Plays ?? 0);
             Add(upsert, "created", entry?.CreatedAt.ToUnixTimeMilliseconds() ?? 0);
-            Add(upsert, "title", entry?.Title ?? "");
-            Add(upsert, "artist", entry?.Artist ?? "");
-            Add(upsert, "tags", entry is null ? "" : string.Join(' ', entry.Tags));
+            Add(upsert, "search_text", entry is null ? "" : Fold($"{entry.Title} {entry.Artist} {string.Join(' ', entry.Tags)}"));
             Add(upsert, "document", entry is null ? null : JsonSerializer.Serialize(entry, Json));
             var changed = await upsert.ExecuteNonQueryAsync(cancellationToken) > 0;
             if (changed)
@@ -154,7 +152,7 @@ public abstract class SqlCatalogStore : ICatalogStore, IDisposable
         }
 
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormKC) + " ")
+        foreach (var c in Fold(text) + " ")
         {
             if (char.IsLetterOrDigit(c))
             {
@@ -168,6 +166,49 @@ public abstract class SqlCatalogStore : ICatalogStore, IDisposable
         }
 
         return [.. terms.Distinct().Take(8)];
+    }
+
+    /// <summary>
+    /// Lower case without accents, so "Séance" and "seance" are one word in both dialects. A table, not Unicode
+    /// decomposition: the build runs with invariant globalization, where string.Normalize leaves accents in place.
+    /// </summary>
+    protected static string Fold(string text)
+    {
+        var folded = new StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (c < 0x80 || !Accents.TryGetValue(c, out var plain))
+            {
+                folded.Append(c);
+            }
+            else
+            {
+                folded.Append(plain);
+            }
+        }
+
+        return folded.ToString();
+    }
+
+    private static readonly Dictionary<char, string> Accents = BuildAccents();
+
+    private static Dictionary<char, string> BuildAccents()
+    {
+        var table = new Dictionary<char, string> { ['ß'] = "ss", ['æ'] = "ae", ['œ'] = "oe", ['ø'] = "o", ['đ'] = "d", ['ł'] = "l", ['ı'] = "i" };
+        foreach (var (plain, accented) in new[]
+        {
+            ("a", "àáâãäåāăą"), ("c", "çćĉċč"), ("d", "ď"), ("e", "èéêëēĕėęě"), ("g", "ĝğġģ"), ("h", "ĥħ"), ("i", "ìíîïĩīĭį"),
+            ("j", "ĵ"), ("k", "ķ"), ("l", "ĺļľŀ"), ("n", "ñńņňŉ"), ("o", "òóôõöōŏő"), ("r", "ŕŗř"), ("s", "śŝşš"), ("t", "ţťŧ"),
+            ("u", "ùúûüũūŭůűų"), ("w", "ŵ"), ("y", "ýÿŷ"), ("z", "źżž"),
+        })
+        {
+            foreach (var c in accented)
+            {
+                table[c] = plain;
+            }
+        }
+
+        return table;
     }
 
     private static long Cents(decimal price) => (long)Math.Round(price * 100, MidpointRounding.AwayFromZero);

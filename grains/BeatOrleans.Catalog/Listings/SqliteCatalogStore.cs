@@ -68,9 +68,9 @@ public sealed class SqliteCatalogStore(string connectionString) : SqlCatalogStor
         await using var insert = Command(connection, "INSERT INTO catalog_text (beat_id, title, artist, tags) VALUES (@id, @title, @artist, @tags)");
         insert.Transaction = transaction;
         Add(insert, "id", beatId);
-        Add(insert, "title", entry.Title);
-        Add(insert, "artist", entry.Artist);
-        Add(insert, "tags", string.Join(' ', entry.Tags));
+        Add(insert, "title", Fold(entry.Title));
+        Add(insert, "artist", Fold(entry.Artist));
+        Add(insert, "tags", Fold(string.Join(' ', entry.Tags)));
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 }
