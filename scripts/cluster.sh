@@ -15,7 +15,9 @@
 #   CLUSTER_DIR            state and logs (default .cluster/ in the repository)
 #   CLUSTER_BASE_PORT      ports are laid out above it (default 17000): api-N at +N, silo i at +10+i
 #                          (gateway +40+i, health +70+i)
-#   CLUSTER_DOMAINS        domains that get a silo each (default: users chat notifications)
+#   CLUSTER_DOMAINS        domains that get a silo each (default: users chat notifications catalog)
+#   CLUSTER_S3             S3 endpoint for audio (with CLUSTER_S3_BUCKET, CLUSTER_S3_ACCESS_KEY, CLUSTER_S3_SECRET_KEY);
+#                          without it every process shares the local folder $CLUSTER_DIR/blobs
 #   CLUSTER_API_NODES      number of API nodes (default 2)
 #   CLUSTER_REDIS          use this Redis (host:port) instead of starting one
 #   CLUSTER_POSTGRES       use this PostgreSQL (Npgsql connection string) instead of starting one
@@ -32,7 +34,7 @@ source "$BO_REPO_ROOT/scripts/lib/servers.sh"
 
 dir=${CLUSTER_DIR:-$BO_REPO_ROOT/.cluster}
 base_port=${CLUSTER_BASE_PORT:-17000}
-domains=${CLUSTER_DOMAINS:-users chat notifications}
+domains=${CLUSTER_DOMAINS:-users chat notifications catalog}
 api_nodes=${CLUSTER_API_NODES:-2}
 cluster_id=${CLUSTER_ID:-beatorleans-local}
 configuration=${CLUSTER_CONFIGURATION:-Release}
@@ -106,9 +108,20 @@ define_silo() { # NAME DOMAIN INDEX
     printf ' %q' --Orleans:Mode=cluster "--Silo:Domains=$domain" "--Silo:SiloPort=$silo_port" \
       "--Silo:GatewayPort=$gateway_port" "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
       "--Urls=http://127.0.0.1:$health_port" "--ConnectionStrings:Redis=$redis" "--ConnectionStrings:Postgres=$postgres"
+    blob_args
     printf '\n'
   } >"$procs/$name.cmd"
   echo "http://127.0.0.1:$health_port" >"$procs/$name.url"
+}
+
+# Every process reads and writes the same audio: one S3 bucket, or one folder on this machine.
+blob_args() {
+  if [[ -n ${CLUSTER_S3:-} ]]; then
+    printf ' %q' --Blobs:Provider=s3 "--Blobs:S3:ServiceUrl=$CLUSTER_S3" "--Blobs:S3:Bucket=${CLUSTER_S3_BUCKET:?CLUSTER_S3_BUCKET is required with CLUSTER_S3}" \
+      "--Blobs:S3:AccessKey=${CLUSTER_S3_ACCESS_KEY:?}" "--Blobs:S3:SecretKey=${CLUSTER_S3_SECRET_KEY:?}"
+  else
+    printf ' %q' "--Blobs:LocalRoot=$dir/blobs"
+  fi
 }
 
 define_api() { # NODE
@@ -122,6 +135,7 @@ define_api() { # NODE
     printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
       "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" "--Auth:Jwt:SigningKey=$key" \
       "--Operators:Password=$password" "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}"
+    blob_args
     # shellcheck disable=SC2086
     [[ -z ${CLUSTER_API_ARGS:-} ]] || printf ' %q' ${CLUSTER_API_ARGS}
     printf '\n'

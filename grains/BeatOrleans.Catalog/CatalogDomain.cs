@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
 
 namespace BeatOrleans.Catalog;
 
@@ -23,6 +24,10 @@ public static class CatalogDomain
             .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero,
                 $"{CatalogOptions.Section}: SyncPeriod and PlaysListingDelay must be positive, MaxProcessingAttempts at least 1.")
             .ValidateOnStart();
+        // Orleans refuses reminders shorter than MinimumReminderPeriod (1 min by default); a shorter sync period is a
+        // deliberate choice (tests, impatient operators), so the floor follows it.
+        services.AddOptions<ReminderOptions>().PostConfigure<IOptions<CatalogOptions>>((reminders, catalog) =>
+            reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, catalog.Value.SyncPeriod.Ticks)));
         services.AddOptions<MediaOptions>()
             .Bind(configuration.GetSection(MediaOptions.Section))
             .ValidateOnStart();

@@ -47,21 +47,3 @@ public sealed class CatalogProcessingTests(SlowProbeHost host) : IClassFixture<S
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(await http.StreamUrl(beat.Id()))).StatusCode);
     }
 }
-
-/// <summary>A folder whose ffmpeg is the real one and whose ffprobe waits 3 s before running the real one.</summary>
-public static class SlowFFmpeg
-{
-    public static string Folder()
-    {
-        var folder = Directory.CreateTempSubdirectory("beatorleans-slow-ffmpeg-").FullName;
-        var real = Path.GetDirectoryName(Audio.FFmpeg) is { Length: > 0 } dir ? dir : "/usr/bin";
-        File.WriteAllText(Path.Combine(folder, "ffprobe"), $"#!/bin/sh\nsleep 3\nexec {real}/ffprobe \"$@\"\n");
-        File.CreateSymbolicLink(Path.Combine(folder, "ffmpeg"), Path.Combine(real, "ffmpeg"));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Path.Combine(folder, "ffprobe"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return folder;
-    }
-}

@@ -93,6 +93,15 @@ public sealed class LocalCluster : IAsyncLifetime
         start.Environment["CLUSTER_NO_BUILD"] = "1";
         start.Environment["CLUSTER_OPERATOR_PASSWORD"] = OperatorPassword;
         start.Environment["CLUSTER_RATE_LIMIT"] = "100000";
+        // The cluster keeps audio in the S3-compatible server, as a deployment would.
+        // Catalog silos: ffprobe starts 3 s late, so a test can crash a silo mid-processing, and a beat's sync reminder
+        // fires every 5 s instead of every minute, so the recovery shows within a test's patience.
+        start.Environment["Media__FFmpegFolder"] = SlowFFmpegFolder.Value;
+        start.Environment["Catalog__SyncPeriod"] = "00:00:05";
+        start.Environment["CLUSTER_S3"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3");
+        start.Environment["CLUSTER_S3_BUCKET"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_BUCKET");
+        start.Environment["CLUSTER_S3_ACCESS_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_ACCESS_KEY");
+        start.Environment["CLUSTER_S3_SECRET_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_SECRET_KEY");
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -104,6 +113,8 @@ public sealed class LocalCluster : IAsyncLifetime
 
         return await stdout;
     }
+
+    private static readonly Lazy<string> SlowFFmpegFolder = new(BeatOrleans.Api.Tests.SlowFFmpeg.Folder);
 
     private int BasePort { get; } = FreePortRange();
 
