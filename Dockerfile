@@ -14,6 +14,8 @@ RUN dotnet publish silos/BeatOrleans.Silo -c Release -o /out/silo \
  && dotnet publish api/BeatOrleans.Api -c Release -o /out/api
 
 FROM ${DOTNET_IMAGE_REPOSITORY}/aspnet:10.0 AS runtime
+# Catalog silos run FFmpeg on uploads (the aspnet image is Debian-based).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /out/ ./
 ENV BEATORLEANS_ROLE=api \

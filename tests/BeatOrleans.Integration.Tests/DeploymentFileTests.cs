@@ -61,7 +61,10 @@ public sealed partial class DeploymentFileTests
         }
     }
 
-    /// <summary>"Auth__Jwt__SigningKey" is read if "Auth:Jwt:SigningKey" appears, or its section does and an options class has the property.</summary>
+    /// <summary>
+    /// "Auth__Jwt__SigningKey" is read if "Auth:Jwt:SigningKey" appears, or its section (or, for a nested options class
+    /// such as Blobs:S3, its top section) does and an options class has the property.
+    /// </summary>
     private static bool IsRead(string variable, string source)
     {
         var key = variable.Replace("__", ":", StringComparison.Ordinal);
@@ -74,7 +77,8 @@ public sealed partial class DeploymentFileTests
         var (section, name) = (key[..colon], key[(colon + 1)..]);
         return source.Contains($"\"{key}\"", StringComparison.Ordinal)
             || (section == "ConnectionStrings" && source.Contains($"GetConnectionString(\"{name}\")", StringComparison.Ordinal))
-            || (source.Contains($"\"{section}\"", StringComparison.Ordinal) && Regex.IsMatch(source, $@"public \S+ {Regex.Escape(name)} \{{ get; set; \}}"));
+            || ((source.Contains($"\"{section}\"", StringComparison.Ordinal) || source.Contains($"\"{section.Split(':')[0]}\"", StringComparison.Ordinal))
+                && Regex.IsMatch(source, $@"public \S+ {Regex.Escape(name)} \{{ get; set; \}}"));
     }
 
     private sealed record Service(string? Image, Dictionary<string, string> Environment);
