@@ -35,6 +35,31 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.Equal("ready", ready["status"]!.GetValue<string>());
         Assert.InRange(ready["duration_seconds"]!.GetValue<double>(), 11.9, 12.1);
         Assert.Equal(140, ready["bpm"]!.GetValue<double>());
+
+        // The producer hears about it through the notifications domain (an event, not a call).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonArray notifications;
+        do
+        {
+            notifications = (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
+        }
+        while (notifications.Count == 0 && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        var notification = Assert.Single(notifications);
+        Assert.Equal("beat_ready", notification!["type"]!.GetValue<string>());
+        Assert.Contains("Night Drive", notification["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stems_are_taken_as_a_zip_for_trackout_licences_and_refused_otherwise()
+    {
+        var (_, token) = await Producer();
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 1, "wav"));
+        var fields = new Dictionary<string, string> { ["title"] = "With stems", ["licenses"] = "[{\"license_type\":\"trackout\",\"price\":99}]" };
+        byte[] emptyZip = [0x50, 0x4B, 0x05, 0x06, .. new byte[18]];
+        var accepted = await (await http.Upload(token, wav, "a.wav", fields, emptyZip)).Body(HttpStatusCode.Accepted);
+        Assert.Equal("trackout", accepted["licenses"]![0]!["license_type"]!.GetValue<string>());
+
+        await (await http.Upload(token, wav, "a.wav", fields, Encoding.UTF8.GetBytes("not a zip archive"))).Problem(HttpStatusCode.UnsupportedMediaType);
     }
 
     [Fact]
