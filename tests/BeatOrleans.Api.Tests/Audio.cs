@@ -43,20 +43,30 @@ public static partial class Audio
     private static partial Regex MeanVolume();
 }
 
-/// <summary>A folder whose ffmpeg is the real one and whose ffprobe waits 3 s before running the real one.</summary>
+/// <summary>A folder whose ffprobe waits 3 s before running the real one.</summary>
 public static class SlowFFmpeg
 {
-    public static string Folder()
+    public static string Folder() => WrappedFFmpeg.Folder(ffprobe: "sleep 3");
+}
+
+/// <summary>A folder of ffmpeg/ffprobe scripts that run a shell snippet first, then the real program.</summary>
+public static class WrappedFFmpeg
+{
+    public static string Folder(string ffmpeg = "", string ffprobe = "")
     {
-        var folder = Directory.CreateTempSubdirectory("beatorleans-slow-ffmpeg-").FullName;
+        var folder = Directory.CreateTempSubdirectory("beatorleans-ffmpeg-").FullName;
         var real = Path.GetDirectoryName(Audio.FFmpeg) is { Length: > 0 } dir ? dir : "/usr/bin";
-        File.WriteAllText(Path.Combine(folder, "ffprobe"), $"#!/bin/sh\nsleep 3\nexec {real}/ffprobe \"$@\"\n");
-        File.CreateSymbolicLink(Path.Combine(folder, "ffmpeg"), Path.Combine(real, "ffmpeg"));
-        if (!OperatingSystem.IsWindows())
+        foreach (var (name, before) in new[] { ("ffmpeg", ffmpeg), ("ffprobe", ffprobe) })
         {
-            File.SetUnixFileMode(Path.Combine(folder, "ffprobe"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var path = Path.Combine(folder, name);
+            File.WriteAllText(path, $"#!/bin/sh\n{before}\nexec {real}/{name} \"$@\"\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
 
         return folder;
     }
 }
+

@@ -47,3 +47,66 @@ public sealed class CatalogProcessingTests(SlowProbeHost host) : IClassFixture<S
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(await http.StreamUrl(beat.Id()))).StatusCode);
     }
 }
+
+/// <summary>
+/// A host whose ffmpeg fails whenever it is asked to synthesise audio (the default tag): every processing attempt
+/// dies the way a crashed one does, without a reason the beat could report.
+/// </summary>
+public sealed class BrokenTagHost() : MarketplaceHost(new()
+{
+    ["Media:FFmpegFolder"] = WrappedFFmpeg.Folder(ffmpeg: "case \"$*\" in *lavfi*) exit 1 ;; esac"),
+    ["Catalog:SyncPeriod"] = "00:00:01",
+    ["Catalog:MaxProcessingAttempts"] = "2",
+});
+
+public sealed class CatalogRetryTests(BrokenTagHost host) : IClassFixture<BrokenTagHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task Processing_that_keeps_dying_is_retried_by_the_reminder_then_ends_failed()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var beat = await http.UploadBeat(token, await Audio.Tone(220, 2, "wav"));
+        var failed = await http.WaitUntilProcessed(beat.Id(), TimeSpan.FromSeconds(60));
+        Assert.Equal("failed", failed["status"]!.GetValue<string>());
+        Assert.Equal("Processing did not finish after 2 attempts.", failed["failure_reason"]!.GetValue<string>());
+    }
+}
+
+/// <summary>A host that processes one beat at a time and records how many ffprobe processes ran at once.</summary>
+public sealed class OneAtATimeHost : MarketplaceHost
+{
+    public static readonly string Log = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-concurrency-").FullName, "running");
+
+    public OneAtATimeHost() : base(new()
+    {
+        ["Media:MaxConcurrentJobs"] = "1",
+        // FFMpegCore runs "ffprobe -version" once to check the binary: only real probes count.
+        ["Media:FFmpegFolder"] = WrappedFFmpeg.Folder(ffprobe: $"[ \"$*\" = -version ] || {{ mkdir -p {Log}; touch {Log}/$$; "
+            + $"ls {Log} | wc -l >> {Log}.counts; sleep 1; rm -f {Log}/$$; }}"),
+    })
+    {
+    }
+}
+
+public sealed class CatalogConcurrencyTests(OneAtATimeHost host) : IClassFixture<OneAtATimeHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task A_silo_never_runs_more_ffmpeg_jobs_than_configured()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var wav = await Audio.Tone(220, 1, "wav");
+        var beats = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => http.UploadBeat(token, wav)));
+        foreach (var beat in beats)
+        {
+            Assert.Equal("ready", (await http.WaitUntilProcessed(beat.Id()))["status"]!.GetValue<string>());
+        }
+
+        var counts = (await File.ReadAllLinesAsync(OneAtATimeHost.Log + ".counts")).Select(l => int.Parse(l.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(4, counts.Count);
+        Assert.All(counts, running => Assert.Equal(1, running));
+    }
+}
