@@ -63,7 +63,9 @@ public sealed partial class InboundConsumer(
     {
         var connection = await broker.Open(stoppingToken);
         var prefetch = options.Value.Prefetch;
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(false, false, consumerDispatchConcurrency: prefetch), stoppingToken);
+        // One handler at a time per silo (the client's default dispatch): inbound messages are handled in queue order,
+        // while the prefetch keeps the next ones on hand.
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         channel.ChannelShutdownAsync += (_, _) =>
         {
