@@ -24,6 +24,9 @@ public sealed partial class EventOutbox
     /// <summary>Shards of the outbox index: enough to spread the index writes, few enough for a cheap sweep.</summary>
     public const int IndexShards = 8;
 
+    /// <summary>Events per relay call.</summary>
+    public const int MaxBatch = 100;
+
     private readonly Grain grain;
     private readonly Func<List<IntegrationEvent>> pending;
     private readonly Func<Task> persist;
@@ -74,9 +77,10 @@ public sealed partial class EventOutbox
     public async Task Publish()
     {
         var events = pending();
-        if (events.Count > 0)
+        while (events.Count > 0)
         {
-            var batch = events.ToList();
+            // A backlog after an outage goes out in batches, each confirmed well within the publish timeout.
+            var batch = events.Take(MaxBatch).ToList();
             try
             {
                 await grains.GetGrain<IEventRelayGrain>(0).Publish(batch);
@@ -85,7 +89,8 @@ public sealed partial class EventOutbox
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                LogPublishFailed(logger, exception, batch.Count, Owner);
+                LogPublishFailed(logger, exception, events.Count, Owner);
+                break;
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using BeatOrleans.Integration.Tests;
 using RabbitMQ.Client;
 
 namespace BeatOrleans.Api.Tests;
@@ -78,7 +79,7 @@ public sealed class TestBroker : IAsyncDisposable
             connection = null;
         }
 
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot, "scripts", "lib", "rabbitmq-ctl.sh"), verb])
+        var start = new ProcessStartInfo("bash", [Path.Combine(TestServers.RepositoryRoot, "scripts", "lib", "rabbitmq-ctl.sh"), verb])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -102,20 +103,6 @@ public sealed class TestBroker : IAsyncDisposable
 
     private async Task<IConnection> Connection() =>
         connection is { IsOpen: true } open ? open : connection = await new ConnectionFactory { Uri = new Uri(ConnectionString) }.CreateConnectionAsync();
-
-    private static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "BeatOrleans.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("BeatOrleans.sln not found above the test folder.");
-        }
-    }
 }
 
 /// <summary>The API host with the bridge on, retrying and sweeping every second so outage tests take seconds.</summary>
