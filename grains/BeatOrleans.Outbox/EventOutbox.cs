@@ -109,10 +109,13 @@ public sealed partial class EventOutbox
     public async Task Sweep()
     {
         await Publish();
-        if (pending().Count > 0 || !enrolled)
+        if (pending().Count > 0)
         {
             return;
         }
+
+        // Only the sweeper calls this, so the grain is a member even when this activation never enrolled (it may
+        // have been woken by the sweep after a deactivation that stored an empty outbox): leave in every case.
 
         await Persisted();
         await Index.Drop(Owner);
