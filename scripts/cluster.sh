@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A whole BeatOrleans cluster on this machine, as plain processes (no Docker):
-# Redis + PostgreSQL (unless given), one silo per domain, two API nodes.
+# Redis + PostgreSQL + RabbitMQ (unless given), one silo per domain, two API nodes.
 #
 #   scripts/cluster.sh up            build, start everything, wait until every process is ready
 #   scripts/cluster.sh status        one line per running process: NAME PID [BASE_URL for API nodes]
@@ -21,6 +21,8 @@
 #   CLUSTER_API_NODES      number of API nodes (default 2)
 #   CLUSTER_REDIS          use this Redis (host:port) instead of starting one
 #   CLUSTER_POSTGRES       use this PostgreSQL (Npgsql connection string) instead of starting one
+#   CLUSTER_RABBITMQ       with CLUSTER_REDIS and CLUSTER_POSTGRES: the RabbitMQ (amqp:// URI) of the bridge; unset, the
+#                          bridge is off. Without CLUSTER_REDIS/CLUSTER_POSTGRES the script starts a RabbitMQ too
 #   CLUSTER_ID             Orleans cluster and service id (default beatorleans-local)
 #   CLUSTER_CONFIGURATION  Release (default) or Debug; CLUSTER_NO_BUILD=1 skips the build
 #   CLUSTER_OPERATOR_PASSWORD  dashboard operator password (default: generated, see $CLUSTER_DIR/operator)
@@ -58,11 +60,11 @@ secret() { # FILE COMMAND...
 
 servers() { # the connection strings, from the environment or the servers this script started
   if [[ -n ${CLUSTER_REDIS:-} && -n ${CLUSTER_POSTGRES:-} ]]; then
-    redis=$CLUSTER_REDIS postgres=$CLUSTER_POSTGRES
+    redis=$CLUSTER_REDIS postgres=$CLUSTER_POSTGRES rabbitmq=${CLUSTER_RABBITMQ:-}
   elif [[ -s $dir/servers.env ]]; then
     # shellcheck disable=SC1091
     source "$dir/servers.env"
-    redis=$BEATORLEANS_TEST_REDIS postgres=$BEATORLEANS_TEST_POSTGRES
+    redis=$BEATORLEANS_TEST_REDIS postgres=$BEATORLEANS_TEST_POSTGRES rabbitmq=${BEATORLEANS_TEST_RABBITMQ:-}
   else
     return 1
   fi
@@ -70,7 +72,7 @@ servers() { # the connection strings, from the environment or the servers this s
 
 start_servers() {
   servers && return 0
-  log "starting Redis and PostgreSQL under $dir/servers"
+  log "starting Redis, PostgreSQL and RabbitMQ under $dir/servers"
   BO_RUN_DIR=$dir/servers
   mkdir -p "$BO_RUN_DIR"
   chmod o+x "$dir" # PostgreSQL runs as its own user and must traverse (not list) the folder
@@ -78,11 +80,16 @@ start_servers() {
   # A server that fails to start must not leave the other one running behind the script.
   trap bo_stop_all EXIT
   bo_install_deps
+  bo_start_rabbitmq # boots in the background while the others start
   bo_start_redis
   bo_start_postgres
+  bo_wait_rabbitmq
   {
-    printf 'export %s=%q\n' BEATORLEANS_TEST_REDIS "$BEATORLEANS_TEST_REDIS" BEATORLEANS_TEST_POSTGRES "$BEATORLEANS_TEST_POSTGRES"
-    printf '%s=%q\n' BO_REDIS_PIDFILE "$BO_REDIS_PIDFILE" BO_PG_DATA "$BO_PG_DATA" BO_PG_BIN "$BO_PG_BIN" BO_RUN_DIR "$BO_RUN_DIR"
+    printf 'export %s=%q\n' BEATORLEANS_TEST_REDIS "$BEATORLEANS_TEST_REDIS" BEATORLEANS_TEST_POSTGRES "$BEATORLEANS_TEST_POSTGRES" \
+      BEATORLEANS_TEST_RABBITMQ "$BEATORLEANS_TEST_RABBITMQ"
+    printf '%s=%q\n' BO_REDIS_PIDFILE "$BO_REDIS_PIDFILE" BO_PG_DATA "$BO_PG_DATA" BO_PG_BIN "$BO_PG_BIN" BO_RUN_DIR "$BO_RUN_DIR" \
+      BO_RABBITMQ_NODE "$BO_RABBITMQ_NODE" BO_RABBITMQ_PORT "$BO_RABBITMQ_PORT" BO_RABBITMQ_DIST_PORT "$BO_RABBITMQ_DIST_PORT" \
+      BO_EPMD_PORT "$BO_EPMD_PORT" BO_EPMD_STARTED "$BO_EPMD_STARTED" BO_RABBITMQ_PIDFILE "$BO_RABBITMQ_PIDFILE"
   } >"$dir/servers.env"
   trap - EXIT
   servers
@@ -94,6 +101,7 @@ stop_servers() {
   source "$dir/servers.env"
   bo_stop_redis || true
   bo_stop_postgres || true
+  [[ -z ${BO_RABBITMQ_PIDFILE:-} ]] || bo_stop_rabbitmq || true
   rm -f "$dir/servers.env"
 }
 
@@ -109,6 +117,8 @@ define_silo() { # NAME DOMAIN INDEX
       "--Silo:GatewayPort=$gateway_port" "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
       "--Urls=http://127.0.0.1:$health_port" "--ConnectionStrings:Redis=$redis" "--ConnectionStrings:Postgres=$postgres"
     blob_args
+    # Every silo runs the bridge (relay and consumer) when there is a broker.
+    [[ -z $rabbitmq ]] || printf ' %q' "--ConnectionStrings:RabbitMq=$rabbitmq"
     printf '\n'
   } >"$procs/$name.cmd"
   echo "http://127.0.0.1:$health_port" >"$procs/$name.url"

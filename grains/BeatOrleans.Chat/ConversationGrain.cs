@@ -2,6 +2,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
+using BeatOrleans.Outbox;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -15,7 +16,7 @@ namespace BeatOrleans.Chat;
 public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Realtime)] IPersistentState<ConversationState> conversation,
     TimeProvider clock,
-    ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IEventSource
+    ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IEventSource, IOutboxOwner
 {
     public const int PageSize = 100;
 
@@ -23,11 +24,13 @@ public sealed partial class ConversationGrain(
     private static readonly TimeSpan Redelivery = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? redeliveryTimer;
+    private EventOutbox events = null!;
 
     private string ChatId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        events = new EventOutbox(this, () => conversation.State.Events, () => conversation.WriteStateAsync());
         if (conversation.State.Outbox.Count > 0)
         {
             StartRedelivery();
@@ -63,6 +66,8 @@ public sealed partial class ConversationGrain(
         var notification = new NotificationRequested(
             message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
         state.Outbox.Add(notification);
+        await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
+            ChatId, message.MessageId, message.Sequence, outgoing.SenderId, outgoing.ReceiverId, outgoing.Content.Length, now)));
         await conversation.WriteStateAsync();
 
         var summary = new ChatSummary(ChatId, state.Participants, message);
@@ -70,6 +75,8 @@ public sealed partial class ConversationGrain(
         await Publish(notification);
         StartRedelivery();
         await PushLive(Push.For(outgoing.ReceiverId, message, outgoing.SenderUsername, ChatId));
+        // Last: the broker's confirm is the one wait here that the receiver's live push need not sit behind.
+        await events.Publish();
         return message;
     }
 
@@ -92,6 +99,10 @@ public sealed partial class ConversationGrain(
 
         return new MessagePage(state.Participants, messages, start > 0);
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+
+    public Task FlushOutbox() => events.Sweep();
 
     public async Task Acknowledge(string eventId)
     {

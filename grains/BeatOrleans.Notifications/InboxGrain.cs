@@ -1,6 +1,7 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
+using BeatOrleans.Outbox;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 
@@ -14,13 +15,16 @@ namespace BeatOrleans.Notifications;
 [ImplicitStreamSubscription(NotificationRequested.Namespace)]
 public sealed partial class InboxGrain(
     [PersistentState("inbox", StorageNames.Realtime)] IPersistentState<InboxState> inbox,
-    ILogger<InboxGrain> logger) : Grain, IInboxGrain
+    ILogger<InboxGrain> logger) : Grain, IInboxGrain, IOutboxOwner
 {
     public const int MaxNotifications = 500;
     public const int MaxRememberedEvents = 2000;
 
+    private EventOutbox events = null!;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        events = new EventOutbox(this, () => inbox.State.Events, () => inbox.WriteStateAsync());
         var stream = this.GetStreamProvider(StorageNames.Events)
             .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, this.GetPrimaryKeyString()));
         await stream.SubscribeAsync((notification, _) => Deliver(notification));
@@ -59,19 +63,34 @@ public sealed partial class InboxGrain(
         return changed;
     }
 
-    private async Task Deliver(NotificationRequested request)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+
+    public Task FlushOutbox() => events.Sweep();
+
+    public async Task Receive(NotificationRequested request)
     {
-        if (!inbox.State.DeliveredEvents.Contains(request.EventId))
+        if (inbox.State.DeliveredEvents.Contains(request.EventId))
         {
-            var state = inbox.State;
-            var notification = new Notification(Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt);
-            state.Notifications.Add(notification);
-            state.DeliveredEvents.Add(request.EventId);
-            Trim(state);
-            await inbox.WriteStateAsync();
-            await PushLive(notification);
+            return;
         }
 
+        var state = inbox.State;
+        var user = this.GetPrimaryKeyString();
+        var notification = new Notification(Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt);
+        state.Notifications.Add(notification);
+        state.DeliveredEvents.Add(request.EventId);
+        Trim(state);
+        await events.Record(IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, user, notification.CreatedAt,
+            new NotificationCreated(notification.NotificationId, user, notification.Type, notification.Message, notification.CreatedAt)));
+        await inbox.WriteStateAsync();
+        await PushLive(notification);
+        await events.Publish();
+    }
+
+    /// <summary>A stream delivery: stored (or recognised), then acknowledged to the source's outbox.</summary>
+    private async Task Deliver(NotificationRequested request)
+    {
+        await Receive(request);
         try
         {
             await GrainFactory.GetGrain<IEventSource>(request.Source).Acknowledge(request.EventId);

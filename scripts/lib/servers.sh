@@ -379,11 +379,20 @@ bo_wait_rabbitmq() {
   BO_RABBITMQ_PID=$(bo_pidfile_pid "$BO_RABBITMQ_PIDFILE")
   bo_wait_for rabbitmq 30 "$log" "$BO_RABBITMQ_PID" bo_port_in_use "$BO_RABBITMQ_PORT"
   export BEATORLEANS_TEST_RABBITMQ="amqp://$BO_RABBITMQ_USER:$BO_RABBITMQ_PASSWORD@127.0.0.1:$BO_RABBITMQ_PORT/"
+  # What scripts/lib/rabbitmq-ctl.sh needs to stop and start this very node again (tests of broker outages).
+  local v
+  for v in BO_RABBITMQ_NODE BO_RABBITMQ_PORT BO_RABBITMQ_DIST_PORT BO_EPMD_PORT BO_RABBITMQ_PIDFILE \
+    BO_RABBITMQ_USER BO_RABBITMQ_PASSWORD; do
+    printf '%s=%q\n' "$v" "${!v}"
+  done >"$dir/ctl.env"
+  chmod 600 "$dir/ctl.env"
   bo_log "rabbitmq ready on 127.0.0.1:$BO_RABBITMQ_PORT"
 }
 
 bo_stop_rabbitmq() {
-  local dir=$BO_RUN_DIR/rabbitmq pid=${BO_RABBITMQ_PID:-} deadline
+  local dir=$BO_RUN_DIR/rabbitmq pid deadline
+  # The pid file first: rabbitmq-ctl.sh may have restarted the node under a new pid.
+  pid=$(bo_pidfile_pid "$BO_RABBITMQ_PIDFILE") || pid=${BO_RABBITMQ_PID:-}
   # Stopped while still booting: its pid file appears ~2 s into the boot; wait for it.
   deadline=$(($(bo_now_ms) + 20000))
   until [[ -n $pid ]] || pid=$(bo_pidfile_pid "$BO_RABBITMQ_PIDFILE"); do

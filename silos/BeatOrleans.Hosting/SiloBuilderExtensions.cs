@@ -1,6 +1,8 @@
 using System.Net;
 using BeatOrleans.Contracts;
 using BeatOrleans.Hosting.Storage;
+using BeatOrleans.Messaging;
+using BeatOrleans.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +15,7 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Everything a BeatOrleans silo needs, shared by the stand-alone silo and the API's co-hosted one:
-    /// clustering, storage, streams, the dashboard, and the grain classes of the domains it hosts (and no others).
+    /// clustering, storage, streams, the dashboard, the event outbox and RabbitMQ bridge, and the grain classes of the domains it hosts (and no others).
     /// </summary>
     public static ISiloBuilder AddBeatOrleansSilo(this ISiloBuilder silo, IConfiguration configuration, SiloHostingOptions options)
     {
@@ -39,6 +41,11 @@ public static class SiloBuilderExtensions
         silo.AddMemoryStreams(StorageNames.Events, streams => streams.ConfigurePullingAgent(agent =>
             agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20))));
         silo.AddDashboard();
+
+        // On every silo, not as a domain: each grain's outbox publishes through its own silo's relay (no extra hop,
+        // no dependency on another silo), and every silo consumes the inbound queue (competing consumers).
+        silo.Services.AddEventOutbox(configuration);
+        silo.Services.AddRabbitMqBridge(configuration);
 
         foreach (var domain in hosted)
         {

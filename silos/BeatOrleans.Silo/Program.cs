@@ -1,5 +1,6 @@
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Health;
+using BeatOrleans.Messaging;
 
 // A stand-alone silo: Silo:Domains says which domains' grains it hosts (e.g. --Silo:Domains=users), Orleans:Mode
 // where it finds the cluster and keeps state. It serves /health/live and /health/ready on Urls (a small port).
@@ -9,7 +10,8 @@ var options = builder.Configuration.GetSiloHostingOptions();
 builder.UseOrleans(silo => silo.AddBeatOrleansSilo(builder.Configuration, options));
 builder.Services.AddHealthChecks()
     .AddCheck<SiloHealthCheck>("silo", tags: [HealthChecksExtensions.ReadyTag])
-    .AddStorageChecks(options);
+    .AddStorageChecks(options)
+    .AddBrokerCheck(builder.Configuration, HealthChecksExtensions.ReadyTag);
 
 var app = builder.Build();
 app.MapBeatOrleansHealth();

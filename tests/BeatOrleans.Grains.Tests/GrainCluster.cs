@@ -1,5 +1,7 @@
 using BeatOrleans.Chat;
 using BeatOrleans.Contracts;
+using BeatOrleans.Messaging;
+using BeatOrleans.Outbox;
 using BeatOrleans.Notifications;
 using BeatOrleans.Users;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +49,9 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddUsersDomain(configuration);
             silo.Services.AddChatDomain(configuration);
             silo.Services.AddNotificationsDomain(configuration);
+            // Bridge off (no broker in grain tests): the relay confirms at once, as in the embedded default.
+            silo.Services.AddEventOutbox(configuration);
+            silo.Services.AddRabbitMqBridge(configuration);
             silo.Services.AddSingleton<TimeProvider>(Clock);
         }
     }

@@ -2,6 +2,7 @@ using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Health;
+using BeatOrleans.Messaging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
@@ -17,7 +18,8 @@ public static class HealthExtensions
         var mode = OrleansMode.From(builder.Configuration);
         if (mode.Embedded)
         {
-            checks.AddStorageChecks(builder.Configuration.GetSiloHostingOptions());
+            checks.AddStorageChecks(builder.Configuration.GetSiloHostingOptions())
+                .AddBrokerCheck(builder.Configuration, HealthChecksExtensions.ReadyTag);
         }
         else if (mode.Name == OrleansMode.Cluster && builder.Configuration.GetConnectionString("Redis") is { } redis)
         {

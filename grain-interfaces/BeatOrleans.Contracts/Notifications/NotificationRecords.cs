@@ -25,4 +25,8 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <summary>Marks every notification read; answers how many changed.</summary>
     [Alias("MarkAllRead")]
     Task<int> MarkAllRead();
+
+    /// <summary>Stores the requested notification unless its event id was seen (then nothing), and pushes it live; returns once stored.</summary>
+    [Alias("Receive")]
+    Task Receive(Events.NotificationRequested request);
 }

@@ -1,14 +1,28 @@
 using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Users;
+using BeatOrleans.Outbox;
 
 namespace BeatOrleans.Users.Accounts;
 
 public sealed class UserGrain(
     [PersistentState("user", StorageNames.Documents)] IPersistentState<UserState> account,
     PasswordHashing passwords,
-    TimeProvider clock) : Grain, IUserGrain
+    TimeProvider clock) : Grain, IUserGrain, IOutboxOwner
 {
+    private EventOutbox events = null!;
+
     private string UserId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        events = new EventOutbox(this, () => account.State.Events, () => account.WriteStateAsync());
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+
+    public Task FlushOutbox() => events.Sweep();
 
     public async Task<SignupResult> Register(Signup signup)
     {
@@ -37,8 +51,12 @@ public sealed class UserGrain(
             PasswordHash = await passwords.Hash(signup.Password),
             CreatedAt = clock.GetUtcNow(),
         };
+        var created = account.State;
+        await events.Record(IntegrationEvents.Create(
+            $"{UserId}.registered", EventTypes.UserRegistered, UserId, created.CreatedAt, new UserRegistered(UserId, created.Username, created.CreatedAt)));
         await account.WriteStateAsync();
         await Task.WhenAll(Index(username).Confirm(UserId), Index(email).Confirm(UserId));
+        await events.Publish();
         return new SignupResult(SignupStatus.Created, ToProfile());
     }
 

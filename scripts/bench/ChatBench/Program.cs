@@ -5,7 +5,9 @@ using BeatOrleans.Api.Tests;
 using BeatOrleans.Chat;
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
+using BeatOrleans.Messaging;
 using BeatOrleans.Notifications;
+using BeatOrleans.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -180,6 +182,7 @@ static async Task<int> Append(int messages)
         silo.AddMemoryGrainStorage(StorageNames.Realtime).AddMemoryGrainStorage(StorageNames.Documents).AddMemoryGrainStorage(StorageNames.PubSub);
         silo.AddMemoryStreams(StorageNames.Events);
         silo.Services.AddChatDomain(builder.Configuration).AddNotificationsDomain(builder.Configuration);
+        silo.Services.AddEventOutbox(builder.Configuration).AddRabbitMqBridge(builder.Configuration);
     });
     using var host = builder.Build();
     await host.StartAsync();

@@ -1,0 +1,144 @@
+using BeatOrleans.Contracts.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BeatOrleans.Outbox;
+
+/// <summary>
+/// The transactional outbox of one grain activation. The grain keeps the events in a list inside its own state:
+/// <see cref="Record"/> adds one before the grain writes that state, so the event is durable exactly when the change
+/// it reports is; <see cref="Publish"/> after the write hands them to the bridge and forgets each one only once the
+/// broker confirmed it. Unconfirmed events are retried by a grain timer while the grain is active, and by the
+/// silos' <see cref="OutboxSweeper"/> when it is not (crash, deactivation): a grain joins the outbox index before
+/// its first event is written and leaves it only when its stored outbox is empty.
+/// </summary>
+/// <remarks>
+/// A confirmed event leaves the list in memory at once but reaches storage with the grain's next write (or at
+/// deactivation, or the sweep): one write per event saved on every producer's hot path, at the price of a possible
+/// duplicate after a crash, which the at-least-once contract allows. Events go out in list order, one batch at a
+/// time per grain, so an aggregate's events arrive in order once duplicates are dropped by id.
+/// </remarks>
+public sealed partial class EventOutbox
+{
+    /// <summary>Shards of the outbox index: enough to spread the index writes, few enough for a cheap sweep.</summary>
+    public const int IndexShards = 8;
+
+    /// <summary>Events per relay call.</summary>
+    public const int MaxBatch = 100;
+
+    private readonly Grain grain;
+    private readonly Func<List<IntegrationEvent>> pending;
+    private readonly Func<Task> persist;
+    private readonly IGrainFactory grains;
+    private readonly OutboxOptions options;
+    private readonly ILogger<EventOutbox> logger;
+    private IGrainTimer? retry;
+    private bool enrolled;
+    private bool storedHasConfirmed;
+
+    /// <param name="grain">The owner; it implements <see cref="IOutboxOwner"/> by calling <see cref="Sweep"/>.</param>
+    /// <param name="pending">The list inside the grain's state (read on every use: the grain may replace its state object).</param>
+    /// <param name="persist">Writes the grain's state.</param>
+    public EventOutbox(Grain grain, Func<List<IntegrationEvent>> pending, Func<Task> persist)
+    {
+        this.grain = grain;
+        this.pending = pending;
+        this.persist = persist;
+        var services = grain.GrainContext.ActivationServices;
+        grains = services.GetRequiredService<IGrainFactory>();
+        options = services.GetRequiredService<IOptions<OutboxOptions>>().Value;
+        logger = services.GetRequiredService<ILogger<EventOutbox>>();
+        // A stored outbox that is not empty means the grain is in the index already (it enrolled before writing).
+        enrolled = pending().Count > 0;
+        if (enrolled)
+        {
+            StartRetry(TimeSpan.Zero);
+        }
+    }
+
+    private GrainId Owner => grain.GetGrainId();
+
+    private IOutboxIndexGrain Index => grains.GetGrain<IOutboxIndexGrain>(Owner.GetUniformHashCode() % IndexShards);
+
+    /// <summary>Adds an event to the outbox; call it before the state write that makes the change durable.</summary>
+    public async Task Record(IntegrationEvent integrationEvent)
+    {
+        if (!enrolled)
+        {
+            await Index.Enroll(Owner);
+            enrolled = true;
+        }
+
+        pending().Add(integrationEvent);
+    }
+
+    /// <summary>Publishes the outbox; call it after the state write. A failure leaves the events for the retry timer.</summary>
+    public async Task Publish()
+    {
+        var events = pending();
+        while (events.Count > 0)
+        {
+            // A backlog after an outage goes out in batches, each confirmed well within the publish timeout.
+            var batch = events.Take(MaxBatch).ToList();
+            try
+            {
+                await grains.GetGrain<IEventRelayGrain>(0).Publish(batch);
+                events.RemoveRange(0, batch.Count);
+                storedHasConfirmed = true;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogPublishFailed(logger, exception, events.Count, Owner);
+                break;
+            }
+        }
+
+        if (events.Count == 0)
+        {
+            retry?.Dispose();
+            retry = null;
+        }
+        else
+        {
+            StartRetry(options.RetryPeriod);
+        }
+    }
+
+    /// <summary>For <see cref="IOutboxOwner.FlushOutbox"/>: publishes, and once nothing is left, stores that and leaves the index.</summary>
+    public async Task Sweep()
+    {
+        await Publish();
+        if (pending().Count > 0)
+        {
+            return;
+        }
+
+        // Only the sweeper calls this, so the grain is a member even when this activation never enrolled (it may
+        // have been woken by the sweep after a deactivation that stored an empty outbox): leave in every case.
+
+        await Persisted();
+        await Index.Drop(Owner);
+        enrolled = false;
+    }
+
+    /// <summary>For <c>OnDeactivateAsync</c>: stores the removal of confirmed events the state still holds.</summary>
+    public Task Persisted()
+    {
+        if (!storedHasConfirmed)
+        {
+            return Task.CompletedTask;
+        }
+
+        storedHasConfirmed = false;
+        return persist();
+    }
+
+    private void StartRetry(TimeSpan dueTime) => retry ??= grain.RegisterGrainTimer(
+        static (outbox, _) => outbox.Publish(),
+        this,
+        new GrainTimerCreationOptions(dueTime, options.RetryPeriod) { KeepAlive = false });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} outbox event(s) of {Owner} failed; retrying")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count, GrainId owner);
+}
