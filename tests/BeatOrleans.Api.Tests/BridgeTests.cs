@@ -62,6 +62,34 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_beats_upload_publication_and_deletion_are_published_as_catalog_events()
+    {
+        await using var broker = new TestBroker();
+        var queue = await broker.BindQueue("catalog.#");
+        var producer = await http.SignUp();
+        var token = (await http.LogIn(producer)).Token;
+        var beat = await http.UploadBeat(token, await Audio.Tone(220, 2, "wav"), new() { ["title"] = "Bridged", ["genre"] = "trap", ["price"] = "25" });
+        var beatId = beat.Id();
+        Assert.Equal("ready", (await http.WaitUntilProcessed(beatId))["status"]!.GetValue<string>());
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beatId}/delete", token)).Body(HttpStatusCode.OK);
+
+        bool Mine(Delivered d) => d.Envelope["aggregate_id"]?.GetValue<string>() == beatId;
+        var taken = (await broker.Take(queue, t => t.Count(Mine) >= 3, Deadline)).Where(Mine).ToList();
+        await broker.DeleteQueue(queue);
+
+        Assert.Equal(["catalog.beat_uploaded", "catalog.beat_ready", "catalog.beat_deleted"], taken.Select(d => d.RoutingKey));
+        Assert.All(taken, d => Assert.Equal(d.RoutingKey, d.Envelope["type"]!.GetValue<string>()));
+        var uploaded = taken[0].Envelope["data"]!.AsObject();
+        Assert.Equal(producer.UserId, uploaded["producer_id"]!.GetValue<string>());
+        Assert.Equal("wav", uploaded["format"]!.GetValue<string>());
+        var ready = taken[1].Envelope["data"]!.AsObject();
+        Assert.Equal("Bridged", ready["title"]!.GetValue<string>());
+        Assert.InRange(ready["duration_seconds"]!.GetValue<double>(), 1.9, 2.1);
+        Assert.Equal(25m, ready["licenses"]![0]!["price"]!.GetValue<decimal>());
+        Assert.Equal(beatId, taken[2].Envelope["data"]!["beat_id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_inbound_notification_request_reaches_the_inbox_and_a_connected_hub_once_though_delivered_twice()
     {
         await using var broker = new TestBroker();

@@ -6,6 +6,10 @@ public static class EventTypes
     public const string UserRegistered = "users.registered";
     public const string ChatMessageSent = "chat.message_sent";
     public const string NotificationCreated = "notifications.created";
+    public const string BeatUploaded = "catalog.beat_uploaded";
+    public const string BeatReady = "catalog.beat_ready";
+    public const string BeatFailed = "catalog.beat_failed";
+    public const string BeatDeleted = "catalog.beat_deleted";
 
     /// <summary>Inbound, on <c>beatorleans.inbound</c>: a notification for a user, from outside the cluster.</summary>
     public const string NotificationRequested = "notification.requested";
@@ -22,3 +26,20 @@ public sealed record ChatMessageSent(string ChatId, string MessageId, long Seque
 
 /// <summary><c>notifications.created</c>: a notification was stored in a user's inbox.</summary>
 public sealed record NotificationCreated(string NotificationId, string UserId, string Type, string Message, DateTimeOffset CreatedAt);
+
+/// <summary><c>catalog.beat_uploaded</c>: a producer uploaded a beat; it is processing and not listed yet.</summary>
+public sealed record BeatUploadedData(string BeatId, string ProducerId, string Title, string Artist, string Format, long Bytes, DateTimeOffset CreatedAt);
+
+/// <summary><c>catalog.beat_ready</c>: a beat was processed and is listed in the catalogue (published).</summary>
+public sealed record BeatReadyData(string BeatId, string ProducerId, string Title, string Artist, string? Genre, double? Bpm, double DurationSeconds,
+    IReadOnlyList<string> Tags, IReadOnlyList<BeatLicenseData> Licenses, DateTimeOffset ReadyAt);
+
+/// <summary>One licence tier of a <see cref="BeatReadyData"/>: price in major units.</summary>
+public sealed record BeatLicenseData(string LicenseType, decimal Price, string Currency);
+
+/// <summary><c>catalog.beat_failed</c>: processing found the upload unusable.</summary>
+public sealed record BeatFailedData(string BeatId, string ProducerId, string Reason, DateTimeOffset FailedAt);
+
+/// <summary><c>catalog.beat_deleted</c>: the producer removed the beat from the catalogue (buyers keep their files).</summary>
+public sealed record BeatDeletedData(string BeatId, string ProducerId, DateTimeOffset DeletedAt);
+

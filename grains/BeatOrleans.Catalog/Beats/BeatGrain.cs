@@ -2,6 +2,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using BeatOrleans.Outbox;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 
@@ -16,17 +17,28 @@ public sealed partial class BeatGrain(
     [PersistentState("beat", StorageNames.Documents)] IPersistentState<BeatState> beat,
     IOptions<CatalogOptions> options,
     TimeProvider clock,
-    ILogger<BeatGrain> logger) : Grain, IBeatGrain, IEventSource, IRemindable
+    ILogger<BeatGrain> logger) : Grain, IBeatGrain, IEventSource, IRemindable, IOutboxOwner
 {
     private const string SyncReminder = "sync";
 
     /// <summary>Play ids already counted by this activation; a stream URL's range requests share one id.</summary>
     private readonly HashSet<string> countedPlays = [];
     private IGrainTimer? playsListingTimer;
+    private EventOutbox events = null!;
 
     private string BeatId => this.GetPrimaryKeyString();
 
     private BeatState State => beat.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        events = new EventOutbox(this, () => State.Events, () => beat.WriteStateAsync());
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+
+    public Task FlushOutbox() => events.Sweep();
 
     public async Task<Beat> Create(BeatDraft draft)
     {
@@ -37,7 +49,11 @@ public sealed partial class BeatGrain(
 
         State.Beat = new Beat(BeatId, draft.ProducerId, draft.Title, draft.Artist, draft.Genre, draft.Bpm, draft.Key, draft.Tags,
             draft.Licenses, BeatStatus.Processing, null, null, 0, clock.GetUtcNow(), draft.Master, draft.Stems, null);
+        var created = State.Beat;
+        await events.Record(IntegrationEvents.Create($"{BeatId}.uploaded", EventTypes.BeatUploaded, BeatId, created.CreatedAt,
+            new BeatUploadedData(BeatId, created.ProducerId, created.Title, created.Artist, draft.Master.Format, draft.Master.Bytes, created.CreatedAt)));
         await beat.WriteStateAsync();
+        await events.Publish();
         await EnsureSync();
         await RequestProcessing();
         return State.Beat;
@@ -61,7 +77,10 @@ public sealed partial class BeatGrain(
 
         State.Deleted = true;
         State.ListingVersion++;
+        var now = clock.GetUtcNow();
+        await events.Record(IntegrationEvents.Create($"{BeatId}.deleted", EventTypes.BeatDeleted, BeatId, now, new BeatDeletedData(BeatId, current.ProducerId, now)));
         await beat.WriteStateAsync();
+        await events.Publish();
         await EnsureSync();
         await PublishListing();
         return DeleteOutcome.Deleted;
@@ -122,7 +141,12 @@ public sealed partial class BeatGrain(
         var ready = new NotificationRequested($"beat-ready:{BeatId}", this.GetGrainId(), current.ProducerId, "beat_ready",
             $"Your beat \"{current.Title}\" is ready and listed in the catalogue.", clock.GetUtcNow());
         State.Outbox.Add(ready);
+        var b = State.Beat;
+        await events.Record(IntegrationEvents.Create($"{BeatId}.ready", EventTypes.BeatReady, BeatId, ready.OccurredAt, new BeatReadyData(
+            BeatId, b.ProducerId, b.Title, b.Artist, b.Genre, b.Bpm, media.DurationSeconds, b.Tags,
+            [.. b.Licenses.Select(l => new BeatLicenseData(l.LicenseType, l.Price, l.Currency))], ready.OccurredAt)));
         await beat.WriteStateAsync();
+        await events.Publish();
         await EnsureSync();
         await PublishListing();
         await Publish(NotificationRequested.Namespace, ready.UserId, ready);
@@ -184,7 +208,10 @@ public sealed partial class BeatGrain(
     private async Task Fail(string reason)
     {
         State.Beat = State.Beat! with { Status = BeatStatus.Failed, FailureReason = reason };
+        var now = clock.GetUtcNow();
+        await events.Record(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now, new BeatFailedData(BeatId, State.Beat.ProducerId, reason, now)));
         await beat.WriteStateAsync();
+        await events.Publish();
         LogFailed(logger, BeatId, reason);
     }
 

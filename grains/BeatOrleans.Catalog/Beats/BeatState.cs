@@ -23,4 +23,7 @@ public sealed class BeatState
 
     /// <summary>Notifications published but not yet acknowledged by the inbox.</summary>
     [Id(6)] public List<NotificationRequested> Outbox { get; set; } = [];
+
+    /// <summary>Integration events recorded with the change that caused them, until the broker confirms them.</summary>
+    [Id(7)] public List<IntegrationEvent> Events { get; set; } = [];
 }
