@@ -162,6 +162,21 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.Equal(before, CountMasters());
     }
 
+    [Theory]
+    [InlineData("--XX\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nabc\r\n--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\nRIFF\0\0\0\0WAVEdata")]
+    [InlineData("--XX\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nabc")]
+    [InlineData("not multipart at all")]
+    public async Task A_broken_multipart_body_is_400_and_leaves_nothing_behind(string body)
+    {
+        var (_, token) = await Producer();
+        var before = CountMasters();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/beats/upload") { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XX");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await (await http.SendAsync(request)).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal(before, CountMasters());
+    }
+
     [Fact]
     public async Task Licence_tiers_are_the_producers_own_with_defaults_when_none_are_named()
     {

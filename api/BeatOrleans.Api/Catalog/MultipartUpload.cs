@@ -31,6 +31,20 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
     /// <summary>Reads every section; <paramref name="audioKey"/> and <paramref name="stemsKey"/> name where the files go.</summary>
     public async Task<UploadRefusal?> Read(HttpRequest request, Func<string, string> audioKey, string? stemsKey, long maxAudio, long maxStems, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReadSections(request, audioKey, stemsKey, maxAudio, maxStems, cancellationToken);
+        }
+        // MultipartReader reports a broken body as a bare IOException of its own (Source = its assembly); one from the
+        // disk or the blob store is the server's trouble and stays a 500.
+        catch (IOException e) when (e is MalformedUploadException || (e is not BadHttpRequestException && e.Source == typeof(MultipartReader).Assembly.GetName().Name))
+        {
+            return new UploadRefusal(400, "The upload is malformed.", "The multipart body ended before its closing boundary, or is not multipart/form-data.");
+        }
+    }
+
+    private async Task<UploadRefusal?> ReadSections(HttpRequest request, Func<string, string> audioKey, string? stemsKey, long maxAudio, long maxStems, CancellationToken cancellationToken)
+    {
         var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary).Value;
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
         {

@@ -27,7 +27,15 @@ internal sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
             return count;
         }
 
-        return await rest.ReadAsync(buffer, cancellationToken);
+        try
+        {
+            return await rest.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException)
+        {
+            // MultipartReader's "unexpected end of stream": the client's body ended before its closing boundary.
+            throw new MalformedUploadException(e);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -43,3 +51,6 @@ internal sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
+
+/// <summary>The multipart body broke off or is not multipart at all: the client's mistake, answered 400.</summary>
+internal sealed class MalformedUploadException(Exception inner) : IOException("The multipart body is malformed or incomplete.", inner);
