@@ -135,7 +135,19 @@ public sealed partial class ConversationGrain(
     }
 
     /// <summary>Publishes a live push; a lost one costs nothing, the receiver reads the message from REST.</summary>
-    private Task PushLive(Push push) => Publish(Push.Namespace, push.UserId, push, push.Message?.MessageId ?? "");
+    private async Task PushLive(Push push)
+    {
+        try
+        {
+            // A direct one-way call, not a stream: a push goes to one known grain, and the stream hop cost a pulling
+            // period plus queueing per message without making a best-effort push any more durable.
+            await GrainFactory.GetGrain<IUserPushGrain>(push.UserId).Push(push);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogPublishFailed(logger, exception, push.Message?.MessageId ?? "");
+        }
+    }
 
     /// <summary>Publishes a notification; on failure the outbox keeps it and the timer publishes it again.</summary>
     private Task Publish(NotificationRequested notification) =>

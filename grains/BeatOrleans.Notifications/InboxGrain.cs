@@ -107,8 +107,7 @@ public sealed partial class InboxGrain(
         try
         {
             var user = this.GetPrimaryKeyString();
-            await this.GetStreamProvider(StorageNames.Events).GetStream<Push>(StreamId.Create(Push.Namespace, user))
-                .OnNextAsync(new Push(user, null, notification));
+            await GrainFactory.GetGrain<IUserPushGrain>(user).Push(new Push(user, null, notification));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -1,27 +1,18 @@
-using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Notifications;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace BeatOrleans.Notifications;
 
 /// <summary>
 /// Holds, in memory only, the observers of the API nodes that have a connection of this user: nodes refresh them
-/// every minute, so after a silo restart they come back within one refresh. Activated by the user's "push" stream.
+/// every minute, so after a silo restart they come back within one refresh. Producers call <see cref="Push"/> one-way.
 /// </summary>
-[ImplicitStreamSubscription(Push.Namespace)]
 public sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGrain> logger) : Grain, IUserPushGrain
 {
     /// <summary>Three missed refreshes of a node's one-minute cycle.</summary>
     public static readonly TimeSpan Lapse = TimeSpan.FromMinutes(3);
 
     private readonly Dictionary<IPushObserver, DateTimeOffset> nodes = [];
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        var stream = this.GetStreamProvider(StorageNames.Events).GetStream<Push>(StreamId.Create(Push.Namespace, this.GetPrimaryKeyString()));
-        await stream.SubscribeAsync((push, _) => FanOut(push));
-    }
 
     public Task Subscribe(IPushObserver node)
     {
@@ -35,7 +26,7 @@ public sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGr
         return Task.CompletedTask;
     }
 
-    private async Task FanOut(Push push)
+    public async Task Push(Push push)
     {
         var horizon = clock.GetUtcNow() - Lapse;
         foreach (var lapsed in nodes.Where(n => n.Value < horizon).Select(n => n.Key).ToList())

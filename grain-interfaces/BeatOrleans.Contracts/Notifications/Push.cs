@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using BeatOrleans.Contracts.Chat;
 
 namespace BeatOrleans.Contracts.Notifications;
@@ -12,9 +13,9 @@ public sealed record MessagePush(
     [property: Id(4)] DateTimeOffset SentAt);
 
 /// <summary>
-/// Something to show a user's live connections now: a message or a notification. Published on the events stream
-/// provider, namespace <see cref="Namespace"/>, key = the user id. Pushes are best effort: a client that was away
-/// catches up from the REST endpoints, where everything is stored.
+/// Something to show a user's live connections now: a message or a notification, handed to the user's
+/// <see cref="IUserPushGrain"/>. Pushes are best effort: a client that was away catches up from the REST endpoints,
+/// where everything is stored.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("notifications.Push")]
 public sealed record Push(
@@ -22,8 +23,6 @@ public sealed record Push(
     [property: Id(1)] MessagePush? Message,
     [property: Id(2)] Notification? Notification)
 {
-    public const string Namespace = "push";
-
     public static Push For(string userId, ChatMessage message, string senderUsername, string chatId) =>
         new(userId, new MessagePush(chatId, message.MessageId, senderUsername, message.Content, message.SentAt), null);
 }
@@ -47,4 +46,8 @@ public interface IUserPushGrain : IGrainWithStringKey
     /// <summary>Removes a node's observer once it holds no connection of the user.</summary>
     [Alias("Unsubscribe")]
     Task Unsubscribe(IPushObserver node);
+
+    /// <summary>Hands a live push to every registered node; one-way, best effort (clients catch up over REST).</summary>
+    [OneWay, Alias("Push")]
+    Task Push(Push push);
 }
