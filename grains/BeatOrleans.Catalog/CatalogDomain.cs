@@ -21,8 +21,8 @@ public static class CatalogDomain
         services.AddBlobStorage(configuration);
         services.AddOptions<CatalogOptions>()
             .Bind(configuration.GetSection(CatalogOptions.Section))
-            .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero,
-                $"{CatalogOptions.Section}: SyncPeriod and PlaysListingDelay must be positive, MaxProcessingAttempts at least 1.")
+            .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero,
+                $"{CatalogOptions.Section}: SyncPeriod, RetryPeriod and PlaysListingDelay must be positive, MaxProcessingAttempts at least 1.")
             .ValidateOnStart();
         // Orleans refuses reminders shorter than MinimumReminderPeriod (1 min by default); a shorter sync period is a
         // deliberate choice (tests, impatient operators), so the floor follows it.

@@ -8,6 +8,9 @@ public sealed class CatalogOptions
     /// <summary>How often a beat with unfinished work (processing, listing, notification) checks on it.</summary>
     public TimeSpan SyncPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>While a beat is active, how often it publishes unacknowledged work again (processing, listing, notification).</summary>
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Processing attempts before a beat ends failed (a crash mid-processing costs one).</summary>
     public int MaxProcessingAttempts { get; set; } = 3;
 

@@ -24,6 +24,7 @@ public sealed partial class BeatGrain(
     /// <summary>Play ids already counted by this activation; a stream URL's range requests share one id.</summary>
     private readonly HashSet<string> countedPlays = [];
     private IGrainTimer? playsListingTimer;
+    private IGrainTimer? retryTimer;
     private EventOutbox events = null!;
 
     private string BeatId => this.GetPrimaryKeyString();
@@ -33,6 +34,11 @@ public sealed partial class BeatGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         events = new EventOutbox(this, () => State.Events, () => beat.WriteStateAsync());
+        if (HasPendingWork())
+        {
+            StartRetry();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -185,6 +191,24 @@ public sealed partial class BeatGrain(
             return;
         }
 
+        await PublishPending();
+    }
+
+    /// <summary>While active, pending work is published again every few seconds; the reminder covers a lost activation.</summary>
+    private async Task RetryPending()
+    {
+        if (!HasPendingWork())
+        {
+            retryTimer?.Dispose();
+            retryTimer = null;
+            return;
+        }
+
+        await PublishPending();
+    }
+
+    private async Task PublishPending()
+    {
         if (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted)
         {
             // The processor ignores this while it is already working on the beat; a crashed one starts afresh.
@@ -225,7 +249,18 @@ public sealed partial class BeatGrain(
         await PublishListing();
     }
 
-    private Task<IGrainReminder> EnsureSync() => this.RegisterOrUpdateReminder(SyncReminder, options.Value.SyncPeriod, options.Value.SyncPeriod);
+    private async Task EnsureSync()
+    {
+        StartRetry();
+        await this.RegisterOrUpdateReminder(SyncReminder, options.Value.SyncPeriod, options.Value.SyncPeriod);
+    }
+
+    // A stream event can be lost (a memory queue on a silo that died); the reminder alone can lag behind a membership
+    // change, when its owner has not yet taken over the range. The timer makes the common case quick.
+    private void StartRetry() => retryTimer ??= this.RegisterGrainTimer(
+        static async (grain, _) => await grain.RetryPending(),
+        this,
+        new GrainTimerCreationOptions(options.Value.RetryPeriod, options.Value.RetryPeriod) { KeepAlive = true });
 
     private BeatUploaded ProcessingJob() => new(BeatId, State.Beat!.ProducerId, State.Beat.Master);
 
