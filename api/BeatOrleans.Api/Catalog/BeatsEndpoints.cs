@@ -3,7 +3,6 @@ using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Users;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -60,10 +59,7 @@ public static class BeatsEndpoints
         }
 
         // The default 1 MiB body limit is for JSON; an upload may be as large as its parts' limits allow.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limits.MaxAudioBytes + limits.MaxStemsBytes + (1024 * 1024);
-        }
+        PreviewAndUploads.RaiseBodyLimit(http, limits.MaxAudioBytes + limits.MaxStemsBytes);
 
         await using var upload = new MultipartUpload(blobs);
         var refusal = await upload.Read(http.Request, format => BlobKeys.Master(beatId, format), BlobKeys.Stems(beatId),

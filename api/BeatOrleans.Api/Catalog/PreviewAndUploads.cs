@@ -109,7 +109,8 @@ internal static class PreviewAndUploads
         return TypedResults.Ok(new VoiceTagResponse(tag.Format, tag.Bytes));
     }
 
-    private static void RaiseBodyLimit(HttpContext http, long max)
+    /// <summary>The default 1 MiB body limit is for JSON; an upload may be as large as its parts allow, plus its fields.</summary>
+    public static void RaiseBodyLimit(HttpContext http, long max)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {

@@ -25,6 +25,9 @@ public sealed partial class BeatGrain(
     private readonly HashSet<string> countedPlays = [];
     private IGrainTimer? playsListingTimer;
     private IGrainTimer? retryTimer;
+
+    /// <summary>Registering a reminder writes the reminder table: once per activation while work is pending is enough.</summary>
+    private bool syncRegistered;
     private EventOutbox events = null!;
 
     private string BeatId => this.GetPrimaryKeyString();
@@ -188,6 +191,7 @@ public sealed partial class BeatGrain(
         if (!HasPendingWork())
         {
             await this.UnregisterReminder(await this.GetReminder(SyncReminder) ?? throw new InvalidOperationException("The sync reminder fired but is not registered."));
+            syncRegistered = false;
             return;
         }
 
@@ -252,7 +256,11 @@ public sealed partial class BeatGrain(
     private async Task EnsureSync()
     {
         StartRetry();
-        await this.RegisterOrUpdateReminder(SyncReminder, options.Value.SyncPeriod, options.Value.SyncPeriod);
+        if (!syncRegistered)
+        {
+            await this.RegisterOrUpdateReminder(SyncReminder, options.Value.SyncPeriod, options.Value.SyncPeriod);
+            syncRegistered = true;
+        }
     }
 
     // A stream event can be lost (a memory queue on a silo that died); the reminder alone can lag behind a membership

@@ -45,13 +45,15 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             }
 
             var tagPath = voiceTag is null ? await defaultTag.Path(FFmpeg, cancellationToken) : await DownloadTag(voiceTag, work, cancellationToken);
+            // The stored tag's format was identified at its upload; the default tag is a WAV.
+            var tagFormat = voiceTag?.Format ?? "wav";
             var previewPath = Path.Combine(work, "preview.mp3");
             var mp3Path = Path.Combine(work, "untagged.mp3");
             var wavPath = Path.Combine(work, "master.wav");
             var pcmPath = Path.Combine(work, "peaks.pcm");
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                .AddFileInput(tagPath, true, o => UntrustedInput(o, MediaFormats.DetectAudio(File.ReadAllBytes(tagPath).AsSpan(0, MediaFormats.HeadLength)) ?? "wav"))
+                .AddFileInput(tagPath, true, o => UntrustedInput(o, tagFormat))
                 .OutputToFile(previewPath, true, o => o
                     .WithCustomArgument($"-filter_complex {TagMix(Options.TagInterval)} -map [preview]")
                     .WithAudioCodec("libmp3lame").WithAudioBitrate(128).WithCustomArgument("-map_metadata -1")), cancellationToken);
