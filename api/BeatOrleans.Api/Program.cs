@@ -6,6 +6,7 @@ using BeatOrleans.Api.Health;
 using BeatOrleans.Api.Notifications;
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Problems;
+using BeatOrleans.Api.Purchasing;
 using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Users;
 
@@ -30,6 +31,7 @@ app.UseRateLimiter();
 app.MapOperationsEndpoints();
 app.MapUsersEndpoints();
 app.MapCatalogEndpoints();
+app.MapPurchasingEndpoints();
 app.MapChatEndpoints();
 app.MapNotificationsEndpoints();
 app.MapMarketplaceRealTime();

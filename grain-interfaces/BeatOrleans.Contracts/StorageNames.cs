@@ -15,3 +15,10 @@ public static class StorageNames
     /// <summary>The stream provider carrying domain events between grains.</summary>
     public const string Events = "events";
 }
+
+/// <summary>Keys of the <see cref="TimeProvider"/>s grains take besides the system's.</summary>
+public static class Clocks
+{
+    /// <summary>The clock of the market: purchase holds and payment windows (tests move it; Orleans' own timers never see it).</summary>
+    public const string Market = "market";
+}

@@ -1,6 +1,7 @@
 using BeatOrleans.Catalog.Files;
 using BeatOrleans.Catalog.Listings;
 using BeatOrleans.Catalog.Media;
+using BeatOrleans.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,7 @@ public static class CatalogDomain
     public static IServiceCollection AddCatalogDomain(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(Clocks.Market, TimeProvider.System);
         services.AddBlobStorage(configuration);
         services.AddOptions<CatalogOptions>()
             .Bind(configuration.GetSection(CatalogOptions.Section))

@@ -2,6 +2,7 @@ using System.Reflection;
 using BeatOrleans.Catalog;
 using BeatOrleans.Chat;
 using BeatOrleans.Notifications;
+using BeatOrleans.Purchasing;
 using BeatOrleans.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class Domains
         new(UsersDomain.Name, typeof(UsersDomain).Assembly, (services, configuration) => services.AddUsersDomain(configuration)),
         new(ChatDomain.Name, typeof(ChatDomain).Assembly, (services, configuration) => services.AddChatDomain(configuration)),
         new(CatalogDomain.Name, typeof(CatalogDomain).Assembly, (services, configuration) => services.AddCatalogDomain(configuration)),
+        new(PurchasingDomain.Name, typeof(PurchasingDomain).Assembly, (services, configuration) => services.AddPurchasingDomain(configuration)),
         new(NotificationsDomain.Name, typeof(NotificationsDomain).Assembly, (services, configuration) => services.AddNotificationsDomain(configuration)),
     ];
 

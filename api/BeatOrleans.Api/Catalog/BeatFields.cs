@@ -117,7 +117,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         return [];
     }
 
-    private static List<LicenseTier> ParseTierList(string licenses, bool hasStems, Dictionary<string, string[]> errors)
+    internal static List<LicenseTier> ParseTierList(string licenses, bool hasStems, Dictionary<string, string[]> errors)
     {
         var tiers = new List<LicenseTier>();
         const string Shape = "licenses is a JSON array like [{\"license_type\":\"exclusive\",\"price\":300}].";

@@ -49,4 +49,20 @@ public interface IBeatGrain : IGrainWithStringKey
     /// <summary>The catalogue's query model holds this version of the beat's listing.</summary>
     [Alias("AcknowledgeListing")]
     Task AcknowledgeListing(long version);
+
+    /// <summary>A buyer wants a licence: the offer as it stands, and for an exclusive a hold for this purchase until <paramref name="holdUntil"/>.</summary>
+    [Alias("Reserve")]
+    Task<SaleOffer> Reserve(string purchaseId, string buyerId, string licenseType, DateTimeOffset holdUntil);
+
+    /// <summary>The purchase will not be paid: its hold (if any) is released at once.</summary>
+    [Alias("ReleaseHold")]
+    Task ReleaseHold(string purchaseId);
+
+    /// <summary>A captured payment asks for its licence: false when the beat can no longer be sold (then the payment is refunded).</summary>
+    [Alias("CompleteSale")]
+    Task<bool> CompleteSale(string purchaseId, string licenseType);
+
+    /// <summary>The producer replaces the tiers on offer and their prices; licences already sold keep their own terms.</summary>
+    [Alias("UpdateLicenses")]
+    Task<LicensesOutcome> UpdateLicenses(string callerId, IReadOnlyList<LicenseTier> licenses);
 }

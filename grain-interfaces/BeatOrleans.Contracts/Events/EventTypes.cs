@@ -10,6 +10,9 @@ public static class EventTypes
     public const string BeatReady = "catalog.beat_ready";
     public const string BeatFailed = "catalog.beat_failed";
     public const string BeatDeleted = "catalog.beat_deleted";
+    public const string BeatSold = "catalog.beat_sold";
+    public const string PurchaseCompleted = "purchasing.purchase_completed";
+    public const string PurchaseRefunded = "purchasing.purchase_refunded";
 
     /// <summary>Inbound, on <c>beatorleans.inbound</c>: a notification for a user, from outside the cluster.</summary>
     public const string NotificationRequested = "notification.requested";
@@ -43,3 +46,13 @@ public sealed record BeatFailedData(string BeatId, string ProducerId, string Rea
 /// <summary><c>catalog.beat_deleted</c>: the producer removed the beat from the catalogue (buyers keep their files).</summary>
 public sealed record BeatDeletedData(string BeatId, string ProducerId, DateTimeOffset DeletedAt);
 
+
+/// <summary><c>catalog.beat_sold</c>: the exclusive licence was sold; the beat left the catalogue for good.</summary>
+public sealed record BeatSoldData(string BeatId, string ProducerId, string PurchaseId, DateTimeOffset SoldAt);
+
+/// <summary><c>purchasing.purchase_completed</c>: a payment was captured and its licence granted. Amount in major units.</summary>
+public sealed record PurchaseCompletedData(string PurchaseId, string BeatId, string BuyerId, string ProducerId, string LicenseType, decimal Amount,
+    string Currency, string PaymentProvider, string? PaymentId, DateTimeOffset CompletedAt);
+
+/// <summary><c>purchasing.purchase_refunded</c>: a captured payment could not be honoured (the beat sold meanwhile) and was refunded in full.</summary>
+public sealed record PurchaseRefundedData(string PurchaseId, string BeatId, string BuyerId, decimal Amount, string Currency, string Reason, DateTimeOffset RefundedAt);

@@ -25,4 +25,8 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Whether the account's stored username or email is this key (index repair asks this).</summary>
     [AlwaysInterleave, Alias("Holds")]
     Task<bool> Holds(IdentityKey key);
+
+    /// <summary>A purchase of this beat was completed: it joins the account's purchased_beats (once).</summary>
+    [Alias("RecordPurchase")]
+    Task RecordPurchase(string beatId);
 }

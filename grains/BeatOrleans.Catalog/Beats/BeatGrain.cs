@@ -1,6 +1,7 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Events;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using BeatOrleans.Outbox;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed partial class BeatGrain(
     [PersistentState("beat", StorageNames.Documents)] IPersistentState<BeatState> beat,
     IOptions<CatalogOptions> options,
     TimeProvider clock,
+    [FromKeyedServices(Clocks.Market)] TimeProvider market,
     ILogger<BeatGrain> logger) : Grain, IBeatGrain, IEventSource, IRemindable, IOutboxOwner
 {
     private const string SyncReminder = "sync";

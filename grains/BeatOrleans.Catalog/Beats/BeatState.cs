@@ -26,4 +26,13 @@ public sealed class BeatState
 
     /// <summary>Integration events recorded with the change that caused them, until the broker confirms them.</summary>
     [Id(7)] public List<IntegrationEvent> Events { get; set; } = [];
+
+    /// <summary>The purchase holding the exclusive while its buyer pays; free again once <see cref="ExclusiveHold.Until"/> passes.</summary>
+    [Id(8)] public ExclusiveHold? Hold { get; set; }
+
+    /// <summary>The purchase that bought the exclusive: from then on nothing more is sold.</summary>
+    [Id(9)] public string? SoldTo { get; set; }
 }
+
+[GenerateSerializer, Immutable, Alias("catalog.ExclusiveHold")]
+public sealed record ExclusiveHold([property: Id(0)] string PurchaseId, [property: Id(1)] DateTimeOffset Until);

@@ -36,6 +36,7 @@ public sealed record NewPayment(
     string IdempotencyKey);
 
 /// <summary>The PaymentIntent states purchasing acts on.</summary>
+[GenerateSerializer, Alias("payments.GatewayPaymentState")]
 public enum GatewayPaymentState
 {
     RequiresPaymentMethod = 0,
@@ -47,17 +48,19 @@ public enum GatewayPaymentState
 }
 
 /// <summary>Why the last confirmation failed: Stripe's decline code (card_declined, insufficient_funds, ...) and message.</summary>
-public sealed record PaymentDecline(string Code, string Message);
+[GenerateSerializer, Immutable, Alias("payments.PaymentDecline")]
+public sealed record PaymentDecline([property: Id(0)] string Code, [property: Id(1)] string Message);
 
 /// <summary>A payment as the provider holds it.</summary>
+[GenerateSerializer, Immutable, Alias("payments.GatewayPayment")]
 public sealed record GatewayPayment(
-    string PaymentId,
-    GatewayPaymentState State,
-    long AmountMinor,
-    string Currency,
-    string? ClientSecret,
-    long AmountRefunded,
-    PaymentDecline? Decline);
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] GatewayPaymentState State,
+    [property: Id(2)] long AmountMinor,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string? ClientSecret,
+    [property: Id(5)] long AmountRefunded,
+    [property: Id(6)] PaymentDecline? Decline);
 
 public sealed record GatewayRefund(string RefundId, string PaymentId, long AmountMinor, string Status);
 

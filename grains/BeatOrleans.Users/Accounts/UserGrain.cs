@@ -123,6 +123,15 @@ public sealed class UserGrain(
         return new ProfileUpdateResult(ProfileUpdateStatus.Updated, ToProfile());
     }
 
+    public async Task RecordPurchase(string beatId)
+    {
+        if (account.RecordExists && !account.State.PurchasedBeats.Contains(beatId))
+        {
+            account.State.PurchasedBeats.Add(beatId);
+            await account.WriteStateAsync();
+        }
+    }
+
     public Task<bool> Holds(IdentityKey key) => Task.FromResult(
         account.RecordExists
         && (key == IdentityKey.ForUsername(account.State.Username) || key == IdentityKey.ForEmail(account.State.Email)));

@@ -1,0 +1,83 @@
+using System.Globalization;
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Catalog;
+using BeatOrleans.Catalog.Files.Blobs;
+using BeatOrleans.Catalog.Files.Formats;
+using BeatOrleans.Contracts.Purchasing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace BeatOrleans.Api.Purchasing;
+
+/// <summary>
+/// A buyer's files: signed URLs (any API node honours them) that name the purchase and the file. Serving one checks the
+/// purchase again, so a URL handed on stops working when it expires, and never opens another purchase's files.
+/// </summary>
+internal static class Downloads
+{
+    /// <summary>How long a download URL works: long enough to start a download, short enough not to be worth sharing.</summary>
+    public static readonly TimeSpan UrlLifetime = TimeSpan.FromMinutes(5);
+
+    public static async Task<Results<Ok<DownloadResponse>, ProblemHttpResult>> Grant(string purchase_id, HttpContext http, IGrainFactory grains, SignedUrls signer)
+    {
+        var purchase = await PurchasingEndpoints.Find(grains, purchase_id);
+        if (purchase is null || purchase.BuyerId != http.User.UserId())
+        {
+            return PurchasingEndpoints.NotFound();
+        }
+
+        if (purchase.Status != PurchaseStatus.Completed)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "The purchase is not completed.",
+                detail: $"Files are available once the purchase is completed; it is {PurchaseResponse.StatusName(purchase.Status)}.");
+        }
+
+        var expires = signer.Expiry(UrlLifetime);
+        var baseUrl = http.Request.BaseUrl();
+        var files = purchase.Files.Select(f => new DownloadFileResponse(f.Name, f.File.Format, f.File.Bytes,
+            $"{baseUrl}/api/purchases/{purchase_id}/files/{f.Name}?{signer.Sign(FileGrant(purchase_id, f.Name), expires)}")).ToList();
+        // The headline file is the best audio the licence delivers; stems come as their own file.
+        var main = files.FirstOrDefault(f => f.Name == Deliverables.Wav) ?? files.First(f => f.Name == Deliverables.Mp3);
+        return TypedResults.Ok(new DownloadResponse(purchase_id, main.Url, expires, files));
+    }
+
+    public static async Task<IResult> Serve(string purchase_id, string file, string? exp, string? sig, IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
+    {
+        if (!signer.Verify(FileGrant(purchase_id, file), exp, sig))
+        {
+            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The download URL is invalid or has expired; ask GET /api/purchases/{purchase_id}/download for a new one.");
+        }
+
+        var purchase = await PurchasingEndpoints.Find(grains, purchase_id);
+        if (purchase is not { Status: PurchaseStatus.Completed } || purchase.Files.FirstOrDefault(f => f.Name == file) is not { } deliverable)
+        {
+            return PurchasingEndpoints.NotFound();
+        }
+
+        var location = blobs.Locate(deliverable.File.Key, UrlLifetime);
+        if (location.Url is { } url)
+        {
+            return TypedResults.Redirect(url.ToString());
+        }
+
+        var info = new FileInfo(location.LocalPath!);
+        if (!info.Exists)
+        {
+            return PurchasingEndpoints.NotFound();
+        }
+
+        var extension = deliverable.File.Format;
+        var tag = new EntityTagHeaderValue($"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
+        return TypedResults.PhysicalFile(info.FullName, MediaFormats.ContentType(extension), DownloadName(purchase, file, extension),
+            info.LastWriteTimeUtc, tag, enableRangeProcessing: true);
+    }
+
+    private static string FileGrant(string purchaseId, string file) => $"download:{purchaseId}:{file}";
+
+    /// <summary>"Title - wav_lease - wav.wav", with only characters every file system takes.</summary>
+    private static string DownloadName(Purchase purchase, string file, string extension)
+    {
+        var title = new string([.. purchase.BeatTitle.Select(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_' ? c : '_')]).Trim();
+        return $"{(title.Length == 0 ? "beat" : title)} - {purchase.LicenseType} - {file}.{extension}";
+    }
+}

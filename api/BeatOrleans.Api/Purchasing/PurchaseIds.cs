@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BeatOrleans.Api.Purchasing;
+
+/// <summary>
+/// Purchase ids are 32 lower-case hex digits. With an Idempotency-Key the id derives from the buyer and the key, so
+/// every repeat of a request (concurrent or hours later, on any API node) reaches the one grain that answered it first.
+/// </summary>
+internal static class PurchaseIds
+{
+    public const int MaxKeyLength = 255;
+
+    public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    public static string New() => Guid.NewGuid().ToString("N");
+
+    public static string ForKey(string buyerId, string idempotencyKey) => Hash($"{buyerId}\n{idempotencyKey}");
+
+    /// <summary>What makes two requests "the same body": the fields that decide the purchase.</summary>
+    public static string RequestHash(string beatId, string licenseType) => Hash($"{beatId}\n{licenseType}");
+
+    public static bool IsValidKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= '!' and <= '~');
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}

@@ -1,0 +1,162 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Catalog;
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Purchasing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BeatOrleans.Api.Purchasing;
+
+public static class PurchasingEndpoints
+{
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapPurchasingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing");
+        purchases.MapPost("/", Create)
+            .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");
+        purchases.MapPost("/{purchase_id}/confirm", Confirm)
+            .WithName("ConfirmPurchase").WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).");
+        purchases.MapGet("/{purchase_id}", Get)
+            .WithName("GetPurchase").WithSummary("One purchase, for its buyer or the beat's producer.");
+        purchases.MapGet("/", List)
+            .WithName("ListPurchases").WithSummary("The caller's purchases, newest first.");
+        purchases.MapGet("/{purchase_id}/download", Downloads.Grant)
+            .WithName("DownloadPurchase").WithSummary("Short-lived URLs to the files the licence delivers (buyer of a completed purchase).");
+        purchases.MapMethods("/{purchase_id}/files/{file}", ["GET", "HEAD"], Downloads.Serve).AllowAnonymous()
+            .WithName("DownloadFile").WithSummary("A licensed file's bytes, for a signed download URL.");
+        app.MapGet("/api/sales", Sales).WithTags("Purchasing")
+            .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
+        app.MapLicensesEndpoints();
+        return app;
+    }
+
+    private static async Task<Results<Created<PurchaseResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CreatePurchaseRequest request, HttpContext http, IGrainFactory grains, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
+    {
+        var caller = http.User.UserId();
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.BeatId))
+        {
+            errors["beat_id"] = ["beat_id is required."];
+        }
+
+        if (request.LicenseType is null || !LicenseTypes.All.Contains(request.LicenseType))
+        {
+            errors["license_type"] = [$"license_type is one of {string.Join(", ", LicenseTypes.All)}."];
+        }
+
+        if (idempotencyKey is not null && !PurchaseIds.IsValidKey(idempotencyKey))
+        {
+            errors["Idempotency-Key"] = [$"The Idempotency-Key header is 1 to {PurchaseIds.MaxKeyLength} visible ASCII characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!BeatIds.IsValid(request.BeatId!))
+        {
+            return BeatsEndpoints.NotFound();
+        }
+
+        var purchaseId = idempotencyKey is null ? PurchaseIds.New() : PurchaseIds.ForKey(caller, idempotencyKey);
+        var result = await grains.GetGrain<IPurchaseGrain>(purchaseId).Place(
+            new PurchaseOrder(caller, request.BeatId!, request.LicenseType!, PurchaseIds.RequestHash(request.BeatId!, request.LicenseType!)));
+        return result.Outcome switch
+        {
+            OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller)),
+            OrderOutcome.BeatNotFound => BeatsEndpoints.NotFound(),
+            OrderOutcome.OwnBeat => TypedResults.Problem(statusCode: 400, title: "You cannot buy your own beat.", detail: result.Detail),
+            OrderOutcome.NoSuchLicense => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["license_type"] = [result.Detail!] }),
+            OrderOutcome.KeyReused => TypedResults.Problem(statusCode: 422, title: "Idempotency-Key reused.", detail: result.Detail),
+            OrderOutcome.GatewayUnavailable => TypedResults.Problem(statusCode: 503, title: "Payments are unavailable.", detail: result.Detail),
+            _ => TypedResults.Problem(statusCode: 409, title: "The licence cannot be bought now.", detail: result.Detail),
+        };
+    }
+
+    private static async Task<IResult> Confirm(string purchase_id, ConfirmPurchaseRequest request, HttpContext http, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(request.PaymentMethod) || request.PaymentMethod.Length > 255)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["payment_method"] = ["payment_method is required (e.g. pm_card_visa)."] });
+        }
+
+        if (!PurchaseIds.IsValid(purchase_id))
+        {
+            return NotFound();
+        }
+
+        var caller = http.User.UserId();
+        var result = await grains.GetGrain<IPurchaseGrain>(purchase_id).Confirm(caller, request.PaymentMethod.Trim());
+        var body = result.Purchase is { } p ? PurchaseResponse.From(p, caller) : null;
+        return result.Outcome switch
+        {
+            ConfirmOutcome.Completed => TypedResults.Ok(body),
+            // The contract's decline answer is the purchase itself, status "failed", with the reason.
+            ConfirmOutcome.Declined or ConfirmOutcome.ActionRequired => TypedResults.Json(body, statusCode: StatusCodes.Status402PaymentRequired),
+            ConfirmOutcome.Pending => TypedResults.Accepted($"/api/purchases/{purchase_id}", body),
+            ConfirmOutcome.InvalidPaymentMethod => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["payment_method"] = [result.Detail!] }),
+            ConfirmOutcome.Closed => TypedResults.Problem(statusCode: 409, title: $"The purchase is {body!.Status}.", detail: result.Detail,
+                extensions: new Dictionary<string, object?> { ["purchase_status"] = body.Status }),
+            _ => NotFound(),
+        };
+    }
+
+    private static async Task<Results<Ok<PurchaseResponse>, ProblemHttpResult>> Get(string purchase_id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.UserId();
+        var purchase = await Find(grains, purchase_id);
+        return purchase is not null && (purchase.BuyerId == caller || purchase.ProducerId == caller)
+            ? TypedResults.Ok(PurchaseResponse.From(purchase, caller))
+            : NotFound();
+    }
+
+    private static async Task<Results<Ok<PurchasesPageResponse>, ValidationProblem>> List(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is between 1 and {MaxPageSize}."] });
+        }
+
+        var caller = http.User.UserId();
+        var page = await grains.GetGrain<IPurchaseLedgerGrain>(caller).Purchases(limit ?? DefaultPageSize, cursor);
+        if (page is null)
+        {
+            return BadCursor();
+        }
+
+        var purchases = await Task.WhenAll(page.Items.Select(id => grains.GetGrain<IPurchaseGrain>(id).GetPurchase()));
+        return TypedResults.Ok(new PurchasesPageResponse([.. purchases.OfType<Purchase>().Select(p => PurchaseResponse.From(p, caller))], page.NextCursor));
+    }
+
+    private static async Task<Results<Ok<SalesPageResponse>, ValidationProblem>> Sales(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is between 1 and {MaxPageSize}."] });
+        }
+
+        var ledger = grains.GetGrain<IPurchaseLedgerGrain>(http.User.UserId());
+        var page = await ledger.Sales(limit ?? DefaultPageSize, cursor);
+        if (page is null)
+        {
+            return BadCursor();
+        }
+
+        var totals = await ledger.SalesTotals();
+        return TypedResults.Ok(new SalesPageResponse([.. page.Items.Select(SaleResponse.From)],
+            [.. totals.Select(t => new SalesTotalResponse(t.Currency, Money.ToMajor(t.AmountMinor, t.Currency), t.Count))], page.NextCursor));
+    }
+
+    internal static async Task<Purchase?> Find(IGrainFactory grains, string purchaseId) =>
+        PurchaseIds.IsValid(purchaseId) ? await grains.GetGrain<IPurchaseGrain>(purchaseId).GetPurchase() : null;
+
+    internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such purchase.");
+
+    private static ValidationProblem BadCursor() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this list gave out."] });
+}

@@ -1,0 +1,39 @@
+using BeatOrleans.Contracts.Purchasing;
+
+namespace BeatOrleans.Contracts.Catalog;
+
+[GenerateSerializer, Alias("catalog.ReserveOutcome")]
+public enum ReserveOutcome
+{
+    Reserved = 0,
+    NotFound = 1,
+    NotReady = 2,
+    OwnBeat = 3,
+    NoSuchLicense = 4,
+    Sold = 5,
+
+    /// <summary>Another buyer holds the exclusive until their payment window closes.</summary>
+    Held = 6,
+}
+
+/// <summary>The beat's answer to a buyer: what the licence costs and delivers right now, or why it cannot be bought.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.SaleOffer")]
+public sealed record SaleOffer(
+    [property: Id(0)] ReserveOutcome Outcome,
+    [property: Id(1)] string? ProducerId,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] LicenseTier? Tier,
+    [property: Id(4)] LicenseTerms? Terms,
+    [property: Id(5)] IReadOnlyList<DeliverableFile> Files)
+{
+    public static SaleOffer Refused(ReserveOutcome outcome) => new(outcome, null, null, null, null, []);
+}
+
+[GenerateSerializer, Alias("catalog.LicensesOutcome")]
+public enum LicensesOutcome
+{
+    Updated = 0,
+    NotFound = 1,
+    NotProducer = 2,
+    Sold = 3,
+}

@@ -1,0 +1,53 @@
+using Orleans.Concurrency;
+
+namespace BeatOrleans.Contracts.Purchasing;
+
+/// <summary>One sale as the producer's ledger keeps it: written once, when the licence is granted.</summary>
+[GenerateSerializer, Immutable, Alias("purchasing.Sale")]
+public sealed record Sale(
+    [property: Id(0)] string PurchaseId,
+    [property: Id(1)] string BeatId,
+    [property: Id(2)] string BeatTitle,
+    [property: Id(3)] string LicenseType,
+    [property: Id(4)] string BuyerId,
+    [property: Id(5)] long AmountMinor,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] DateTimeOffset SoldAt);
+
+/// <summary>A producer's earnings in one currency.</summary>
+[GenerateSerializer, Immutable, Alias("purchasing.SalesTotal")]
+public sealed record SalesTotal(
+    [property: Id(0)] string Currency,
+    [property: Id(1)] long AmountMinor,
+    [property: Id(2)] int Count);
+
+/// <summary>A page of a ledger, newest first; <see cref="NextCursor"/> is null on the last page.</summary>
+[GenerateSerializer, Immutable, Alias("purchasing.LedgerPage")]
+public sealed record LedgerPage<T>(
+    [property: Id(0)] IReadOnlyList<T> Items,
+    [property: Id(1)] string? NextCursor);
+
+/// <summary>A user's purchases as a buyer and sales as a producer, keyed by the user id; entries are only ever added.</summary>
+[Alias("purchasing.IPurchaseLedgerGrain")]
+public interface IPurchaseLedgerGrain : IGrainWithStringKey
+{
+    /// <summary>The user placed this purchase (a repeat is ignored).</summary>
+    [Alias("AddPurchase")]
+    Task AddPurchase(string purchaseId);
+
+    /// <summary>The user sold a licence (a repeat is ignored).</summary>
+    [Alias("AddSale")]
+    Task AddSale(Sale sale);
+
+    /// <summary>Purchase ids, newest first; null when the cursor is not one this ledger gave out.</summary>
+    [ReadOnly, Alias("Purchases")]
+    Task<LedgerPage<string>?> Purchases(int limit, string? cursor);
+
+    /// <summary>Sales, newest first; null when the cursor is not one this ledger gave out.</summary>
+    [ReadOnly, Alias("Sales")]
+    Task<LedgerPage<Sale>?> Sales(int limit, string? cursor);
+
+    /// <summary>Earnings per currency over every sale.</summary>
+    [ReadOnly, Alias("SalesTotals")]
+    Task<IReadOnlyList<SalesTotal>> SalesTotals();
+}

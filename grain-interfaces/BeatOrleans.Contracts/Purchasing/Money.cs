@@ -1,0 +1,17 @@
+namespace BeatOrleans.Contracts.Purchasing;
+
+/// <summary>Prices cross the API in major units (29.99) and are kept and charged in minor units (2999), as Stripe counts them.</summary>
+public static class Money
+{
+    // Stripe's zero-decimal currencies: their amounts are already whole units.
+    private static readonly HashSet<string> ZeroDecimal = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+    };
+
+    public static long ToMinor(decimal amount, string currency) =>
+        (long)decimal.Round(ZeroDecimal.Contains(currency) ? amount : amount * 100m, MidpointRounding.AwayFromZero);
+
+    public static decimal ToMajor(long amountMinor, string currency) =>
+        ZeroDecimal.Contains(currency) ? amountMinor : amountMinor / 100m;
+}

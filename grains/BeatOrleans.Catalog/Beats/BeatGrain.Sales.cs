@@ -1,0 +1,134 @@
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Purchasing;
+using BeatOrleans.Outbox;
+
+namespace BeatOrleans.Catalog.Beats;
+
+/// <summary>
+/// The beat is the single writer of what it has sold: one grain turn decides each hold and each sale, so concurrent
+/// buyers of one exclusive get exactly one hold, and a hold whose payment window closed is free without anyone's help.
+/// </summary>
+public sealed partial class BeatGrain
+{
+    public async Task<SaleOffer> Reserve(string purchaseId, string buyerId, string licenseType, DateTimeOffset holdUntil)
+    {
+        if (State.Beat is not { } b || State.Deleted)
+        {
+            return SaleOffer.Refused(ReserveOutcome.NotFound);
+        }
+
+        if (b.ProducerId == buyerId)
+        {
+            return SaleOffer.Refused(ReserveOutcome.OwnBeat);
+        }
+
+        if (State.SoldTo is not null && State.SoldTo != purchaseId)
+        {
+            return SaleOffer.Refused(ReserveOutcome.Sold);
+        }
+
+        if ((b.Status != BeatStatus.Ready && State.SoldTo != purchaseId) || State.Media is null)
+        {
+            return SaleOffer.Refused(ReserveOutcome.NotReady);
+        }
+
+        if (b.Licenses.FirstOrDefault(l => l.LicenseType == licenseType) is not { } tier)
+        {
+            return SaleOffer.Refused(ReserveOutcome.NoSuchLicense);
+        }
+
+        if (licenseType == LicenseTypes.Exclusive && State.Hold?.PurchaseId != purchaseId)
+        {
+            if (HeldByAnother(purchaseId))
+            {
+                return SaleOffer.Refused(ReserveOutcome.Held);
+            }
+
+            State.Hold = new ExclusiveHold(purchaseId, holdUntil);
+            await beat.WriteStateAsync();
+        }
+
+        var terms = LicenseCatalog.For(licenseType, b.Stems is not null);
+        return new SaleOffer(ReserveOutcome.Reserved, b.ProducerId, b.Title, tier, terms, Files(terms));
+    }
+
+    public async Task ReleaseHold(string purchaseId)
+    {
+        if (State.Hold?.PurchaseId == purchaseId)
+        {
+            State.Hold = null;
+            await beat.WriteStateAsync();
+        }
+    }
+
+    public async Task<bool> CompleteSale(string purchaseId, string licenseType)
+    {
+        if (State.SoldTo == purchaseId)
+        {
+            return true;
+        }
+
+        if (State.Beat is not { Status: BeatStatus.Ready } b || State.Deleted || State.SoldTo is not null)
+        {
+            return false;
+        }
+
+        if (licenseType != LicenseTypes.Exclusive)
+        {
+            return true;
+        }
+
+        if (HeldByAnother(purchaseId))
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        State.Hold = null;
+        State.SoldTo = purchaseId;
+        State.Beat = b with { Status = BeatStatus.Sold };
+        State.ListingVersion++;
+        await events.Record(IntegrationEvents.Create($"{BeatId}.sold", EventTypes.BeatSold, BeatId, now, new BeatSoldData(BeatId, b.ProducerId, purchaseId, now)));
+        await beat.WriteStateAsync();
+        await events.Publish();
+        await EnsureSync();
+        await PublishListing();
+        return true;
+    }
+
+    public async Task<LicensesOutcome> UpdateLicenses(string callerId, IReadOnlyList<LicenseTier> licenses)
+    {
+        if (State.Beat is not { } b || State.Deleted)
+        {
+            return LicensesOutcome.NotFound;
+        }
+
+        if (b.ProducerId != callerId)
+        {
+            return LicensesOutcome.NotProducer;
+        }
+
+        if (State.SoldTo is not null)
+        {
+            return LicensesOutcome.Sold;
+        }
+
+        State.Beat = b with { Licenses = licenses };
+        State.ListingVersion++;
+        await beat.WriteStateAsync();
+        await EnsureSync();
+        await PublishListing();
+        return LicensesOutcome.Updated;
+    }
+
+    private bool HeldByAnother(string purchaseId) =>
+        State.Hold is { } hold && hold.PurchaseId != purchaseId && hold.Until > market.GetUtcNow();
+
+    private List<DeliverableFile> Files(LicenseTerms terms) => [.. terms.Deliverables.Select(name => new DeliverableFile(name, name switch
+    {
+        Deliverables.Mp3 => State.Media!.Mp3,
+        Deliverables.Wav => State.Media!.Wav,
+        _ => State.Beat!.Stems!,
+    }))];
+}

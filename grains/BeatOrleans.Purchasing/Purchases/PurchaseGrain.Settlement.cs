@@ -1,0 +1,179 @@
+using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Purchasing;
+using BeatOrleans.Contracts.Users;
+using BeatOrleans.Outbox;
+using BeatOrleans.Purchasing.Payments;
+using Orleans.Streams;
+
+namespace BeatOrleans.Purchasing.Purchases;
+
+/// <summary>What happens once the money moved: the licence or a refund, then the ledgers, the profile and the notifications.</summary>
+public sealed partial class PurchaseGrain
+{
+    private const string SoldMeanwhile = "The beat was sold exclusively to another buyer before this payment arrived; it was refunded in full.";
+
+    /// <summary>The payment is captured: the beat grants the licence, or refuses it (sold meanwhile) and the payment is refunded.</summary>
+    private async Task Grant()
+    {
+        var p = State.Purchase!;
+        if (!await Beat(p.BeatId).CompleteSale(PurchaseId, p.LicenseType))
+        {
+            SetStage(PurchaseStage.Refunding);
+            State.Purchase = State.Purchase! with { FailureReason = SoldMeanwhile };
+            await purchase.WriteStateAsync();
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        SetStage(PurchaseStage.Completed);
+        State.Purchase = State.Purchase! with { CompletedAt = now };
+        var amount = Money.ToMajor(p.AmountMinor, p.Currency);
+        State.Outbox.Add(new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase",
+            "Your beat has been successfully purchased", now));
+        State.Outbox.Add(new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
+            $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {amount:0.00} {p.Currency}.", now));
+        await events.Record(IntegrationEvents.Create($"{PurchaseId}.completed", EventTypes.PurchaseCompleted, PurchaseId, now,
+            new PurchaseCompletedData(PurchaseId, p.BeatId, p.BuyerId, p.ProducerId, p.LicenseType, amount, p.Currency, p.Payment.Provider, p.Payment.PaymentId, now)));
+        await purchase.WriteStateAsync();
+        await events.Publish();
+        await EnsureReconcile();
+        await RecordCompletion();
+    }
+
+    /// <summary>Refunds the whole payment (once, by its key); false when the provider did not answer.</summary>
+    private async Task<bool> RefundPayment()
+    {
+        var p = State.Purchase!;
+        if (!await TryRefund(p.Payment.PaymentId!, $"{PurchaseId}-refund"))
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        SetStage(PurchaseStage.Refunded);
+        State.Outbox.Add(new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
+            $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat was sold exclusively to another buyer first.", now));
+        await events.Record(IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
+            new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)));
+        await purchase.WriteStateAsync();
+        await events.Publish();
+        await Beat(p.BeatId).ReleaseHold(PurchaseId);
+        await PublishNotifications();
+        return true;
+    }
+
+    private async Task<bool> TryRefund(string paymentId, string idempotencyKey)
+    {
+        try
+        {
+            await gateway.Refund(paymentId, idempotencyKey, CancellationToken.None);
+            return true;
+        }
+        catch (PaymentGatewayException exception)
+        {
+            LogGatewayFailed(logger, exception, PurchaseId, "refund");
+            if (exception.Transient)
+            {
+                return false;
+            }
+
+            // Refused as a request: the provider already refunded it (e.g. by an earlier key) or there is nothing to refund.
+            var payment = await gateway.Retrieve(paymentId, CancellationToken.None);
+            return payment.State != GatewayPaymentState.Succeeded || payment.AmountRefunded >= payment.AmountMinor;
+        }
+    }
+
+    /// <summary>The buyer's profile and the producer's ledger learn of the sale; both calls are idempotent, so they are simply repeated until done.</summary>
+    private async Task RecordCompletion()
+    {
+        var p = State.Purchase!;
+        if (!State.BuyerRecorded)
+        {
+            await GrainFactory.GetGrain<IUserGrain>(p.BuyerId).RecordPurchase(p.BeatId);
+            State.BuyerRecorded = true;
+            await purchase.WriteStateAsync();
+        }
+
+        if (!State.SaleRecorded)
+        {
+            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(
+                new Sale(PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, p.BuyerId, p.AmountMinor, p.Currency, p.CompletedAt!.Value));
+            State.SaleRecorded = true;
+            await purchase.WriteStateAsync();
+        }
+
+        await PublishNotifications();
+    }
+
+    /// <summary>Published until each inbox acknowledges; the inbox drops a repeat by its event id.</summary>
+    private async Task PublishNotifications()
+    {
+        var provider = this.GetStreamProvider(Contracts.StorageNames.Events);
+        foreach (var notification in State.Outbox.ToList())
+        {
+            await provider.GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId)).OnNextAsync(notification);
+        }
+    }
+
+    /// <summary>
+    /// Brings the purchase in line with the provider. The timer (every few seconds while active) does the local work;
+    /// the reminder and webhooks also ask the provider, which is what catches a payment confirmed outside this grain
+    /// or an answer lost in a crash.
+    /// </summary>
+    private async Task Reconcile(bool askProvider)
+    {
+        try
+        {
+            switch (State.Stage)
+            {
+                case PurchaseStage.PendingPayment when PaymentWindowClosed():
+                    await Close(PurchaseStage.Expired, ExpiredReason);
+                    break;
+                case PurchaseStage.PendingPayment when askProvider:
+                    await Settle(await gateway.Retrieve(State.Purchase!.Payment.PaymentId!, CancellationToken.None));
+                    break;
+                case PurchaseStage.Confirming:
+                    await SendConfirmation();
+                    break;
+                case PurchaseStage.Completed:
+                    await RecordCompletion();
+                    break;
+                case PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded:
+                    await ReconcileClosed(askProvider);
+                    break;
+                default:
+                    await Advance();
+                    break;
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReconcileFailed(logger, exception, PurchaseId);
+        }
+
+        if (!HasPendingWork())
+        {
+            await StopReconciling();
+        }
+    }
+
+    /// <summary>A closed purchase keeps no money: a payment captured after it closed is refunded (the surplus).</summary>
+    private async Task ReconcileClosed(bool askProvider)
+    {
+        await PublishNotifications();
+        if (State.Purchase!.Payment.PaymentId is not { } paymentId || State.SurplusRefunded || (!State.CancelPending && !askProvider))
+        {
+            return;
+        }
+
+        var payment = State.CancelPending ? await CancelPayment(paymentId) : await gateway.Retrieve(paymentId, CancellationToken.None);
+        if (payment is { State: GatewayPaymentState.Succeeded } && payment.AmountRefunded < payment.AmountMinor && State.Stage != PurchaseStage.Refunded
+            && await TryRefund(paymentId, $"{PurchaseId}-surplus-refund"))
+        {
+            State.SurplusRefunded = true;
+            LogSurplusRefunded(logger, PurchaseId);
+        }
+
+        await purchase.WriteStateAsync();
+    }
+}

@@ -1,0 +1,216 @@
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Purchasing;
+using BeatOrleans.Purchasing.Payments;
+
+namespace BeatOrleans.Purchasing.Purchases;
+
+/// <summary>The steps of a purchase before the money moves: reserving the beat, creating the payment, confirming it.</summary>
+public sealed partial class PurchaseGrain
+{
+    private const string ExpiredReason = "The payment window closed before the payment was made.";
+
+    private static string UnavailableReason(ReserveOutcome outcome) => outcome switch
+    {
+        ReserveOutcome.Sold => "The beat was sold exclusively to another buyer.",
+        ReserveOutcome.Held => "Another buyer is paying for this exclusive.",
+        _ => "The beat is no longer in the catalogue.",
+    };
+
+    /// <summary>Runs the steps that need no one's input from the current stage on; an answer when the provider was unreachable.</summary>
+    private async Task<OrderResult?> Advance()
+    {
+        while (true)
+        {
+            switch (State.Stage)
+            {
+                case PurchaseStage.Reserving:
+                    await ReserveBeat();
+                    break;
+                case PurchaseStage.CreatingPayment:
+                    if (await CreatePayment() is { } unavailable)
+                    {
+                        return unavailable;
+                    }
+
+                    break;
+                case PurchaseStage.Paid:
+                    await Grant();
+                    break;
+                case PurchaseStage.Refunding:
+                    if (!await RefundPayment())
+                    {
+                        return null;
+                    }
+
+                    break;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private async Task ReserveBeat()
+    {
+        var order = State.Order!;
+        var payBefore = market.GetUtcNow() + options.Value.PaymentWindow;
+        var offer = await Beat(order.BeatId).Reserve(PurchaseId, order.BuyerId, order.LicenseType, payBefore);
+        if (offer.Outcome != ReserveOutcome.Reserved)
+        {
+            State.Stage = PurchaseStage.Rejected;
+            State.Answer = new OrderResult(Refusal(offer.Outcome), null, offer.Outcome switch
+            {
+                ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound => UnavailableReason(offer.Outcome),
+                ReserveOutcome.OwnBeat => "You cannot buy your own beat.",
+                ReserveOutcome.NoSuchLicense => $"This beat does not offer the '{order.LicenseType}' licence.",
+                _ => "The beat is not ready to be sold.",
+            });
+            await purchase.WriteStateAsync();
+            return;
+        }
+
+        var tier = offer.Tier!;
+        State.Purchase = new Purchase(PurchaseId, order.BuyerId, offer.ProducerId!, order.BeatId, offer.Title!, order.LicenseType,
+            Money.ToMinor(tier.Price, tier.Currency), tier.Currency, PurchaseStatus.PendingPayment, offer.Terms!,
+            new PaymentInfo(gateway.Provider, null, null), clock.GetUtcNow(), null, payBefore, null, offer.Files);
+        SetStage(PurchaseStage.CreatingPayment);
+        await purchase.WriteStateAsync();
+        await EnsureReconcile();
+    }
+
+    private static OrderOutcome Refusal(ReserveOutcome outcome) => outcome switch
+    {
+        ReserveOutcome.NotFound => OrderOutcome.BeatNotFound,
+        ReserveOutcome.OwnBeat => OrderOutcome.OwnBeat,
+        ReserveOutcome.NoSuchLicense => OrderOutcome.NoSuchLicense,
+        ReserveOutcome.Sold => OrderOutcome.Sold,
+        ReserveOutcome.Held => OrderOutcome.Held,
+        _ => OrderOutcome.NotReady,
+    };
+
+    /// <summary>Creates the payment; when the provider fails, the purchase is undone (the hold released) so a retry starts afresh.</summary>
+    private async Task<OrderResult?> CreatePayment()
+    {
+        var p = State.Purchase!;
+        GatewayPayment payment;
+        try
+        {
+            payment = await gateway.Create(new NewPayment(p.AmountMinor, p.Currency, $"{p.BeatTitle} ({p.LicenseType})",
+                new Dictionary<string, string>
+                {
+                    ["purchase_id"] = PurchaseId,
+                    ["beat_id"] = p.BeatId,
+                    ["license_type"] = p.LicenseType,
+                    ["buyer_id"] = p.BuyerId,
+                }, $"{PurchaseId}-create"), CancellationToken.None);
+        }
+        catch (PaymentGatewayException exception)
+        {
+            // Nothing was charged: a payment the provider may have created anyway is never confirmed, and a retry with
+            // the same Idempotency-Key asks the provider with the same key, so it finds that payment again.
+            LogGatewayFailed(logger, exception, PurchaseId, "create");
+            await Beat(p.BeatId).ReleaseHold(PurchaseId);
+            await purchase.ClearStateAsync();
+            purchase.State = new PurchaseState();
+            await StopReconciling();
+            return new OrderResult(OrderOutcome.GatewayUnavailable, null, "The payment provider could not be reached; nothing was charged. Try again.");
+        }
+
+        await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.BuyerId).AddPurchase(PurchaseId);
+        State.Purchase = p with { Payment = p.Payment with { PaymentId = payment.PaymentId, ClientSecret = payment.ClientSecret } };
+        SetStage(PurchaseStage.PendingPayment);
+        State.Answer = new OrderResult(OrderOutcome.Created, State.Purchase, null);
+        await purchase.WriteStateAsync();
+        return null;
+    }
+
+    /// <summary>Sends (or repeats, with the same key) the confirmation; an answer for the caller when it is not the usual one.</summary>
+    private async Task<ConfirmResult?> SendConfirmation()
+    {
+        var p = State.Purchase!;
+        GatewayPayment payment;
+        try
+        {
+            payment = await gateway.Confirm(p.Payment.PaymentId!, State.PaymentMethod!, $"{PurchaseId}-confirm-{State.ConfirmAttempts}", CancellationToken.None);
+        }
+        catch (PaymentGatewayException exception) when (!exception.Transient)
+        {
+            // Refused as a request: an unknown payment method, or a payment no longer confirmable. Its state decides which.
+            payment = await gateway.Retrieve(p.Payment.PaymentId!, CancellationToken.None);
+            if (payment.State is GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation)
+            {
+                SetStage(PurchaseStage.PendingPayment);
+                await purchase.WriteStateAsync();
+                return Answer(ConfirmOutcome.InvalidPaymentMethod, exception.Message);
+            }
+        }
+        catch (PaymentGatewayException exception)
+        {
+            LogGatewayFailed(logger, exception, PurchaseId, "confirm");
+            return Answer(ConfirmOutcome.Pending, "The payment provider did not answer; the purchase settles on its own.");
+        }
+
+        return await Settle(payment);
+    }
+
+    /// <summary>Acts on the provider's state of the payment while the purchase waits for it.</summary>
+    private async Task<ConfirmResult?> Settle(GatewayPayment payment)
+    {
+        switch (payment.State)
+        {
+            case GatewayPaymentState.Succeeded:
+                SetStage(PurchaseStage.Paid);
+                await purchase.WriteStateAsync();
+                await Advance();
+                return null;
+            case GatewayPaymentState.Canceled:
+                await Close(PurchaseStage.Expired, "The payment was cancelled.");
+                return null;
+            case GatewayPaymentState.RequiresPaymentMethod when payment.Decline is { } decline && State.Stage == PurchaseStage.Confirming:
+                await Close(PurchaseStage.Failed, $"The payment was declined: {decline.Message}");
+                return Answer(ConfirmOutcome.Declined, decline.Message);
+            case GatewayPaymentState.RequiresAction:
+                SetStage(PurchaseStage.PendingPayment);
+                await purchase.WriteStateAsync();
+                return Answer(ConfirmOutcome.ActionRequired, "The payment needs the buyer's authentication: complete it with the client secret.");
+            default:
+                return State.Stage == PurchaseStage.Confirming ? Answer(ConfirmOutcome.Pending, "The payment is processing.") : null;
+        }
+    }
+
+    /// <summary>
+    /// Ends an unpaid purchase: its payment is cancelled first (so it can never be captured afterwards), then the hold
+    /// is released. A payment that turns out to have succeeded is honoured instead.
+    /// </summary>
+    private async Task Close(PurchaseStage stage, string reason)
+    {
+        if (State.Purchase!.Payment.PaymentId is { } paymentId && await CancelPayment(paymentId) is { State: GatewayPaymentState.Succeeded })
+        {
+            SetStage(PurchaseStage.Paid);
+            await purchase.WriteStateAsync();
+            await Advance();
+            return;
+        }
+
+        SetStage(stage);
+        State.Purchase = State.Purchase! with { FailureReason = reason };
+        await purchase.WriteStateAsync();
+        await Beat(State.Purchase.BeatId).ReleaseHold(PurchaseId);
+    }
+
+    /// <summary>The cancelled payment, or null when the provider did not answer (then <see cref="PurchaseState.CancelPending"/> retries).</summary>
+    private async Task<GatewayPayment?> CancelPayment(string paymentId)
+    {
+        try
+        {
+            var payment = await gateway.Cancel(paymentId, $"{PurchaseId}-cancel", CancellationToken.None);
+            State.CancelPending = false;
+            return payment;
+        }
+        catch (PaymentGatewayException exception)
+        {
+            LogGatewayFailed(logger, exception, PurchaseId, "cancel");
+            State.CancelPending = true;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,233 @@
+using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Purchasing;
+using BeatOrleans.Outbox;
+using BeatOrleans.Purchasing.Payments;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BeatOrleans.Purchasing.Purchases;
+
+/// <summary>
+/// One purchase. Each step is written before the call it leads to, and every call to the payment provider carries an
+/// idempotency key derived from the purchase id, so whatever crash interrupts a purchase, repeating its current step
+/// (a reminder does, a client's retry does, a webhook does) has the effect of doing it once. The invariants: a captured
+/// payment ends with exactly one licence or a full refund, no licence exists without a captured payment, and every
+/// hold ends with the payment window.
+/// </summary>
+public sealed partial class PurchaseGrain(
+    [PersistentState("purchase", StorageNames.Documents)] IPersistentState<PurchaseState> purchase,
+    IPaymentGateway gateway,
+    IOptions<PurchasingOptions> options,
+    TimeProvider clock,
+    [FromKeyedServices(Clocks.Market)] TimeProvider market,
+    ILogger<PurchaseGrain> logger) : Grain, IPurchaseGrain, IEventSource, IRemindable, IOutboxOwner
+{
+    private const string ReconcileReminder = "reconcile";
+    private const int SeenEventsKept = 20;
+
+    private EventOutbox events = null!;
+    private IGrainTimer? retryTimer;
+    private bool reminderRegistered;
+
+    private string PurchaseId => this.GetPrimaryKeyString();
+
+    private PurchaseState State => purchase.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        events = new EventOutbox(this, () => State.Events, () => purchase.WriteStateAsync());
+        if (HasPendingWork())
+        {
+            StartRetry();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+
+    public Task FlushOutbox() => events.Sweep();
+
+    public async Task<OrderResult> Place(PurchaseOrder order)
+    {
+        if (State.Order is { } first)
+        {
+            if (first.BuyerId != order.BuyerId || first.RequestHash != order.RequestHash)
+            {
+                return new OrderResult(OrderOutcome.KeyReused, null, "This Idempotency-Key was first used with another request body.");
+            }
+        }
+        else
+        {
+            State.Order = order;
+            State.Stage = PurchaseStage.Reserving;
+            await purchase.WriteStateAsync();
+        }
+
+        if (State.Answer is { } answer)
+        {
+            return answer;
+        }
+
+        var unavailable = await Advance();
+        return State.Answer ?? unavailable ?? new OrderResult(OrderOutcome.GatewayUnavailable, null, "The purchase could not be placed; try again.");
+    }
+
+    public async Task<ConfirmResult> Confirm(string buyerId, string paymentMethod)
+    {
+        if (State.Purchase is not { } current || current.BuyerId != buyerId || State.Stage == PurchaseStage.Rejected)
+        {
+            return new ConfirmResult(ConfirmOutcome.NotFound, null, null);
+        }
+
+        await Advance();
+        if (State.Stage == PurchaseStage.PendingPayment)
+        {
+            if (PaymentWindowClosed())
+            {
+                await Close(PurchaseStage.Expired, ExpiredReason);
+                return Answer(ConfirmOutcome.Closed, ExpiredReason);
+            }
+
+            // The beat decides again just before any money moves: an exclusive sold or deleted meanwhile is not charged.
+            var offer = await Beat(current.BeatId).Reserve(PurchaseId, buyerId, current.LicenseType, current.PayBefore!.Value);
+            if (offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound)
+            {
+                await Close(PurchaseStage.Failed, UnavailableReason(offer.Outcome));
+                return Answer(ConfirmOutcome.Closed, UnavailableReason(offer.Outcome));
+            }
+
+            State.PaymentMethod = paymentMethod;
+            State.ConfirmAttempts++;
+            SetStage(PurchaseStage.Confirming);
+            await purchase.WriteStateAsync();
+        }
+
+        if (State.Stage == PurchaseStage.Confirming)
+        {
+            var outcome = await SendConfirmation();
+            if (outcome is { } early)
+            {
+                return early;
+            }
+        }
+
+        return State.Stage switch
+        {
+            PurchaseStage.Completed => Answer(ConfirmOutcome.Completed, null),
+            PurchaseStage.Confirming or PurchaseStage.Paid or PurchaseStage.Refunding => Answer(ConfirmOutcome.Pending, "The payment is being settled."),
+            _ => Answer(ConfirmOutcome.Closed, State.Purchase!.FailureReason ?? $"The purchase is {StatusName()}."),
+        };
+    }
+
+    public Task<Purchase?> GetPurchase() => Task.FromResult(
+        State.Stage is PurchaseStage.New or PurchaseStage.Reserving or PurchaseStage.Rejected ? null : State.Purchase);
+
+    public async Task PaymentChanged(string eventId)
+    {
+        if (State.Purchase?.Payment.PaymentId is null || State.SeenEvents.Contains(eventId))
+        {
+            return;
+        }
+
+        State.SeenEvents.Add(eventId);
+        if (State.SeenEvents.Count > SeenEventsKept)
+        {
+            State.SeenEvents.RemoveAt(0);
+        }
+
+        await purchase.WriteStateAsync();
+        await Reconcile(askProvider: true);
+    }
+
+    public async Task Acknowledge(string eventId)
+    {
+        if (State.Outbox.RemoveAll(n => n.EventId == eventId) > 0)
+        {
+            await purchase.WriteStateAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReconcileReminder)
+        {
+            await Reconcile(askProvider: true);
+        }
+    }
+
+    private ConfirmResult Answer(ConfirmOutcome outcome, string? detail) => new(outcome, State.Purchase, detail);
+
+    private IBeatGrain Beat(string beatId) => GrainFactory.GetGrain<IBeatGrain>(beatId);
+
+    private string StatusName() => State.Purchase!.Status.ToString().ToLowerInvariant();
+
+    private bool PaymentWindowClosed() => State.Purchase?.PayBefore is { } payBefore && market.GetUtcNow() >= payBefore;
+
+    private void SetStage(PurchaseStage stage)
+    {
+        State.Stage = stage;
+        if (State.Purchase is { } p)
+        {
+            State.Purchase = p with
+            {
+                Status = stage switch
+                {
+                    PurchaseStage.Confirming or PurchaseStage.Paid or PurchaseStage.Refunding => PurchaseStatus.Processing,
+                    PurchaseStage.Completed => PurchaseStatus.Completed,
+                    PurchaseStage.Failed => PurchaseStatus.Failed,
+                    PurchaseStage.Expired => PurchaseStatus.Expired,
+                    PurchaseStage.Refunded => PurchaseStatus.Refunded,
+                    _ => PurchaseStatus.PendingPayment,
+                },
+            };
+        }
+    }
+
+    private bool HasPendingWork() => State.Stage switch
+    {
+        PurchaseStage.New or PurchaseStage.Rejected => false,
+        PurchaseStage.Completed => !State.BuyerRecorded || !State.SaleRecorded || State.Outbox.Count > 0,
+        PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded => State.CancelPending || State.Outbox.Count > 0,
+        _ => true,
+    };
+
+    private async Task EnsureReconcile()
+    {
+        StartRetry();
+        if (!reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
+            reminderRegistered = true;
+        }
+    }
+
+    private void StartRetry() => retryTimer ??= this.RegisterGrainTimer(
+        static async (grain, _) => await grain.Reconcile(askProvider: false),
+        this,
+        new GrainTimerCreationOptions(options.Value.RetryPeriod, options.Value.RetryPeriod) { KeepAlive = true });
+
+    private async Task StopReconciling()
+    {
+        retryTimer?.Dispose();
+        retryTimer = null;
+        if (await this.GetReminder(ReconcileReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        reminderRegistered = false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: the payment provider failed ({Step})")]
+    private static partial void LogGatewayFailed(ILogger logger, Exception exception, string purchaseId, string step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: reconciling failed; the next tick tries again")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string purchaseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: a payment captured after the purchase closed was refunded")]
+    private static partial void LogSurplusRefunded(ILogger logger, string purchaseId);
+}

@@ -1,0 +1,72 @@
+using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Purchasing;
+
+namespace BeatOrleans.Purchasing.Purchases;
+
+/// <summary>Where a purchase is in its own process; each step is written before the call that follows it, so a crash resumes it.</summary>
+[GenerateSerializer, Alias("purchasing.PurchaseStage")]
+public enum PurchaseStage
+{
+    New = 0,
+
+    /// <summary>The order is stored; the beat has not answered yet.</summary>
+    Reserving = 1,
+
+    /// <summary>The beat reserved the licence; the payment is being created (idempotently).</summary>
+    CreatingPayment = 2,
+
+    PendingPayment = 3,
+
+    /// <summary>A confirmation was sent with <see cref="PurchaseState.PaymentMethod"/> and <see cref="PurchaseState.ConfirmAttempts"/>; its answer is not stored yet.</summary>
+    Confirming = 4,
+
+    /// <summary>The payment is captured; the licence is being granted.</summary>
+    Paid = 5,
+
+    Completed = 6,
+    Failed = 7,
+    Expired = 8,
+
+    /// <summary>Captured but not grantable: the refund is being made (idempotently).</summary>
+    Refunding = 9,
+
+    Refunded = 10,
+
+    /// <summary>The beat refused the order (sold, held, own beat...): there is no purchase, only the answer to replay.</summary>
+    Rejected = 11,
+}
+
+[GenerateSerializer, Alias("purchasing.PurchaseState")]
+public sealed class PurchaseState
+{
+    [Id(0)] public PurchaseOrder? Order { get; set; }
+
+    [Id(1)] public PurchaseStage Stage { get; set; }
+
+    /// <summary>The purchase as it stands once the beat made its offer.</summary>
+    [Id(2)] public Purchase? Purchase { get; set; }
+
+    /// <summary>The first answer to the order, replayed to every repeat of it (Idempotency-Key).</summary>
+    [Id(3)] public OrderResult? Answer { get; set; }
+
+    [Id(4)] public string? PaymentMethod { get; set; }
+
+    [Id(5)] public int ConfirmAttempts { get; set; }
+
+    /// <summary>A closed purchase's payment still to be cancelled at the provider, so it can never be captured.</summary>
+    [Id(6)] public bool CancelPending { get; set; }
+
+    [Id(7)] public bool BuyerRecorded { get; set; }
+
+    [Id(8)] public bool SaleRecorded { get; set; }
+
+    [Id(9)] public List<NotificationRequested> Outbox { get; set; } = [];
+
+    [Id(10)] public List<IntegrationEvent> Events { get; set; } = [];
+
+    /// <summary>Webhook event ids already handled (the newest few: the provider retries for days, but state makes repeats harmless).</summary>
+    [Id(11)] public List<string> SeenEvents { get; set; } = [];
+
+    /// <summary>Payments captured after the purchase closed that were refunded (a surplus: e.g. a client-side confirmation racing an expiry).</summary>
+    [Id(12)] public bool SurplusRefunded { get; set; }
+}

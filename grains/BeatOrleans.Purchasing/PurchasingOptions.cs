@@ -1,0 +1,16 @@
+namespace BeatOrleans.Purchasing;
+
+/// <summary>Section <c>Purchasing</c>: payment windows and how purchases reconcile with the payment provider.</summary>
+public sealed class PurchasingOptions
+{
+    public const string Section = "Purchasing";
+
+    /// <summary>How long a purchase waits for its payment; an exclusive is held for its buyer that long.</summary>
+    public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often an unsettled purchase checks the provider's state of its payment (a reminder: it survives crashes).</summary>
+    public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>While a purchase is active, how often it retries unfinished work (licence, ledger, notifications).</summary>
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(5);
+}
