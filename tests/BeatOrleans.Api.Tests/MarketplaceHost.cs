@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BeatOrleans.Api.Tests;
 
@@ -12,14 +14,18 @@ namespace BeatOrleans.Api.Tests;
 public class MarketplaceHost : IAsyncLifetime
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
     private HostFactory factory;
 
     public MarketplaceHost() : this([])
     {
     }
 
-    protected MarketplaceHost(Dictionary<string, string?> overrides)
+    /// <param name="overrides">Settings over the defaults below.</param>
+    /// <param name="services">Services over the host's own (e.g. a clock the test moves), registered last.</param>
+    protected MarketplaceHost(Dictionary<string, string?> overrides, Action<IServiceCollection>? services = null)
     {
+        this.services = services;
         DataDirectory = Directory.CreateTempSubdirectory("beatorleans-api-tests-").FullName;
         settings = new Dictionary<string, string?>
         {
@@ -83,7 +89,7 @@ public class MarketplaceHost : IAsyncLifetime
             ["Silo:PrimarySiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        var created = new HostFactory(perHost);
+        var created = new HostFactory(perHost, services);
         created.UseKestrel(0);
         return created;
     }
@@ -95,13 +101,18 @@ public class MarketplaceHost : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class HostFactory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class HostFactory(Dictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         }
     }
