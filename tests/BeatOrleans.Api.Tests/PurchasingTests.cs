@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BeatOrleans.Api.Tests;
 
@@ -369,5 +370,69 @@ public sealed class PurchasingProcessingTests(SlowProbeHost host) : IClassFixtur
 
         await http.WaitUntilProcessed(beat.Id());
         Assert.Equal("completed", (await http.BuyAndPay(buyer, beat.Id(), "mp3_lease")).Status());
+    }
+}
+
+/// <summary>The market's clock, moved by the test: holds and payment windows follow it; Orleans' own timers do not.</summary>
+public sealed class MarketClock : TimeProvider
+{
+    private long offsetTicks;
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow().AddTicks(Interlocked.Read(ref offsetTicks));
+}
+
+/// <summary>A host whose market clock the test moves, and whose purchases check their payment window every second.</summary>
+public sealed class MarketClockHost() : MarketplaceHost(
+    new() { ["Purchasing:RetryPeriod"] = "00:00:01", ["Purchasing:ReconcilePeriod"] = "00:00:02" },
+    services => services.AddKeyedSingleton<TimeProvider>(Contracts.Clocks.Market, Clock))
+{
+    public static readonly MarketClock Clock = new();
+}
+
+public sealed class HoldExpiryTests(MarketClockHost host) : IClassFixture<MarketClockHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task An_unpaid_exclusive_hold_ends_with_its_payment_window_and_the_late_payment_is_refused()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var first = (await http.LogIn(await http.SignUp())).Token;
+        var second = (await http.LogIn(await http.SignUp())).Token;
+        var beat = await http.ReadyBeat(producer);
+
+        var held = await (await http.Buy(first, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
+        Assert.True(held["pay_before"]!.GetValue<DateTimeOffset>() > MarketClockHost.Clock.GetUtcNow().AddMinutes(14));
+        await (await http.Buy(second, beat.Id(), "exclusive")).Problem(HttpStatusCode.Conflict);
+
+        MarketClockHost.Clock.Advance(TimeSpan.FromMinutes(16));
+
+        // The purchase closes itself (no request needed), and the beat is free for the next buyer.
+        var expired = await http.WaitForStatus(first, held.PurchaseId(), "expired");
+        Assert.Contains("payment window", expired["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var late = await (await http.Confirm(first, held.PurchaseId())).Problem(HttpStatusCode.Conflict);
+        Assert.Equal("expired", late["purchase_status"]!.GetValue<string>());
+        Assert.Equal("completed", (await http.BuyAndPay(second, beat.Id(), "exclusive")).Status());
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{held.PurchaseId()}/download", first)).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_hold_whose_window_passed_is_free_even_before_its_purchase_notices()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var first = (await http.LogIn(await http.SignUp())).Token;
+        var second = (await http.LogIn(await http.SignUp())).Token;
+        var beat = await http.ReadyBeat(producer);
+        var held = await (await http.Buy(first, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
+
+        MarketClockHost.Clock.Advance(TimeSpan.FromMinutes(16));
+        var taken = await (await http.Buy(second, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
+
+        // The first buyer's confirmation now finds the window closed: nothing is charged, the new holder pays.
+        await (await http.Confirm(first, held.PurchaseId())).Problem(HttpStatusCode.Conflict);
+        Assert.Equal("completed", (await (await http.Confirm(second, taken.PurchaseId())).Body(HttpStatusCode.OK)).Status());
+        Assert.Equal("sold", (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body(HttpStatusCode.OK))["status"]!.GetValue<string>());
     }
 }
