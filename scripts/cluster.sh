@@ -15,7 +15,7 @@
 #   CLUSTER_DIR            state and logs (default .cluster/ in the repository)
 #   CLUSTER_BASE_PORT      ports are laid out above it (default 17000): api-N at +N, silo i at +10+i
 #                          (gateway +40+i, health +70+i)
-#   CLUSTER_DOMAINS        domains that get a silo each (default: users chat notifications catalog)
+#   CLUSTER_DOMAINS        domains that get a silo each (default: users chat notifications catalog purchasing)
 #   CLUSTER_S3             S3 endpoint for audio (with CLUSTER_S3_BUCKET, CLUSTER_S3_ACCESS_KEY, CLUSTER_S3_SECRET_KEY);
 #                          without it every process shares the local folder $CLUSTER_DIR/blobs
 #   CLUSTER_API_NODES      number of API nodes (default 2)
@@ -36,7 +36,7 @@ source "$BO_REPO_ROOT/scripts/lib/servers.sh"
 
 dir=${CLUSTER_DIR:-$BO_REPO_ROOT/.cluster}
 base_port=${CLUSTER_BASE_PORT:-17000}
-domains=${CLUSTER_DOMAINS:-users chat notifications catalog}
+domains=${CLUSTER_DOMAINS:-users chat notifications catalog purchasing}
 api_nodes=${CLUSTER_API_NODES:-2}
 cluster_id=${CLUSTER_ID:-beatorleans-local}
 configuration=${CLUSTER_CONFIGURATION:-Release}
