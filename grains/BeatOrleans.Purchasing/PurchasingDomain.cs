@@ -1,6 +1,7 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Purchasing.Payments;
 using BeatOrleans.Purchasing.Payments.Simulated;
+using BeatOrleans.Purchasing.Payments.Stripe;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +32,11 @@ public static class PurchasingDomain
         {
             case PaymentsOptions.Simulated:
                 services.AddSingleton<IPaymentGateway, SimulatedPaymentGateway>();
+                break;
+            case PaymentsOptions.Stripe:
+                services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section)).ValidateOnStart();
+                services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
+                services.AddSingleton<IPaymentGateway, StripePaymentGateway>();
                 break;
             default:
                 throw new InvalidOperationException($"Payments:Provider is '{payments.Provider}'; known: {PaymentsOptions.Simulated}, {PaymentsOptions.Stripe}.");

@@ -30,6 +30,7 @@ public static class PurchasingEndpoints
         app.MapGet("/api/sales", Sales).WithTags("Purchasing")
             .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
         app.MapLicensesEndpoints();
+        app.MapStripeWebhook();
         return app;
     }
 

@@ -10,7 +10,8 @@ namespace BeatOrleans.Purchasing.Purchases;
 /// <summary>What happens once the money moved: the licence or a refund, then the ledgers, the profile and the notifications.</summary>
 public sealed partial class PurchaseGrain
 {
-    private const string SoldMeanwhile = "The beat was sold exclusively to another buyer before this payment arrived; it was refunded in full.";
+    private const string SoldMeanwhile =
+        "The beat could no longer be sold when this payment arrived (sold exclusively to another buyer, or withdrawn); it was refunded in full.";
 
     /// <summary>The payment is captured: the beat grants the licence, or refuses it (sold meanwhile) and the payment is refunded.</summary>
     private async Task Grant()
@@ -52,7 +53,7 @@ public sealed partial class PurchaseGrain
         var now = clock.GetUtcNow();
         SetStage(PurchaseStage.Refunded);
         State.Outbox.Add(new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
-            $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat was sold exclusively to another buyer first.", now));
+            $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now));
         await events.Record(IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
             new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)));
         await purchase.WriteStateAsync();
