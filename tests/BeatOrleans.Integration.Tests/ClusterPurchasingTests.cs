@@ -45,8 +45,84 @@ public sealed class ClusterPurchasingTests(LocalCluster cluster)
             buyers.Add((node, (await node.LogIn(await node.SignUp())).Token));
         }
 
-        var answers = await Task.WhenAll(buyers.Select(b => b.Node.Buy(b.Token, beat.Id(), "exclusive")));
-        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
-        Assert.Equal(19, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        var answers = await Task.WhenAll(buyers.Select(async b => (b.Node, b.Token, Response: await b.Node.Buy(b.Token, beat.Id(), "exclusive"))));
+        var winner = Assert.Single(answers, a => a.Response.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(19, answers.Count(a => a.Response.StatusCode == HttpStatusCode.Conflict));
+
+        var purchase = await winner.Response.Body(HttpStatusCode.Created);
+        Assert.Equal("completed", (await (await winner.Node.Confirm(winner.Token, purchase.PurchaseId())).Body(HttpStatusCode.OK)).Status());
+        Assert.Single(cluster.Stripe.Ledger.IntentsForPurchase(purchase.PurchaseId()));
+    }
+
+    [Fact]
+    public async Task A_purchasing_silo_killed_mid_confirmation_reconciles_to_one_capture_and_one_licence()
+    {
+        using var node1 = new HttpClient { BaseAddress = await cluster.Api(1) };
+        using var node2 = new HttpClient { BaseAddress = await cluster.Api(2) };
+        var producer = (await node1.LogIn(await node1.SignUp())).Token;
+        var buyer = (await node2.LogIn(await node2.SignUp())).Token;
+        var beat = await node1.ReadyBeat(producer);
+        var stripe = cluster.Stripe;
+        stripe.Webhooks.Hold = true; // the purchase must recover on its own, from its reminder
+        try
+        {
+            var placed = await (await node1.Buy(buyer, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
+            var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
+
+            // Stripe captures the payment but its answer never reaches the silo, which dies before it could write it.
+            stripe.Faults.LoseResponseOfNext(1);
+            var confirming = node1.Confirm(buyer, placed.PurchaseId());
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (stripe.Ledger.Intent(paymentId)!.AmountCaptured == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the confirmation never reached Stripe");
+                await Task.Delay(50);
+            }
+
+            await cluster.Kill("silo-purchasing");
+            var answer = await confirming;
+            Assert.True(answer.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Accepted, $"confirm answered {answer.StatusCode}");
+            await cluster.Start("silo-purchasing");
+
+            var completed = await Eventually(node2, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(90));
+            Assert.Equal("completed", completed.Status());
+            Assert.Single(stripe.Ledger.IntentsForPurchase(placed.PurchaseId()));
+            Assert.Equal(49999, stripe.Ledger.NetCaptured(paymentId));
+            var profile = await (await node2.Send(HttpMethod.Get, "/api/users/profile", buyer)).Body(HttpStatusCode.OK);
+            Assert.Contains(beat.Id(), profile["purchased_beats"]!.AsArray().Select(b => b!.GetValue<string>()));
+
+            // The webhooks Stripe sent meanwhile arrive late, three times each: nothing happens twice.
+            stripe.Webhooks.Hold = false;
+            await stripe.Webhooks.DeliverHeld(copies: 3, shuffleSeed: 3);
+            var sales = await (await node1.Send(HttpMethod.Get, "/api/sales", producer)).Body(HttpStatusCode.OK);
+            Assert.Single(sales["sales"]!.AsArray());
+            Assert.Equal("sold", (await (await node1.GetAsync($"/api/beats/{beat.Id()}")).Body(HttpStatusCode.OK))["status"]!.GetValue<string>());
+            Assert.Equal(49999, stripe.Ledger.NetCaptured(paymentId));
+        }
+        finally
+        {
+            stripe.Webhooks.Hold = false;
+        }
+    }
+
+    /// <summary>Polls a purchase through restarts (503 while its silo is away) until it has <paramref name="status"/>.</summary>
+    private static async Task<System.Text.Json.Nodes.JsonObject> Eventually(HttpClient node, string token, string purchaseId, string status, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var response = await node.Send(HttpMethod.Get, $"/api/purchases/{purchaseId}", token);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                var purchase = await response.Body(HttpStatusCode.OK);
+                if (purchase.Status() == status)
+                {
+                    return purchase;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"purchase {purchaseId} did not become {status} in time");
+            await Task.Delay(250);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using BeatOrleans.Api.Tests;
 using Npgsql;
 
 namespace BeatOrleans.Integration.Tests;
@@ -23,8 +24,12 @@ public sealed class LocalCluster : IAsyncLifetime
 
     public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = database }.ConnectionString;
 
+    /// <summary>The cluster's payment provider: the Stripe adapter against the local fake, as a deployment with Stripe keys runs.</summary>
+    public FakeStripe Stripe { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
+        Stripe = await FakeStripe.Start();
         await using (var admin = new NpgsqlConnection(TestServers.Postgres))
         {
             await admin.OpenAsync();
@@ -33,11 +38,13 @@ public sealed class LocalCluster : IAsyncLifetime
         }
 
         await Run("up");
+        Stripe.Webhooks.Endpoint = new Uri(await Api(1), "/api/payments/stripe/webhook");
     }
 
     public async Task DisposeAsync()
     {
         await Run("down");
+        await Stripe.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(TestServers.Postgres);
         await admin.OpenAsync();
@@ -98,6 +105,15 @@ public sealed class LocalCluster : IAsyncLifetime
         // fires every 5 s instead of every minute, so the recovery shows within a test's patience.
         start.Environment["Media__FFmpegFolder"] = SlowFFmpegFolder.Value;
         start.Environment["Catalog__SyncPeriod"] = "00:00:05";
+        // Purchasing silos pay through the Stripe adapter (the fake in this process); API nodes verify its webhooks.
+        // Purchases reconcile every 5 s, so a crash's recovery shows within a test's patience.
+        start.Environment["Payments__Provider"] = "stripe";
+        start.Environment["Payments__Stripe__SecretKey"] = Stripe.SecretKey;
+        start.Environment["Payments__Stripe__WebhookSecret"] = Stripe.WebhookSecret;
+        start.Environment["Payments__Stripe__ApiBase"] = Stripe.ApiBase.ToString();
+        start.Environment["Payments__Stripe__RequestTimeout"] = "00:00:20";
+        start.Environment["Purchasing__ReconcilePeriod"] = "00:00:05";
+        start.Environment["Purchasing__RetryPeriod"] = "00:00:02";
         start.Environment["CLUSTER_S3"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3");
         start.Environment["CLUSTER_S3_BUCKET"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_BUCKET");
         start.Environment["CLUSTER_S3_ACCESS_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_ACCESS_KEY");

@@ -22,7 +22,7 @@ public sealed record SalesTotal(
     [property: Id(2)] int Count);
 
 /// <summary>A page of a ledger, newest first; <see cref="NextCursor"/> is null on the last page.</summary>
-[GenerateSerializer, Immutable, Alias("purchasing.LedgerPage")]
+[GenerateSerializer, Immutable, Alias("purchasing.LedgerPage`1")]
 public sealed record LedgerPage<T>(
     [property: Id(0)] IReadOnlyList<T> Items,
     [property: Id(1)] string? NextCursor);
