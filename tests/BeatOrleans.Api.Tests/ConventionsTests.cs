@@ -44,7 +44,15 @@ public sealed class ConventionsTests(MarketplaceHost host) : IClassFixture<Marke
     public async Task A_body_over_the_limit_answers_413_problem()
     {
         var bio = new string('a', 2 * 1024 * 1024);
-        var response = await http.PostAsJsonAsync("/api/users/signup", new { username = "big", email = "big@example.com", password = bio });
+        // With Expect: 100-continue the server refuses on the declared length before the body is sent; without it, the
+        // server may answer and close while the client is still writing, and the client sees a broken pipe instead.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/signup")
+        {
+            Content = JsonContent.Create(new { username = "big", email = "big@example.com", password = bio }),
+        };
+        await request.Content.LoadIntoBufferAsync();
+        request.Headers.ExpectContinue = true;
+        var response = await http.SendAsync(request);
 
         await response.Problem(HttpStatusCode.RequestEntityTooLarge);
     }

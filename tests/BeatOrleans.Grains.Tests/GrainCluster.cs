@@ -3,6 +3,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Messaging;
 using BeatOrleans.Outbox;
 using BeatOrleans.Notifications;
+using BeatOrleans.Purchasing;
 using BeatOrleans.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ using Orleans.TestingHost;
 
 namespace BeatOrleans.Grains.Tests;
 
-/// <summary>An in-process cluster hosting the users, chat and notifications domains, with a clock the tests move.</summary>
+/// <summary>An in-process cluster hosting the users, chat, notifications and purchasing (ledgers, simulated payments) domains, with a clock the tests move.</summary>
 public sealed class GrainCluster : IAsyncLifetime
 {
     /// <summary>Silos of an in-process test cluster share this process, so they can share this clock.</summary>
@@ -49,6 +50,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddUsersDomain(configuration);
             silo.Services.AddChatDomain(configuration);
             silo.Services.AddNotificationsDomain(configuration);
+            silo.Services.AddPurchasingDomain(configuration);
             // Bridge off (no broker in grain tests): the relay confirms at once, as in the embedded default.
             silo.Services.AddEventOutbox(configuration);
             silo.Services.AddRabbitMqBridge(configuration);
