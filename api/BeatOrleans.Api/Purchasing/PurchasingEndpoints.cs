@@ -18,6 +18,9 @@ public static class PurchasingEndpoints
         purchases.MapPost("/", Create)
             .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");
         purchases.MapPost("/{purchase_id}/confirm", Confirm)
+            .Produces<PurchaseResponse>(StatusCodes.Status200OK).Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
+            .Produces<PurchaseResponse>(StatusCodes.Status402PaymentRequired).ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("ConfirmPurchase").WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).");
         purchases.MapGet("/{purchase_id}", Get)
             .WithName("GetPurchase").WithSummary("One purchase, for its buyer or the beat's producer.");

@@ -5,72 +5,116 @@ using BeatOrleans.Contracts.Purchasing;
 
 namespace BeatOrleans.Purchasing.Ledger;
 
+/// <summary>The head of a user's ledger: how many entries each list has, the earnings, and the newest ids (to drop a repeat).</summary>
 [GenerateSerializer, Alias("purchasing.LedgerState")]
 public sealed class LedgerState
 {
-    /// <summary>Purchase ids in the order they were placed.</summary>
-    [Id(0)] public List<string> Purchases { get; set; } = [];
+    [Id(0)] public int Purchases { get; set; }
 
-    /// <summary>Sales in the order they completed.</summary>
-    [Id(1)] public List<Sale> Sales { get; set; } = [];
+    [Id(1)] public int Sales { get; set; }
+
+    /// <summary>Earnings per currency: amount in minor units and number of sales.</summary>
+    [Id(2)] public Dictionary<string, SalesTotal> Totals { get; set; } = [];
+
+    /// <summary>The purchase ids of the newest entries of both lists; a repeated add comes from a retry soon after the first.</summary>
+    [Id(3)] public List<string> Recent { get; set; } = [];
 }
 
 /// <summary>
-/// A user's ledger. Entries are only appended, so a position in a list never changes meaning: a cursor is the
-/// position where the next (older) page starts.
+/// A user's ledger, keyed by the user id. The entries live in pages of <see cref="LedgerPageGrain.Size"/>
+/// (<c>{user}/{list}/{page}</c>), so adding one writes one page and this small head, never the whole history: a
+/// producer's ten-thousandth sale costs what the first did. Entries are only appended, so a position never changes
+/// meaning, and a cursor is the position where the next (older) page starts.
 /// </summary>
 public sealed class PurchaseLedgerGrain(
     [PersistentState("ledger", StorageNames.Documents)] IPersistentState<LedgerState> ledger) : Grain, IPurchaseLedgerGrain
 {
+    private const int RecentKept = 256;
+    private const string PurchasesList = "p";
+    private const string SalesList = "s";
+
+    private LedgerState State => ledger.State;
+
     public async Task AddPurchase(string purchaseId)
     {
-        if (!ledger.State.Purchases.Contains(purchaseId))
+        if (!Seen(PurchasesList, purchaseId))
         {
-            ledger.State.Purchases.Add(purchaseId);
-            await ledger.WriteStateAsync();
+            await Page(PurchasesList, State.Purchases).Put(State.Purchases % LedgerPageGrain.Size, new LedgerEntry(purchaseId, null));
+            State.Purchases++;
+            await Remember(PurchasesList, purchaseId);
         }
     }
 
     public async Task AddSale(Sale sale)
     {
-        if (!ledger.State.Sales.Exists(s => s.PurchaseId == sale.PurchaseId))
+        if (!Seen(SalesList, sale.PurchaseId))
         {
-            ledger.State.Sales.Add(sale);
-            await ledger.WriteStateAsync();
+            // The page first: if this activation dies before the head is written, the next sale takes the same slot.
+            await Page(SalesList, State.Sales).Put(State.Sales % LedgerPageGrain.Size, new LedgerEntry(sale.PurchaseId, sale));
+            State.Sales++;
+            var total = State.Totals.GetValueOrDefault(sale.Currency) ?? new SalesTotal(sale.Currency, 0, 0);
+            State.Totals[sale.Currency] = total with { AmountMinor = total.AmountMinor + sale.AmountMinor, Count = total.Count + 1 };
+            await Remember(SalesList, sale.PurchaseId);
         }
     }
 
-    public Task<LedgerPage<string>?> Purchases(int limit, string? cursor) => Task.FromResult(Page(ledger.State.Purchases, "p", limit, cursor));
+    public async Task<LedgerPage<string>?> Purchases(int limit, string? cursor) =>
+        await Read(PurchasesList, State.Purchases, limit, cursor) is { } page
+            ? new LedgerPage<string>([.. page.Entries.Select(e => e.PurchaseId)], page.NextCursor)
+            : null;
 
-    public Task<LedgerPage<Sale>?> Sales(int limit, string? cursor) => Task.FromResult(Page(ledger.State.Sales, "s", limit, cursor));
+    public async Task<LedgerPage<Sale>?> Sales(int limit, string? cursor) =>
+        await Read(SalesList, State.Sales, limit, cursor) is { } page
+            ? new LedgerPage<Sale>([.. page.Entries.Select(e => e.Sale!)], page.NextCursor)
+            : null;
 
-    public Task<IReadOnlyList<SalesTotal>> SalesTotals() => Task.FromResult<IReadOnlyList<SalesTotal>>(
-        [.. ledger.State.Sales.GroupBy(s => s.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new SalesTotal(g.Key, g.Sum(s => s.AmountMinor), g.Count()))]);
+    public Task<IReadOnlyList<SalesTotal>> SalesTotals() =>
+        Task.FromResult<IReadOnlyList<SalesTotal>>([.. State.Totals.Values.OrderBy(t => t.Currency, StringComparer.Ordinal)]);
 
-    /// <summary>Newest first from the cursor's position; null for a cursor this ledger did not give out.</summary>
-    private static LedgerPage<T>? Page<T>(List<T> items, string kind, int limit, string? cursor)
+    private bool Seen(string list, string purchaseId) => State.Recent.Contains($"{list}:{purchaseId}");
+
+    private async Task Remember(string list, string purchaseId)
     {
-        var end = items.Count;
-        if (cursor is not null && (!TryReadCursor(cursor, kind, out end) || end > items.Count))
+        State.Recent.Add($"{list}:{purchaseId}");
+        if (State.Recent.Count > RecentKept)
+        {
+            State.Recent.RemoveAt(0);
+        }
+
+        await ledger.WriteStateAsync();
+    }
+
+    private ILedgerPageGrain Page(string list, int position) =>
+        GrainFactory.GetGrain<ILedgerPageGrain>($"{this.GetPrimaryKeyString()}/{list}/{position / LedgerPageGrain.Size}");
+
+    /// <summary>Newest first from the cursor's position, reading at most two pages; null for a cursor this list did not give out.</summary>
+    private async Task<(List<LedgerEntry> Entries, string? NextCursor)?> Read(string list, int count, int limit, string? cursor)
+    {
+        var end = count;
+        if (cursor is not null && (!TryReadCursor(cursor, list, out end) || end > count))
         {
             return null;
         }
 
         var start = Math.Max(0, end - limit);
-        var page = new List<T>(end - start);
-        for (var i = end - 1; i >= start; i--)
+        var entries = new List<LedgerEntry>(end - start);
+        for (var page = (end - 1) / LedgerPageGrain.Size; end > start && page >= start / LedgerPageGrain.Size; page--)
         {
-            page.Add(items[i]);
+            var stored = await Page(list, page * LedgerPageGrain.Size).Entries();
+            var first = Math.Max(start, page * LedgerPageGrain.Size);
+            for (var position = Math.Min(end, (page + 1) * LedgerPageGrain.Size) - 1; position >= first; position--)
+            {
+                entries.Add(stored[position - (page * LedgerPageGrain.Size)]);
+            }
         }
 
-        return new LedgerPage<T>(page, start > 0 ? WriteCursor(kind, start) : null);
+        return (entries, start > 0 ? WriteCursor(list, start) : null);
     }
 
-    private static string WriteCursor(string kind, int position) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{kind}:{position.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string WriteCursor(string list, int position) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{list}:{position.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static bool TryReadCursor(string cursor, string kind, out int position)
+    private static bool TryReadCursor(string cursor, string list, out int position)
     {
         position = 0;
         try
@@ -78,8 +122,8 @@ public sealed class PurchaseLedgerGrain(
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - (padded.Length % 4)) % 4);
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            return text.StartsWith(kind + ":", StringComparison.Ordinal)
-                && int.TryParse(text.AsSpan(kind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out position)
+            return text.StartsWith(list + ":", StringComparison.Ordinal)
+                && int.TryParse(text.AsSpan(list.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out position)
                 && position > 0;
         }
         catch (FormatException)

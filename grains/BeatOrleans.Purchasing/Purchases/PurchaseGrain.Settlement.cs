@@ -36,6 +36,7 @@ public sealed partial class PurchaseGrain
         await events.Record(IntegrationEvents.Create($"{PurchaseId}.completed", EventTypes.PurchaseCompleted, PurchaseId, now,
             new PurchaseCompletedData(PurchaseId, p.BeatId, p.BuyerId, p.ProducerId, p.LicenseType, amount, p.Currency, p.Payment.Provider, p.Payment.PaymentId, now)));
         await purchase.WriteStateAsync();
+        outboxChanged = false;
         await events.Publish();
         await EnsureReconcile();
         await RecordCompletion();
@@ -88,19 +89,24 @@ public sealed partial class PurchaseGrain
     private async Task RecordCompletion()
     {
         var p = State.Purchase!;
+        var changed = false;
         if (!State.BuyerRecorded)
         {
             await GrainFactory.GetGrain<IUserGrain>(p.BuyerId).RecordPurchase(p.BeatId);
-            State.BuyerRecorded = true;
-            await purchase.WriteStateAsync();
+            State.BuyerRecorded = changed = true;
         }
 
         if (!State.SaleRecorded)
         {
             await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(
                 new Sale(PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, p.BuyerId, p.AmountMinor, p.Currency, p.CompletedAt!.Value));
-            State.SaleRecorded = true;
+            State.SaleRecorded = changed = true;
+        }
+
+        if (changed)
+        {
             await purchase.WriteStateAsync();
+            outboxChanged = false;
         }
 
         await PublishNotifications();

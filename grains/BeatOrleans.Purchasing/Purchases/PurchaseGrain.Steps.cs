@@ -73,8 +73,6 @@ public sealed partial class PurchaseGrain
             Money.ToMinor(tier.Price, tier.Currency), tier.Currency, PurchaseStatus.PendingPayment, offer.Terms!,
             new PaymentInfo(gateway.Provider, null, null), clock.GetUtcNow(), null, payBefore, null, offer.Files);
         SetStage(PurchaseStage.CreatingPayment);
-        await purchase.WriteStateAsync();
-        await EnsureReconcile();
     }
 
     private static OrderOutcome Refusal(ReserveOutcome outcome) => outcome switch
@@ -109,7 +107,11 @@ public sealed partial class PurchaseGrain
             // the same Idempotency-Key asks the provider with the same key, so it finds that payment again.
             LogGatewayFailed(logger, exception, PurchaseId, "create");
             await Beat(p.BeatId).ReleaseHold(PurchaseId);
-            await purchase.ClearStateAsync();
+            if (purchase.RecordExists)
+            {
+                await purchase.ClearStateAsync();
+            }
+
             purchase.State = new PurchaseState();
             await StopReconciling();
             return new OrderResult(OrderOutcome.GatewayUnavailable, null, "The payment provider could not be reached; nothing was charged. Try again.");
@@ -120,6 +122,7 @@ public sealed partial class PurchaseGrain
         SetStage(PurchaseStage.PendingPayment);
         State.Answer = new OrderResult(OrderOutcome.Created, State.Purchase, null);
         await purchase.WriteStateAsync();
+        await EnsureReconcile();
         return null;
     }
 
@@ -158,8 +161,8 @@ public sealed partial class PurchaseGrain
         switch (payment.State)
         {
             case GatewayPaymentState.Succeeded:
+                // Not written: until the licence is, the provider's succeeded payment is the record a retry finds.
                 SetStage(PurchaseStage.Paid);
-                await purchase.WriteStateAsync();
                 await Advance();
                 return null;
             case GatewayPaymentState.Canceled:
@@ -186,7 +189,6 @@ public sealed partial class PurchaseGrain
         if (State.Purchase!.Payment.PaymentId is { } paymentId && await CancelPayment(paymentId) is { State: GatewayPaymentState.Succeeded })
         {
             SetStage(PurchaseStage.Paid);
-            await purchase.WriteStateAsync();
             await Advance();
             return;
         }

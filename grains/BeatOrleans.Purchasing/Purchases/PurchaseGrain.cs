@@ -31,6 +31,7 @@ public sealed partial class PurchaseGrain(
     private EventOutbox events = null!;
     private IGrainTimer? retryTimer;
     private bool reminderRegistered;
+    private bool outboxChanged;
 
     private string PurchaseId => this.GetPrimaryKeyString();
 
@@ -47,7 +48,15 @@ public sealed partial class PurchaseGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (outboxChanged && purchase.RecordExists)
+        {
+            await purchase.WriteStateAsync(cancellationToken);
+        }
+
+        await events.Persisted();
+    }
 
     public Task FlushOutbox() => events.Sweep();
 
@@ -62,9 +71,10 @@ public sealed partial class PurchaseGrain(
         }
         else
         {
+            // Not written yet: until the payment exists nothing is owed, and a repeat of the order (same key) redoes
+            // these steps with the same purchase id, so the same hold and the same payment.
             State.Order = order;
             State.Stage = PurchaseStage.Reserving;
-            await purchase.WriteStateAsync();
         }
 
         if (State.Answer is { } answer)
@@ -84,6 +94,12 @@ public sealed partial class PurchaseGrain(
         }
 
         await Advance();
+        if (State.Purchase is null)
+        {
+            // It was still creating its payment, which failed: the purchase was undone.
+            return new ConfirmResult(ConfirmOutcome.NotFound, null, null);
+        }
+
         if (State.Stage == PurchaseStage.PendingPayment)
         {
             if (PaymentWindowClosed())
@@ -143,12 +159,14 @@ public sealed partial class PurchaseGrain(
         await Reconcile(askProvider: true);
     }
 
-    public async Task Acknowledge(string eventId)
+    /// <summary>
+    /// The inbox has the notification. It leaves the outbox in memory at once and in storage with the next write (or at
+    /// deactivation): after a crash in between it is published again, and the inbox drops the repeat by its id.
+    /// </summary>
+    public Task Acknowledge(string eventId)
     {
-        if (State.Outbox.RemoveAll(n => n.EventId == eventId) > 0)
-        {
-            await purchase.WriteStateAsync();
-        }
+        outboxChanged |= State.Outbox.RemoveAll(n => n.EventId == eventId) > 0;
+        return Task.CompletedTask;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -2,6 +2,7 @@ using BeatOrleans.Contracts;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace BeatOrleans.Hosting.Storage;
 
@@ -14,9 +15,13 @@ public static class SqliteStorage
     public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder silo, string connectionString)
     {
         EnsureDirectory(connectionString);
+        var writes = new SemaphoreSlim(1, 1);
         foreach (var name in new[] { StorageNames.Documents, StorageNames.Realtime, StorageNames.PubSub })
         {
             silo.AddAdoNetStorage(name, Invariant, connectionString);
+            // Registered after Orleans' own, so this one is what the name resolves to (and what joins the lifecycle).
+            silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, key) =>
+                new SqliteWriteGate(AdoNetGrainStorageFactory.Create(services, (string)key!), writes));
         }
 
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new SqliteSchema(connectionString));
