@@ -183,12 +183,13 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
     }
 
     [Fact]
-    public async Task A_hundred_concurrent_buyers_of_one_exclusive_get_one_hold_and_one_sale()
+    public async Task Thirty_concurrent_buyers_of_one_exclusive_get_one_hold_and_one_sale()
     {
+        // The hundred-buyer run, which also counts captured payments, is in StripePurchasingTests.
         var (_, producerToken) = await User();
         var beat = await http.ReadyBeat(producerToken);
         var buyers = new List<string>();
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 30; i++)
         {
             buyers.Add((await User()).Token);
         }

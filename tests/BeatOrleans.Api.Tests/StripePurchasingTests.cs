@@ -75,6 +75,29 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
     }
 
     [Fact]
+    public async Task A_hundred_concurrent_buyers_of_one_exclusive_make_one_payment_intent_and_one_capture()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var beatId = (await http.ReadyBeat(producer)).Id();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ => (await http.LogIn(await http.SignUp())).Token));
+        var intentsBefore = stripe.Ledger.IntentCount;
+        var capturesBefore = stripe.Ledger.CapturedPayments;
+
+        var answers = await Task.WhenAll(buyers.Select(async token => (Token: token, Response: await http.Buy(token, beatId, "exclusive"))));
+        var winner = Assert.Single(answers, a => a.Response.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(99, answers.Count(a => a.Response.StatusCode == HttpStatusCode.Conflict));
+        var placed = await winner.Response.Body(HttpStatusCode.Created);
+
+        // Everyone then tries to pay: only the holder has anything to pay, and pays once.
+        var confirms = await Task.WhenAll(answers.Select(a => http.Confirm(a.Token, placed.PurchaseId())));
+        Assert.Single(confirms, c => c.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(99, confirms.Count(c => c.StatusCode == HttpStatusCode.NotFound));
+        Assert.Equal(1, stripe.Ledger.IntentCount - intentsBefore);
+        Assert.Equal(1, stripe.Ledger.CapturedPayments - capturesBefore);
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+    }
+
+    [Fact]
     public async Task A_client_side_payment_completes_from_webhooks_delivered_three_times_out_of_order_with_one_effect()
     {
         var (producer, buyer, beatId) = await Market();
