@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using BeatOrleans.Contracts;
@@ -112,16 +113,14 @@ public sealed class PurchaseLedgerGrain(
     }
 
     private static string WriteCursor(string list, int position) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{list}:{position.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{list}:{position.ToString(CultureInfo.InvariantCulture)}"));
 
     private static bool TryReadCursor(string cursor, string list, out int position)
     {
         position = 0;
         try
         {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
             return text.StartsWith(list + ":", StringComparison.Ordinal)
                 && int.TryParse(text.AsSpan(list.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out position)
                 && position > 0;
