@@ -86,6 +86,8 @@ public sealed class ClusterPurchasingTests(LocalCluster cluster)
 
             var completed = await Eventually(node2, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(90));
             Assert.Equal("completed", completed.Status());
+            // Each API node learns within seconds that purchasing is back (Orleans:TypeMapRefreshInterval).
+            await Eventually(node1, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(15));
             Assert.Single(stripe.Ledger.IntentsForPurchase(placed.PurchaseId()));
             Assert.Equal(49999, stripe.Ledger.NetCaptured(paymentId));
             var profile = await (await node2.Send(HttpMethod.Get, "/api/users/profile", buyer)).Body(HttpStatusCode.OK);

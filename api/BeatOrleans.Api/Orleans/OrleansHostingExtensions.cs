@@ -45,6 +45,11 @@ public static class OrleansHostingExtensions
 
             // A call to a dead silo fails fast on the broken connection; this bounds the rest.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(5)));
+            // Which silos host which grain types reaches a client by polling its gateway (default once a minute). When a
+            // domain's only silo restarts, the client answered "no implementation" (503) until its next poll: measured
+            // up to a minute after the purchasing silo came back (ClusterPurchasingTests). The poll returns nothing
+            // when the manifest did not change, so a short interval is cheap.
+            client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = configuration.GetValue("Orleans:TypeMapRefreshInterval", TimeSpan.FromSeconds(2)));
             client.AddDashboard();
         });
         return builder;
