@@ -196,6 +196,24 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
     }
 
     [Fact]
+    public async Task A_confirmation_stripe_failed_on_is_sent_again_under_a_new_key_and_captures_once()
+    {
+        var (producer, buyer, beatId) = await Market();
+        stripe.Webhooks.Hold = true;
+        var placed = await (await http.Buy(buyer, beatId, "wav_lease")).Body(HttpStatusCode.Created);
+        stripe.Faults.FailNext(1, 500);
+
+        Assert.Equal("processing", (await (await http.Confirm(buyer, placed.PurchaseId())).Body(HttpStatusCode.Accepted)).Status());
+
+        // The reconciliation reads the intent (still unpaid, no decline) and confirms again: one capture, one sale.
+        Assert.Equal("completed", (await http.WaitForStatus(buyer, placed.PurchaseId(), "completed")).Status());
+        Assert.Equal(4999, stripe.Ledger.NetCaptured(placed["payment"]!["payment_id"]!.GetValue<string>()));
+        Assert.Single(stripe.Ledger.IntentsForPurchase(placed.PurchaseId()));
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+        stripe.Webhooks.Hold = false;
+    }
+
+    [Fact]
     public async Task A_payment_captured_after_the_beat_was_withdrawn_is_refunded_in_full()
     {
         var (producer, buyer, beatId) = await Market();

@@ -78,6 +78,7 @@ public static class PurchasingEndpoints
             OrderOutcome.NoSuchLicense => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["license_type"] = [result.Detail!] }),
             OrderOutcome.KeyReused => TypedResults.Problem(statusCode: 422, title: "Idempotency-Key reused.", detail: result.Detail),
             OrderOutcome.GatewayUnavailable => TypedResults.Problem(statusCode: 503, title: "Payments are unavailable.", detail: result.Detail),
+            OrderOutcome.PaymentRefused => TypedResults.Problem(statusCode: 409, title: "The payment could not be created.", detail: result.Detail),
             _ => TypedResults.Problem(statusCode: 409, title: "The licence cannot be bought now.", detail: result.Detail),
         };
     }

@@ -49,7 +49,11 @@ internal static class StripeWebhookEndpoint
         if (result.Event.PurchaseId is { } purchaseId && PurchaseIds.IsValid(purchaseId)
             && (result.Event.Type.StartsWith("payment_intent.", StringComparison.Ordinal) || result.Event.Type.StartsWith("charge.", StringComparison.Ordinal)))
         {
-            await grains.GetGrain<IPurchaseGrain>(purchaseId).PaymentChanged(result.Event.EventId);
+            if (!await grains.GetGrain<IPurchaseGrain>(purchaseId).PaymentChanged(result.Event.EventId))
+            {
+                // Stripe delivers again (with backoff) what a 2xx did not acknowledge.
+                return TypedResults.Problem(statusCode: 503, title: "The event could not be handled yet.", detail: "The payment provider did not answer; deliver again.");
+            }
         }
 
         return TypedResults.Ok(new WebhookReceivedResponse(true));

@@ -26,6 +26,9 @@ public enum OrderOutcome
 
     /// <summary>The payment provider could not be reached; nothing is held and nothing will be charged.</summary>
     GatewayUnavailable = 8,
+
+    /// <summary>The payment provider refused to create the payment; nothing is held and nothing will be charged.</summary>
+    PaymentRefused = 9,
 }
 
 /// <summary>The answer to an order: the first answer again when the order is repeated.</summary>
@@ -77,7 +80,7 @@ public interface IPurchaseGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetPurchase")]
     Task<Purchase?> GetPurchase();
 
-    /// <summary>The provider says the payment changed (a webhook): the purchase reads the payment's current state and acts on it.</summary>
+    /// <summary>The provider says the payment changed (a webhook): the purchase reads the payment's current state and acts on it; false when it could not (the provider should deliver again).</summary>
     [Alias("PaymentChanged")]
-    Task PaymentChanged(string eventId);
+    Task<bool> PaymentChanged(string eventId);
 }

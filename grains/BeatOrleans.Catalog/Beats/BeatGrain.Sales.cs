@@ -38,15 +38,20 @@ public sealed partial class BeatGrain
             return SaleOffer.Refused(ReserveOutcome.NoSuchLicense);
         }
 
-        if (licenseType == LicenseTypes.Exclusive && State.Hold?.PurchaseId != purchaseId)
+        if (licenseType == LicenseTypes.Exclusive)
         {
             if (HeldByAnother(purchaseId))
             {
                 return SaleOffer.Refused(ReserveOutcome.Held);
             }
 
-            State.Hold = new ExclusiveHold(purchaseId, holdUntil);
-            await beat.WriteStateAsync();
+            // A repeat of the same purchase (its order retried after a crash) may only extend its own hold, so the hold
+            // never ends before the payment window the buyer was given.
+            if (State.Hold is not { } hold || hold.PurchaseId != purchaseId || hold.Until < holdUntil)
+            {
+                State.Hold = new ExclusiveHold(purchaseId, holdUntil);
+                await beat.WriteStateAsync();
+            }
         }
 
         var terms = LicenseCatalog.For(licenseType, b.Stems is not null);

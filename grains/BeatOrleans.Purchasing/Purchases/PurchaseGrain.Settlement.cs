@@ -25,16 +25,18 @@ public sealed partial class PurchaseGrain
             return;
         }
 
+        // The event first: recording it can fail (it enrols the grain in the outbox index), and then nothing below has
+        // happened yet; the purchase is still paid and the next attempt repeats all of this.
         var now = clock.GetUtcNow();
+        var amount = Money.ToMajor(p.AmountMinor, p.Currency);
+        await events.Record(IntegrationEvents.Create($"{PurchaseId}.completed", EventTypes.PurchaseCompleted, PurchaseId, now,
+            new PurchaseCompletedData(PurchaseId, p.BeatId, p.BuyerId, p.ProducerId, p.LicenseType, amount, p.Currency, p.Payment.Provider, p.Payment.PaymentId, now)));
         SetStage(PurchaseStage.Completed);
         State.Purchase = State.Purchase! with { CompletedAt = now };
-        var amount = Money.ToMajor(p.AmountMinor, p.Currency);
         State.Outbox.Add(new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase",
             "Your beat has been successfully purchased", now));
         State.Outbox.Add(new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
             $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {amount:0.00} {p.Currency}.", now));
-        await events.Record(IntegrationEvents.Create($"{PurchaseId}.completed", EventTypes.PurchaseCompleted, PurchaseId, now,
-            new PurchaseCompletedData(PurchaseId, p.BeatId, p.BuyerId, p.ProducerId, p.LicenseType, amount, p.Currency, p.Payment.Provider, p.Payment.PaymentId, now)));
         await purchase.WriteStateAsync();
         outboxChanged = false;
         await events.Publish();
@@ -52,11 +54,11 @@ public sealed partial class PurchaseGrain
         }
 
         var now = clock.GetUtcNow();
+        await events.Record(IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
+            new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)));
         SetStage(PurchaseStage.Refunded);
         State.Outbox.Add(new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
             $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now));
-        await events.Record(IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
-            new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)));
         await purchase.WriteStateAsync();
         await events.Publish();
         await Beat(p.BeatId).ReleaseHold(PurchaseId);
@@ -80,8 +82,8 @@ public sealed partial class PurchaseGrain
             }
 
             // Refused as a request: the provider already refunded it (e.g. by an earlier key) or there is nothing to refund.
-            var payment = await gateway.Retrieve(paymentId, CancellationToken.None);
-            return payment.State != GatewayPaymentState.Succeeded || payment.AmountRefunded >= payment.AmountMinor;
+            return await TryRetrieve(paymentId) is { } payment
+                && (payment.State != GatewayPaymentState.Succeeded || payment.AmountRefunded >= payment.AmountMinor);
         }
     }
 
@@ -127,8 +129,9 @@ public sealed partial class PurchaseGrain
     /// the reminder and webhooks also ask the provider, which is what catches a payment confirmed outside this grain
     /// or an answer lost in a crash.
     /// </summary>
-    private async Task Reconcile(bool askProvider)
+    private async Task<bool> Reconcile(bool askProvider)
     {
+        var reconciled = true;
         try
         {
             switch (State.Stage)
@@ -137,10 +140,10 @@ public sealed partial class PurchaseGrain
                     await Close(PurchaseStage.Expired, ExpiredReason);
                     break;
                 case PurchaseStage.PendingPayment when askProvider:
-                    await Settle(await gateway.Retrieve(State.Purchase!.Payment.PaymentId!, CancellationToken.None));
+                    reconciled = await TryRetrieve(State.Purchase!.Payment.PaymentId!) is { } payment && await Settle(payment) is not { Outcome: ConfirmOutcome.Pending };
                     break;
                 case PurchaseStage.Confirming:
-                    await SendConfirmation();
+                    reconciled = await ResumeConfirmation() is not { Outcome: ConfirmOutcome.Pending };
                     break;
                 case PurchaseStage.Completed:
                     await RecordCompletion();
@@ -156,31 +159,40 @@ public sealed partial class PurchaseGrain
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             LogReconcileFailed(logger, exception, PurchaseId);
+            reconciled = false;
         }
 
         if (!HasPendingWork())
         {
             await StopReconciling();
         }
+
+        return reconciled;
     }
 
-    /// <summary>A closed purchase keeps no money: a payment captured after it closed is refunded (the surplus).</summary>
+    /// <summary>
+    /// A closed purchase whose payment turns out to have succeeded (a cancel that did not answer, a client-side payment
+    /// racing the close) is treated as paid: the beat grants the licence if it still can, else the payment is refunded.
+    /// </summary>
     private async Task ReconcileClosed(bool askProvider)
     {
         await PublishNotifications();
-        if (State.Purchase!.Payment.PaymentId is not { } paymentId || State.SurplusRefunded || (!State.CancelPending && !askProvider))
+        if (State.Purchase!.Payment.PaymentId is not { } paymentId || State.Stage == PurchaseStage.Refunded || (!State.CancelPending && !askProvider))
         {
             return;
         }
 
-        var payment = State.CancelPending ? await CancelPayment(paymentId) : await gateway.Retrieve(paymentId, CancellationToken.None);
-        if (payment is { State: GatewayPaymentState.Succeeded } && payment.AmountRefunded < payment.AmountMinor && State.Stage != PurchaseStage.Refunded
-            && await TryRefund(paymentId, $"{PurchaseId}-surplus-refund"))
+        var payment = State.CancelPending ? await CancelPayment(paymentId) : await TryRetrieve(paymentId);
+        if (payment is { State: GatewayPaymentState.Succeeded } && payment.AmountRefunded < payment.AmountMinor)
         {
-            State.SurplusRefunded = true;
-            LogSurplusRefunded(logger, PurchaseId);
+            LogCapturedAfterClose(logger, PurchaseId);
+            SetStage(PurchaseStage.Paid);
+            State.Purchase = State.Purchase! with { FailureReason = null };
+            await Advance();
+            return;
         }
 
         await purchase.WriteStateAsync();
+        outboxChanged = false;
     }
 }

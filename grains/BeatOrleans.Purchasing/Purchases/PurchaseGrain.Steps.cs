@@ -101,6 +101,17 @@ public sealed partial class PurchaseGrain
                     ["buyer_id"] = p.BuyerId,
                 }, $"{PurchaseId}-create"), CancellationToken.None);
         }
+        catch (PaymentGatewayException exception) when (!exception.Transient)
+        {
+            // The provider refused the payment itself (an amount it does not take, a key reused with other parameters):
+            // asking again changes nothing, so this is the answer every repeat of the order gets.
+            LogGatewayFailed(logger, exception, PurchaseId, "create");
+            await Beat(p.BeatId).ReleaseHold(PurchaseId);
+            State.Stage = PurchaseStage.Rejected;
+            State.Answer = new OrderResult(OrderOutcome.PaymentRefused, null, $"The payment provider refused the payment: {exception.Message}");
+            await purchase.WriteStateAsync();
+            return State.Answer;
+        }
         catch (PaymentGatewayException exception)
         {
             // Nothing was charged: a payment the provider may have created anyway is never confirmed, and a retry with
@@ -138,7 +149,12 @@ public sealed partial class PurchaseGrain
         catch (PaymentGatewayException exception) when (!exception.Transient)
         {
             // Refused as a request: an unknown payment method, or a payment no longer confirmable. Its state decides which.
-            payment = await gateway.Retrieve(p.Payment.PaymentId!, CancellationToken.None);
+            if (await TryRetrieve(p.Payment.PaymentId!) is not { } current)
+            {
+                return Answer(ConfirmOutcome.Pending, "The payment provider did not answer; the purchase settles on its own.");
+            }
+
+            payment = current;
             if (payment.State is GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation)
             {
                 SetStage(PurchaseStage.PendingPayment);
@@ -153,6 +169,42 @@ public sealed partial class PurchaseGrain
         }
 
         return await Settle(payment);
+    }
+
+    /// <summary>
+    /// A confirmation whose answer was not stored (a crash, a timeout, a 5xx): the payment's state says what happened.
+    /// Sending the same key again would only replay whatever the provider first answered (Stripe keeps a key's answer,
+    /// a 500 included, for 24 h), so a confirmation that never took effect is sent again under a new key; one
+    /// PaymentIntent can be captured only once, whatever the keys.
+    /// </summary>
+    private async Task<ConfirmResult?> ResumeConfirmation()
+    {
+        if (await TryRetrieve(State.Purchase!.Payment.PaymentId!) is not { } payment)
+        {
+            return Answer(ConfirmOutcome.Pending, "The payment provider did not answer; the purchase settles on its own.");
+        }
+
+        if (payment.State is (GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation) && payment.Decline is null)
+        {
+            State.ConfirmAttempts++;
+            await purchase.WriteStateAsync();
+            return await SendConfirmation();
+        }
+
+        return await Settle(payment);
+    }
+
+    private async Task<GatewayPayment?> TryRetrieve(string paymentId)
+    {
+        try
+        {
+            return await gateway.Retrieve(paymentId, CancellationToken.None);
+        }
+        catch (PaymentGatewayException exception)
+        {
+            LogGatewayFailed(logger, exception, PurchaseId, "retrieve");
+            return null;
+        }
     }
 
     /// <summary>Acts on the provider's state of the payment while the purchase waits for it.</summary>
@@ -170,7 +222,7 @@ public sealed partial class PurchaseGrain
                 return null;
             case GatewayPaymentState.RequiresPaymentMethod when payment.Decline is { } decline && State.Stage == PurchaseStage.Confirming:
                 await Close(PurchaseStage.Failed, $"The payment was declined: {decline.Message}");
-                return Answer(ConfirmOutcome.Declined, decline.Message);
+                return State.Stage == PurchaseStage.Failed ? Answer(ConfirmOutcome.Declined, decline.Message) : null;
             case GatewayPaymentState.RequiresAction:
                 SetStage(PurchaseStage.PendingPayment);
                 await purchase.WriteStateAsync();
@@ -202,17 +254,20 @@ public sealed partial class PurchaseGrain
     /// <summary>The cancelled payment, or null when the provider did not answer (then <see cref="PurchaseState.CancelPending"/> retries).</summary>
     private async Task<GatewayPayment?> CancelPayment(string paymentId)
     {
+        GatewayPayment? payment;
         try
         {
-            var payment = await gateway.Cancel(paymentId, $"{PurchaseId}-cancel", CancellationToken.None);
-            State.CancelPending = false;
-            return payment;
+            payment = await gateway.Cancel(paymentId, $"{PurchaseId}-cancel", CancellationToken.None);
         }
         catch (PaymentGatewayException exception)
         {
+            // Refused as a request (e.g. the payment is gone): its state, if the provider answers, settles the question.
             LogGatewayFailed(logger, exception, PurchaseId, "cancel");
-            State.CancelPending = true;
-            return null;
+            payment = exception.Transient ? null : await TryRetrieve(paymentId);
         }
+
+        // Only a cancelled or succeeded payment is settled; anything else (processing, no answer) is asked again later.
+        State.CancelPending = payment?.State is not (GatewayPaymentState.Canceled or GatewayPaymentState.Succeeded);
+        return payment;
     }
 }

@@ -100,35 +100,37 @@ public sealed partial class PurchaseGrain(
             return new ConfirmResult(ConfirmOutcome.NotFound, null, null);
         }
 
+        ConfirmResult? early = null;
         if (State.Stage == PurchaseStage.PendingPayment)
         {
-            if (PaymentWindowClosed())
+            // The beat decides again just before any money moves: an exclusive sold or deleted meanwhile is not charged.
+            var offer = PaymentWindowClosed() ? null : await Beat(current.BeatId).Reserve(PurchaseId, buyerId, current.LicenseType, current.PayBefore!.Value);
+            if (offer is null)
             {
                 await Close(PurchaseStage.Expired, ExpiredReason);
-                return Answer(ConfirmOutcome.Closed, ExpiredReason);
             }
-
-            // The beat decides again just before any money moves: an exclusive sold or deleted meanwhile is not charged.
-            var offer = await Beat(current.BeatId).Reserve(PurchaseId, buyerId, current.LicenseType, current.PayBefore!.Value);
-            if (offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound)
+            else if (offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound)
             {
                 await Close(PurchaseStage.Failed, UnavailableReason(offer.Outcome));
-                return Answer(ConfirmOutcome.Closed, UnavailableReason(offer.Outcome));
             }
-
-            State.PaymentMethod = paymentMethod;
-            State.ConfirmAttempts++;
-            SetStage(PurchaseStage.Confirming);
-            await purchase.WriteStateAsync();
+            else
+            {
+                State.PaymentMethod = paymentMethod;
+                State.ConfirmAttempts++;
+                SetStage(PurchaseStage.Confirming);
+                await purchase.WriteStateAsync();
+                early = await SendConfirmation();
+            }
+        }
+        else if (State.Stage == PurchaseStage.Confirming)
+        {
+            // An earlier confirmation's answer was never stored; the payment's state says what it did.
+            early = await ResumeConfirmation();
         }
 
-        if (State.Stage == PurchaseStage.Confirming)
+        if (early is not null)
         {
-            var outcome = await SendConfirmation();
-            if (outcome is { } early)
-            {
-                return early;
-            }
+            return early;
         }
 
         return State.Stage switch
@@ -142,11 +144,17 @@ public sealed partial class PurchaseGrain(
     public Task<Purchase?> GetPurchase() => Task.FromResult(
         State.Stage is PurchaseStage.New or PurchaseStage.Reserving or PurchaseStage.Rejected ? null : State.Purchase);
 
-    public async Task PaymentChanged(string eventId)
+    public async Task<bool> PaymentChanged(string eventId)
     {
         if (State.Purchase?.Payment.PaymentId is null || State.SeenEvents.Contains(eventId))
         {
-            return;
+            return true;
+        }
+
+        // Remembered only once handled: a delivery that could not be acted on is answered so the provider sends it again.
+        if (!await Reconcile(askProvider: true))
+        {
+            return false;
         }
 
         State.SeenEvents.Add(eventId);
@@ -156,7 +164,8 @@ public sealed partial class PurchaseGrain(
         }
 
         await purchase.WriteStateAsync();
-        await Reconcile(askProvider: true);
+        outboxChanged = false;
+        return true;
     }
 
     /// <summary>
@@ -246,6 +255,6 @@ public sealed partial class PurchaseGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: reconciling failed; the next tick tries again")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception, string purchaseId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: a payment captured after the purchase closed was refunded")]
-    private static partial void LogSurplusRefunded(ILogger logger, string purchaseId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: its payment was captured after the purchase closed; granting the licence or refunding it")]
+    private static partial void LogCapturedAfterClose(ILogger logger, string purchaseId);
 }

@@ -67,6 +67,4 @@ public sealed class PurchaseState
     /// <summary>Webhook event ids already handled (the newest few: the provider retries for days, but state makes repeats harmless).</summary>
     [Id(11)] public List<string> SeenEvents { get; set; } = [];
 
-    /// <summary>Payments captured after the purchase closed that were refunded (a surplus: e.g. a client-side confirmation racing an expiry).</summary>
-    [Id(12)] public bool SurplusRefunded { get; set; }
 }
