@@ -8,7 +8,7 @@ public sealed class PurchasingOptions
     /// <summary>How long a purchase waits for its payment; an exclusive is held for its buyer that long.</summary>
     public TimeSpan PaymentWindow { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often an unsettled purchase checks the provider's state of its payment (a reminder: it survives crashes).</summary>
+    /// <summary>How often an unsettled purchase checks the provider's state of its payment (a reminder: in the cluster it survives crashes; embedded, reminders are in memory).</summary>
     public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>While a purchase is active, how often it retries unfinished work (licence, ledger, notifications).</summary>
