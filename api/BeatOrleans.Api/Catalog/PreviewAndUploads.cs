@@ -1,4 +1,3 @@
-using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
@@ -6,7 +5,6 @@ using BeatOrleans.Contracts.Catalog;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace BeatOrleans.Api.Catalog;
 
@@ -41,21 +39,8 @@ internal static class PreviewAndUploads
             await grains.GetGrain<IBeatGrain>(beat_id).RecordPlay(play);
         }
 
-        var location = blobs.Locate(key, TimeSpan.FromMinutes(5));
-        if (location.Url is { } url)
-        {
-            return TypedResults.Redirect(url.ToString());
-        }
-
-        var file = new FileInfo(location.LocalPath!);
-        if (!file.Exists)
-        {
-            return BeatsEndpoints.NotFound();
-        }
-
-        var tag = new EntityTagHeaderValue($"\"{file.Length.ToString("x", CultureInfo.InvariantCulture)}-{file.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
         http.Response.Headers.CacheControl = "private, max-age=300";
-        return TypedResults.PhysicalFile(file.FullName, "audio/mpeg", lastModified: file.LastWriteTimeUtc, entityTag: tag, enableRangeProcessing: true);
+        return BlobResults.Serve(blobs, key, "audio/mpeg", TimeSpan.FromMinutes(5)) ?? BeatsEndpoints.NotFound();
     }
 
     /// <summary>The local store's stand-in for a presigned PUT: the signature names the user and the upload.</summary>

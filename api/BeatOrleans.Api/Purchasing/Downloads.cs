@@ -1,11 +1,9 @@
-using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Purchasing;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace BeatOrleans.Api.Purchasing;
 
@@ -54,22 +52,9 @@ internal static class Downloads
             return PurchasingEndpoints.NotFound();
         }
 
-        var location = blobs.Locate(deliverable.File.Key, UrlLifetime);
-        if (location.Url is { } url)
-        {
-            return TypedResults.Redirect(url.ToString());
-        }
-
-        var info = new FileInfo(location.LocalPath!);
-        if (!info.Exists)
-        {
-            return PurchasingEndpoints.NotFound();
-        }
-
-        var extension = deliverable.File.Format;
-        var tag = new EntityTagHeaderValue($"\"{info.Length.ToString("x", CultureInfo.InvariantCulture)}-{info.LastWriteTimeUtc.Ticks.ToString("x", CultureInfo.InvariantCulture)}\"");
-        return TypedResults.PhysicalFile(info.FullName, MediaFormats.ContentType(extension), DownloadName(purchase, file, extension),
-            info.LastWriteTimeUtc, tag, enableRangeProcessing: true);
+        var format = deliverable.File.Format;
+        return BlobResults.Serve(blobs, deliverable.File.Key, MediaFormats.ContentType(format), UrlLifetime, DownloadName(purchase, file, format))
+            ?? PurchasingEndpoints.NotFound();
     }
 
     private static string FileGrant(string purchaseId, string file) => $"download:{purchaseId}:{file}";

@@ -41,15 +41,9 @@ internal static class LicensesEndpoints
             return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the beat's producer can change its licences.");
         }
 
+        // The upload's own parser: the same rules (1-5 tiers, known types, prices, stems for trackout) and messages.
         var errors = new Dictionary<string, string[]>();
-        var tiers = request.Licenses is { ValueKind: JsonValueKind.Array } list
-            ? BeatFields.ParseTierList(list.GetRawText(), beat.Stems is not null, errors)
-            : [];
-        if (request.Licenses is not { ValueKind: JsonValueKind.Array })
-        {
-            errors["licenses"] = ["licenses is a JSON array like [{\"license_type\":\"exclusive\",\"price\":300}]."];
-        }
-
+        var tiers = BeatFields.ParseTierList(request.Licenses?.GetRawText() ?? "null", beat.Stems is not null, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

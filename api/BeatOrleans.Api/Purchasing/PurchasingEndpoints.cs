@@ -122,9 +122,9 @@ public static class PurchasingEndpoints
 
     private static async Task<Results<Ok<PurchasesPageResponse>, ValidationProblem>> List(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (BadLimit(limit) is { } badLimit)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is between 1 and {MaxPageSize}."] });
+            return badLimit;
         }
 
         var caller = http.User.UserId();
@@ -140,9 +140,9 @@ public static class PurchasingEndpoints
 
     private static async Task<Results<Ok<SalesPageResponse>, ValidationProblem>> Sales(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (BadLimit(limit) is { } badLimit)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is between 1 and {MaxPageSize}."] });
+            return badLimit;
         }
 
         var ledger = grains.GetGrain<IPurchaseLedgerGrain>(http.User.UserId());
@@ -161,6 +161,10 @@ public static class PurchasingEndpoints
         PurchaseIds.IsValid(purchaseId) ? await grains.GetGrain<IPurchaseGrain>(purchaseId).GetPurchase() : null;
 
     internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such purchase.");
+
+    private static ValidationProblem? BadLimit(int? limit) => limit is < 1 or > MaxPageSize
+        ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is between 1 and {MaxPageSize}."] })
+        : null;
 
     private static ValidationProblem BadCursor() =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this list gave out."] });
