@@ -18,6 +18,7 @@ builder.AddMarketplaceProblems();
 builder.AddMarketplaceAuth();
 builder.AddMarketplaceRateLimits();
 builder.AddMarketplaceHealthChecks();
+builder.AddUserDirectory();
 builder.AddMarketplaceRealTime();
 builder.AddMarketplaceCatalog();
 

@@ -24,6 +24,7 @@ public sealed partial class ConversationGrain(
     private static readonly TimeSpan Redelivery = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? redeliveryTimer;
+    private bool acknowledgedUnsaved;
     private EventOutbox events = null!;
 
     private string ChatId => this.GetPrimaryKeyString();
@@ -68,7 +69,7 @@ public sealed partial class ConversationGrain(
         state.Outbox.Add(notification);
         await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
             ChatId, message.MessageId, message.Sequence, outgoing.SenderId, outgoing.ReceiverId, outgoing.Content.Length, now)));
-        await conversation.WriteStateAsync();
+        await Save();
 
         var summary = new ChatSummary(ChatId, state.Participants, message);
         await Task.WhenAll(state.Participants.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
@@ -80,7 +81,7 @@ public sealed partial class ConversationGrain(
         return message;
     }
 
-    public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, int limit)
+    public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit)
     {
         var state = conversation.State;
         if (!state.Participants.Contains(callerId))
@@ -88,27 +89,54 @@ public sealed partial class ConversationGrain(
             return null;
         }
 
-        var end = Math.Clamp(beforeSequence ?? state.Count, 0, state.Count);
-        var start = Math.Max(0, end - limit);
-        var messages = new List<ChatMessage>();
-        for (var page = start / PageSize; start < end && page <= (end - 1) / PageSize; page++)
+        long start, end;
+        if (afterSequence is { } after)
         {
-            messages.AddRange((await GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{page}").GetMessages())
-                .Where(m => m.Sequence >= start && m.Sequence < end));
+            start = Math.Clamp(after + 1, 0, state.Count);
+            end = Math.Min(state.Count, start + limit);
+        }
+        else
+        {
+            end = Math.Clamp(beforeSequence ?? state.Count, 0, state.Count);
+            start = Math.Max(0, end - limit);
         }
 
-        return new MessagePage(state.Participants, messages, start > 0);
+        var messages = new List<ChatMessage>();
+        if (start < end)
+        {
+            var pages = await Task.WhenAll(Enumerable.Range((int)(start / PageSize), (int)((end - 1) / PageSize - start / PageSize + 1))
+                .Select(page => GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{page}").GetMessages()));
+            messages.AddRange(pages.SelectMany(page => page).Where(m => m.Sequence >= start && m.Sequence < end));
+        }
+
+        return new MessagePage(state.Participants, messages, start > 0, end < state.Count);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+    public Task<ChatSummary?> GetSummary() => Task.FromResult(conversation.State.LastMessage is { } last
+        ? new ChatSummary(ChatId, conversation.State.Participants, last)
+        : null);
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (acknowledgedUnsaved)
+        {
+            await Save();
+        }
+
+        await events.Persisted();
+    }
 
     public Task FlushOutbox() => events.Sweep();
 
-    public async Task Acknowledge(string eventId)
+    /// <summary>
+    /// Forgets a delivered notification. The removal reaches storage with the next message (or at deactivation), not
+    /// with a write of its own: after a crash the inbox is sent it again and recognises its event id.
+    /// </summary>
+    public Task Acknowledge(string eventId)
     {
         if (conversation.State.Outbox.RemoveAll(e => e.EventId == eventId) > 0)
         {
-            await conversation.WriteStateAsync();
+            acknowledgedUnsaved = true;
         }
 
         if (conversation.State.Outbox.Count == 0)
@@ -116,6 +144,14 @@ public sealed partial class ConversationGrain(
             redeliveryTimer?.Dispose();
             redeliveryTimer = null;
         }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task Save()
+    {
+        await conversation.WriteStateAsync();
+        acknowledgedUnsaved = false;
     }
 
     private IConversationPageGrain Page(long sequence) => GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{sequence / PageSize}");

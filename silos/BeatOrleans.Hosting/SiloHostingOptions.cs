@@ -51,6 +51,17 @@ public sealed class SiloHostingOptions
     /// <summary><c>ConnectionStrings:Postgres</c> (Npgsql form), required in cluster mode.</summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>
+    /// Queues of the "events" memory stream provider, cluster-wide (each has one pulling agent on some silo). Every agent
+    /// polls its queue each <see cref="StreamPollingPeriodMs"/> even when idle, so the count is a trade: more queues spread
+    /// a heavy event load over more silos, fewer cost less idle CPU and fewer hops. Two carry this marketplace's
+    /// notification traffic with room to spare (docs/BENCHMARKS.md).
+    /// </summary>
+    public int StreamQueues { get; set; } = 2;
+
+    /// <summary>How often each pulling agent polls its queue: the longest an event waits in an idle queue.</summary>
+    public int StreamPollingPeriodMs { get; set; } = 20;
+
     public bool IsCluster => Mode.Equals("cluster", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Fails start-up with a message naming each missing or invalid setting.</summary>
@@ -70,6 +81,16 @@ public sealed class SiloHostingOptions
         if (IsCluster && string.IsNullOrWhiteSpace(PostgresConnectionString))
         {
             problems.Add("ConnectionStrings:Postgres is required in cluster mode (documents storage).");
+        }
+
+        if (StreamQueues is < 1 or > 64)
+        {
+            problems.Add($"Silo:StreamQueues must be 1 to 64, not {StreamQueues}.");
+        }
+
+        if (StreamPollingPeriodMs is < 1 or > 10_000)
+        {
+            problems.Add($"Silo:StreamPollingPeriodMs must be 1 to 10000, not {StreamPollingPeriodMs}.");
         }
 
         if (problems.Count > 0)

@@ -142,6 +142,65 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=101", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?before=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task A_reader_back_online_catches_up_with_after_from_the_last_message_it_saw()
+    {
+        var (_, tokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        var ids = new List<string>();
+        for (var i = 0; i < 25; i++)
+        {
+            ids.Add((await Send(tokens, bob.Username, $"m{i}"))["message_id"]!.GetValue<string>());
+        }
+
+        var chatId = ids[0].Split('.')[0];
+        var seen = new List<string>();
+        string? after = ids[6]; // bob went offline after m6
+        do
+        {
+            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=7&after={after}", bobTokens.Token)).Body(HttpStatusCode.OK);
+            seen.AddRange(page["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()));
+            Assert.NotNull(page["next_before"]);
+            after = page["next_after"]?.GetValue<string>();
+        }
+        while (after is not null);
+
+        Assert.Equal(Enumerable.Range(7, 18).Select(i => $"m{i}"), seen);
+        var caughtUp = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[^1]}", bobTokens.Token)).Body(HttpStatusCode.OK);
+        Assert.Empty(caughtUp["messages"]!.AsArray());
+        Assert.Null(caughtUp["next_after"]);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[1]}&before={ids[5]}", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_rename_shows_at_once_in_what_the_renamed_user_sends_and_receives()
+    {
+        var (_, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        await Send(aliceTokens, bob.Username, "before");
+        await Send(bobTokens, (await NewUser()).Account.Username, "bob, as the node knows him");
+
+        var renamed = ApiClient.UniqueName("renamed");
+        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", bobTokens.Token, new { username = renamed })).Body(HttpStatusCode.OK);
+
+        // Bob writes first: the node's cached name for his id must already be gone.
+        Assert.Equal(renamed, (await Send(bobTokens, aliceTokens.Username, "from the new name"))["sender"]!.GetValue<string>());
+        Assert.Equal(renamed, (await Send(aliceTokens, renamed, "by the new name"))["receiver"]!.GetValue<string>());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var inbox = await (await http.Send(HttpMethod.Get, "/api/notifications", aliceTokens.Token)).Body(HttpStatusCode.OK);
+            if (inbox["notifications"]!.AsArray().Any(n => n!["message"]!.GetValue<string>() == $"You have a new message from {renamed}"))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "alice's notification names bob by his new name");
+            await Task.Delay(50);
+        }
+    }
 }
 
 /// <summary>A host whose per-user message limit is low enough to reach in a test.</summary>

@@ -3,6 +3,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
+using Orleans.Core.Internal;
 using Orleans.Streams;
 
 namespace BeatOrleans.Grains.Tests;
@@ -38,7 +39,7 @@ public sealed class ChatTests(GrainCluster cluster)
         long? before = null;
         while (true)
         {
-            var page = (await chat.GetMessages(a, before, 30))!;
+            var page = (await chat.GetMessages(a, before, null, 30))!;
             Assert.True(page.Messages.Select(m => m.Sequence).SequenceEqual(page.Messages.Select(m => m.Sequence).Order()), "a page is oldest first");
             seen.InsertRange(0, page.Messages.Select(m => m.Content));
             if (!page.HasOlder)
@@ -50,8 +51,56 @@ public sealed class ChatTests(GrainCluster cluster)
         }
 
         Assert.Equal(Enumerable.Range(0, total).Select(i => $"message {i}"), seen);
-        var newest = (await chat.GetMessages(b, null, 5))!;
+        var newest = (await chat.GetMessages(b, null, null, 5))!;
         Assert.Equal(Enumerable.Range(total - 5, 5).Select(i => $"message {i}"), newest.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task A_long_conversation_pages_forward_from_any_message_to_the_newest()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var chat = Conversation(a, b);
+        const int total = ConversationGrain.PageSize + 23;
+        for (var i = 0; i < total; i++)
+        {
+            await chat.Send(new Outgoing(a, "x", b, $"message {i}"));
+        }
+
+        var seen = new List<string>();
+        long? after = 4;
+        while (true)
+        {
+            var page = (await chat.GetMessages(b, null, after, 30))!;
+            seen.AddRange(page.Messages.Select(m => m.Content));
+            Assert.True(page.HasOlder);
+            if (!page.HasNewer)
+            {
+                break;
+            }
+
+            after = page.Messages[^1].Sequence;
+        }
+
+        Assert.Equal(Enumerable.Range(5, total - 5).Select(i => $"message {i}"), seen);
+        Assert.Empty((await chat.GetMessages(b, null, total - 1, 30))!.Messages);
+    }
+
+    [Fact]
+    public async Task A_chat_list_shows_the_last_message_after_a_new_activation()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        for (var i = 0; i < 3; i++)
+        {
+            await Conversation(a, b).Send(new Outgoing(i % 2 == 0 ? a : b, "x", i % 2 == 0 ? b : a, $"message {i}"));
+        }
+
+        var list = cluster.Grains.GetGrain<IChatListGrain>(b);
+        await list.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Conversation(a, b).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var chat = Assert.Single(await list.GetChats());
+        Assert.Equal("message 2", chat.LastMessage.Content);
+        Assert.Equal(3, (await Conversation(a, b).GetMessages(a, null, null, 10))!.Messages.Count);
     }
 
     [Fact]
@@ -60,8 +109,8 @@ public sealed class ChatTests(GrainCluster cluster)
         var (a, b) = (NewUser(), NewUser());
         await Conversation(a, b).Send(new Outgoing(a, "a", b, "private"));
 
-        Assert.Null(await Conversation(a, b).GetMessages(NewUser(), null, 10));
-        Assert.Single((await Conversation(a, b).GetMessages(b, null, 10))!.Messages);
+        Assert.Null(await Conversation(a, b).GetMessages(NewUser(), null, null, 10));
+        Assert.Single((await Conversation(a, b).GetMessages(b, null, null, 10))!.Messages);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed record SentMessageResponse(string ChatId, string MessageId, string
 
 public sealed record MessageResponse(string MessageId, string Sender, string Content, DateTimeOffset SentAt);
 
-public sealed record MessagesResponse(string ChatId, IReadOnlyList<MessageResponse> Messages, string? NextBefore);
+public sealed record MessagesResponse(string ChatId, IReadOnlyList<MessageResponse> Messages, string? NextBefore, string? NextAfter);
 
 public sealed record ChatResponse(string ChatId, IReadOnlyList<string> Participants, MessageResponse LastMessage);
 

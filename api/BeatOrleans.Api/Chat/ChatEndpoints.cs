@@ -16,16 +16,16 @@ public static class ChatEndpoints
         chat.MapPost("/send", Send)
             .WithName("SendMessage").WithSummary("Send a message to another user (by username or user id).");
         chat.MapGet("/messages/{chat_id}", GetMessages)
-            .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before'.");
+            .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before', forward with 'after'.");
         chat.MapGet("/history/{user_id}", GetHistory)
             .WithName("GetChatHistory").WithSummary("The caller's conversations, most recent first.");
         return app;
     }
 
     private static async Task<Results<Created<SentMessageResponse>, ProblemHttpResult>> Send(
-        SendMessageRequest request, HttpContext http, IGrainFactory grains, MessageThrottle throttle)
+        SendMessageRequest request, HttpContext http, IGrainFactory grains, UserDirectory users, MessageThrottle throttle)
     {
-        var outcome = await ChatSending.Send(grains, throttle, http.User.UserId(), request.Receiver, request.Message, request.Sender);
+        var outcome = await ChatSending.Send(grains, users, throttle, http.User.UserId(), request.Receiver, request.Message, request.Sender);
         if (outcome.RetryAfter is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -42,7 +42,7 @@ public static class ChatEndpoints
     }
 
     private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> GetMessages(
-        string chat_id, int? limit, string? before, HttpContext http, IGrainFactory grains)
+        string chat_id, int? limit, string? before, string? after, HttpContext http, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
         if (limit is < 1 or > MaxPageSize)
@@ -56,13 +56,24 @@ public static class ChatEndpoints
             errors["before"] = ["before is a message_id of this chat."];
         }
 
+        long? afterSequence = after is null ? null : ChatIds.Sequence(chat_id, after);
+        if (after is not null && afterSequence is null)
+        {
+            errors["after"] = ["after is a message_id of this chat."];
+        }
+
+        if (before is not null && after is not null)
+        {
+            errors["after"] = ["Give before or after, not both."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         var page = chat_id.Length == 32
-            ? await grains.GetGrain<IConversationGrain>(chat_id).GetMessages(http.User.UserId(), beforeSequence, limit ?? DefaultPageSize)
+            ? await grains.GetGrain<IConversationGrain>(chat_id).GetMessages(http.User.UserId(), beforeSequence, afterSequence, limit ?? DefaultPageSize)
             : null;
         if (page is null)
         {
@@ -71,7 +82,10 @@ public static class ChatEndpoints
 
         var names = await grains.Usernames(page.Participants);
         var messages = page.Messages.Select(m => ToResponse(m, names)).ToList();
-        return TypedResults.Ok(new MessagesResponse(chat_id, messages, page.HasOlder ? page.Messages[0].MessageId : null));
+        // The cursors name the page's own ends; a page that is empty (nothing after the newest) names none.
+        return TypedResults.Ok(new MessagesResponse(chat_id, messages,
+            page.HasOlder && page.Messages.Count > 0 ? page.Messages[0].MessageId : null,
+            page.HasNewer && page.Messages.Count > 0 ? page.Messages[^1].MessageId : null));
     }
 
     private static async Task<Results<Ok<ChatHistoryResponse>, ProblemHttpResult>> GetHistory(string user_id, HttpContext http, IGrainFactory grains)

@@ -1,7 +1,6 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Contracts.Chat;
-using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Api.Chat;
 
@@ -24,7 +23,7 @@ public static class ChatSending
     public const int MaxMessageLength = 4000;
 
     public static async Task<SendOutcome> Send(
-        IGrainFactory grains, MessageThrottle throttle, string callerId, string? receiver, string? content, string? claimedSender = null)
+        IGrainFactory grains, UserDirectory users, MessageThrottle throttle, string callerId, string? receiver, string? content, string? claimedSender = null)
     {
         if (throttle.TryTake(callerId) is { } wait)
         {
@@ -41,14 +40,14 @@ public static class ChatSending
             return new SendOutcome(SendRefusal.Invalid, "A receiver (username or user id) is required.", null);
         }
 
-        var sender = await grains.GetGrain<IUserGrain>(callerId).GetProfile()
+        var sender = await users.Get(callerId)
             ?? throw new InvalidOperationException("The caller's account no longer exists.");
         if (claimedSender is not null && claimedSender != sender.UserId && !claimedSender.Equals(sender.Username, StringComparison.OrdinalIgnoreCase))
         {
             return new SendOutcome(SendRefusal.NotTheSender, "You can only send messages as yourself.", null);
         }
 
-        var to = await grains.Find(receiver);
+        var to = await users.Find(receiver);
         if (to is null)
         {
             return new SendOutcome(SendRefusal.UnknownReceiver, "No user has this username or id.", null);

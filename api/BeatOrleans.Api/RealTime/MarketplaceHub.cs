@@ -1,5 +1,6 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Chat;
+using BeatOrleans.Api.Users;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BeatOrleans.Api.RealTime;
@@ -8,7 +9,7 @@ namespace BeatOrleans.Api.RealTime;
 /// /hubs/marketplace: pushes ReceiveMessage and ReceiveNotification to the caller's connections; SendMessage follows
 /// the rules of POST /api/chat/send and reports a refusal as a HubException.
 /// </summary>
-public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, MessageThrottle throttle) : Hub
+public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDirectory users, MessageThrottle throttle) : Hub
 {
     public override async Task OnConnectedAsync()
     {
@@ -24,7 +25,7 @@ public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, Messag
 
     public async Task<SentMessageResponse> SendMessage(string receiver, string message)
     {
-        var outcome = await ChatSending.Send(grains, throttle, Context.User!.UserId(), receiver, message);
+        var outcome = await ChatSending.Send(grains, users, throttle, Context.User!.UserId(), receiver, message);
         return outcome.Sent ?? throw new HubException($"{outcome.Refusal}: {outcome.Detail}");
     }
 }

@@ -114,7 +114,7 @@ public static class UsersEndpoints
     }
 
     private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
-        ProfileUpdateRequest request, HttpContext http, IGrainFactory grains)
+        ProfileUpdateRequest request, HttpContext http, IGrainFactory grains, UserDirectory directory)
     {
         var errors = new Dictionary<string, string[]>();
         UsersValidation.Username(request.Username, errors, required: false);
@@ -127,6 +127,7 @@ public static class UsersEndpoints
 
         var result = await grains.GetGrain<IUserGrain>(http.User.UserId())
             .UpdateProfile(new ProfileChanges(request.Username, request.Email, request.Bio));
+        directory.Forget(http.User.UserId(), request.Username);
         return result switch
         {
             { Status: ProfileUpdateStatus.Updated, Profile: { } p } => TypedResults.Ok(ToResponse(p)),

@@ -20,12 +20,13 @@ public sealed record Outgoing(
     [property: Id(2)] string ReceiverId,
     [property: Id(3)] string Content);
 
-/// <summary>A page of messages, oldest first, and whether older ones exist.</summary>
+/// <summary>A page of messages, oldest first, and whether older and newer ones exist.</summary>
 [GenerateSerializer, Immutable, Alias("chat.MessagePage")]
 public sealed record MessagePage(
     [property: Id(0)] IReadOnlyList<string> Participants,
     [property: Id(1)] IReadOnlyList<ChatMessage> Messages,
-    [property: Id(2)] bool HasOlder);
+    [property: Id(2)] bool HasOlder,
+    [property: Id(3)] bool HasNewer = false);
 
 /// <summary>A conversation as a participant's chat list shows it.</summary>
 [GenerateSerializer, Immutable, Alias("chat.ChatSummary")]

@@ -10,9 +10,20 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Send")]
     Task<ChatMessage> Send(Outgoing outgoing);
 
-    /// <summary>Up to <paramref name="limit"/> messages before <paramref name="beforeSequence"/>, oldest first; null if the caller is no participant.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages, oldest first: the newest ones before <paramref name="beforeSequence"/>
+    /// (or the newest of all), or with <paramref name="afterSequence"/> the oldest ones after it. Null if the caller is
+    /// no participant.
+    /// </summary>
     [ReadOnly, Alias("GetMessages")]
-    Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, int limit);
+    Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit);
+
+    /// <summary>
+    /// The conversation as a chat list shows it, or null before its first message. It interleaves: a chat list that
+    /// activates while this conversation is sending it a message asks for it, and must not wait for that send.
+    /// </summary>
+    [AlwaysInterleave, Alias("GetSummary")]
+    Task<ChatSummary?> GetSummary();
 }
 
 /// <summary>A fixed-size segment of a conversation's history, keyed "chatId/pageNumber".</summary>

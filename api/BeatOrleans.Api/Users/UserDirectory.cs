@@ -1,0 +1,92 @@
+using BeatOrleans.Contracts.Users;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace BeatOrleans.Api.Users;
+
+/// <summary>A user id and the username it had when it was looked up.</summary>
+public sealed record UserName(string UserId, string Username);
+
+/// <summary>
+/// The send path's view of users, kept on this API node for <see cref="Lifetime"/>: every message names its sender
+/// and its receiver, and asking the users silo each time cost three grain calls per message (docs/BENCHMARKS.md).
+/// Only found users are kept, so a new account is found at once. A rename made through this node is seen at once;
+/// through another node, it is seen here within <see cref="Lifetime"/>: until then a message to the old username
+/// still reaches the renamed user, and notifications show the old name.
+/// </summary>
+public sealed class UserDirectory(IGrainFactory grains, IMemoryCache cache)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(15);
+
+    /// <summary>The user named by a username (any case) or a user id, or null.</summary>
+    public async Task<UserName?> Find(string usernameOrId)
+    {
+        if (string.IsNullOrWhiteSpace(usernameOrId) || usernameOrId.Length > 64)
+        {
+            return null;
+        }
+
+        var key = ("name", usernameOrId.ToLowerInvariant());
+        if (cache.TryGetValue(key, out UserName? known))
+        {
+            return known;
+        }
+
+        var profile = await grains.Find(usernameOrId);
+        if (profile is null)
+        {
+            return null;
+        }
+
+        var found = Remember(profile);
+        cache.Set(key, found, Options);
+        return found;
+    }
+
+    /// <summary>The user with this id, or null.</summary>
+    public async Task<UserName?> Get(string userId)
+    {
+        if (cache.TryGetValue(("id", userId), out UserName? known))
+        {
+            return known;
+        }
+
+        var profile = await grains.GetGrain<IUserGrain>(userId).GetProfile();
+        return profile is null ? null : Remember(profile);
+    }
+
+    /// <summary>Drops what this node knows of a user whose profile changed, and of the username it now has.</summary>
+    public void Forget(string userId, string? newUsername = null)
+    {
+        if (cache.TryGetValue(("id", userId), out UserName? known) && known is not null)
+        {
+            cache.Remove(("name", known.Username.ToLowerInvariant()));
+        }
+
+        cache.Remove(("id", userId));
+        cache.Remove(("name", userId.ToLowerInvariant()));
+        if (newUsername is not null)
+        {
+            cache.Remove(("name", newUsername.ToLowerInvariant()));
+        }
+    }
+
+    private static MemoryCacheEntryOptions Options => new() { AbsoluteExpirationRelativeToNow = Lifetime, Size = 1 };
+
+    private UserName Remember(UserProfile profile)
+    {
+        var name = new UserName(profile.UserId, profile.Username);
+        cache.Set(("id", profile.UserId), name, Options);
+        return name;
+    }
+}
+
+public static class UserDirectoryExtensions
+{
+    /// <summary>The node's <see cref="UserDirectory"/>, over a memory cache of at most 100,000 users.</summary>
+    public static WebApplicationBuilder AddUserDirectory(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddMemoryCache(o => o.SizeLimit = 200_000);
+        builder.Services.AddSingleton<UserDirectory>();
+        return builder;
+    }
+}
