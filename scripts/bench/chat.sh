@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Chat benchmark (Release):
 #   - append cost at the start and the end of one long conversation (in-process silo, memory storage)
-#   - send->receive latency p50/p99, REST send on api-1 -> SignalR push on api-2, at rising rates, and the highest
-#     rate whose p99 stays under 250 ms with nothing lost (scripts/cluster.sh: Redis, PostgreSQL, one silo per domain)
+#   - send->receive latency p50/p99, REST send on api-1 -> SignalR push on api-2, at rising rates after a 10 s warm-up,
+#     and the highest rate whose p99 stays under 250 ms with nothing lost (scripts/cluster.sh: Redis, PostgreSQL,
+#     RabbitMQ, one silo for each domain on a message's path: users, chat, notifications; BENCH_DOMAINS to change it,
+#     e.g. BENCH_DOMAINS="users chat notifications catalog purchasing" for every domain's silo on the same cores)
 #   - idle SignalR connections one API node holds, and its memory per connection
-# Usage: [RATES="25 50 100 200 400"] scripts/bench/chat.sh [append-messages] [seconds-per-rate] [connections]
+# Usage: [RATES="25 50 100 200 400"] [BENCH_DOMAINS=...] scripts/bench/chat.sh [append-messages] [seconds-per-rate] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 messages=${1:-10000}
@@ -18,6 +20,7 @@ bench() { dotnet scripts/bench/ChatBench/bin/Release/net10.0/ChatBench.dll "$@" 
 ((messages == 0)) || bench append "$messages"
 
 export CLUSTER_DIR CLUSTER_BASE_PORT=${BENCH_BASE_PORT:-18100} CLUSTER_RATE_LIMIT=100000
+export CLUSTER_DOMAINS=${BENCH_DOMAINS:-users chat notifications}
 CLUSTER_DIR=$(mktemp -d)
 trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$CLUSTER_DIR"' EXIT
 CLUSTER_API_ARGS=--RateLimits:MessagesPerUserPer10Seconds=100000 scripts/cluster.sh up >/dev/null

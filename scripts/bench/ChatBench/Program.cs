@@ -77,11 +77,15 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
 
     await Task.Delay(2000);
     var best = 0;
-    foreach (var rate in rates)
+    // A steady state, not a cold start: 10 s at the first rate, unmeasured, lets both nodes and the silos compile the
+    // path's hot methods at full optimisation (tiered JIT) before any figure is taken.
+    var steps = rates.Select(rate => (rate, seconds, measured: true)).Prepend((rates[0], 10, measured: false));
+    foreach (var (rate, stepSeconds, measured) in steps)
     {
         latencies.Clear();
+        var cpu = CpuSample.Take();
         var failures = 0;
-        var total = rate * seconds;
+        var total = rate * stepSeconds;
         var interval = 1000.0 / rate;
         var start = clock.Elapsed.TotalMilliseconds;
         var inFlight = new List<Task>();
@@ -117,12 +121,18 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
             await Task.Delay(50);
         }
 
-        var achieved = total / ((clock.Elapsed.TotalMilliseconds - start) / 1000.0);
+        var busy = CpuSample.Take().BusySince(cpu);
         var sorted = latencies.Order().ToArray();
         double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
         var lost = sentAt.Count;
         sentAt.Clear();
-        Console.WriteLine($"rate {rate}/s for {seconds}s: delivered {sorted.Length}/{total}, failed sends {failures}, undelivered after 5 s {lost}, " +
+        if (!measured)
+        {
+            Console.WriteLine($"warm-up: {rate}/s for {stepSeconds}s, not measured");
+            continue;
+        }
+
+        Console.WriteLine($"rate {rate}/s for {stepSeconds}s (machine {busy:0}% busy): delivered {sorted.Length}/{total}, failed sends {failures}, undelivered after 5 s {lost}, " +
             $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {P(1.0):0.0} ms");
         if (P(0.99) < 250 && failures == 0 && lost == 0)
         {
@@ -213,4 +223,16 @@ static async Task<int> Append(int messages)
         $"ratio last/first {lastWindow / firstWindow:0.00}");
     await host.StopAsync();
     return 0;
+}
+
+/// <summary>The machine's CPU time from /proc/stat: how busy all cores were between two samples, this client included.</summary>
+internal readonly record struct CpuSample(long Idle, long Total)
+{
+    public static CpuSample Take()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return new CpuSample(fields[3] + fields[4], fields.Sum());
+    }
+
+    public double BusySince(CpuSample start) => Total == start.Total ? 0 : 100.0 * (1 - (double)(Idle - start.Idle) / (Total - start.Total));
 }
