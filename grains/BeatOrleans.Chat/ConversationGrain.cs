@@ -92,7 +92,7 @@ public sealed partial class ConversationGrain(
         long start, end;
         if (afterSequence is { } after)
         {
-            start = Math.Clamp(after + 1, 0, state.Count);
+            start = after >= state.Count ? state.Count : after + 1;
             end = Math.Min(state.Count, start + limit);
         }
         else
