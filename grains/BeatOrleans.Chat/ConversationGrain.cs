@@ -104,8 +104,9 @@ public sealed partial class ConversationGrain(
         var messages = new List<ChatMessage>();
         if (start < end)
         {
-            var pages = await Task.WhenAll(Enumerable.Range((int)(start / PageSize), (int)((end - 1) / PageSize - start / PageSize + 1))
-                .Select(page => GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{page}").GetMessages()));
+            var (first, last) = (start / PageSize, (end - 1) / PageSize);
+            var pages = await Task.WhenAll(Enumerable.Range(0, (int)(last - first + 1))
+                .Select(i => Page((first + i) * PageSize).GetMessages()));
             messages.AddRange(pages.SelectMany(page => page).Where(m => m.Sequence >= start && m.Sequence < end));
         }
 
@@ -118,12 +119,15 @@ public sealed partial class ConversationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // One write stores both the acknowledgements and the removal of confirmed events.
         if (acknowledgedUnsaved)
         {
             await Save();
         }
-
-        await events.Persisted();
+        else
+        {
+            await events.Persisted();
+        }
     }
 
     public Task FlushOutbox() => events.Sweep();

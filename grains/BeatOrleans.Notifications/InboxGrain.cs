@@ -130,12 +130,9 @@ public sealed partial class InboxGrain(
             var pruned = state.FirstPage;
             await Page(pruned).Clear();
             state.FirstPage++;
-            foreach (var old in kept.TakeWhile(n => n.Sequence / PageSize == pruned).ToList())
-            {
-                delivered.Remove(old.EventId);
-            }
-
-            kept.RemoveAll(n => n.Sequence / PageSize == pruned);
+            var count = kept.TakeWhile(n => n.Sequence / PageSize == pruned).Count();
+            delivered.ExceptWith(kept.Take(count).Select(n => n.EventId));
+            kept.RemoveRange(0, count);
         }
 
         // The first version's ids stop mattering once the pages hold a full window of their own.

@@ -20,18 +20,13 @@ public sealed class UserDirectory(IGrainFactory grains, IMemoryCache cache)
     /// <summary>The user named by a username (any case) or a user id, or null.</summary>
     public async Task<UserName?> Find(string usernameOrId)
     {
-        if (string.IsNullOrWhiteSpace(usernameOrId) || usernameOrId.Length > 64)
-        {
-            return null;
-        }
-
         var key = ("name", usernameOrId.ToLowerInvariant());
         if (cache.TryGetValue(key, out UserName? known))
         {
             return known;
         }
 
-        var profile = await grains.Find(usernameOrId);
+        var profile = await grains.Find(usernameOrId); // it refuses names no user can have
         if (profile is null)
         {
             return null;

@@ -13,25 +13,18 @@ internal sealed class SqliteWriteGate(IGrainStorage inner, SemaphoreSlim gate) :
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await gate.WaitAsync();
-        try
-        {
-            await inner.WriteStateAsync(stateName, grainId, grainState);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Gated(() => inner.WriteStateAsync(stateName, grainId, grainState));
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Gated(() => inner.ClearStateAsync(stateName, grainId, grainState));
+
+    private async Task Gated(Func<Task> write)
     {
         await gate.WaitAsync();
         try
         {
-            await inner.ClearStateAsync(stateName, grainId, grainState);
+            await write();
         }
         finally
         {
