@@ -11,8 +11,10 @@ namespace BeatOrleans.Catalog.Beats;
 
 /// <summary>
 /// The single writer of a beat. Work that must happen after a state change (processing the master, updating the
-/// catalogue, notifying the producer) is published at once and again on a reminder until it is acknowledged, so a lost
-/// stream event or a crashed silo delays it but never loses it. The reminder exists only while such work is pending.
+/// catalogue, notifying the producer) is published at once and retried until it is acknowledged, so a lost stream event
+/// or a crashed silo delays it but never loses it. Retries of processing and listing (the beat's own domain) are direct
+/// calls, so they do not depend on the stream that lost the first attempt; the producer's notification goes to another
+/// domain and is published again. The reminder exists only while such work is pending.
 /// </summary>
 public sealed partial class BeatGrain(
     [PersistentState("beat", StorageNames.Documents)] IPersistentState<BeatState> beat,
@@ -223,7 +225,7 @@ public sealed partial class BeatGrain(
 
         if (State.ListedVersion < State.ListingVersion)
         {
-            await PublishListing();
+            await StoreListing();
         }
 
         foreach (var notification in State.Outbox.ToList())
@@ -276,6 +278,26 @@ public sealed partial class BeatGrain(
 
     private Task RequestProcessing() => Publish(BeatUploaded.Namespace, BeatId, ProcessingJob());
 
+    /// <summary>
+    /// The retry of a listing goes by call, not by the stream that failed to bring it in: a memory queue whose silo
+    /// died takes every event of its streams with it until membership declares that silo dead.
+    /// </summary>
+    private async Task StoreListing()
+    {
+        var version = State.ListingVersion;
+        try
+        {
+            await GrainFactory.GetGrain<ICatalogListingGrain>(BeatId).Store(new BeatListingChanged(BeatId, version, Listing()));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogListingFailed(logger, exception, BeatId, version);
+            return;
+        }
+
+        await AcknowledgeListing(version);
+    }
+
     private Task PublishListing() => Publish(BeatListingChanged.Namespace, BeatId, new BeatListingChanged(BeatId, State.ListingVersion, Listing()));
 
     /// <summary>What the catalogue lists: ready, not deleted beats only.</summary>
@@ -302,6 +324,9 @@ public sealed partial class BeatGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Beat {BeatId} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string beatId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing listing version {Version} of beat {BeatId} failed; the next retry stores it")]
+    private static partial void LogListingFailed(ILogger logger, Exception exception, string beatId, long version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing on {StreamNamespace} for beat {BeatId} failed")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string streamNamespace, string beatId);

@@ -6,20 +6,27 @@ using Orleans.Streams;
 
 namespace BeatOrleans.Catalog.Listings;
 
-/// <summary>Writes one beat's listing changes into the query model, then tells the beat which version is stored.</summary>
+/// <summary>
+/// Writes one beat's listing changes into the query model. A change that comes by stream is acknowledged to the beat;
+/// one the beat sends by call (its retry) is acknowledged by the call's return, so the two never wait on each other.
+/// </summary>
 [ImplicitStreamSubscription(BeatListingChanged.Namespace)]
-public sealed class CatalogListingGrain(ICatalogStore store) : Grain, IGrainWithStringKey
+public sealed class CatalogListingGrain(ICatalogStore store) : Grain, ICatalogListingGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stream = this.GetStreamProvider(StorageNames.Events)
             .GetStream<BeatListingChanged>(StreamId.Create(BeatListingChanged.Namespace, this.GetPrimaryKeyString()));
-        await stream.SubscribeAsync((change, _) => Apply(change));
+        await stream.SubscribeAsync((change, _) => ApplyStreamed(change));
     }
 
-    private async Task Apply(BeatListingChanged change)
+    public Task Store(BeatListingChanged change) => change.BeatId == this.GetPrimaryKeyString()
+        ? store.Apply(change.BeatId, change.Version, change.Entry, CancellationToken.None)
+        : throw new ArgumentException($"A listing of beat {change.BeatId} sent to the listing of {this.GetPrimaryKeyString()}.", nameof(change));
+
+    private async Task ApplyStreamed(BeatListingChanged change)
     {
-        await store.Apply(change.BeatId, change.Version, change.Entry, CancellationToken.None);
+        await Store(change);
         await GrainFactory.GetGrain<IBeatGrain>(change.BeatId).AcknowledgeListing(change.Version);
     }
 }
