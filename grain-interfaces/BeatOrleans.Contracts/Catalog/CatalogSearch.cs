@@ -65,10 +65,10 @@ public interface ICatalogSearchGrain : IGrainWithIntegerKey
 public interface ICatalogListingGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Stores <paramref name="change"/> unless a newer version is stored; on return the query model holds it or a newer
-    /// one. Interleaves: a versioned write is safe beside another, and a stream delivery waiting on the beat's
-    /// acknowledgement must not block the beat's own call.
+    /// Stores <paramref name="entry"/> (null: the beat leaves the listing) as <paramref name="version"/> unless a newer
+    /// version is stored; on return the query model holds it or a newer one. Interleaves: a versioned write is safe
+    /// beside another, and a stream delivery waiting on the beat's acknowledgement must not block the beat's own call.
     /// </summary>
     [AlwaysInterleave, Alias("Store")]
-    Task Store(Events.BeatListingChanged change);
+    Task Store(long version, CatalogEntry? entry);
 }

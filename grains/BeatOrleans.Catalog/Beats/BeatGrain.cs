@@ -279,15 +279,15 @@ public sealed partial class BeatGrain(
     private Task RequestProcessing() => Publish(BeatUploaded.Namespace, BeatId, ProcessingJob());
 
     /// <summary>
-    /// The retry of a listing goes by call, not by the stream that failed to bring it in: a memory queue whose silo
-    /// died takes every event of its streams with it until membership declares that silo dead.
+    /// The retry of a listing goes by call, not by the stream that failed to bring it in: whatever held that stream up
+    /// (a memory queue's silo that died loses its events) would hold up a republished copy too.
     /// </summary>
     private async Task StoreListing()
     {
         var version = State.ListingVersion;
         try
         {
-            await GrainFactory.GetGrain<ICatalogListingGrain>(BeatId).Store(new BeatListingChanged(BeatId, version, Listing()));
+            await GrainFactory.GetGrain<ICatalogListingGrain>(BeatId).Store(version, Listing());
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

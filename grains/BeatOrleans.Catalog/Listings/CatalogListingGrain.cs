@@ -20,13 +20,11 @@ public sealed class CatalogListingGrain(ICatalogStore store) : Grain, ICatalogLi
         await stream.SubscribeAsync((change, _) => ApplyStreamed(change));
     }
 
-    public Task Store(BeatListingChanged change) => change.BeatId == this.GetPrimaryKeyString()
-        ? store.Apply(change.BeatId, change.Version, change.Entry, CancellationToken.None)
-        : throw new ArgumentException($"A listing of beat {change.BeatId} sent to the listing of {this.GetPrimaryKeyString()}.", nameof(change));
+    public Task Store(long version, CatalogEntry? entry) => store.Apply(this.GetPrimaryKeyString(), version, entry, CancellationToken.None);
 
     private async Task ApplyStreamed(BeatListingChanged change)
     {
-        await Store(change);
+        await Store(change.Version, change.Entry);
         await GrainFactory.GetGrain<IBeatGrain>(change.BeatId).AcknowledgeListing(change.Version);
     }
 }
