@@ -8,9 +8,14 @@ using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Purchasing;
 using BeatOrleans.Api.RealTime;
+using BeatOrleans.Api.Security;
 using BeatOrleans.Api.Users;
+using BeatOrleans.Hosting.Logging;
 
-var builder = WebApplication.CreateBuilder(args);
+// The settings beside the binaries apply wherever the process is started from; data/ stays in the working folder.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.Logging.AddSecretRedaction();
 
 builder.AddBeatOrleans();
 builder.AddApiConventions();
@@ -24,6 +29,7 @@ builder.AddMarketplaceCatalog();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseMarketplaceProblems();
 app.UseAuthentication();
 app.UseAuthorization();

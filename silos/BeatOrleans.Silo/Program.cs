@@ -1,10 +1,12 @@
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Health;
+using BeatOrleans.Hosting.Logging;
 using BeatOrleans.Messaging;
 
 // A stand-alone silo: Silo:Domains says which domains' grains it hosts (e.g. --Silo:Domains=users), Orleans:Mode
 // where it finds the cluster and keeps state. It serves /health/live and /health/ready on Urls (a small port).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.AddSecretRedaction();
 var options = builder.Configuration.GetSiloHostingOptions();
 
 builder.UseOrleans(silo => silo.AddBeatOrleansSilo(builder.Configuration, options));

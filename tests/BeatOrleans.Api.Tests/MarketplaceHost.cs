@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,7 @@ public class MarketplaceHost : IAsyncLifetime
 {
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? services;
+    private readonly Action<KestrelServerOptions>? listen;
     private HostFactory factory;
 
     public MarketplaceHost() : this([])
@@ -23,9 +25,11 @@ public class MarketplaceHost : IAsyncLifetime
 
     /// <param name="overrides">Settings over the defaults below.</param>
     /// <param name="services">Services over the host's own (e.g. a clock the test moves), registered last.</param>
-    protected MarketplaceHost(Dictionary<string, string?> overrides, Action<IServiceCollection>? services = null)
+    /// <param name="listen">Where Kestrel listens instead of a random loopback port.</param>
+    protected MarketplaceHost(Dictionary<string, string?> overrides, Action<IServiceCollection>? services = null, Action<KestrelServerOptions>? listen = null)
     {
         this.services = services;
+        this.listen = listen;
         DataDirectory = Directory.CreateTempSubdirectory("beatorleans-api-tests-").FullName;
         settings = new Dictionary<string, string?>
         {
@@ -51,6 +55,8 @@ public class MarketplaceHost : IAsyncLifetime
     public Uri BaseAddress => factory.ClientOptions.BaseAddress;
 
     public HttpClient CreateClient() => factory.CreateClient();
+
+    public IServiceProvider Services => factory.Services;
 
     public Task InitializeAsync()
     {
@@ -90,7 +96,15 @@ public class MarketplaceHost : IAsyncLifetime
             ["Silo:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var created = new HostFactory(perHost, services);
-        created.UseKestrel(0);
+        if (listen is null)
+        {
+            created.UseKestrel(0);
+        }
+        else
+        {
+            created.UseKestrel(listen);
+        }
+
         return created;
     }
 

@@ -1,5 +1,6 @@
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Problems;
+using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -71,9 +72,7 @@ public static class AuthExtensions
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, RoutingAnswersFirst>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(OperatorAuthenticationHandler.Policy, policy => policy
-                .AddAuthenticationSchemes(OperatorAuthenticationHandler.SchemeName)
-                .RequireRole("operator"));
+            .AddDashboardAccess();
         return builder;
     }
 

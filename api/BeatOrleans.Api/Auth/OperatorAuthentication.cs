@@ -28,7 +28,6 @@ internal sealed class OperatorAuthenticationHandler(
     IOptions<OperatorOptions> operators) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Operator";
-    public const string Policy = "operator";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

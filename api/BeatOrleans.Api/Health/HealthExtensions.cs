@@ -1,5 +1,6 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Orleans;
+using BeatOrleans.Api.Security;
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Health;
 using BeatOrleans.Messaging;
@@ -30,7 +31,7 @@ public static class HealthExtensions
         return builder;
     }
 
-    /// <summary>Health, the OpenAPI document and its reference UI (anonymous), and the Orleans dashboard (operators outside embedded).</summary>
+    /// <summary>Health, the OpenAPI document and its reference UI (anonymous), and the Orleans dashboard (operators, unless this node listens on loopback only).</summary>
     public static WebApplication MapOperationsEndpoints(this WebApplication app)
     {
         foreach (var endpoint in app.MapBeatOrleansHealth())
@@ -40,16 +41,7 @@ public static class HealthExtensions
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API")).AllowAnonymous();
-        var dashboard = app.MapOrleansDashboard(routePrefix: "/dashboard");
-        if (app.Services.GetRequiredService<OrleansMode>().Embedded)
-        {
-            dashboard.AllowAnonymous();
-        }
-        else
-        {
-            dashboard.RequireAuthorization(OperatorAuthenticationHandler.Policy);
-        }
-
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(DashboardAccess.Policy);
         return app;
     }
 }
