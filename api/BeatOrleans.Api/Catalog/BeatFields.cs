@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using BeatOrleans.Api.Conventions;
+using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Catalog;
 
 namespace BeatOrleans.Api.Catalog;
@@ -30,6 +32,10 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         {
             errors["title"] = ["title is required, at most 120 characters."];
         }
+        else if (!PlainText.IsPlain(title))
+        {
+            errors["title"] = [$"title {PlainText.Rule}."];
+        }
 
         artist = Optional(artist, "artist", 120, errors);
         genre = Optional(genre, "genre", 40, errors);
@@ -52,9 +58,29 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         {
             errors["tags"] = [$"At most {MaxTags} tags of at most 32 characters each."];
         }
+        else if (!cleanTags.All(t => PlainText.IsPlain(t)))
+        {
+            errors["tags"] = [$"Each tag {PlainText.Rule}."];
+        }
 
         var tiers = ParseLicenses(price, licenses, hasStems, errors);
         return errors.Count > 0 ? null : new BeatFields(title!, artist, genre, tempo, key, cleanTags, tiers);
+    }
+
+    /// <summary>
+    /// A JSON string as text. System.Text.Json throws an invalid-operation error, not a JSON error, for an unpaired
+    /// surrogate ("\ud800"); it is kept as one here, so the field's own rule refuses it by name.
+    /// </summary>
+    private static string? ReadString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException text) when (RequestErrors.IsInvalidUnicode(text))
+        {
+            return "\uD800";
+        }
     }
 
     /// <summary>Comma-separated, as the multipart form sends tags.</summary>
@@ -64,7 +90,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
     {
         null => null,
         { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
-        { ValueKind: JsonValueKind.String } e => e.GetString(),
+        { ValueKind: JsonValueKind.String } e => ReadString(e),
         { } e => e.GetRawText(),
     };
 
@@ -76,9 +102,9 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             case null or { ValueKind: JsonValueKind.Null }:
                 return null;
             case { ValueKind: JsonValueKind.String } e:
-                return SplitTags(e.GetString());
+                return SplitTags(ReadString(e));
             case { ValueKind: JsonValueKind.Array } e when e.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String):
-                return [.. e.EnumerateArray().Select(t => t.GetString()!)];
+                return [.. e.EnumerateArray().Select(t => ReadString(t)!)];
             default:
                 errors["tags"] = ["tags is a comma-separated string or an array of strings."];
                 return null;
@@ -91,6 +117,10 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         if (value?.Length > max)
         {
             errors[name] = [$"{name} is at most {max} characters."];
+        }
+        else if (!PlainText.IsPlain(value))
+        {
+            errors[name] = [$"{name} {PlainText.Rule}."];
         }
 
         return string.IsNullOrEmpty(value) ? null : value;
@@ -121,6 +151,12 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
     {
         var tiers = new List<LicenseTier>();
         const string Shape = "licenses is a JSON array like [{\"license_type\":\"exclusive\",\"price\":300}].";
+        if (!PlainText.IsPlain(licenses, multiline: true))
+        {
+            errors["licenses"] = [RequestErrors.InvalidUnicode];
+            return tiers;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(licenses);
@@ -171,6 +207,10 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         catch (JsonException)
         {
             errors["licenses"] = [Shape];
+        }
+        catch (InvalidOperationException text) when (RequestErrors.IsInvalidUnicode(text))
+        {
+            errors["licenses"] = [RequestErrors.InvalidUnicode];
         }
 
         return tiers;

@@ -1,14 +1,19 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 
 namespace BeatOrleans.Api.Problems;
 
-/// <summary>Maps what a request can throw to the contract's status codes; anything else is a bare 500 without details.</summary>
+/// <summary>
+/// Maps what a request can throw to the contract's status codes, in the API's own words (never a .NET type name);
+/// anything else is a bare 500 without details.
+/// </summary>
 internal sealed partial class ExceptionProblemHandler(IProblemDetailsService problems, ILogger<ExceptionProblemHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail) = Classify(exception);
+        var problem = Classify(exception, http.Request.Path);
+        var status = problem.Status!.Value;
         if (status >= 500)
         {
             if (status == StatusCodes.Status503ServiceUnavailable)
@@ -23,24 +28,41 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         }
 
         http.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
-    private static (int Status, string Title, string? Detail) Classify(Exception exception) => exception switch
+    private static ProblemDetails Classify(Exception exception, PathString path) => exception switch
     {
-        BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint.", json.Message),
-        BadHttpRequestException bad when bad.StatusCode == 413 => (413, "The request body is too large.", null),
-        BadHttpRequestException bad => (bad.StatusCode, "The request is malformed.", bad.Message),
-        JsonException json => (400, "The request body is not valid JSON for this endpoint.", json.Message),
-        _ when OrleansUnavailability.Matches(exception) => (503, "This part of the marketplace is temporarily unavailable.",
+        BadHttpRequestException { InnerException: JsonException json } => Malformed(RequestErrors.DescribeJson(json)),
+        BadHttpRequestException { InnerException: InvalidOperationException text } when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
+        BadHttpRequestException bad when bad.StatusCode == 413 => Problem(413, "The request body is too large."),
+        BadHttpRequestException bad when RequestErrors.DescribeBinding(bad.Message) is { } binding => binding,
+        BadHttpRequestException bad => Problem(bad.StatusCode, "The request is malformed.", RequestErrors.Describe(bad)),
+        JsonException json => Malformed(RequestErrors.DescribeJson(json)),
+        // System.Text.Json reports a lone UTF-16 surrogate ("\ud800") as an invalid operation, not a JSON error.
+        InvalidOperationException text when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
+        // The multipart reader's limits (header count and length, boundary length) and broken framing.
+        InvalidDataException data => Problem(400, "The multipart body is malformed.", data.Message),
+        // The dashboard makes a grain of whatever silo address a URL names, and fails on one that is not an address.
+        _ when path.StartsWithSegments("/dashboard") && Causes(exception).Any(e => e is FormatException) =>
+            Problem(404, "Not found.", "No silo has this address."),
+        _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
-        _ => (500, "An unexpected error occurred.", null),
+        _ => Problem(500, "An unexpected error occurred."),
     };
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    private static ProblemDetails Malformed(string detail) => Problem(400, "The request body is not valid JSON for this endpoint.", detail);
+
+    private static ProblemDetails Problem(int status, string title, string? detail = null) =>
+        new() { Status = status, Title = title, Detail = detail };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Path} found its domain unavailable: {ExceptionType}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string path, string exceptionType, string reason);

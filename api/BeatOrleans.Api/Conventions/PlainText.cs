@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace BeatOrleans.Api.Conventions;
+
+/// <summary>
+/// What a text field shown to other people may hold: well-formed Unicode without control characters (NUL breaks
+/// PostgreSQL text, others break terminals and logs) and without bidirectional overrides, which make a title or tag
+/// read differently from what it is ("\u202Eexe.3pm").
+/// </summary>
+public static class PlainText
+{
+    public const string Rule = "must be text without control characters, bidirectional overrides or unpaired surrogates";
+
+    public static bool IsPlain(string? text, bool multiline = false)
+    {
+        if (text is null)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c) || (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')) || IsBidiControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsBidiControl(char c) =>
+        c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')
+        || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format && c is '\u200E' or '\u200F' or '\u061C';
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace BeatOrleans.Api.Tests.Security;
+
+/// <summary>The inputs a black-box test found answered with 500: each now a 400 naming what is wrong.</summary>
+public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task An_unpaired_surrogate_in_a_json_upload_is_a_field_error()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+
+        var tags = await PostRaw("/api/beats/upload", token, """{"title":"t","file_url":"http://x/","tags":["\ud800x"]}""");
+        var licenses = await PostRaw("/api/beats/upload", token, """{"title":"t","file_url":"http://x/","licenses":[{"license_type":"\ud800x","price":3}]}""");
+
+        Assert.True((await tags.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("tags"));
+        Assert.True((await licenses.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("licenses"));
+    }
+
+    [Fact]
+    public async Task An_unpaired_surrogate_in_multipart_licenses_or_a_licence_edit_is_a_field_error()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 2, "wav"));
+        var multipart = await http.Upload(token, wav, "beat.wav", new() { ["title"] = "t", ["licenses"] = """[{"license_type":"\ud800x","price":3}]""" });
+        Assert.True((await multipart.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("licenses"));
+
+        var beat = await (await http.Upload(token, wav, "beat.wav", new() { ["title"] = "Surrogates" })).Body(HttpStatusCode.Accepted);
+        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/beats/{beat.Id()}/licenses")
+        {
+            Content = new StringContent("""{"licenses":[{"license_type":"\ud800x","price":3}]}""", Encoding.UTF8, "application/json"),
+        };
+        edit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.True((await (await http.SendAsync(edit)).Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("licenses"));
+    }
+
+    [Theory]
+    [InlineData("\u202eexe.3pm")]
+    [InlineData("a\u0000b")]
+    public async Task A_title_with_control_or_bidi_override_characters_is_refused(string title)
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 1, "wav"));
+
+        var response = await http.Upload(token, wav, "beat.wav", new() { ["title"] = title });
+
+        Assert.True((await response.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("title"));
+    }
+
+    [Theory]
+    [InlineData(20, 10)]
+    [InlineData(1, 17 * 1024)]
+    public async Task A_multipart_part_with_too_many_or_too_long_headers_is_a_400(int headers, int length)
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var extra = string.Concat(Enumerable.Range(0, headers).Select(i => $"X-Header-{i}: {new string('v', length)}\r\n"));
+        var body = $"--b\r\nContent-Disposition: form-data; name=\"title\"\r\n{extra}\r\nx\r\n--b--\r\n";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/beats/upload") { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var problem = await (await http.SendAsync(request)).Problem(HttpStatusCode.BadRequest);
+
+        Assert.Contains("multipart", problem["title"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<HttpResponseMessage> PostRaw(string path, string token, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await http.SendAsync(request);
+    }
+}
+
+/// <summary>A deliverable is the audio alone, sent as a download, whatever bytes the producer's upload carried.</summary>
+public sealed class DeliverableTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task A_wav_with_html_appended_is_delivered_without_it_as_an_attachment()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var buyer = (await http.LogIn(await http.SignUp())).Token;
+        var html = "<html><script>alert(document.cookie)</script></html>"u8.ToArray();
+        var wav = (await File.ReadAllBytesAsync(await Audio.Tone(220, 2, "wav"))).Concat(html).ToArray();
+        var beat = await (await http.Upload(producer, wav, "beat.wav", new() { ["title"] = "Polyglot" })).Body(HttpStatusCode.Accepted);
+        Assert.Equal("ready", (await http.WaitUntilProcessed(beat.Id()))["status"]!.GetValue<string>());
+        var purchase = await http.BuyAndPay(buyer, beat.Id(), "wav_lease");
+
+        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}/download", buyer)).Body(HttpStatusCode.OK);
+        var file = await http.GetAsync(download["download_url"]!.GetValue<string>());
+        var bytes = await file.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("attachment", file.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("nosniff", Assert.Single(file.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("RIFF", Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.DoesNotContain("<html>", Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
+    }
+}
