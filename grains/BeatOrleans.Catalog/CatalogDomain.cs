@@ -1,6 +1,7 @@
 using BeatOrleans.Catalog.Files;
 using BeatOrleans.Catalog.Listings;
 using BeatOrleans.Catalog.Media;
+using BeatOrleans.Catalog.Uploads;
 using BeatOrleans.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,8 +24,9 @@ public static class CatalogDomain
         services.AddBlobStorage(configuration);
         services.AddOptions<CatalogOptions>()
             .Bind(configuration.GetSection(CatalogOptions.Section))
-            .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero,
-                $"{CatalogOptions.Section}: SyncPeriod, RetryPeriod and PlaysListingDelay must be positive, MaxProcessingAttempts at least 1.")
+            .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero
+                    && o.UnclaimedUploadRetention > TimeSpan.Zero && o.UnclaimedUploadSweepPeriod > TimeSpan.Zero,
+                $"{CatalogOptions.Section}: SyncPeriod, RetryPeriod, PlaysListingDelay, UnclaimedUploadRetention and UnclaimedUploadSweepPeriod must be positive, MaxProcessingAttempts at least 1.")
             .ValidateOnStart();
         // Orleans refuses reminders shorter than MinimumReminderPeriod (1 min by default); a shorter sync period is a
         // deliberate choice (tests, impatient operators), so the floor follows it.
@@ -37,6 +39,7 @@ public static class CatalogDomain
         services.AddSingleton<DefaultVoiceTag>();
         services.AddSingleton<MediaPipeline>();
         services.AddSingleton<ICatalogStore>(_ => CreateStore(configuration));
+        services.AddHostedService<UnclaimedUploadSweeper>();
         return services;
     }
 

@@ -16,4 +16,13 @@ public sealed class CatalogOptions
 
     /// <summary>Plays are written to the beat at once, but refresh its catalogue listing at most this often.</summary>
     public TimeSpan PlaysListingDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// An object PUT to an upload URL that no beat claimed within this time is deleted (a claimed one has become a
+    /// beat's master and left the incoming folder).
+    /// </summary>
+    public TimeSpan UnclaimedUploadRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often a catalogue silo looks for unclaimed uploads past their retention.</summary>
+    public TimeSpan UnclaimedUploadSweepPeriod { get; set; } = TimeSpan.FromHours(1);
 }

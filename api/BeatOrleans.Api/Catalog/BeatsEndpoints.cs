@@ -1,4 +1,6 @@
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Conventions;
+using BeatOrleans.Api.Security;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
@@ -18,7 +20,7 @@ public static class BeatsEndpoints
         var beats = app.MapGroup("/api/beats").WithTags("Beats");
         beats.MapPost("/upload", Upload).DisableAntiforgery()
             .WithName("UploadBeat").WithSummary("Upload a beat: multipart (file + fields), or JSON naming a file_url from upload-url.");
-        beats.MapPost("/upload-url", UploadUrl)
+        beats.MapPost("/upload-url", UploadUrl).NoStore()
             .WithName("CreateUploadUrl").WithSummary("A short-lived URL to PUT audio to, and the file_url to name it by in an upload.");
         beats.MapPut("/uploads/{upload_id}", PreviewAndUploads.PutLocalUpload).AllowAnonymous()
             .WithName("PutUpload").WithSummary("Receives the audio for a signed upload URL (local blob storage).");
@@ -28,7 +30,7 @@ public static class BeatsEndpoints
             .WithName("GetBeat").WithSummary("One beat: metadata, status, licences and plays.");
         beats.MapGet("/{beat_id}/waveform", Waveform).AllowAnonymous()
             .WithName("GetWaveform").WithSummary("The beat's waveform peaks (0..1) for a player to draw.");
-        beats.MapGet("/stream/{beat_id}", Stream).AllowAnonymous()
+        beats.MapGet("/stream/{beat_id}", Stream).AllowAnonymous().NoStore()
             .WithName("GetStreamUrl").WithSummary("A short-lived URL of the voice-tagged preview.");
         beats.MapMethods("/stream/{beat_id}/preview", ["GET", "HEAD"], PreviewAndUploads.ServePreview).AllowAnonymous()
             .WithName("StreamPreview").WithSummary("The preview's bytes, with Range support; counts one play per stream URL.");
@@ -38,8 +40,6 @@ public static class BeatsEndpoints
             .WithName("UploadVoiceTag").WithSummary("Upload your voice tag (audio), mixed into the previews of your later uploads.");
         return app;
     }
-
-    internal static string BaseUrl(this HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
     private static async Task<Results<Accepted<BeatResponse>, ValidationProblem, ProblemHttpResult>> Upload(
         HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
@@ -187,15 +187,18 @@ public static class BeatsEndpoints
             errors["q"] = ["q is at most 200 characters."];
         }
 
-        if (bpm_min < 0 || bpm_max < 0 || bpm_min > bpm_max)
+        if (bpm_min < 0 || bpm_max < 0 || bpm_min > bpm_max || !double.IsFinite(bpm_min ?? 0) || !double.IsFinite(bpm_max ?? 0))
         {
-            errors["bpm_min"] = ["bpm_min and bpm_max are positive and bpm_min <= bpm_max."];
+            errors["bpm_min"] = ["bpm_min and bpm_max are positive numbers and bpm_min <= bpm_max."];
         }
 
         if (price_max < 0)
         {
             errors["price_max"] = ["price_max is positive."];
         }
+
+        // No beat costs more than the highest price a tier may have: a larger cap filters nothing (and would overflow the store's numbers).
+        price_max = price_max > BeatFields.MaxPrice ? BeatFields.MaxPrice : price_max;
 
         if (errors.Count == 0)
         {

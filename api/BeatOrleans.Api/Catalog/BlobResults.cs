@@ -13,7 +13,7 @@ internal static class BlobResults
 {
     public static IResult? Serve(IBlobStore blobs, string key, string contentType, TimeSpan urlLifetime, string? downloadName = null)
     {
-        var location = blobs.Locate(key, urlLifetime);
+        var location = blobs.Locate(key, urlLifetime, downloadName);
         if (location.Url is { } url)
         {
             return TypedResults.Redirect(url.ToString());

@@ -1,3 +1,4 @@
+using BeatOrleans.Api.Conventions;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
@@ -10,6 +11,9 @@ internal static class JsonUpload
 {
     private const string UploadsPath = "/api/beats/uploads/";
 
+    private const string UnknownFileUrl =
+        "file_url must be the file_url an upload-url answer gave you, after you uploaded the audio to its upload_url (once; unclaimed uploads expire).";
+
     public static async Task<Results<Accepted<BeatResponse>, ValidationProblem, ProblemHttpResult>> Create(
         HttpContext http, IGrainFactory grains, IBlobStore blobs, UploadOptions limits, string beatId, string caller, CancellationToken cancellationToken)
     {
@@ -20,7 +24,7 @@ internal static class JsonUpload
         var size = key is null ? null : await blobs.Size(key, cancellationToken);
         if (size is null)
         {
-            errors["file_url"] = ["file_url must be the file_url an upload-url answer gave you, after you uploaded the audio to its upload_url."];
+            errors["file_url"] = [UnknownFileUrl];
         }
 
         var fields = BeatFields.Parse(request.Title, request.Artist, request.Genre, BeatFields.JsonText(request.Bpm), request.Key,
@@ -44,7 +48,18 @@ internal static class JsonUpload
                 detail: $"The file is not audio in a supported format ({string.Join(", ", MediaFormats.Audio)}), judged by its content.");
         }
 
-        var beat = await BeatsEndpoints.Create(grains, beatId, caller, fields, new StoredFile(key!, format, size!.Value), null);
+        // Claimed: the object leaves the incoming folder, whose unclaimed objects are deleted after a retention period.
+        var master = BlobKeys.Master(beatId, format);
+        try
+        {
+            await blobs.Move(key!, master, cancellationToken);
+        }
+        catch (BlobNotFoundException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file_url"] = [UnknownFileUrl] });
+        }
+
+        var beat = await BeatsEndpoints.Create(grains, beatId, caller, fields, new StoredFile(master, format, size!.Value), null);
         return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 

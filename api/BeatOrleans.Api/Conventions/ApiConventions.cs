@@ -13,6 +13,7 @@ public static class ApiConventions
     /// <summary>snake_case JSON with UTC timestamps, request size limits, and an OpenAPI document.</summary>
     public static WebApplicationBuilder AddApiConventions(this WebApplicationBuilder builder)
     {
+        builder.AddPublicUrls();
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.Configure<KestrelServerOptions>(o =>
         {

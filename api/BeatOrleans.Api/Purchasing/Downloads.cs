@@ -1,5 +1,6 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
+using BeatOrleans.Api.Conventions;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Purchasing;

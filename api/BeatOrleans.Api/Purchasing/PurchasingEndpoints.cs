@@ -1,5 +1,6 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
+using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +15,7 @@ public static class PurchasingEndpoints
 
     public static IEndpointRouteBuilder MapPurchasingEndpoints(this IEndpointRouteBuilder app)
     {
-        var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing");
+        var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing").NoStore();
         purchases.MapPost("/", Create)
             .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");
         purchases.MapPost("/{purchase_id}/confirm", Confirm)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,15 +12,15 @@ public static class UsersEndpoints
     {
         var users = app.MapGroup("/api/users").WithTags("Users");
 
-        users.MapPost("/signup", Signup).AllowAnonymous().RequireRateLimiting(RateLimits.Credentials)
+        users.MapPost("/signup", Signup).AllowAnonymous().NoStore().RequireRateLimiting(RateLimits.Credentials)
             .WithName("Signup").WithSummary("Create an account.");
-        users.MapPost("/login", Login).AllowAnonymous().RequireRateLimiting(RateLimits.Credentials)
+        users.MapPost("/login", Login).AllowAnonymous().NoStore().RequireRateLimiting(RateLimits.Credentials)
             .WithName("Login").WithSummary("Exchange email and password for an access token and a refresh token.");
-        users.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(RateLimits.Credentials)
+        users.MapPost("/refresh", Refresh).AllowAnonymous().NoStore().RequireRateLimiting(RateLimits.Credentials)
             .WithName("Refresh").WithSummary("Rotate a refresh token into a new token pair.");
         users.MapGet("/profile", GetProfile).WithName("GetProfile").WithSummary("The caller's own profile.");
         users.MapPut("/profile/update", UpdateProfile).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
-        users.MapPost("/logout", Logout).WithName("Logout").WithSummary("End the caller's session.");
+        users.MapPost("/logout", Logout).NoStore().WithName("Logout").WithSummary("End the caller's session.");
         users.MapGet("/{user_id}", GetPublicProfile).WithName("GetUser").WithSummary("Another user's public profile (no email).");
         return app;
     }

@@ -18,7 +18,10 @@ public static partial class BlobKeys
     public static string VoiceTag(string userId, string tagId, string format) => $"tags/{userId}/{tagId}.{format}";
 
     /// <summary>An object a client uploads through a presigned or signed URL before naming it in an upload.</summary>
-    public static string Incoming(string userId, string uploadId) => $"incoming/{userId}/{uploadId}";
+    public static string Incoming(string userId, string uploadId) => $"{IncomingPrefix}{userId}/{uploadId}";
+
+    /// <summary>The folder of uploads no beat has claimed yet.</summary>
+    public const string IncomingPrefix = "incoming/";
 
     /// <summary>Lower-case letters, digits, '-', '_' and '.' in '/'-separated segments, none of them "." or "..".</summary>
     public static bool IsValid(string key) => key.Length <= 512 && KeyPattern().IsMatch(key) && !key.Split('/').Any(s => s is "." or "..");

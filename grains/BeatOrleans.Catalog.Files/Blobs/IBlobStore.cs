@@ -25,8 +25,18 @@ public interface IBlobStore
 
     Task Delete(string key, CancellationToken cancellationToken);
 
-    /// <summary>How a client reads the blob: a local file the API serves itself, or a presigned URL valid for <paramref name="lifetime"/>.</summary>
-    BlobLocation Locate(string key, TimeSpan lifetime);
+    /// <summary>Gives a blob another key (an upload claimed by a beat becomes its master).</summary>
+    /// <exception cref="BlobNotFoundException">No blob has the key <paramref name="source"/>.</exception>
+    Task Move(string source, string target, CancellationToken cancellationToken);
+
+    /// <summary>The keys under <paramref name="prefix"/> (a folder: "incoming/") of blobs last written before <paramref name="before"/>.</summary>
+    IAsyncEnumerable<string> ListWrittenBefore(string prefix, DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How a client reads the blob: a local file the API serves itself, or a presigned URL valid for
+    /// <paramref name="lifetime"/> whose answer is an attachment named <paramref name="downloadName"/> when one is given.
+    /// </summary>
+    BlobLocation Locate(string key, TimeSpan lifetime, string? downloadName = null);
 
     /// <summary>A presigned URL a client may PUT one object to, or null when the store has no such URLs (local disk).</summary>
     Uri? PresignUpload(string key, string contentType, TimeSpan lifetime);
@@ -40,3 +50,5 @@ public sealed class BlobTooLargeException(long maxBytes)
 {
     public long MaxBytes { get; } = maxBytes;
 }
+
+public sealed class BlobNotFoundException(string key) : IOException($"No blob has the key '{key}'.");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Catalog.Files.Blobs;
@@ -68,7 +69,46 @@ public sealed class LocalBlobStore(IOptions<BlobStorageOptions> options) : IBlob
         return Task.CompletedTask;
     }
 
-    public BlobLocation Locate(string key, TimeSpan lifetime) => new(PathOf(key), null);
+    public Task Move(string source, string target, CancellationToken cancellationToken)
+    {
+        var from = PathOf(source);
+        var to = PathOf(target);
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        try
+        {
+            File.Move(from, to, overwrite: true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(source);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<string> ListWrittenBefore(string prefix, DateTimeOffset before, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(root, prefix);
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            // A ".partial" left by a crashed write is listed too: once old, it is garbage like an unclaimed upload.
+            if (file.LastWriteTimeUtc < before.UtcDateTime && BlobKeys.IsValid(key))
+            {
+                yield return key;
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public BlobLocation Locate(string key, TimeSpan lifetime, string? downloadName = null) => new(PathOf(key), null);
 
     public Uri? PresignUpload(string key, string contentType, TimeSpan lifetime) => null;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -173,13 +174,50 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         await client.DeleteObjectAsync(settings.Bucket, key, cancellationToken);
     }
 
-    public BlobLocation Locate(string key, TimeSpan lifetime) => new(null, Presign(key, HttpVerb.GET, null, lifetime));
+    public async Task Move(string source, string target, CancellationToken cancellationToken)
+    {
+        CheckKey(source);
+        CheckKey(target);
+        try
+        {
+            // Server-side: the bytes do not pass through this process (a single copy takes objects up to 5 GB).
+            await client.CopyObjectAsync(settings.Bucket, source, settings.Bucket, target, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new BlobNotFoundException(source);
+        }
 
-    public Uri? PresignUpload(string key, string contentType, TimeSpan lifetime) => Presign(key, HttpVerb.PUT, contentType, lifetime);
+        await client.DeleteObjectAsync(settings.Bucket, source, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<string> ListWrittenBefore(string prefix, DateTimeOffset before, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = settings.Bucket, Prefix = prefix };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var blob in page.S3Objects ?? [])
+            {
+                if (blob.LastModified is { } written && written.ToUniversalTime() < before.UtcDateTime && BlobKeys.IsValid(blob.Key))
+                {
+                    yield return blob.Key;
+                }
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+    }
+
+    public BlobLocation Locate(string key, TimeSpan lifetime, string? downloadName = null) => new(null, Presign(key, HttpVerb.GET, null, lifetime, downloadName));
+
+    public Uri? PresignUpload(string key, string contentType, TimeSpan lifetime) => Presign(key, HttpVerb.PUT, contentType, lifetime, null);
 
     public void Dispose() => client.Dispose();
 
-    private Uri Presign(string key, HttpVerb verb, string? contentType, TimeSpan lifetime)
+    private Uri Presign(string key, HttpVerb verb, string? contentType, TimeSpan lifetime, string? downloadName)
     {
         CheckKey(key);
         var request = new GetPreSignedUrlRequest
@@ -193,6 +231,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         if (contentType is not null)
         {
             request.ContentType = contentType;
+        }
+
+        if (downloadName is not null)
+        {
+            // S3 answers with this header (response-content-disposition is part of the signature): a deliverable is
+            // saved as a file, never shown inline.
+            request.ResponseHeaderOverrides.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = downloadName }.ToString();
         }
 
         return new Uri(client.GetPreSignedURL(request));

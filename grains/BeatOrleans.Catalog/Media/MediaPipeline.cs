@@ -49,7 +49,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             var tagFormat = voiceTag?.Format ?? "wav";
             var previewPath = Path.Combine(work, "preview.mp3");
             var mp3Path = Path.Combine(work, "untagged.mp3");
-            var wavPath = Path.Combine(work, "master.wav");
+            var wavPath = Path.Combine(work, "deliverable.wav");
             var pcmPath = Path.Combine(work, "peaks.pcm");
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
@@ -63,16 +63,20 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
                 .OutputToFile(pcmPath, true, o => o.WithCustomArgument("-map 0:a:0 -ac 1 -ar 8000 -f s16le -c:a pcm_s16le")), cancellationToken);
-            var wav = master;
-            if (master.Format != "wav")
+            // Even a WAV master is written anew: the deliverable holds the audio alone, never what was appended to the
+            // upload (a WAV with an HTML page after its data chunk was accepted and served back as it came) or its
+            // metadata chunks. "copy" keeps a WAV's samples bit for bit; lossless masters keep their resolution; a lossy
+            // one gains nothing from more than 16 bits.
+            var codec = master.Format switch
             {
-                // Lossless masters keep their resolution; a lossy one gains nothing from more than 16 bits.
-                var codec = master.Format is "flac" or "aiff" ? "pcm_s24le" : "pcm_s16le";
-                await Encode(FFMpegArguments
-                    .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                    .OutputToFile(wavPath, true, o => o.WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1")), cancellationToken);
-                wav = await Store(BlobKeys.Wav(beatId), wavPath, "wav", cancellationToken);
-            }
+                "wav" => "copy",
+                "flac" or "aiff" => "pcm_s24le",
+                _ => "pcm_s16le",
+            };
+            await Encode(FFMpegArguments
+                .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
+                .OutputToFile(wavPath, true, o => o.WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1 -f wav")), cancellationToken);
+            var wav = await Store(BlobKeys.Wav(beatId), wavPath, "wav", cancellationToken);
 
             var media = new BeatMedia(
                 probe.DurationSeconds,

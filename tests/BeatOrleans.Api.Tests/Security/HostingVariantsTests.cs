@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace BeatOrleans.Api.Tests.Security;
+
+/// <summary>A node that also listens on every interface (0.0.0.0), as a deployment does.</summary>
+public sealed class AllInterfacesHost() : MarketplaceHost(
+    new() { ["Operators:Password"] = AllInterfacesHost.OperatorPassword },
+    listen: o => o.Listen(IPAddress.Any, 0))
+{
+    public const string OperatorPassword = "a-long-operator-secret";
+}
+
+public sealed class DashboardAccessTests(AllInterfacesHost host) : IClassFixture<AllInterfacesHost>
+{
+    [Fact]
+    public async Task The_dashboard_asks_for_the_operator_login_once_the_node_listens_beyond_loopback()
+    {
+        var http = host.CreateClient();
+        http.BaseAddress = new Uri($"http://127.0.0.1:{host.BaseAddress.Port}"); // the node listens on 0.0.0.0: reach it on loopback
+
+        var anonymous = await http.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.StartsWith("Basic", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("operator:a-long-operator-secret"u8.ToArray()));
+        var operatorAnswer = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, operatorAnswer.StatusCode);
+        Assert.Equal("DENY", Assert.Single(operatorAnswer.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://[::]:5080", false)]
+    [InlineData("http://*:5080", false)]
+    [InlineData("http://+:5080", false)]
+    [InlineData("http://10.0.0.7:5080", false)]
+    public void Only_loopback_addresses_count_as_local(string address, bool loopback) =>
+        Assert.Equal(loopback, Api.Security.DashboardAccessHandler.IsLoopback(address));
+}
+
+/// <summary>A node behind a proxy: clients reach it as https://beats.example.com.</summary>
+public sealed class PublicUrlHost() : MarketplaceHost(new() { ["PublicBaseUrl"] = "https://beats.example.com" });
+
+public sealed class PublicBaseUrlTests(PublicUrlHost host) : IClassFixture<PublicUrlHost>
+{
+    [Fact]
+    public async Task Signed_urls_start_with_the_public_base_url_whatever_host_the_request_named()
+    {
+        var http = host.CreateClient();
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/beats/upload-url") { Content = BeatsClient.Json(new { }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Host = "beats.example.com";
+
+        var grant = await (await http.SendAsync(request)).Body(HttpStatusCode.OK);
+
+        Assert.StartsWith("https://beats.example.com/api/beats/uploads/", grant["upload_url"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("https://beats.example.com/api/beats/uploads/", grant["file_url"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Unclaimed uploads are kept a second, looked for every second.</summary>
+public sealed class ShortRetentionHost() : MarketplaceHost(new()
+{
+    ["Catalog:UnclaimedUploadRetention"] = "00:00:01",
+    ["Catalog:UnclaimedUploadSweepPeriod"] = "00:00:01",
+});
+
+public sealed class UnclaimedUploadTests(ShortRetentionHost host) : IClassFixture<ShortRetentionHost>
+{
+    [Fact]
+    public async Task An_upload_no_beat_claims_is_deleted_after_its_retention_and_its_file_url_stops_working()
+    {
+        var http = host.CreateClient();
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var grant = await http.PostJson("/api/beats/upload-url", token, new { }, HttpStatusCode.OK);
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 1, "wav"));
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(wav))).StatusCode);
+        var incoming = Path.Combine(host.DataDirectory, "blobs", "incoming");
+        Assert.NotEmpty(Directory.EnumerateFiles(incoming, "*", SearchOption.AllDirectories));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Directory.EnumerateFiles(incoming, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(incoming, "*", SearchOption.AllDirectories));
+        var claim = await http.Send(HttpMethod.Post, "/api/beats/upload", token, new { title = "Too late", file_url = grant["file_url"]!.GetValue<string>() });
+        Assert.True((await claim.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("file_url"));
+    }
+
+    [Fact]
+    public async Task A_claimed_upload_leaves_the_incoming_folder_and_survives_the_sweep()
+    {
+        var http = host.CreateClient();
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var grant = await http.PostJson("/api/beats/upload-url", token, new { }, HttpStatusCode.OK);
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 2, "wav"));
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(wav))).StatusCode);
+
+        var beat = await http.PostJson("/api/beats/upload", token, new { title = "Claimed", file_url = grant["file_url"]!.GetValue<string>() }, HttpStatusCode.Accepted);
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // past the retention and a sweep, on purpose: the master must not be swept
+
+        var processed = await http.WaitUntilProcessed(beat.Id());
+        Assert.True(processed["status"]!.GetValue<string>() == "ready", processed.ToJsonString());
+    }
+}
