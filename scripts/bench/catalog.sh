@@ -42,8 +42,8 @@ curl -fs "$base/health/ready" >/dev/null || { echo "API did not get ready"; tail
 api_process=$(pgrep -P "$api_pid" -f BeatOrleans.Api.dll || echo "$api_pid")
 
 json='content-type: application/json'
-curl -fs -XPOST "$base/api/users/signup" -H "$json" -d '{"username":"bench_producer","email":"bench@example.com","password":"benchmark-password"}' >/dev/null
-token=$(curl -fs -XPOST "$base/api/users/login" -H "$json" -d '{"email":"bench@example.com","password":"benchmark-password"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
+curl -fs -XPOST "$base/api/users/signup" -H "$json" -d '{"username":"bench_producer","email":"bench@example.com","password":"correct-horse-battery-staple-7"}' >/dev/null
+token=$(curl -fs -XPOST "$base/api/users/login" -H "$json" -d '{"email":"bench@example.com","password":"correct-horse-battery-staple-7"}' | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
 # --- upload ---------------------------------------------------------------------------------------------------
 ffmpeg -v error -f lavfi -i "sine=frequency=220:duration=$((minutes * 60)):sample_rate=44100" -ac 2 -y "$work/master.wav"

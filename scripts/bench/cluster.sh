@@ -23,8 +23,8 @@ scripts/cluster.sh up >/dev/null
 api=$(scripts/cluster.sh status | awk '$1=="api-1"{print $3}')
 json='content-type: application/json'
 curl -fs -XPOST "$api/api/users/signup" -H "$json" \
-  -d '{"username":"bench_cluster","email":"bench-cluster@example.com","password":"benchmark-password"}' >/dev/null
-login='{"email":"bench-cluster@example.com","password":"benchmark-password"}'
+  -d '{"username":"bench_cluster","email":"bench-cluster@example.com","password":"correct-horse-battery-staple-7"}' >/dev/null
+login='{"email":"bench-cluster@example.com","password":"correct-horse-battery-staple-7"}'
 token=$(curl -fs -XPOST "$api/api/users/login" -H "$json" -d "$login" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 
 rps() { wrk -t2 -c32 -d"${duration}s" "$@" | awk '/Requests\/sec/{print $2}'; }

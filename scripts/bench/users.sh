@@ -29,8 +29,8 @@ curl -fs "$base/health/ready" >/dev/null || { echo "API did not get ready"; tail
 
 json='content-type: application/json'
 curl -fs -XPOST "$base/api/users/signup" -H "$json" \
-  -d '{"username":"bench_user","email":"bench@example.com","password":"benchmark-password"}' >/dev/null
-login='{"email":"bench@example.com","password":"benchmark-password"}'
+  -d '{"username":"bench_user","email":"bench@example.com","password":"correct-horse-battery-staple-7"}' >/dev/null
+login='{"email":"bench@example.com","password":"correct-horse-battery-staple-7"}'
 
 for _ in $(seq 1 "$logins"); do
   curl -fs -o "$work/login.json" -w '%{time_total}\n' -XPOST "$base/api/users/login" -H "$json" -d "$login"

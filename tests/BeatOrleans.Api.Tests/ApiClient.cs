@@ -15,7 +15,8 @@ public static class ApiClient
 {
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public const string Password = "correct horse battery";
+    /// <summary>Long and on no common-passwords list, so signup accepts it; scripts/ and README.md use the same literal.</summary>
+    public const string Password = "correct-horse-battery-staple-7";
 
     public static string UniqueName(string prefix = "user") => $"{prefix}_{Guid.NewGuid():N}"[..24];
 

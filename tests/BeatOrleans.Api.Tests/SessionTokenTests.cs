@@ -126,6 +126,24 @@ public sealed class SessionTokenTests(MarketplaceHost host) : IClassFixture<Mark
     }
 
     [Fact]
+    public async Task A_correctly_signed_token_living_longer_than_the_configured_lifetime_answers_401()
+    {
+        var tokens = await http.LogIn(await http.SignUp());
+        var claims = new JsonWebToken(tokens.Token);
+        var now = DateTime.UtcNow;
+
+        var normal = Sign(claims, SecurityAlgorithms.HmacSha256, issued: now, expires: now.AddMinutes(15));
+        var yearLong = Sign(claims, SecurityAlgorithms.HmacSha256, issued: now, expires: now.AddYears(1));
+        var issuedInTheFuture = Sign(claims, SecurityAlgorithms.HmacSha256, issued: now.AddYears(1).AddMinutes(-10), expires: now.AddYears(1), notBefore: now);
+        var withoutIssuedAt = Sign(claims, SecurityAlgorithms.HmacSha256, issued: null, expires: now.AddMinutes(5));
+
+        Assert.Equal(HttpStatusCode.OK, await ProfileStatus(normal));
+        await (await http.Send(HttpMethod.Get, "/api/users/profile", yearLong)).Problem(HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProfileStatus(issuedInTheFuture));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ProfileStatus(withoutIssuedAt));
+    }
+
+    [Fact]
     public async Task Tokens_signed_with_another_algorithm_or_unsigned_answer_401()
     {
         var tokens = await http.LogIn(await http.SignUp());
@@ -143,7 +161,7 @@ public sealed class SessionTokenTests(MarketplaceHost host) : IClassFixture<Mark
         Assert.Equal(HttpStatusCode.Unauthorized, await ProfileStatus(unsigned));
     }
 
-    private string Sign(JsonWebToken template, string algorithm, DateTime issued, DateTime expires)
+    private string Sign(JsonWebToken template, string algorithm, DateTime? issued, DateTime expires, DateTime? notBefore = null)
     {
         var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(host.DataDirectory, "jwt-signing.key")).Trim());
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
@@ -151,7 +169,7 @@ public sealed class SessionTokenTests(MarketplaceHost host) : IClassFixture<Mark
             Issuer = template.Issuer,
             Audience = template.Audiences.Single(),
             IssuedAt = issued,
-            NotBefore = issued,
+            NotBefore = notBefore ?? issued,
             Expires = expires,
             Subject = new ClaimsIdentity(template.Claims.Where(c => c.Type is "sub" or "sid" or "unique_name")),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), algorithm),

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using BeatOrleans.Api.Users;
 
 namespace BeatOrleans.Api.Tests;
 
@@ -36,6 +37,71 @@ public sealed class SignupTests(MarketplaceHost host) : IClassFixture<Marketplac
 
         var problem = await response.Problem(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]?[field]);
+    }
+
+    [Theory]
+    [InlineData("Zq7!xkP", "at least 8 characters")]
+    [InlineData("\U0001F3B9\U0001F3A7\U0001F3A4\U0001F3B8", "at least 8 characters")] // four emoji: eight UTF-16 units
+    [InlineData("password", "too common")]
+    [InlineData("PassWord", "too common")]
+    [InlineData("12345678", "too common")]
+    [InlineData("iloveyou ", "too common")]
+    [InlineData("        ", "too common")]
+    [InlineData("zzzzzzzzzzzz", "too common")]
+    public async Task A_short_common_or_trivially_guessed_password_is_refused_with_the_reason(string password, string reason)
+    {
+        var response = await http.PostAsJsonAsync("/api/users/signup",
+            new { username = ApiClient.UniqueName(), email = $"{Guid.NewGuid():N}@example.com", password });
+
+        var problem = await response.Problem(HttpStatusCode.BadRequest);
+        Assert.Contains(reason, problem["errors"]!["password"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("username")]
+    [InlineData("email")]
+    [InlineData("email local part")]
+    public async Task A_password_that_is_the_username_or_email_is_refused(string which)
+    {
+        var username = ApiClient.UniqueName();
+        var email = $"{ApiClient.UniqueName("mail")}@example.com";
+        var password = which switch
+        {
+            "username" => username.ToUpperInvariant(),
+            "email" => email,
+            _ => email.Split('@')[0],
+        };
+
+        var response = await http.PostAsJsonAsync("/api/users/signup", new { username, email, password });
+
+        var problem = await response.Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("username or email", problem["errors"]!["password"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("plum quartz lantern overture")]
+    [InlineData("żółw-kot")]
+    public async Task A_passphrase_or_an_uncommon_eight_character_password_is_accepted_and_logs_in(string password)
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+
+        var signup = await http.PostAsJsonAsync("/api/users/signup", new { username = ApiClient.UniqueName(), email, password });
+
+        Assert.Equal(HttpStatusCode.Created, signup.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/users/login", new { email, password })).StatusCode);
+    }
+
+    [Fact]
+    public void The_common_passwords_list_ships_at_least_ten_thousand_lower_case_entries()
+    {
+        using var stream = typeof(UsersEndpoints).Assembly.GetManifestResourceStream(CommonPasswords.ResourceName);
+        Assert.NotNull(stream);
+        using var reader = new StreamReader(stream);
+        var entries = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.True(entries.Length >= 10_000, $"{entries.Length} entries");
+        Assert.Contains("password", entries);
+        Assert.All(entries, e => Assert.Equal(e.ToLowerInvariant(), e));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public static class AuthExtensions
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, SigningCredentials>((bearer, jwt, signing) =>
+            .Configure<IOptions<JwtOptions>, SigningCredentials, TimeProvider>((bearer, jwt, signing, clock) =>
             {
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
@@ -63,7 +63,7 @@ public static class AuthExtensions
                 bearer.Events = new JwtBearerEvents
                 {
                     OnMessageReceived = AcceptQueryTokenOnRealTimePaths,
-                    OnTokenValidated = RequireOpenSession,
+                    OnTokenValidated = context => RequireOpenSession(context, jwt.Value, clock),
                     OnChallenge = WriteChallenge,
                     OnForbidden = context => context.HttpContext.WriteProblem(403, "You are not allowed to do this.").AsTask(),
                 };
@@ -97,8 +97,15 @@ public static class AuthExtensions
         return Task.CompletedTask;
     }
 
-    private static async Task RequireOpenSession(TokenValidatedContext context)
+    private static async Task RequireOpenSession(TokenValidatedContext context, JwtOptions jwt, TimeProvider clock)
     {
+        // Checked before the session, so an over-long token costs no grain call.
+        if (context.SecurityToken is not JsonWebToken token || !AccessTokenLifetime.IsAcceptable(token, jwt, clock.GetUtcNow()))
+        {
+            context.Fail("The token's lifetime is not one this API issues.");
+            return;
+        }
+
         var userId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         var sessionId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
         if (userId is null || sessionId is null)

@@ -31,7 +31,7 @@ public static class UsersEndpoints
         var errors = new Dictionary<string, string[]>();
         UsersValidation.Username(request.Username, errors);
         UsersValidation.Email(request.Email, errors);
-        UsersValidation.Password(request.Password, errors);
+        UsersValidation.Password(request.Password, request.Username, request.Email, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -48,9 +48,14 @@ internal static partial class UsersValidation
         }
     }
 
-    public static void Password(string? value, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// NIST SP 800-63B 5.1.1.2: a length floor, no composition rules, and a refusal of values that are known or
+    /// trivially guessed: the common-passwords list and the account's own username or email.
+    /// </summary>
+    public static void Password(string? value, string? username, string? email, Dictionary<string, string[]> errors)
     {
-        if (value is null || value.Length < MinPasswordLength)
+        // NIST counts each Unicode code point as one character: four emoji are four, not the eight UTF-16 units.
+        if (value is null || value.EnumerateRunes().Count() < MinPasswordLength)
         {
             errors["password"] = [$"A password has at least {MinPasswordLength} characters."];
         }
@@ -58,6 +63,32 @@ internal static partial class UsersValidation
         {
             errors["password"] = [$"A password has at most {MaxPasswordLength} characters."];
         }
+        else if (IsGuessable(value.Trim()))
+        {
+            errors["password"] = ["This password is too common; choose another (a passphrase of several words works well)."];
+        }
+        else if (IsAccountName(value.Trim(), username, email))
+        {
+            errors["password"] = ["A password must not be the username or email."];
+        }
+    }
+
+    /// <summary>
+    /// Spaces are allowed (passphrases), but a password of whitespace alone, or of one character repeated, is the
+    /// first thing a guesser tries, and the list holds only a few of them. The trimmed value is checked because the list
+    /// holds no spaces: "password " is as common as "password".
+    /// </summary>
+    private static bool IsGuessable(string trimmed) =>
+        trimmed.Length == 0
+        || trimmed.EnumerateRunes().Distinct().Take(2).Count() == 1
+        || CommonPasswords.Contains(trimmed);
+
+    private static bool IsAccountName(string trimmed, string? username, string? email)
+    {
+        var localPart = email?.Split('@')[0];
+        return Same(username) || Same(email) || Same(localPart);
+
+        bool Same(string? name) => name is not null && string.Equals(trimmed, name.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
     public static void Bio(string? value, Dictionary<string, string[]> errors)

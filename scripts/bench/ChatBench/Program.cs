@@ -34,8 +34,8 @@ static async Task<List<(string Name, string Token, string Id)>> Users(HttpClient
     {
         var name = $"bench_{Guid.NewGuid():N}"[..20];
         var email = $"{name}@example.com";
-        (await http.PostAsJsonAsync("/api/users/signup", new { username = name, email, password = "benchmark-password" })).EnsureSuccessStatusCode();
-        var login = await (await http.PostAsJsonAsync("/api/users/login", new { email, password = "benchmark-password" })).Content.ReadFromJsonAsync<JsonObject>();
+        (await http.PostAsJsonAsync("/api/users/signup", new { username = name, email, password = "correct-horse-battery-staple-7" })).EnsureSuccessStatusCode();
+        var login = await (await http.PostAsJsonAsync("/api/users/login", new { email, password = "correct-horse-battery-staple-7" })).Content.ReadFromJsonAsync<JsonObject>();
         users.Add((name, login!["token"]!.GetValue<string>(), login["user_id"]!.GetValue<string>()));
     }
 

@@ -16,8 +16,8 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 async Task<string> User(string name)
 {
     var email = $"{name}@bench.example";
-    (await http.PostAsJsonAsync("/api/users/signup", new { username = name, email, password = "benchmark-password" })).EnsureSuccessStatusCode();
-    var login = await (await http.PostAsJsonAsync("/api/users/login", new { email, password = "benchmark-password" })).Content.ReadFromJsonAsync<JsonObject>();
+    (await http.PostAsJsonAsync("/api/users/signup", new { username = name, email, password = "correct-horse-battery-staple-7" })).EnsureSuccessStatusCode();
+    var login = await (await http.PostAsJsonAsync("/api/users/login", new { email, password = "correct-horse-battery-staple-7" })).Content.ReadFromJsonAsync<JsonObject>();
     return login!["token"]!.GetValue<string>();
 }
 
