@@ -68,3 +68,30 @@ public sealed class RevocationTests(MarketplaceHost host) : IClassFixture<Market
     private static Func<System.Text.Json.Nodes.JsonObject, bool> Content(string text) =>
         payload => payload["content"]?.GetValue<string>() == text;
 }
+
+/// <summary>Sessions that expire seconds after login, and nodes that check their connections' sessions every second.</summary>
+public sealed class ShortSessionHost() : MarketplaceHost(new Dictionary<string, string?>
+{
+    ["Users:Sessions:RefreshTokenLifetime"] = "00:00:08",
+    ["RealTime:SessionCheckInterval"] = "00:00:01",
+});
+
+public sealed class SessionExpiryTests(ShortSessionHost host) : IClassFixture<ShortSessionHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task A_connection_closes_when_its_session_expires_though_nothing_revoked_it()
+    {
+        var tokens = await http.LogIn(await http.SignUp());
+        var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, tokens.Token);
+        var (socket, _) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/chat/{tokens.UserId}", tokens.Token, "chat");
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+
+        // Expiry sends no signal: only the node's periodic session check can notice it.
+        await hub.WaitUntilClosed(TimeSpan.FromSeconds(30));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await socket.WaitUntilClosed(TimeSpan.FromSeconds(30))).Status);
+        await hub.DisposeAsync();
+        socket.Dispose();
+    }
+}

@@ -128,6 +128,10 @@ public sealed partial class PushRelay(
         }
     }
 
+    /// <summary>Every session with a live connection on this node, with its user.</summary>
+    public IReadOnlyList<(string UserId, string SessionId)> OpenSessions() =>
+        [.. users.SelectMany(u => u.Value.SessionIds().Select(sessionId => (u.Key, sessionId)))];
+
     private async Task RefreshAll()
     {
         foreach (var userId in users.Keys)

@@ -18,8 +18,16 @@ public static class RealTimeExtensions
             o.EnableDetailedErrors = false;
         }).AddJsonProtocol(o => ApiConventions.Configure(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddOptions<RealTimeOptions>()
+            .Bind(builder.Configuration.GetSection(RealTimeOptions.Section))
+            .Validate(o => o.SessionCheckInterval >= TimeSpan.FromSeconds(1) && o.SessionCheckInterval <= TimeSpan.FromMinutes(5),
+                $"{RealTimeOptions.Section}:SessionCheckInterval must be between 1 second and 5 minutes.")
+            .Validate(o => o.UncheckedSessionLimit >= o.SessionCheckInterval && o.UncheckedSessionLimit <= TimeSpan.FromMinutes(15),
+                $"{RealTimeOptions.Section}:UncheckedSessionLimit must be at least SessionCheckInterval and at most 15 minutes (an access token's longest life).")
+            .ValidateOnStart();
         builder.Services.AddSingleton<PushRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushRelay>());
+        builder.Services.AddHostedService<SessionWatch>();
         return builder;
     }
 

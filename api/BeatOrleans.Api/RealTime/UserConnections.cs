@@ -52,6 +52,14 @@ internal sealed class UserConnections
         }
     }
 
+    public List<string> SessionIds()
+    {
+        lock (gate)
+        {
+            return [.. Live().Select(c => c.SessionId).Distinct(StringComparer.Ordinal)];
+        }
+    }
+
     public List<string> HubConnectionIds()
     {
         lock (gate)

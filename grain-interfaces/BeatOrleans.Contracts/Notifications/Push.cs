@@ -56,7 +56,8 @@ public interface IUserPushGrain : IGrainWithStringKey
     Task Push(Push push);
 
     /// <summary>
-    /// Tells every registered node that one of the user's sessions was revoked; one-way, best effort.
+    /// Tells every registered node that one of the user's sessions was revoked; one-way, best effort (each node also
+    /// re-checks the sessions of its connections periodically).
     /// </summary>
     [OneWay, Alias("EndSession")]
     Task EndSession(string sessionId);

@@ -87,7 +87,8 @@ public sealed partial class SessionGrain(
 
     /// <summary>
     /// Every revocation (logout, token reuse, any later account change) passes here, so this is the one place that
-    /// tells the API nodes. One-way: a logout does not wait for the notifications domain.
+    /// tells the API nodes. One-way: a logout does not wait for the notifications domain, and a lost signal is caught
+    /// by the nodes' periodic session check.
     /// </summary>
     private async Task EndLiveConnections()
     {
