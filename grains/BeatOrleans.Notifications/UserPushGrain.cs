@@ -5,7 +5,8 @@ namespace BeatOrleans.Notifications;
 
 /// <summary>
 /// Holds, in memory only, the observers of the API nodes that have a connection of this user: nodes refresh them
-/// every minute, so after a silo restart they come back within one refresh. Producers call <see cref="Push"/> one-way.
+/// every minute, so after a silo restart they come back within one refresh. Producers call <see cref="Push"/> one-way;
+/// a revoked session calls <see cref="EndSession"/>, so the nodes close the connections opened with it.
 /// </summary>
 public sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGrain> logger) : Grain, IUserPushGrain
 {
@@ -26,7 +27,11 @@ public sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGr
         return Task.CompletedTask;
     }
 
-    public async Task Push(Push push)
+    public Task Push(Push push) => ToEveryNode(node => node.Deliver(push));
+
+    public Task EndSession(string sessionId) => ToEveryNode(node => node.SessionEnded(this.GetPrimaryKeyString(), sessionId));
+
+    private async Task ToEveryNode(Func<IPushObserver, Task> call)
     {
         var horizon = clock.GetUtcNow() - Lapse;
         foreach (var lapsed in nodes.Where(n => n.Value < horizon).Select(n => n.Key).ToList())
@@ -38,7 +43,7 @@ public sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGr
         {
             try
             {
-                await node.Deliver(push);
+                await call(node);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

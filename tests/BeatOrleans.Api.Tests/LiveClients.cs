@@ -67,6 +67,11 @@ public static class LiveClients
                     {
                         received.Add(name, JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsObject());
                     }
+                    else if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        // A well-behaved client answers the server's close.
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    }
                 }
                 catch (WebSocketException)
                 {
@@ -75,5 +80,38 @@ public static class LiveClients
             }
         });
         return (socket, received);
+    }
+
+    /// <summary>Polls until the server has closed the hub connection, for at most <paramref name="within"/>.</summary>
+    public static async Task WaitUntilClosed(this HubConnection hub, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (hub.State != HubConnectionState.Disconnected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the hub connection was still {hub.State} after {within.TotalSeconds} s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Polls until the server has closed the socket, for at most <paramref name="within"/>; answers how it closed.</summary>
+    public static async Task<(WebSocketCloseStatus? Status, string? Reason)> WaitUntilClosed(this ClientWebSocket socket, TimeSpan within)
+    {
+        // The client socket leaves Open a moment before it records the close frame's status: wait for the status.
+        var deadline = DateTime.UtcNow + within;
+        while (socket.CloseStatus is null && socket.State != WebSocketState.Aborted)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the socket was still open after {within.TotalSeconds} s");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return (socket.CloseStatus, socket.CloseStatusDescription);
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Grains.Tests;
@@ -65,5 +67,40 @@ public sealed class SessionTests(GrainCluster cluster)
         GrainCluster.Clock.Advance(TimeSpan.FromDays(15));
 
         Assert.Null(await session.GetActiveUser());
+    }
+
+    [Fact]
+    public async Task Revoking_a_session_tells_the_nodes_connected_for_its_user_which_session_ended()
+    {
+        var userId = $"user-{Guid.NewGuid():N}";
+        var node = new NodeRecorder();
+        await cluster.Grains.GetGrain<IUserPushGrain>(userId).Subscribe(cluster.Client.CreateObjectReference<IPushObserver>(node));
+        var (kept, revoked) = (NewSession(), NewSession());
+        await kept.Open(userId);
+        var first = await revoked.Open(userId);
+        await revoked.Rotate(first);
+
+        Assert.Equal(RefreshStatus.ReuseDetected, (await revoked.Rotate(first)).Status);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (node.Ended.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal([(userId, revoked.GetPrimaryKeyString())], node.Ended.ToArray());
+    }
+
+    private sealed class NodeRecorder : IPushObserver
+    {
+        public ConcurrentQueue<(string UserId, string SessionId)> Ended { get; } = new();
+
+        public Task Deliver(Push push) => Task.CompletedTask;
+
+        public Task SessionEnded(string userId, string sessionId)
+        {
+            Ended.Enqueue((userId, sessionId));
+            return Task.CompletedTask;
+        }
     }
 }

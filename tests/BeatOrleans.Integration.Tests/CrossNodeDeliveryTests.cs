@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.WebSockets;
 using BeatOrleans.Api.Tests;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Integration.Tests;
 
@@ -36,4 +38,39 @@ public sealed class CrossNodeDeliveryTests(LocalCluster cluster)
         await Task.WhenAll(bobOnTwo.DisposeAsync().AsTask(), bobOnOne.DisposeAsync().AsTask(), carolOnTwo.DisposeAsync().AsTask());
         bobSocket.Dispose();
     }
+
+    [Fact]
+    public async Task Logout_on_one_node_closes_the_sessions_connections_on_the_other_node_within_seconds()
+    {
+        var one = await cluster.Api(1);
+        var two = await cluster.Api(2);
+        using var httpOne = new HttpClient { BaseAddress = one };
+        using var httpTwo = new HttpClient { BaseAddress = two };
+        var alice = await httpOne.LogIn(await httpOne.SignUp());
+        var bobAccount = await httpTwo.SignUp();
+        var phone = await httpTwo.LogIn(bobAccount);
+        var laptop = await httpTwo.LogIn(bobAccount);
+        var (phoneHub, phoneReceived) = await LiveClients.ConnectHub(two, phone.Token);
+        var (phoneSocket, _) = await LiveClients.ConnectSocket(two, $"/ws/chat/{phone.UserId}", phone.Token, "chat");
+        var (laptopHub, laptopReceived) = await LiveClients.ConnectHub(two, laptop.Token);
+        await Send(httpOne, alice, bobAccount, "before");
+        await phoneReceived.First("ReceiveMessage");
+
+        await (await httpOne.Send(HttpMethod.Post, "/api/users/logout", phone.Token)).Body(HttpStatusCode.OK);
+
+        // Well inside the nodes' 30 s session check: this is the revocation signal crossing the cluster.
+        await phoneHub.WaitUntilClosed(TimeSpan.FromSeconds(10));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await phoneSocket.WaitUntilClosed(TimeSpan.FromSeconds(10))).Status);
+        await Send(httpOne, alice, bobAccount, "after");
+        await laptopReceived.First("ReceiveMessage", m => m["content"]!.GetValue<string>() == "after");
+        Assert.Equal(HubConnectionState.Connected, laptopHub.State);
+        Assert.DoesNotContain(phoneReceived.All, m => m.Payload["content"]?.GetValue<string>() == "after");
+
+        await Task.WhenAll(phoneHub.DisposeAsync().AsTask(), laptopHub.DisposeAsync().AsTask());
+        phoneSocket.Dispose();
+    }
+
+    private static async Task Send(HttpClient node, Tokens sender, Account receiver, string message) =>
+        await (await node.Send(HttpMethod.Post, "/api/chat/send", sender.Token, new { receiver = receiver.Username, message }))
+            .Body(HttpStatusCode.Created);
 }

@@ -7,19 +7,26 @@ namespace BeatOrleans.Api.RealTime;
 
 /// <summary>
 /// /hubs/marketplace: pushes ReceiveMessage and ReceiveNotification to the caller's connections; SendMessage follows
-/// the rules of POST /api/chat/send and reports a refusal as a HubException.
+/// the rules of POST /api/chat/send and reports a refusal as a HubException. A connection closes when the session of
+/// its token ends.
 /// </summary>
 public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDirectory users, MessageThrottle throttle) : Hub
 {
     public override async Task OnConnectedAsync()
     {
-        await relay.Connected(Context.User!.UserId());
+        var link = new HubLink(Context);
+        Context.Items[typeof(HubLink)] = link;
+        await relay.Connected(Context.User!.UserId(), link);
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        await relay.Disconnected(Context.User!.UserId());
+        if (Context.Items.TryGetValue(typeof(HubLink), out var link))
+        {
+            await relay.Disconnected(Context.User!.UserId(), (HubLink)link!);
+        }
+
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.WebSockets;
 using System.Text.Json;
 using BeatOrleans.Contracts.Notifications;
 using Microsoft.AspNetCore.Http.Json;
@@ -8,37 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Api.RealTime;
 
-/// <summary>A raw WebSocket of the seed's clients: which stream it wants and how to send to it.</summary>
-public sealed class SocketSink(WebSocket socket, bool wantsMessages) : IDisposable
-{
-    private readonly SemaphoreSlim sending = new(1, 1);
-
-    public bool WantsMessages { get; } = wantsMessages;
-
-    public async Task Send(byte[] frame)
-    {
-        await sending.WaitAsync();
-        try
-        {
-            if (socket.State == WebSocketState.Open)
-            {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            }
-        }
-        finally
-        {
-            sending.Release();
-        }
-    }
-
-    public void Dispose() => sending.Dispose();
-}
-
 /// <summary>
 /// This node's end of live delivery. It registers one observer with the push grain of every user connected here
 /// (refreshed every minute, dropped at the user's last disconnect) and hands each push to the user's SignalR
 /// connections on this node and to their raw WebSockets. Another node with the same user does the same, so a
-/// push reaches every connection of its user on any node, and no one else's.
+/// push reaches every connection of its user on any node, and no one else's. The same observer hears when one of
+/// the user's sessions is revoked and ends the connections opened with it.
 /// </summary>
 public sealed partial class PushRelay(
     IGrainFactory grains,
@@ -71,19 +45,29 @@ public sealed partial class PushRelay(
 
     public void Dispose() => refresher?.Dispose();
 
-    public async Task Connected(string userId, SocketSink? socket = null)
+    public async Task Connected(string userId, ILiveConnection connection)
     {
-        var connections = users.GetOrAdd(userId, _ => new UserConnections());
-        var first = connections.Add(socket);
-        if (first)
+        while (true)
         {
-            await grains.GetGrain<IUserPushGrain>(userId).Subscribe(Reference);
+            var connections = users.GetOrAdd(userId, _ => new UserConnections());
+            if (connections.TryAdd(connection, out var first))
+            {
+                if (first)
+                {
+                    await grains.GetGrain<IUserPushGrain>(userId).Subscribe(Reference);
+                }
+
+                return;
+            }
+
+            // The user's last connection here left meanwhile; that set is on its way out, so start a new one.
+            users.TryRemove(new KeyValuePair<string, UserConnections>(userId, connections));
         }
     }
 
-    public async Task Disconnected(string userId, SocketSink? socket = null)
+    public async Task Disconnected(string userId, ILiveConnection connection)
     {
-        if (users.TryGetValue(userId, out var connections) && connections.Remove(socket))
+        if (users.TryGetValue(userId, out var connections) && connections.Remove(connection))
         {
             users.TryRemove(new KeyValuePair<string, UserConnections>(userId, connections));
             try
@@ -108,11 +92,45 @@ public sealed partial class PushRelay(
         var (method, payload) = push.Message is { } message
             ? ("ReceiveMessage", (object)RealTimeMessage.From(message))
             : ("ReceiveNotification", RealTimeNotification.From(push.Notification!));
-        var client = hub.Clients.User(push.UserId).SendAsync(method, payload);
+
+        // The relay's own list, not Clients.User: a connection whose session ended gets nothing more, even while
+        // SignalR is still tearing it down.
+        var client = hub.Clients.Clients(connections.HubConnectionIds()).SendAsync(method, payload);
         var frame = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), json.Value.SerializerOptions);
         var sockets = connections.Sockets(wantsMessages: push.Message is not null).Select(s => s.Send(frame));
         await Task.WhenAll([client, .. sockets]);
     }
+
+    /// <summary>The session grain revoked a session of this user (logout, refresh-token reuse).</summary>
+    public Task SessionEnded(string userId, string sessionId)
+    {
+        EndSession(userId, sessionId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Closes this node's connections of a session that is over; their disconnects then remove them.</summary>
+    public void EndSession(string userId, string sessionId)
+    {
+        if (!users.TryGetValue(userId, out var connections))
+        {
+            return;
+        }
+
+        var ending = connections.EndSession(sessionId);
+        foreach (var connection in ending)
+        {
+            connection.CloseForEndedSession();
+        }
+
+        if (ending.Count > 0)
+        {
+            LogSessionEnded(logger, ending.Count, userId);
+        }
+    }
+
+    /// <summary>Every session with a live connection on this node, with its user.</summary>
+    public IReadOnlyList<(string UserId, string SessionId)> OpenSessions() =>
+        [.. users.SelectMany(u => u.Value.SessionIds().Select(sessionId => (u.Key, sessionId)))];
 
     private async Task RefreshAll()
     {
@@ -132,56 +150,6 @@ public sealed partial class PushRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A push grain could not be reached")]
     private static partial void LogPushGrainUnreachable(ILogger logger, Exception exception);
 
-    /// <summary>A user's SignalR connection count and raw sockets on this node.</summary>
-    private sealed class UserConnections
-    {
-        private readonly Lock gate = new();
-        private readonly List<SocketSink> sockets = [];
-        private int hubConnections;
-
-        /// <summary>True for the user's first connection on this node.</summary>
-        public bool Add(SocketSink? socket)
-        {
-            lock (gate)
-            {
-                var first = hubConnections == 0 && sockets.Count == 0;
-                if (socket is null)
-                {
-                    hubConnections++;
-                }
-                else
-                {
-                    sockets.Add(socket);
-                }
-
-                return first;
-            }
-        }
-
-        /// <summary>True when that was the user's last connection on this node.</summary>
-        public bool Remove(SocketSink? socket)
-        {
-            lock (gate)
-            {
-                if (socket is null)
-                {
-                    hubConnections = Math.Max(0, hubConnections - 1);
-                }
-                else
-                {
-                    sockets.Remove(socket);
-                }
-
-                return hubConnections == 0 && sockets.Count == 0;
-            }
-        }
-
-        public List<SocketSink> Sockets(bool wantsMessages)
-        {
-            lock (gate)
-            {
-                return [.. sockets.Where(s => s.WantsMessages == wantsMessages)];
-            }
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} live connections of user {UserId}: their session has ended")]
+    private static partial void LogSessionEnded(ILogger logger, int count, string userId);
 }

@@ -18,8 +18,16 @@ public static class RealTimeExtensions
             o.EnableDetailedErrors = false;
         }).AddJsonProtocol(o => ApiConventions.Configure(o.PayloadSerializerOptions));
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddOptions<RealTimeOptions>()
+            .Bind(builder.Configuration.GetSection(RealTimeOptions.Section))
+            .Validate(o => o.SessionCheckInterval >= TimeSpan.FromSeconds(1) && o.SessionCheckInterval <= TimeSpan.FromMinutes(5),
+                $"{RealTimeOptions.Section}:SessionCheckInterval must be between 1 second and 5 minutes.")
+            .Validate(o => o.UncheckedSessionLimit >= o.SessionCheckInterval && o.UncheckedSessionLimit <= TimeSpan.FromMinutes(15),
+                $"{RealTimeOptions.Section}:UncheckedSessionLimit must be at least SessionCheckInterval and at most 15 minutes (an access token's longest life).")
+            .ValidateOnStart();
         builder.Services.AddSingleton<PushRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushRelay>());
+        builder.Services.AddHostedService<SessionWatch>();
         return builder;
     }
 
@@ -46,16 +54,18 @@ public static class RealTimeExtensions
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        using var sink = new SocketSink(socket, wantsMessages);
-        await relay.Connected(userId, sink);
+        using var sink = new SocketSink(socket, wantsMessages, http.User.SessionId());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, sink.Ended);
         try
         {
-            // The seed's clients only listen; anything they send is read and dropped, up to a close.
+            await relay.Connected(userId, sink);
+            // The seed's clients only listen; anything they send is read and dropped, up to a close. After the
+            // server's own close (the session ended) the loop waits for the client's answer, or for sink.Ended.
             var buffer = new byte[4096];
-            while (socket.State == WebSocketState.Open)
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
-                var received = await socket.ReceiveAsync(buffer, http.RequestAborted);
-                if (received.MessageType == WebSocketMessageType.Close)
+                var received = await socket.ReceiveAsync(buffer, stop.Token);
+                if (received.MessageType == WebSocketMessageType.Close && socket.State == WebSocketState.CloseReceived)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
                 }

@@ -33,6 +33,10 @@ public interface IPushObserver : IGrainObserver
 {
     [Alias("Deliver")]
     Task Deliver(Push push);
+
+    /// <summary>Ends the node's connections that were opened with a session that has just been revoked.</summary>
+    [Alias("SessionEnded")]
+    Task SessionEnded(string userId, string sessionId);
 }
 
 /// <summary>Fans one user's pushes out to every API node holding a connection of that user; keyed by user id.</summary>
@@ -50,4 +54,11 @@ public interface IUserPushGrain : IGrainWithStringKey
     /// <summary>Hands a live push to every registered node; one-way, best effort (clients catch up over REST).</summary>
     [OneWay, Alias("Push")]
     Task Push(Push push);
+
+    /// <summary>
+    /// Tells every registered node that one of the user's sessions was revoked; one-way, best effort (each node also
+    /// re-checks the sessions of its connections periodically).
+    /// </summary>
+    [OneWay, Alias("EndSession")]
+    Task EndSession(string sessionId);
 }

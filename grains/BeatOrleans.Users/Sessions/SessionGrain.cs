@@ -1,15 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Users;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Users.Sessions;
 
-public sealed class SessionGrain(
+public sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Realtime)] IPersistentState<SessionState> session,
     IOptions<SessionOptions> options,
-    TimeProvider clock) : Grain, ISessionGrain
+    TimeProvider clock,
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     /// <summary>Enough history to catch a replayed token long after it was rotated, without unbounded growth.</summary>
     private const int RetiredSecretsKept = 64;
@@ -74,12 +77,33 @@ public sealed class SessionGrain(
         {
             session.State.Revoked = true;
             await session.WriteStateAsync();
+            await EndLiveConnections();
         }
     }
 
     public Task<string?> GetActiveUser() => Task.FromResult(IsActive() ? session.State.UserId : null);
 
     private bool IsActive() => session.RecordExists && !session.State.Revoked && clock.GetUtcNow() < session.State.ExpiresAt;
+
+    /// <summary>
+    /// Every revocation (logout, token reuse, any later account change) passes here, so this is the one place that
+    /// tells the API nodes. One-way: a logout does not wait for the notifications domain, and a lost signal is caught
+    /// by the nodes' periodic session check.
+    /// </summary>
+    private async Task EndLiveConnections()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IUserPushGrain>(session.State.UserId).EndSession(this.GetPrimaryKeyString());
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogSignalFailed(logger, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The end of a session could not be signalled to the API nodes")]
+    private static partial void LogSignalFailed(ILogger logger, Exception exception);
 
     private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace BeatOrleans.Api.Tests;
+
+public sealed class RevocationTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+{
+    /// <summary>"Within a few seconds": the revocation signal, not the 30 s session check, must close them.</summary>
+    private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
+
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task Logout_closes_the_sessions_hub_and_sockets_and_the_users_other_session_keeps_receiving()
+    {
+        var alice = await http.LogIn(await http.SignUp());
+        var bobAccount = await http.SignUp();
+        var phone = await http.LogIn(bobAccount);
+        var laptop = await http.LogIn(bobAccount);
+        var (phoneHub, phoneOnHub) = await LiveClients.ConnectHub(host.BaseAddress, phone.Token);
+        var (phoneChat, phoneOnChat) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/chat/{phone.UserId}", phone.Token, "chat");
+        var (phoneInbox, _) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/notifications/{phone.UserId}", phone.Token, "notification");
+        var (laptopHub, laptopOnHub) = await LiveClients.ConnectHub(host.BaseAddress, laptop.Token);
+        var (laptopChat, laptopOnChat) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/chat/{laptop.UserId}", laptop.Token, "chat");
+        await Send(alice, bobAccount, "before");
+        await phoneOnChat.First("chat", Content("before"));
+
+        await (await http.Send(HttpMethod.Post, "/api/users/logout", phone.Token)).Body(HttpStatusCode.OK);
+
+        await phoneHub.WaitUntilClosed(Soon);
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "session ended"), await phoneChat.WaitUntilClosed(Soon));
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "session ended"), await phoneInbox.WaitUntilClosed(Soon));
+        await Send(alice, bobAccount, "after");
+        await laptopOnHub.First("ReceiveMessage", Content("after"));
+        await laptopOnChat.First("chat", Content("after"));
+        Assert.Equal(HubConnectionState.Connected, laptopHub.State);
+        Assert.DoesNotContain(phoneOnHub.All, m => Content("after")(m.Payload));
+        Assert.DoesNotContain(phoneOnChat.All, m => Content("after")(m.Payload));
+        await Task.WhenAll(phoneHub.DisposeAsync().AsTask(), laptopHub.DisposeAsync().AsTask());
+        phoneChat.Dispose();
+        phoneInbox.Dispose();
+        laptopChat.Dispose();
+    }
+
+    [Fact]
+    public async Task Reusing_a_refresh_token_closes_the_connections_of_that_session()
+    {
+        var first = await http.LogIn(await http.SignUp());
+        var second = (await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = first.RefreshToken }))
+            .Content.ReadFromJsonAsync<Tokens>(ApiClient.Json))!;
+        var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, second.Token);
+        var (socket, _) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/notifications/{first.UserId}", first.Token, "notification");
+
+        await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = first.RefreshToken })).Problem(HttpStatusCode.Unauthorized);
+
+        await hub.WaitUntilClosed(Soon);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await socket.WaitUntilClosed(Soon)).Status);
+        await hub.DisposeAsync();
+        socket.Dispose();
+    }
+
+    private async Task Send(Tokens sender, Account receiver, string message) =>
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", sender.Token, new { receiver = receiver.Username, message }))
+            .Body(HttpStatusCode.Created);
+
+    private static Func<System.Text.Json.Nodes.JsonObject, bool> Content(string text) =>
+        payload => payload["content"]?.GetValue<string>() == text;
+}
+
+/// <summary>Sessions that expire seconds after login, and nodes that check their connections' sessions every second.</summary>
+public sealed class ShortSessionHost() : MarketplaceHost(new Dictionary<string, string?>
+{
+    ["Users:Sessions:RefreshTokenLifetime"] = "00:00:08",
+    ["RealTime:SessionCheckInterval"] = "00:00:01",
+});
+
+public sealed class SessionExpiryTests(ShortSessionHost host) : IClassFixture<ShortSessionHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task A_connection_closes_when_its_session_expires_though_nothing_revoked_it()
+    {
+        var tokens = await http.LogIn(await http.SignUp());
+        var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, tokens.Token);
+        var (socket, _) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/chat/{tokens.UserId}", tokens.Token, "chat");
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+
+        // Expiry sends no signal: only the node's periodic session check can notice it.
+        await hub.WaitUntilClosed(TimeSpan.FromSeconds(30));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await socket.WaitUntilClosed(TimeSpan.FromSeconds(30))).Status);
+        await hub.DisposeAsync();
+        socket.Dispose();
+    }
+}
