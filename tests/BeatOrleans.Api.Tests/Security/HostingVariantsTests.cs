@@ -74,41 +74,47 @@ public sealed class ShortRetentionHost() : MarketplaceHost(new()
 
 public sealed class UnclaimedUploadTests(ShortRetentionHost host) : IClassFixture<ShortRetentionHost>
 {
+    private readonly HttpClient http = host.CreateClient();
+
+    private string Incoming => Path.Combine(host.DataDirectory, "blobs", "incoming");
+
     [Fact]
     public async Task An_upload_no_beat_claims_is_deleted_after_its_retention_and_its_file_url_stops_working()
     {
-        var http = host.CreateClient();
-        var token = (await http.LogIn(await http.SignUp())).Token;
-        var grant = await http.PostJson("/api/beats/upload-url", token, new { }, HttpStatusCode.OK);
-        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 1, "wav"));
-        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(wav))).StatusCode);
-        var incoming = Path.Combine(host.DataDirectory, "blobs", "incoming");
-        Assert.NotEmpty(Directory.EnumerateFiles(incoming, "*", SearchOption.AllDirectories));
+        var (token, fileUrl) = await PutToUploadUrl(seconds: 1);
+        Assert.NotEmpty(Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories));
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (Directory.EnumerateFiles(incoming, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline)
+        while (Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        Assert.Empty(Directory.EnumerateFiles(incoming, "*", SearchOption.AllDirectories));
-        var claim = await http.Send(HttpMethod.Post, "/api/beats/upload", token, new { title = "Too late", file_url = grant["file_url"]!.GetValue<string>() });
+        Assert.Empty(Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories));
+        var claim = await http.Send(HttpMethod.Post, "/api/beats/upload", token, new { title = "Too late", file_url = fileUrl });
         Assert.True((await claim.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("file_url"));
     }
 
     [Fact]
     public async Task A_claimed_upload_leaves_the_incoming_folder_and_survives_the_sweep()
     {
-        var http = host.CreateClient();
-        var token = (await http.LogIn(await http.SignUp())).Token;
-        var grant = await http.PostJson("/api/beats/upload-url", token, new { }, HttpStatusCode.OK);
-        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 2, "wav"));
-        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(wav))).StatusCode);
+        var (token, fileUrl) = await PutToUploadUrl(seconds: 2);
 
-        var beat = await http.PostJson("/api/beats/upload", token, new { title = "Claimed", file_url = grant["file_url"]!.GetValue<string>() }, HttpStatusCode.Accepted);
+        var beat = await http.PostJson("/api/beats/upload", token, new { title = "Claimed", file_url = fileUrl }, HttpStatusCode.Accepted);
+        Assert.DoesNotContain(Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories), f => fileUrl.EndsWith(Path.GetFileName(f), StringComparison.Ordinal));
         await Task.Delay(TimeSpan.FromSeconds(2.5)); // past the retention and a sweep, on purpose: the master must not be swept
 
         var processed = await http.WaitUntilProcessed(beat.Id());
         Assert.True(processed["status"]!.GetValue<string>() == "ready", processed.ToJsonString());
+    }
+
+    /// <summary>A new user's audio PUT to an upload URL, not yet named in an upload.</summary>
+    private async Task<(string Token, string FileUrl)> PutToUploadUrl(double seconds)
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        var grant = await http.PostJson("/api/beats/upload-url", token, new { }, HttpStatusCode.OK);
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, seconds, "wav"));
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(wav))).StatusCode);
+        return (token, grant["file_url"]!.GetValue<string>());
     }
 }
