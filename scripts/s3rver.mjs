@@ -13,6 +13,10 @@
 // ...) with the canonical URI `/bucket/`, exactly as it sends them, while s3rver rebuilds the
 // canonical URI from the route parameters as `/bucket` and rejects the signature. We keep the
 // trailing slash of the request path when s3rver drops it.
+//
+// Copy fix: the SDK sends `x-amz-copy-source: bucket%2Fkey` (fully encoded, which S3 accepts);
+// s3rver decodes it with decodeURI, which leaves `%2F`, and finds no such bucket. The header is
+// decoded before s3rver reads it, and signed as it was sent.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
@@ -39,12 +43,15 @@ const require = createRequire(path.join(path.resolve(opts.tools), 'resolve-from-
 const S3rver = require('@20minutes/s3rver')
 const v4 = require('@20minutes/s3rver/lib/signature/v4')
 
-const requestPath = new AsyncLocalStorage()
+const sent = new AsyncLocalStorage() // { path, copySource } of the request as the client sent it
 const originalStringToSign = v4.getStringToSign
 v4.getStringToSign = (canonicalRequest, request) => {
-  const sentPath = requestPath.getStore()
+  const { path: sentPath, copySource } = sent.getStore() ?? {}
   if (sentPath?.endsWith('/') && !canonicalRequest.uri.endsWith('/')) {
     canonicalRequest = { ...canonicalRequest, uri: `${canonicalRequest.uri}/` }
+  }
+  if (copySource !== undefined) {
+    canonicalRequest = { ...canonicalRequest, headers: { ...canonicalRequest.headers, 'x-amz-copy-source': copySource } }
   }
   return originalStringToSign(canonicalRequest, request)
 }
@@ -61,7 +68,11 @@ const server = new S3rver({
 const koaCallback = server.callback.bind(server)
 server.callback = () => {
   const handle = koaCallback()
-  return (req, res) => requestPath.run((req.url ?? '/').split('?')[0], () => handle(req, res))
+  return (req, res) => {
+    const copySource = req.headers['x-amz-copy-source']
+    if (copySource !== undefined) req.headers['x-amz-copy-source'] = decodeURIComponent(copySource)
+    return sent.run({ path: (req.url ?? '/').split('?')[0], copySource }, () => handle(req, res))
+  }
 }
 
 const { port } = await server.run()

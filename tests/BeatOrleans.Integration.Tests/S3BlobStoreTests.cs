@@ -51,6 +51,33 @@ public sealed class S3BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_moved_blob_is_gone_from_its_old_key_and_old_incoming_blobs_are_listed()
+    {
+        var user = Guid.NewGuid().ToString("N");
+        var incoming = BlobKeys.Incoming(user, Guid.NewGuid().ToString("N"));
+        var master = BlobKeys.Master(Guid.NewGuid().ToString("N"), "wav");
+        var content = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
+        await store.Write(incoming, new MemoryStream(content), content.Length, "audio/wav", default);
+        var fresh = BlobKeys.Incoming(user, Guid.NewGuid().ToString("N"));
+        await store.Write(fresh, new MemoryStream(content), content.Length, "audio/wav", default);
+
+        var listed = await store.ListWrittenBefore($"{BlobKeys.IncomingPrefix}{user}/", DateTimeOffset.UtcNow.AddMinutes(1), default).ToListAsync();
+        Assert.Equal(new[] { fresh, incoming }.Order(), listed.Order());
+        Assert.Empty(await store.ListWrittenBefore($"{BlobKeys.IncomingPrefix}{user}/", DateTimeOffset.UtcNow.AddMinutes(-1), default).ToListAsync());
+
+        await store.Move(incoming, master, default);
+        Assert.Null(await store.Size(incoming, default));
+        Assert.Equal(content.Length, await store.Size(master, default));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.Move(incoming, master, default));
+
+        // A deliverable's presigned URL answers as a download under its name, never inline.
+        var download = await http.GetAsync(store.Locate(master, TimeSpan.FromMinutes(1), "Night Drive - wav_lease - wav.wav").Url);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Presigned_urls_serve_ranges_accept_uploads_and_expire()
     {
         var key = $"previews/{Guid.NewGuid():N}/preview.mp3";
