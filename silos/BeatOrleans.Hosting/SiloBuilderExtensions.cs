@@ -1,5 +1,6 @@
 using System.Net;
 using BeatOrleans.Contracts;
+using BeatOrleans.Hosting.Runtime;
 using BeatOrleans.Hosting.Storage;
 using BeatOrleans.Messaging;
 using BeatOrleans.Outbox;
@@ -21,6 +22,7 @@ public static class SiloBuilderExtensions
     {
         options.Validate();
         var hosted = Domains.Parse(options.Domains);
+        silo.Services.AddCachedGrainInterfaceTypes();
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.ClusterId;

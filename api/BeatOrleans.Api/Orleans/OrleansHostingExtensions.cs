@@ -1,4 +1,5 @@
 using BeatOrleans.Hosting;
+using BeatOrleans.Hosting.Runtime;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -27,6 +28,7 @@ public static class OrleansHostingExtensions
         var serviceId = configuration["Silo:ServiceId"] ?? "beatorleans";
         builder.UseOrleansClient(client =>
         {
+            client.Services.AddCachedGrainInterfaceTypes();
             if (mode.Name == OrleansMode.Cluster)
             {
                 var redis = configuration.GetConnectionString("Redis")

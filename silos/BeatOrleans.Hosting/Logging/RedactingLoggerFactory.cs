@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,13 @@ public static class RedactingLoggingExtensions
 
 internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
-    public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName));
+    // One wrapper per category, read without a lock: ASP.NET asks for a logger on every request (each authentication
+    // handler is made per request), and LoggerFactory.CreateLogger takes a lock that those requests contended on.
+    // LoggerFactory keeps one logger per category too, and updates it in place when a provider is added.
+    private readonly ConcurrentDictionary<string, ILogger> loggers = new(StringComparer.Ordinal);
+
+    public ILogger CreateLogger(string categoryName) =>
+        loggers.GetOrAdd(categoryName, static (name, factory) => new RedactingLogger(factory.CreateLogger(name)), inner);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
