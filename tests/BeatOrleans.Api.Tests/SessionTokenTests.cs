@@ -69,6 +69,7 @@ public sealed class SessionTokenTests(MarketplaceHost host) : IClassFixture<Mark
         var first = await http.LogIn(await http.SignUp());
         var second = (await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = first.RefreshToken }))
             .Content.ReadFromJsonAsync<Tokens>(ApiClient.Json))!;
+        Assert.Equal(HttpStatusCode.OK, await ProfileStatus(second.Token)); // this node now remembers the session open
 
         var replay = await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = first.RefreshToken });
 

@@ -16,8 +16,9 @@ public static class AuthExtensions
     private const string UnavailableItem = "beatorleans.auth.unavailable";
 
     /// <summary>
-    /// Bearer JWTs checked against their session grain on every request, so a logout takes effect at once on
-    /// every API node; everything requires a caller unless it says AllowAnonymous.
+    /// Bearer JWTs checked against their session grain (or this node's <see cref="SessionCache"/>, which a revocation
+    /// clears before it is answered), so a logout takes effect at once on every API node; everything requires a
+    /// caller unless it says AllowAnonymous.
     /// </summary>
     public static WebApplicationBuilder AddMarketplaceAuth(this WebApplicationBuilder builder)
     {
@@ -36,6 +37,13 @@ public static class AuthExtensions
             SigningKeys.Resolve(sp.GetRequiredService<IOptions<JwtOptions>>().Value, sp.GetRequiredService<OrleansMode>().Embedded),
             SecurityAlgorithms.HmacSha256));
         services.AddSingleton<TokenIssuer>();
+        services.AddOptions<SessionCheckOptions>()
+            .Bind(builder.Configuration.GetSection(SessionCheckOptions.Section))
+            .Validate(o => o.CacheDuration >= TimeSpan.Zero && o.CacheDuration <= TimeSpan.FromMinutes(1),
+                $"{SessionCheckOptions.Section}:CacheDuration must be between 0 and 1 minute.")
+            .ValidateOnStart();
+        services.AddSingleton<SessionCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionCache>());
 
         services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
@@ -114,13 +122,22 @@ public static class AuthExtensions
             return;
         }
 
+        var services = context.HttpContext.RequestServices;
+        var sessions = services.GetRequiredService<SessionCache>();
+        if (sessions.IsKnownOpen(sessionId, userId))
+        {
+            return;
+        }
+
         try
         {
-            var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-            if (await grains.GetGrain<ISessionGrain>(sessionId).GetActiveUser() != userId)
+            if (await services.GetRequiredService<IGrainFactory>().GetGrain<ISessionGrain>(sessionId).GetActiveUser() != userId)
             {
                 context.Fail("The session has ended.");
+                return;
             }
+
+            sessions.RememberOpen(sessionId, userId);
         }
         catch (Exception exception) when (OrleansUnavailability.Matches(exception))
         {

@@ -77,6 +77,7 @@ public sealed partial class SessionGrain(
         {
             session.State.Revoked = true;
             await session.WriteStateAsync();
+            await ForgetInNodeCaches();
             await EndLiveConnections();
         }
     }
@@ -84,6 +85,22 @@ public sealed partial class SessionGrain(
     public Task<string?> GetActiveUser() => Task.FromResult(IsActive() ? session.State.UserId : null);
 
     private bool IsActive() => session.RecordExists && !session.State.Revoked && clock.GetUtcNow() < session.State.ExpiresAt;
+
+    /// <summary>
+    /// API nodes may remember for a few seconds that a session is open; awaited, so the request that revoked the
+    /// session is answered once every reachable node has forgotten it (an unreachable one forgets when its entry lapses).
+    /// </summary>
+    private async Task ForgetInNodeCaches()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ISessionRevocationsGrain>(0).Revoked(this.GetPrimaryKeyString());
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogSignalFailed(logger, exception);
+        }
+    }
 
     /// <summary>
     /// Every revocation (logout, token reuse, any later account change) passes here, so this is the one place that
