@@ -114,13 +114,23 @@ public sealed partial class PurchaseGrain
         await PublishNotifications();
     }
 
-    /// <summary>Published until each inbox acknowledges; the inbox drops a repeat by its event id.</summary>
+    /// <summary>
+    /// Published until each inbox acknowledges; the inbox drops a repeat by its event id. A failed publish is logged, not
+    /// thrown: the purchase is stored by then, its caller gets that outcome, and the retry timer publishes again.
+    /// </summary>
     private async Task PublishNotifications()
     {
         var provider = this.GetStreamProvider(Contracts.StorageNames.Events);
         foreach (var notification in State.Outbox.ToList())
         {
-            await provider.GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId)).OnNextAsync(notification);
+            try
+            {
+                await provider.GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId)).OnNextAsync(notification);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogNotificationFailed(logger, exception, PurchaseId, notification.EventId);
+            }
         }
     }
 

@@ -252,6 +252,9 @@ public sealed partial class PurchaseGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: the payment provider failed ({Step})")]
     private static partial void LogGatewayFailed(ILogger logger, Exception exception, string purchaseId, string step);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: publishing notification {EventId} failed; the retry timer publishes it again")]
+    private static partial void LogNotificationFailed(ILogger logger, Exception exception, string purchaseId, string eventId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: reconciling failed; the next tick tries again")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception, string purchaseId);
 
