@@ -17,19 +17,23 @@ public static class PurchasingEndpoints
     {
         var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing").NoStore();
         purchases.MapPost("/", Create)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");
         purchases.MapPost("/{purchase_id}/confirm", Confirm)
             .Produces<PurchaseResponse>(StatusCodes.Status200OK).Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
             .Produces<PurchaseResponse>(StatusCodes.Status402PaymentRequired).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("ConfirmPurchase").WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).");
-        purchases.MapGet("/{purchase_id}", Get)
+        purchases.MapGet("/{purchase_id}", Get).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetPurchase").WithSummary("One purchase, for its buyer or the beat's producer.");
         purchases.MapGet("/", List)
             .WithName("ListPurchases").WithSummary("The caller's purchases, newest first.");
         purchases.MapGet("/{purchase_id}/download", Downloads.Grant)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("DownloadPurchase").WithSummary("Short-lived URLs to the files the licence delivers (buyer of a completed purchase).");
         purchases.MapMethods("/{purchase_id}/files/{file}", ["GET", "HEAD"], Downloads.Serve).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DownloadFile").WithSummary("A licensed file's bytes, for a signed download URL.");
         app.MapGet("/api/sales", Sales).WithTags("Purchasing")
             .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
