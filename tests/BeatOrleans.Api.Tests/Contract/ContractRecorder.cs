@@ -46,7 +46,16 @@ public sealed class ContractRecorder(Func<Uri> host, ContractLog log) : Delegati
             body = await response.Content.ReadAsStringAsync(cancellationToken);
         }
 
-        var violation = contract.Check(method, template, (int)response.StatusCode, body is null ? null : mediaType, body);
+        string? violation;
+        try
+        {
+            violation = contract.Check(method, template, (int)response.StatusCode, body is null ? null : mediaType, body);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            violation = $"the check itself failed: {e.Message}";
+        }
+
         log.Add(new ObservedAnswer(method, template, (int)response.StatusCode, mediaType,
             violation is null ? null : $"{method} {path} -> {(int)response.StatusCode}: {violation}"));
         return response;

@@ -28,7 +28,7 @@ public sealed class OpenApiContract
     private readonly JsonObject definitions;
     private readonly List<(string Template, string[] Segments, int Parameters)> templates;
     private readonly ConcurrentDictionary<string, JsonSchema> schemas = new();
-    private int built;
+    private static int built;
 
     public OpenApiContract(JsonObject document)
     {
@@ -100,21 +100,27 @@ public sealed class OpenApiContract
             return $"the {mediaType} body is not JSON: {e.Message}";
         }
 
-        var schema = schemas.GetOrAdd(schemaNode.ToJsonString(), _ => Build(schemaNode));
+        var schema = schemas.GetOrAdd(schemaNode.ToJsonString(), _ => Build(schemaNode, definitions, "#/components/schemas/"));
+        return Validate(schema, instance) is { } errors ? $"the body does not match the {status} schema: {errors}; body: {Shorten(body)}" : null;
+    }
+
+    /// <summary>Null when <paramref name="instance"/> is valid, else the first errors in words.</summary>
+    public static string? Validate(JsonSchema schema, JsonElement instance)
+    {
         var result = schema.Evaluate(instance, Evaluation);
         if (result.IsValid)
         {
             return null;
         }
 
-        var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value} ({d.EvaluationPath})")).Take(5);
-        return $"the body does not match the {status} schema: {string.Join("; ", errors)}; body: {Shorten(body)}";
+        return string.Join("; ", (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value} ({d.EvaluationPath})")).Take(5));
     }
 
-    private JsonSchema Build(JsonNode schemaNode)
+    /// <summary>A schema whose references into <paramref name="prefix"/> (the document's components) resolve to $defs.</summary>
+    public static JsonSchema Build(JsonNode schemaNode, JsonObject definitions, string prefix)
     {
-        var root = Rewrite(schemaNode.DeepClone()) as JsonObject ?? new JsonObject();
+        var root = Rewrite(schemaNode.DeepClone(), prefix) as JsonObject ?? new JsonObject();
         root["$schema"] = "https://json-schema.org/draft/2020-12/schema";
         root["$defs"] = definitions.DeepClone();
         // Each built schema gets its own base URI, so the registry never sees two schemas under one id.
@@ -122,7 +128,7 @@ public sealed class OpenApiContract
         return JsonSchema.FromText(root.ToJsonString(), baseUri: id);
     }
 
-    private static JsonNode Rewrite(JsonNode node)
+    public static JsonNode Rewrite(JsonNode node, string prefix = "#/components/schemas/")
     {
         switch (node)
         {
@@ -131,11 +137,11 @@ public sealed class OpenApiContract
                 {
                     if (key == "$ref" && value?.GetValue<string>() is { } reference)
                     {
-                        obj["$ref"] = reference.Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
+                        obj["$ref"] = reference.Replace(prefix, "#/$defs/", StringComparison.Ordinal);
                     }
                     else if (value is not null)
                     {
-                        Rewrite(value);
+                        Rewrite(value, prefix);
                     }
                 }
 
@@ -145,7 +151,7 @@ public sealed class OpenApiContract
                 {
                     if (item is not null)
                     {
-                        Rewrite(item);
+                        Rewrite(item, prefix);
                     }
                 }
 
