@@ -642,7 +642,7 @@ export interface components {
                 [key: string]: string[];
             };
             /** @description The W3C trace id of the request, for finding it in the logs. */
-            traceId?: string;
+            trace_id?: string;
         };
         LicenseOfferResponse: {
             /** @enum {string} */
@@ -736,7 +736,7 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
             /** @description The W3C trace id of the request, for finding it in the logs. */
-            traceId?: string;
+            trace_id?: string;
         };
         ProfileResponse: {
             user_id: string;
@@ -1192,6 +1192,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too many requests from this client or for this account; wait Retry-After seconds. */
             429: {
                 headers: {
@@ -1275,6 +1284,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too many requests from this client or for this account; wait Retry-After seconds. */
             429: {
                 headers: {
@@ -1350,6 +1368,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1532,6 +1559,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description An unexpected error (no details are given). */
             500: {
                 headers: {
@@ -1603,6 +1639,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description An unexpected error (no details are given). */
             500: {
                 headers: {
@@ -1646,6 +1691,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicProfileResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -1902,6 +1954,13 @@ export interface operations {
                     "application/json": components["schemas"]["VoiceTagResponse"];
                 };
             };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -2016,6 +2075,13 @@ export interface operations {
                     "application/json": components["schemas"]["BeatResponse"];
                 };
             };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -2068,6 +2134,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WaveformResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not Found */
             404: {
@@ -2130,6 +2203,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StreamResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not Found */
             404: {
@@ -2248,6 +2328,13 @@ export interface operations {
             };
             /** @description Not modified since the If-None-Match / If-Modified-Since version. */
             304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2385,6 +2472,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -2452,6 +2546,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DeletedResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -2661,6 +2762,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -2788,6 +2898,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description An unexpected error (no details are given). */
             500: {
                 headers: {
@@ -2831,6 +2950,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PurchaseResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -2900,6 +3026,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DownloadResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -3045,6 +3178,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -3177,6 +3317,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -3244,6 +3391,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["LicensesResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not Found */
             404: {
@@ -3368,6 +3522,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description An unexpected error (no details are given). */
             500: {
                 headers: {
@@ -3460,6 +3623,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3606,6 +3778,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChatHistoryResponse"];
                 };
+            };
+            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -3781,6 +3960,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -36,9 +36,20 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
                 ("Retry-After", RetryAfter()));
         }
 
-        if (operation.RequestBody?.Content?.ContainsKey("application/json") == true && !operation.Responses.ContainsKey("400"))
+        if (operation.RequestBody?.Content?.ContainsKey("application/json") == true)
         {
-            Problem(operation, document, 400, "The body is not valid JSON for this operation.", validation: true);
+            if (!operation.Responses.ContainsKey("400"))
+            {
+                Problem(operation, document, 400, "The body is not valid JSON for this operation.", validation: true);
+            }
+
+            Problem(operation, document, 415, "The body is not of a media type this operation reads.");
+        }
+
+        if (operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true && !operation.Responses.ContainsKey("400"))
+        {
+            // Kestrel refuses a request target it cannot decode (a NUL in the path) before any endpoint runs.
+            operation.Responses["400"] = new OpenApiResponse { Description = "The request line is malformed (e.g. a NUL character in the path); no body." };
         }
 
         Problem(operation, document, 500, "An unexpected error (no details are given).");

@@ -28,7 +28,7 @@ internal static class ProblemSchemas
             Set(schema, "status", WireSchemas.Int(400, 599));
             Set(schema, "detail", WireSchemas.Text(WireSchemas.MaxProblemTextLength));
             Set(schema, "instance", WireSchemas.Text(MaxInstanceLength));
-            schema.Properties["traceId"] = new OpenApiSchema
+            schema.Properties["trace_id"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.String,
                 MaxLength = 128,
