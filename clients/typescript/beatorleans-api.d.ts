@@ -726,6 +726,7 @@ export interface components {
             provider: "simulated" | "stripe";
             payment_id: null | string;
             client_secret: null | string;
+            publishable_key: null | string;
         };
         ProblemDetails: {
             /** Format: uri */

@@ -77,7 +77,7 @@ public static class PurchasingEndpoints
             new PurchaseOrder(caller, request.BeatId!, request.LicenseType!, PurchaseIds.RequestHash(request.BeatId!, request.LicenseType!)));
         return result.Outcome switch
         {
-            OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller)),
+            OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller, PurchaseResponse.StripePublishableKey(http))),
             OrderOutcome.BeatNotFound => BeatsEndpoints.NotFound(),
             OrderOutcome.OwnBeat => TypedResults.Problem(statusCode: 400, title: "You cannot buy your own beat.", detail: result.Detail),
             OrderOutcome.NoSuchLicense => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["license_type"] = [result.Detail!] }),
@@ -102,7 +102,7 @@ public static class PurchasingEndpoints
 
         var caller = http.User.UserId();
         var result = await grains.GetGrain<IPurchaseGrain>(purchase_id).Confirm(caller, request.PaymentMethod.Trim());
-        var body = result.Purchase is { } p ? PurchaseResponse.From(p, caller) : null;
+        var body = result.Purchase is { } p ? PurchaseResponse.From(p, caller, PurchaseResponse.StripePublishableKey(http)) : null;
         return result.Outcome switch
         {
             ConfirmOutcome.Completed => TypedResults.Ok(body),
@@ -121,7 +121,7 @@ public static class PurchasingEndpoints
         var caller = http.User.UserId();
         var purchase = await Find(grains, purchase_id);
         return purchase is not null && (purchase.BuyerId == caller || purchase.ProducerId == caller)
-            ? TypedResults.Ok(PurchaseResponse.From(purchase, caller))
+            ? TypedResults.Ok(PurchaseResponse.From(purchase, caller, PurchaseResponse.StripePublishableKey(http)))
             : NotFound();
     }
 
@@ -140,7 +140,7 @@ public static class PurchasingEndpoints
         }
 
         var purchases = await Task.WhenAll(page.Items.Select(id => grains.GetGrain<IPurchaseGrain>(id).GetPurchase()));
-        return TypedResults.Ok(new PurchasesPageResponse([.. purchases.OfType<Purchase>().Select(p => PurchaseResponse.From(p, caller))], page.NextCursor));
+        return TypedResults.Ok(new PurchasesPageResponse([.. purchases.OfType<Purchase>().Select(p => PurchaseResponse.From(p, caller, PurchaseResponse.StripePublishableKey(http)))], page.NextCursor));
     }
 
     private static async Task<Results<Ok<SalesPageResponse>, ValidationProblem>> Sales(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
