@@ -1118,6 +1118,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description An unexpected error (no details are given). */
             500: {
                 headers: {
@@ -1186,6 +1195,15 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1285,6 +1303,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The body is not of a media type this operation reads. */
             415: {
                 headers: {
@@ -1369,6 +1396,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1560,6 +1596,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The body is not of a media type this operation reads. */
             415: {
                 headers: {
@@ -1634,6 +1679,15 @@ export interface operations {
                     "WWW-Authenticate"?: string;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2763,6 +2817,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The body is not of a media type this operation reads. */
             415: {
                 headers: {
@@ -2892,6 +2955,15 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3523,6 +3595,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The body is not of a media type this operation reads. */
             415: {
                 headers: {
@@ -3624,6 +3705,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3961,6 +4051,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

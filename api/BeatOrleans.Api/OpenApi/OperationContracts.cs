@@ -1,5 +1,3 @@
-using BeatOrleans.Api.Chat;
-using BeatOrleans.Api.Purchasing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
@@ -44,6 +42,7 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
             }
 
             Problem(operation, document, 415, "The body is not of a media type this operation reads.");
+            Problem(operation, document, 413, "The body is larger than 1 MiB (Content-Length is checked before anything is read).");
         }
 
         if (operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true && !operation.Responses.ContainsKey("400"))
@@ -142,131 +141,5 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         {
             response.Headers = Headers(("Location", Header(null, "The path of the created or processing resource.", required: true)));
         }
-    }
-}
-
-/// <summary>Bounds of the path, query and header parameters, as the endpoints check them.</summary>
-internal static class Parameters
-{
-    private static readonly Dictionary<string, Action<OpenApiSchema>> ByName = new()
-    {
-        ["beat_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["purchase_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["chat_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["upload_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["play"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["user"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["user_id"] = WireSchemas.Text(64, 1),
-        ["producer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["file"] = WireSchemas.OneOf(["mp3", "wav", "stems"]),
-        ["limit"] = WireSchemas.Int(1, PurchasingEndpoints.MaxPageSize),
-        ["cursor"] = WireSchemas.Text(WireSchemas.MaxCursorLength, 1),
-        ["q"] = WireSchemas.Text(200),
-        ["genre"] = WireSchemas.Text(Catalog.BeatFields.MaxGenreLength),
-        ["key"] = WireSchemas.Text(Catalog.BeatFields.MaxKeyLength),
-        ["bpm_min"] = WireSchemas.Number(0, null),
-        ["bpm_max"] = WireSchemas.Number(0, null),
-        ["price_max"] = WireSchemas.Number(0, null),
-        ["sort"] = WireSchemas.OneOf(["newest", "price_asc", "price_desc", "popular"]),
-        ["before"] = WireSchemas.Text(52, 34, WireSchemas.MessageId),
-        ["after"] = WireSchemas.Text(52, 34, WireSchemas.MessageId),
-        ["status"] = WireSchemas.OneOf(["unread", "all"]),
-        ["exp"] = WireSchemas.Text(19, 1, "^[0-9]{1,19}$"),
-        ["sig"] = WireSchemas.Text(64, 1, "^[A-Za-z0-9_-]+$"),
-        ["Idempotency-Key"] = WireSchemas.Text(PurchaseIds.MaxKeyLength, 1, "^[!-~]+$"),
-    };
-
-    private static readonly Dictionary<string, string> Descriptions = new()
-    {
-        ["limit"] = "Page size, 1 to 100 (default 20; chat messages 50).",
-        ["cursor"] = "The next_cursor of the previous page.",
-        ["Idempotency-Key"] = "Repeat a request with the same key and body to get the first answer again; another body answers 422.",
-        ["exp"] = "Expiry of the signed URL (Unix seconds).",
-        ["sig"] = "Signature of the signed URL.",
-        ["q"] = "Full-text search over title, artist, genre and tags.",
-    };
-
-    public static void Bound(OpenApiOperation operation)
-    {
-        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
-        {
-            if (parameter.Name is { } name && ByName.TryGetValue(name, out var rule) && parameter.Schema is { } schema)
-            {
-                var bounded = WireSchemas.Copy(schema);
-                rule(bounded);
-                parameter.Schema = bounded;
-                parameter.Description ??= Descriptions.GetValueOrDefault(name);
-            }
-        }
-
-        if (operation.OperationId == "StripeWebhook")
-        {
-            operation.Parameters ??= [];
-            operation.Parameters.Add(new OpenApiParameter
-            {
-                Name = Purchasing.StripeWebhook.SignatureHeader,
-                In = ParameterLocation.Header,
-                Required = true,
-                Description = "Stripe's signature of the body (t=...,v1=...), checked with Payments:Stripe:WebhookSecret.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1024 },
-            });
-        }
-    }
-}
-
-/// <summary>The byte-serving operations: ranges, conditional requests, and redirects to S3.</summary>
-internal static class FileAnswers
-{
-    public static void Describe(OpenApiOperation operation)
-    {
-        var mediaType = operation.OperationId switch
-        {
-            "StreamPreview" => "audio/mpeg",
-            "DownloadFile" => "application/octet-stream",
-            _ => null,
-        };
-        if (mediaType is null)
-        {
-            return;
-        }
-
-        var bytes = new Dictionary<string, OpenApiMediaType>
-        {
-            [mediaType] = new() { Schema = new OpenApiSchema { ContentMediaType = mediaType, Description = "The file's bytes." } },
-        };
-        if (mediaType != "audio/mpeg")
-        {
-            bytes["audio/wav"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/wav" } };
-            bytes["audio/mpeg"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/mpeg" } };
-            bytes["application/zip"] = new() { Schema = new OpenApiSchema { ContentMediaType = "application/zip" } };
-        }
-
-        var length = ("Content-Length", OperationContracts.Header(null, "Bytes in this answer.", maxLength: 20));
-        var ranges = ("Accept-Ranges", OperationContracts.Header("bytes", "Byte ranges are served."));
-        var tag = ("ETag", OperationContracts.Header(null, "The file's version, for If-None-Match and If-Range."));
-        operation.Responses!["200"] = new OpenApiResponse
-        {
-            Description = "The whole file.",
-            Content = bytes,
-            Headers = OperationContracts.Headers(length, ranges, tag),
-        };
-        operation.Responses["206"] = new OpenApiResponse
-        {
-            Description = "The requested range (Range: bytes=...).",
-            Content = bytes,
-            Headers = OperationContracts.Headers(length, ranges, tag,
-                ("Content-Range", OperationContracts.Header("bytes 0-1023/480000", "Which bytes of the file this is.", required: true))),
-        };
-        operation.Responses["302"] = new OpenApiResponse
-        {
-            Description = "S3 storage: a short-lived presigned URL of the file.",
-            Headers = OperationContracts.Headers(("Location", OperationContracts.Header(null, "The presigned URL.", 4096, required: true))),
-        };
-        operation.Responses["304"] = new OpenApiResponse { Description = "Not modified since the If-None-Match / If-Modified-Since version." };
-        operation.Responses["416"] = new OpenApiResponse
-        {
-            Description = "The range cannot be satisfied.",
-            Headers = OperationContracts.Headers(("Content-Range", OperationContracts.Header("bytes */480000", "The file's length.", required: true))),
-        };
     }
 }

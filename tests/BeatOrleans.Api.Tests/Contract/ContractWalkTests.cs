@@ -33,6 +33,7 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         var refreshed = await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = buyer.RefreshToken })).Body(HttpStatusCode.OK);
         var buyerToken = refreshed["token"]!.GetValue<string>();
         await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = "nonsense" })).Problem(HttpStatusCode.Unauthorized);
+        await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = new string('x', 2 * 1024 * 1024) })).Problem(HttpStatusCode.RequestEntityTooLarge);
         await (await http.GetAsync("/api/users/profile")).Problem(HttpStatusCode.Unauthorized);
         await (await http.Send(HttpMethod.Get, "/api/users/profile", producer.Token)).Body(HttpStatusCode.OK);
         await (await http.Send(HttpMethod.Put, "/api/users/profile/update", producer.Token, new { bio = "Trap producer." })).Body(HttpStatusCode.OK);
