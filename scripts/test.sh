@@ -82,6 +82,11 @@ while IFS= read -r -d '' trx; do
   skipped=$((skipped + $(counter total) - $(counter executed))) # xunit skips: counted, not executed
 done < <(find "$results" -name '*.trx' -print0)
 
+# The API contracts (scripts/lint-openapi.sh): each lint or check counts as one test in the summary.
+lint_summary=$("$BO_REPO_ROOT/scripts/lint-openapi.sh" | tee /dev/stderr | tail -n 1) || true
+[[ $lint_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] || lint_summary="0 passed, 1 failed"
+[[ $lint_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+
 rc=0
 if ((test_rc != 0)); then
   bo_err "dotnet test exited with code $test_rc"

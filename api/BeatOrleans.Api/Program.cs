@@ -20,6 +20,7 @@ builder.Logging.AddSecretRedaction();
 builder.AddBeatOrleans();
 builder.AddApiConventions();
 builder.AddMarketplaceProblems();
+builder.AddMarketplaceCors();
 builder.AddMarketplaceAuth();
 builder.AddMarketplaceRateLimits();
 builder.AddMarketplaceHealthChecks();
@@ -31,6 +32,7 @@ var app = builder.Build();
 
 app.UseSecurityHeaders();
 app.UseMarketplaceProblems();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
+using BeatOrleans.Api.Tests.Contract;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,7 +56,12 @@ public class MarketplaceHost : IAsyncLifetime
 
     public Uri BaseAddress => factory.ClientOptions.BaseAddress;
 
-    public HttpClient CreateClient() => factory.CreateClient();
+    /// <summary>Every answer this host's clients got, checked against the committed OpenAPI document.</summary>
+    public ContractLog Contract { get; } = new();
+
+    /// <summary>A client as WebApplicationFactory makes it (redirects, cookies), whose answers are checked against the contract.</summary>
+    public HttpClient CreateClient() => factory.CreateDefaultClient(
+        factory.ClientOptions.BaseAddress, new RedirectHandler(), new CookieContainerHandler(), new ContractRecorder(() => BaseAddress, Contract));
 
     public IServiceProvider Services => factory.Services;
 

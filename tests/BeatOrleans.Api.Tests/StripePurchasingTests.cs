@@ -14,12 +14,15 @@ public sealed class StripeMarketHost() : MarketplaceHost(Settings(), services =>
 
     public static readonly MarketClock Clock = new();
 
+    public const string PublishableKey = "pk_test_beatorleans";
+
     private static Dictionary<string, string?> Settings() => new()
     {
         ["Payments:Provider"] = "stripe",
         ["Payments:Stripe:SecretKey"] = Stripe.SecretKey,
         ["Payments:Stripe:WebhookSecret"] = Stripe.WebhookSecret,
         ["Payments:Stripe:ApiBase"] = Stripe.ApiBase.ToString(),
+        ["Payments:Stripe:PublishableKey"] = PublishableKey,
         ["Payments:Stripe:RequestTimeout"] = "00:00:02",
         ["Payments:Stripe:MaxNetworkRetries"] = "0",
         ["Purchasing:RetryPeriod"] = "00:00:01",
@@ -60,6 +63,8 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
         var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
         Assert.Equal("stripe", placed["payment"]!["provider"]!.GetValue<string>());
         Assert.StartsWith($"{paymentId}_secret_", placed["payment"]!["client_secret"]!.GetValue<string>(), StringComparison.Ordinal);
+        // What Stripe.js needs to confirm in the browser, beside the client secret.
+        Assert.Equal(StripeMarketHost.PublishableKey, placed["payment"]!["publishable_key"]!.GetValue<string>());
         var intent = stripe.Ledger.Intent(paymentId)!;
         Assert.Equal(4999, intent.Amount);
         Assert.Equal("usd", intent.Currency);

@@ -10,7 +10,14 @@ namespace BeatOrleans.Api.Catalog;
 public sealed record BeatFields(string Title, string? Artist, string? Genre, double? Bpm, string? Key, IReadOnlyList<string> Tags, IReadOnlyList<LicenseTier> Licenses)
 {
     public const int MaxTags = 15;
+    public const int MaxTagLength = 32;
+    public const int MaxTitleLength = 120;
+    public const int MaxGenreLength = 40;
+    public const int MaxKeyLength = 16;
+    public const decimal MinPrice = 0.5m;
     public const decimal MaxPrice = 1_000_000m;
+    public const double MinBpm = 20;
+    public const double MaxBpm = 400;
 
     /// <summary>The tiers a beat offers when the producer names neither licences nor a price (README, Beats).</summary>
     public static IReadOnlyList<LicenseTier> DefaultTiers(bool hasStems) =>
@@ -28,35 +35,35 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         bool hasStems, Dictionary<string, string[]> errors)
     {
         title = title?.Trim();
-        if (string.IsNullOrEmpty(title) || title.Length > 120)
+        if (string.IsNullOrEmpty(title) || title.Length > MaxTitleLength)
         {
-            errors["title"] = ["title is required, at most 120 characters."];
+            errors["title"] = [$"title is required, at most {MaxTitleLength} characters."];
         }
         else if (!PlainText.IsPlain(title))
         {
             errors["title"] = [$"title {PlainText.Rule}."];
         }
 
-        artist = Optional(artist, "artist", 120, errors);
-        genre = Optional(genre, "genre", 40, errors);
-        key = Optional(key, "key", 16, errors);
+        artist = Optional(artist, "artist", MaxTitleLength, errors);
+        genre = Optional(genre, "genre", MaxGenreLength, errors);
+        key = Optional(key, "key", MaxKeyLength, errors);
         double? tempo = null;
         if (!string.IsNullOrWhiteSpace(bpm))
         {
-            if (double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 20 and <= 400)
+            if (double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= MinBpm and <= MaxBpm)
             {
                 tempo = Math.Round(value, 2);
             }
             else
             {
-                errors["bpm"] = ["bpm is a number between 20 and 400."];
+                errors["bpm"] = [$"bpm is a number between {MinBpm} and {MaxBpm}."];
             }
         }
 
         var cleanTags = (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
-        if (cleanTags.Count > MaxTags || cleanTags.Any(t => t.Length > 32))
+        if (cleanTags.Count > MaxTags || cleanTags.Any(t => t.Length > MaxTagLength))
         {
-            errors["tags"] = [$"At most {MaxTags} tags of at most 32 characters each."];
+            errors["tags"] = [$"At most {MaxTags} tags of at most {MaxTagLength} characters each."];
         }
         else if (!cleanTags.All(t => PlainText.IsPlain(t)))
         {
@@ -218,6 +225,6 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
 
     private static bool TryPrice(string? text, out decimal price) =>
         decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out price)
-        && price is >= 0.5m and <= MaxPrice
+        && price is >= MinPrice and <= MaxPrice
         && decimal.Round(price, 2) == price;
 }

@@ -19,24 +19,31 @@ public static class BeatsEndpoints
     {
         var beats = app.MapGroup("/api/beats").WithTags("Beats");
         beats.MapPost("/upload", Upload).DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("UploadBeat").WithSummary("Upload a beat: multipart (file + fields), or JSON naming a file_url from upload-url.");
         beats.MapPost("/upload-url", UploadUrl).NoStore()
             .WithName("CreateUploadUrl").WithSummary("A short-lived URL to PUT audio to, and the file_url to name it by in an upload.");
         beats.MapPut("/uploads/{upload_id}", PreviewAndUploads.PutLocalUpload).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithName("PutUpload").WithSummary("Receives the audio for a signed upload URL (local blob storage).");
         beats.MapGet("/", Search).AllowAnonymous()
             .WithName("SearchBeats").WithSummary("Search and browse ready beats: full text, filters, sorts, cursor paging.");
-        beats.MapGet("/{beat_id}", Get).AllowAnonymous()
+        beats.MapGet("/{beat_id}", Get).AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetBeat").WithSummary("One beat: metadata, status, licences and plays.");
         beats.MapGet("/{beat_id}/waveform", Waveform).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("GetWaveform").WithSummary("The beat's waveform peaks (0..1) for a player to draw.");
         beats.MapGet("/stream/{beat_id}", Stream).AllowAnonymous().NoStore()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("GetStreamUrl").WithSummary("A short-lived URL of the voice-tagged preview.");
         beats.MapMethods("/stream/{beat_id}/preview", ["GET", "HEAD"], PreviewAndUploads.ServePreview).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("StreamPreview").WithSummary("The preview's bytes, with Range support; counts one play per stream URL.");
         beats.MapDelete("/{beat_id}/delete", Delete)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
         app.MapPost("/api/users/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery().WithTags("Beats")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("UploadVoiceTag").WithSummary("Upload your voice tag (audio), mixed into the previews of your later uploads.");
         return app;
     }

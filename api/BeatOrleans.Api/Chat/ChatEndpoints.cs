@@ -14,10 +14,12 @@ public static class ChatEndpoints
     {
         var chat = app.MapGroup("/api/chat").WithTags("Chat");
         chat.MapPost("/send", Send)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("SendMessage").WithSummary("Send a message to another user (by username or user id).");
-        chat.MapGet("/messages/{chat_id}", GetMessages)
+        chat.MapGet("/messages/{chat_id}", GetMessages).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before', forward with 'after'.");
-        chat.MapGet("/history/{user_id}", GetHistory)
+        chat.MapGet("/history/{user_id}", GetHistory).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("GetChatHistory").WithSummary("The caller's conversations, most recent first.");
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
+using BeatOrleans.Api.OpenApi;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace BeatOrleans.Api.Conventions;
@@ -10,7 +11,7 @@ public static class ApiConventions
     /// <summary>The largest JSON or form body accepted by default; uploads raise it per endpoint.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
-    /// <summary>snake_case JSON with UTC timestamps, request size limits, and an OpenAPI document.</summary>
+    /// <summary>snake_case JSON with strict numbers and UTC timestamps, request size limits, and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddApiConventions(this WebApplicationBuilder builder)
     {
         builder.AddPublicUrls();
@@ -22,7 +23,7 @@ public static class ApiConventions
             o.AddServerHeader = false;
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        builder.AddMarketplaceOpenApi();
         return builder;
     }
 
@@ -30,6 +31,8 @@ public static class ApiConventions
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        // Numbers are JSON numbers, as the contract and the OpenAPI document say (the web default also reads "29.99").
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new UtcTimestampConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     }

@@ -18,7 +18,7 @@ public static class NotificationsEndpoints
     {
         var notifications = app.MapGroup("/api/notifications").WithTags("Notifications");
         notifications.MapGet("/", List).WithName("GetNotifications").WithSummary("The caller's notifications, newest first.");
-        notifications.MapPost("/mark-as-read", MarkAsRead).WithName("MarkNotificationRead").WithSummary("Mark one notification, or all, as read.");
+        notifications.MapPost("/mark-as-read", MarkAsRead).ProducesProblem(StatusCodes.Status404NotFound).WithName("MarkNotificationRead").WithSummary("Mark one notification, or all, as read.");
         return app;
     }
 

@@ -4,6 +4,8 @@ namespace BeatOrleans.Api.Problems;
 
 public static class ProblemsExtensions
 {
+    public const int MaxDetailLength = 2000;
+
     /// <summary>RFC 9457 bodies for every error: validation, 404/405, auth, thrown exceptions (never a stack trace).</summary>
     public static WebApplicationBuilder AddMarketplaceProblems(this WebApplicationBuilder builder)
     {
@@ -11,6 +13,11 @@ public static class ProblemsExtensions
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.Remove("exception");
+            // The document promises this bound; a detail quoting a client's input (a JSON path) could exceed it.
+            if (context.ProblemDetails.Detail is { Length: > MaxDetailLength } detail)
+            {
+                context.ProblemDetails.Detail = detail[..MaxDetailLength];
+            }
         });
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
         return builder;

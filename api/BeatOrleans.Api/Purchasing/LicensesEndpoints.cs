@@ -13,9 +13,10 @@ internal static class LicensesEndpoints
     public static IEndpointRouteBuilder MapLicensesEndpoints(this IEndpointRouteBuilder app)
     {
         var beats = app.MapGroup("/api/beats").WithTags("Purchasing");
-        beats.MapGet("/{beat_id}/licenses", Get).AllowAnonymous()
+        beats.MapGet("/{beat_id}/licenses", Get).AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetLicenses").WithSummary("The licences a beat offers: price, deliverables and terms of each tier.");
         beats.MapPut("/{beat_id}/licenses", Update)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("UpdateLicenses").WithSummary("Producer only: replace the tiers on offer and their prices; licences already sold keep theirs.");
         return app;
     }

@@ -34,7 +34,11 @@ public sealed record LicensesResponse(string BeatId, IReadOnlyList<LicenseOfferR
         new(beat.BeatId, [.. beat.Licenses.Select(t => LicenseOfferResponse.From(t, beat.Stems is not null))]);
 }
 
-public sealed record PaymentResponse(string Provider, string? PaymentId, string? ClientSecret);
+/// <summary>
+/// The payment as a client confirms it: with Stripe, the buyer's browser may confirm with Stripe.js, which needs the
+/// client secret and the account's publishable key (<c>Payments:Stripe:PublishableKey</c>), both only while it can pay.
+/// </summary>
+public sealed record PaymentResponse(string Provider, string? PaymentId, string? ClientSecret, string? PublishableKey);
 
 /// <summary>A purchase as the contract shows it; the client secret only to the buyer, and only while it can still pay.</summary>
 public sealed record PurchaseResponse(
@@ -55,12 +59,20 @@ public sealed record PurchaseResponse(
     DateTimeOffset? CompletedAt,
     string? FailureReason)
 {
-    public static PurchaseResponse From(Purchase p, string callerId) => new(
+    public static PurchaseResponse From(Purchase p, string callerId, string? stripePublishableKey)
+    {
+        var canPay = callerId == p.BuyerId && p.Status == PurchaseStatus.PendingPayment;
+        return new(
         p.PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, StatusName(p.Status),
         p.BuyerId, p.ProducerId, p.Terms.Deliverables, TermsResponse.From(p.Terms),
-        new PaymentResponse(p.Payment.Provider, p.Payment.PaymentId,
-            callerId == p.BuyerId && p.Status == PurchaseStatus.PendingPayment ? p.Payment.ClientSecret : null),
+        new PaymentResponse(p.Payment.Provider, p.Payment.PaymentId, canPay ? p.Payment.ClientSecret : null,
+            canPay && p.Payment.Provider == "stripe" ? stripePublishableKey : null),
         p.CreatedAt, p.Status == PurchaseStatus.PendingPayment ? p.PayBefore : null, p.CompletedAt, p.FailureReason);
+    }
+
+    /// <summary>The publishable key of the Stripe account, when one is configured.</summary>
+    public static string? StripePublishableKey(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IConfiguration>()["Payments:Stripe:PublishableKey"] is { Length: > 0 } key ? key : null;
 
     public static string StatusName(PurchaseStatus status) => status switch
     {

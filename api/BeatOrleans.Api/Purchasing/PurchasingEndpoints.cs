@@ -17,19 +17,23 @@ public static class PurchasingEndpoints
     {
         var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing").NoStore();
         purchases.MapPost("/", Create)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");
         purchases.MapPost("/{purchase_id}/confirm", Confirm)
             .Produces<PurchaseResponse>(StatusCodes.Status200OK).Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
             .Produces<PurchaseResponse>(StatusCodes.Status402PaymentRequired).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("ConfirmPurchase").WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).");
-        purchases.MapGet("/{purchase_id}", Get)
+        purchases.MapGet("/{purchase_id}", Get).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetPurchase").WithSummary("One purchase, for its buyer or the beat's producer.");
         purchases.MapGet("/", List)
             .WithName("ListPurchases").WithSummary("The caller's purchases, newest first.");
         purchases.MapGet("/{purchase_id}/download", Downloads.Grant)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("DownloadPurchase").WithSummary("Short-lived URLs to the files the licence delivers (buyer of a completed purchase).");
         purchases.MapMethods("/{purchase_id}/files/{file}", ["GET", "HEAD"], Downloads.Serve).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DownloadFile").WithSummary("A licensed file's bytes, for a signed download URL.");
         app.MapGet("/api/sales", Sales).WithTags("Purchasing")
             .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
@@ -73,7 +77,7 @@ public static class PurchasingEndpoints
             new PurchaseOrder(caller, request.BeatId!, request.LicenseType!, PurchaseIds.RequestHash(request.BeatId!, request.LicenseType!)));
         return result.Outcome switch
         {
-            OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller)),
+            OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller, PurchaseResponse.StripePublishableKey(http))),
             OrderOutcome.BeatNotFound => BeatsEndpoints.NotFound(),
             OrderOutcome.OwnBeat => TypedResults.Problem(statusCode: 400, title: "You cannot buy your own beat.", detail: result.Detail),
             OrderOutcome.NoSuchLicense => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["license_type"] = [result.Detail!] }),
@@ -98,7 +102,7 @@ public static class PurchasingEndpoints
 
         var caller = http.User.UserId();
         var result = await grains.GetGrain<IPurchaseGrain>(purchase_id).Confirm(caller, request.PaymentMethod.Trim());
-        var body = result.Purchase is { } p ? PurchaseResponse.From(p, caller) : null;
+        var body = result.Purchase is { } p ? PurchaseResponse.From(p, caller, PurchaseResponse.StripePublishableKey(http)) : null;
         return result.Outcome switch
         {
             ConfirmOutcome.Completed => TypedResults.Ok(body),
@@ -117,7 +121,7 @@ public static class PurchasingEndpoints
         var caller = http.User.UserId();
         var purchase = await Find(grains, purchase_id);
         return purchase is not null && (purchase.BuyerId == caller || purchase.ProducerId == caller)
-            ? TypedResults.Ok(PurchaseResponse.From(purchase, caller))
+            ? TypedResults.Ok(PurchaseResponse.From(purchase, caller, PurchaseResponse.StripePublishableKey(http)))
             : NotFound();
     }
 
@@ -136,7 +140,7 @@ public static class PurchasingEndpoints
         }
 
         var purchases = await Task.WhenAll(page.Items.Select(id => grains.GetGrain<IPurchaseGrain>(id).GetPurchase()));
-        return TypedResults.Ok(new PurchasesPageResponse([.. purchases.OfType<Purchase>().Select(p => PurchaseResponse.From(p, caller))], page.NextCursor));
+        return TypedResults.Ok(new PurchasesPageResponse([.. purchases.OfType<Purchase>().Select(p => PurchaseResponse.From(p, caller, PurchaseResponse.StripePublishableKey(http)))], page.NextCursor));
     }
 
     private static async Task<Results<Ok<SalesPageResponse>, ValidationProblem>> Sales(HttpContext http, IGrainFactory grains, int? limit, string? cursor)

@@ -16,6 +16,7 @@ internal static class StripeWebhookEndpoint
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/payments/stripe/webhook", Receive).AllowAnonymous().DisableAntiforgery().WithTags("Purchasing")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithName("StripeWebhook").WithSummary("Stripe's event deliveries (signed with the endpoint's secret).");
         return app;
     }

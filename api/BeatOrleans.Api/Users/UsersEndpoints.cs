@@ -13,15 +13,19 @@ public static class UsersEndpoints
         var users = app.MapGroup("/api/users").WithTags("Users");
 
         users.MapPost("/signup", Signup).AllowAnonymous().NoStore().RequireRateLimiting(RateLimits.Credentials)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("Signup").WithSummary("Create an account.");
         users.MapPost("/login", Login).AllowAnonymous().NoStore().RequireRateLimiting(RateLimits.Credentials)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("Login").WithSummary("Exchange email and password for an access token and a refresh token.");
         users.MapPost("/refresh", Refresh).AllowAnonymous().NoStore().RequireRateLimiting(RateLimits.Credentials)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("Refresh").WithSummary("Rotate a refresh token into a new token pair.");
-        users.MapGet("/profile", GetProfile).WithName("GetProfile").WithSummary("The caller's own profile.");
-        users.MapPut("/profile/update", UpdateProfile).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
+        users.MapGet("/profile", GetProfile).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetProfile").WithSummary("The caller's own profile.");
+        users.MapPut("/profile/update", UpdateProfile)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
         users.MapPost("/logout", Logout).NoStore().WithName("Logout").WithSummary("End the caller's session.");
-        users.MapGet("/{user_id}", GetPublicProfile).WithName("GetUser").WithSummary("Another user's public profile (no email).");
+        users.MapGet("/{user_id}", GetPublicProfile).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetUser").WithSummary("Another user's public profile (no email).");
         return app;
     }
 

@@ -1,0 +1,60 @@
+using Microsoft.OpenApi;
+
+namespace BeatOrleans.Api.OpenApi;
+
+/// <summary>The byte-serving operations: ranges, conditional requests, and redirects to S3.</summary>
+internal static class FileAnswers
+{
+    public static void Describe(OpenApiOperation operation)
+    {
+        var mediaType = operation.OperationId switch
+        {
+            "StreamPreview" => "audio/mpeg",
+            "DownloadFile" => "application/octet-stream",
+            _ => null,
+        };
+        if (mediaType is null)
+        {
+            return;
+        }
+
+        var bytes = new Dictionary<string, OpenApiMediaType>
+        {
+            [mediaType] = new() { Schema = new OpenApiSchema { ContentMediaType = mediaType, Description = "The file's bytes." } },
+        };
+        if (mediaType != "audio/mpeg")
+        {
+            bytes["audio/wav"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/wav" } };
+            bytes["audio/mpeg"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/mpeg" } };
+            bytes["application/zip"] = new() { Schema = new OpenApiSchema { ContentMediaType = "application/zip" } };
+        }
+
+        var length = ("Content-Length", OperationContracts.Header(null, "Bytes in this answer.", maxLength: 20));
+        var ranges = ("Accept-Ranges", OperationContracts.Header("bytes", "Byte ranges are served."));
+        var tag = ("ETag", OperationContracts.Header(null, "The file's version, for If-None-Match and If-Range."));
+        operation.Responses!["200"] = new OpenApiResponse
+        {
+            Description = "The whole file.",
+            Content = bytes,
+            Headers = OperationContracts.Headers(length, ranges, tag),
+        };
+        operation.Responses["206"] = new OpenApiResponse
+        {
+            Description = "The requested range (Range: bytes=...).",
+            Content = bytes,
+            Headers = OperationContracts.Headers(length, ranges, tag,
+                ("Content-Range", OperationContracts.Header("bytes 0-1023/480000", "Which bytes of the file this is.", required: true))),
+        };
+        operation.Responses["302"] = new OpenApiResponse
+        {
+            Description = "S3 storage: a short-lived presigned URL of the file.",
+            Headers = OperationContracts.Headers(("Location", OperationContracts.Header(null, "The presigned URL.", 4096, required: true))),
+        };
+        operation.Responses["304"] = new OpenApiResponse { Description = "Not modified since the If-None-Match / If-Modified-Since version." };
+        operation.Responses["416"] = new OpenApiResponse
+        {
+            Description = "The range cannot be satisfied.",
+            Headers = OperationContracts.Headers(("Content-Range", OperationContracts.Header("bytes */480000", "The file's length.", required: true))),
+        };
+    }
+}

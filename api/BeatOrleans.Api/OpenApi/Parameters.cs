@@ -1,0 +1,73 @@
+using BeatOrleans.Api.Purchasing;
+using Microsoft.OpenApi;
+
+namespace BeatOrleans.Api.OpenApi;
+
+/// <summary>Bounds of the path, query and header parameters, as the endpoints check them.</summary>
+internal static class Parameters
+{
+    private static readonly Dictionary<string, Action<OpenApiSchema>> ByName = new()
+    {
+        ["beat_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["purchase_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["chat_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["upload_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["play"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["user"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["user_id"] = WireSchemas.Text(64, 1),
+        ["producer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["file"] = WireSchemas.OneOf(["mp3", "wav", "stems"]),
+        ["limit"] = WireSchemas.Int(1, PurchasingEndpoints.MaxPageSize),
+        ["cursor"] = WireSchemas.Text(WireSchemas.MaxCursorLength, 1),
+        ["q"] = WireSchemas.Text(200),
+        ["genre"] = WireSchemas.Text(Catalog.BeatFields.MaxGenreLength),
+        ["key"] = WireSchemas.Text(Catalog.BeatFields.MaxKeyLength),
+        ["bpm_min"] = WireSchemas.Number(0, null),
+        ["bpm_max"] = WireSchemas.Number(0, null),
+        ["price_max"] = WireSchemas.Number(0, null),
+        ["sort"] = WireSchemas.OneOf(["newest", "price_asc", "price_desc", "popular"]),
+        ["before"] = WireSchemas.Text(52, 34, WireSchemas.MessageId),
+        ["after"] = WireSchemas.Text(52, 34, WireSchemas.MessageId),
+        ["status"] = WireSchemas.OneOf(["unread", "all"]),
+        ["exp"] = WireSchemas.Text(19, 1, "^[0-9]{1,19}$"),
+        ["sig"] = WireSchemas.Text(64, 1, "^[A-Za-z0-9_-]+$"),
+        ["Idempotency-Key"] = WireSchemas.Text(PurchaseIds.MaxKeyLength, 1, "^[!-~]+$"),
+    };
+
+    private static readonly Dictionary<string, string> Descriptions = new()
+    {
+        ["limit"] = "Page size, 1 to 100 (default 20; chat messages 50).",
+        ["cursor"] = "The next_cursor of the previous page.",
+        ["Idempotency-Key"] = "Repeat a request with the same key and body to get the first answer again; another body answers 422.",
+        ["exp"] = "Expiry of the signed URL (Unix seconds).",
+        ["sig"] = "Signature of the signed URL.",
+        ["q"] = "Full-text search over title, artist, genre and tags.",
+    };
+
+    public static void Bound(OpenApiOperation operation)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Name is { } name && ByName.TryGetValue(name, out var rule) && parameter.Schema is { } schema)
+            {
+                var bounded = WireSchemas.Copy(schema);
+                rule(bounded);
+                parameter.Schema = bounded;
+                parameter.Description ??= Descriptions.GetValueOrDefault(name);
+            }
+        }
+
+        if (operation.OperationId == "StripeWebhook")
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Purchasing.StripeWebhook.SignatureHeader,
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = "Stripe's signature of the body (t=...,v1=...), checked with Payments:Stripe:WebhookSecret.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1024 },
+            });
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.OpenApi;
+
+namespace BeatOrleans.Api.OpenApi;
+
+/// <summary>
+/// RFC 9457 problems as this API writes them: its own titles, a detail cut at <see cref="WireSchemas.MaxProblemTextLength"/>
+/// characters (ProblemsExtensions), the request path as <c>instance</c>, and field errors under <c>errors</c>.
+/// </summary>
+internal static class ProblemSchemas
+{
+    public const string Problem = "ProblemDetails";
+    public const string ValidationProblem = "HttpValidationProblemDetails";
+
+    /// <summary>Kestrel's longest request line (8 KiB) bounds the path a problem names.</summary>
+    private const int MaxInstanceLength = 8 * 1024;
+
+    public static void Bound(IDictionary<string, IOpenApiSchema> schemas)
+    {
+        foreach (var name in new[] { Problem, ValidationProblem })
+        {
+            if (!schemas.TryGetValue(name, out var found) || found is not OpenApiSchema schema || schema.Properties is null)
+            {
+                continue;
+            }
+
+            Set(schema, "type", WireSchemas.Text(200, 1, format: "uri"));
+            Set(schema, "title", WireSchemas.Text(200, 1));
+            Set(schema, "status", WireSchemas.Int(400, 599));
+            Set(schema, "detail", WireSchemas.Text(WireSchemas.MaxProblemTextLength));
+            Set(schema, "instance", WireSchemas.Text(MaxInstanceLength));
+            schema.Properties["trace_id"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                MaxLength = 128,
+                Description = "The W3C trace id of the request, for finding it in the logs.",
+            };
+            if (name == ValidationProblem)
+            {
+                schema.Properties["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Description = "Field (wire name) -> what is wrong with it.",
+                    MaxProperties = 64,
+                    AdditionalProperties = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        MaxItems = 10,
+                        Items = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = WireSchemas.MaxProblemTextLength },
+                    },
+                };
+            }
+        }
+    }
+
+    private static void Set(OpenApiSchema schema, string field, Action<OpenApiSchema> rule)
+    {
+        if (schema.Properties!.TryGetValue(field, out var property))
+        {
+            var bounded = WireSchemas.Copy(property);
+            rule(bounded);
+            schema.Properties[field] = bounded;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BeatOrleans.Api.Catalog;
+using BeatOrleans.Api.Chat;
+using BeatOrleans.Api.Users;
+using BeatOrleans.Catalog.Files.Formats;
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Purchasing;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace BeatOrleans.Api.OpenApi;
+
+/// <summary>
+/// What the framework cannot see in the wire records: the lengths, ranges, patterns and closed sets the endpoints
+/// check (requests) or guarantee (answers), and which request fields are required. One table, by wire name; a field
+/// the table does not know is left as the framework wrote it, and the lint (scripts/lint-openapi.sh) then fails on
+/// its missing bound, so a new field cannot slip in unbounded.
+/// </summary>
+internal sealed class WireSchemas : IOpenApiDocumentTransformer
+{
+    public const string HexId = "^[0-9a-f]{32}$";
+    public const string MessageId = "^[0-9a-f]{32}\\.[0-9]{1,19}$";
+    public const string Username = "^[A-Za-z0-9_.-]{3,32}$";
+    public const int MaxUrlLength = 2048;
+    public const int MaxCursorLength = 256;
+    public const int MaxProblemTextLength = Problems.ProblemsExtensions.MaxDetailLength;
+
+    private static readonly string[] DeliverableNames = [Deliverables.Mp3, Deliverables.Wav, Deliverables.Stems];
+
+    /// <summary>Fields by wire name, wherever they appear.</summary>
+    private static readonly Dictionary<string, Action<OpenApiSchema>> ByName = new()
+    {
+        ["beat_id"] = Id, ["producer_id"] = Id, ["user_id"] = Id, ["buyer_id"] = Id, ["purchase_id"] = Id, ["chat_id"] = Id,
+        ["notification_id"] = Id,
+        ["message_id"] = Text(52, 34, MessageId), ["next_before"] = Text(52, 34, MessageId), ["next_after"] = Text(52, 34, MessageId),
+        ["next_cursor"] = Text(MaxCursorLength, 1),
+        ["title"] = Text(BeatFields.MaxTitleLength, 1), ["beat_title"] = Text(BeatFields.MaxTitleLength, 1), ["artist"] = Text(BeatFields.MaxTitleLength, 1), ["genre"] = Text(BeatFields.MaxGenreLength, 1), ["key"] = Text(BeatFields.MaxKeyLength, 1),
+        ["currency"] = Text(3, 3, "^[A-Z]{3}$"),
+        ["license_type"] = OneOf(LicenseTypes.All),
+        ["price"] = Number((double)BeatFields.MinPrice, (double)BeatFields.MaxPrice), ["amount"] = Number(0, null),
+        ["bpm"] = Number(BeatFields.MinBpm, BeatFields.MaxBpm), ["duration_seconds"] = Number(0, null),
+        ["tags"] = List(BeatFields.MaxTags, Text(BeatFields.MaxTagLength, 1)),
+        ["plays"] = Int(0, long.MaxValue), ["bytes"] = Int(0, long.MaxValue),
+        ["file_url"] = Url, ["stream_url"] = Url, ["upload_url"] = Url, ["download_url"] = Url, ["url"] = Url,
+        ["failure_reason"] = Text(MaxProblemTextLength),
+        ["username"] = Text(32, 3, Username), ["email"] = Text(UsersValidation.MaxEmailLength, 3, format: "email"),
+        ["bio"] = Text(UsersValidation.MaxBioLength), ["password"] = Text(UsersValidation.MaxPasswordLength, UsersValidation.MinPasswordLength),
+        ["token"] = Text(4096, 1), ["token_type"] = OneOf(["Bearer"]), ["expires_in"] = Int(1, 900),
+        ["refresh_token"] = Text(256, 34, "^[0-9a-f]{32}\\..+$"),
+        ["purchased_beats"] = List(null, Id),
+        ["deliverables"] = List(3, OneOf(DeliverableNames)),
+        ["licenses"] = List(LicenseTypes.All.Count),
+        ["items"] = List(BeatsEndpoints.MaxPageSize), ["purchases"] = List(100), ["sales"] = List(100), ["messages"] = List(ChatEndpoints.MaxPageSize),
+        ["notifications"] = List(100), ["files"] = List(3), ["totals"] = List(null),
+        ["peaks"] = List(10_000, Number(0, 1)),
+        ["participants"] = List(2, Text(32, 3, Username), minItems: 2), ["chats"] = List(null),
+        ["sender"] = Text(32, 3, Username), ["receiver"] = Text(32, 3, Username), ["content"] = Text(ChatSending.MaxMessageLength, 1),
+        ["provider"] = OneOf(["simulated", "stripe"]), ["payment_id"] = Text(255, 1), ["client_secret"] = Text(255, 1),
+        ["publishable_key"] = Text(255, 1),
+        ["distribution_copies"] = Int(0, long.MaxValue), ["audio_streams"] = Int(0, long.MaxValue),
+        ["music_videos"] = Int(0, int.MaxValue), ["radio_stations"] = Int(0, int.MaxValue),
+        ["count"] = Int(0, int.MaxValue), ["marked"] = Int(0, int.MaxValue),
+    };
+
+    /// <summary>Fields whose wire name means different things in different records.</summary>
+    private static readonly Dictionary<(string Schema, string Field), Action<OpenApiSchema>> ByRecord = new()
+    {
+        [("BeatResponse", "status")] = OneOf(["processing", "ready", "failed", "sold"]),
+        [("PurchaseResponse", "status")] = OneOf(["pending_payment", "processing", "completed", "failed", "expired", "refunded"]),
+        [("NotificationResponse", "status")] = OneOf(["unread", "read"]),
+        [("MarkAsReadResponse", "status")] = OneOf(["read"]),
+        [("NotificationResponse", "type")] = Text(32, 1),
+        [("NotificationResponse", "message")] = Text(1000, 1),
+        [("DownloadFileResponse", "name")] = OneOf(DeliverableNames),
+        [("DownloadFileResponse", "format")] = OneOf([.. MediaFormats.Audio, "zip"]),
+        [("VoiceTagResponse", "format")] = OneOf([.. MediaFormats.Audio, "unchecked"]),
+        [("ProfileResponse", "bio")] = Text(UsersValidation.MaxBioLength),
+        [("PublicProfileResponse", "bio")] = Text(UsersValidation.MaxBioLength),
+        // Requests: what the endpoint accepts (a bad id answers 404, so ids are only bounded here).
+        [("SendMessageRequest", "receiver")] = Text(64, 1, description: "A username or a user id."),
+        [("SendMessageRequest", "sender")] = Text(64, 1, description: "Optional; when given, the caller's own username or user id."),
+        [("SendMessageRequest", "message")] = Text(ChatSending.MaxMessageLength, 1),
+        [("MarkAsReadRequest", "notification_id")] = Text(64, 1),
+        [("CreatePurchaseRequest", "beat_id")] = Text(32, 1, description: "The beat's id; an unknown one answers 404."),
+        [("ConfirmPurchaseRequest", "payment_method")] = Text(255, 1, description: "A payment method id, e.g. pm_card_visa (test: pm_card_chargeDeclined is declined)."),
+        [("LoginRequest", "email")] = Text(UsersValidation.MaxEmailLength, 1),
+        [("LoginRequest", "password")] = Text(UsersValidation.MaxPasswordLength, 1),
+        [("LogoutRequest", "token")] = Text(256, description: "Optional: a refresh token of another of the caller's sessions, ended too."),
+        [("RefreshRequest", "refresh_token")] = Text(256, 1),
+        [("SignupRequest", "password")] = Text(UsersValidation.MaxPasswordLength, UsersValidation.MinPasswordLength,
+            description: "At least 8 characters; common, trivial and account-naming passwords are refused."),
+    };
+
+    /// <summary>Request fields the endpoint refuses (400) when missing or null; the others may be left out.</summary>
+    private static readonly Dictionary<string, string[]> RequiredInRequests = new()
+    {
+        ["SignupRequest"] = ["username", "email", "password"],
+        ["LoginRequest"] = ["email", "password"],
+        ["RefreshRequest"] = ["refresh_token"],
+        ["ProfileUpdateRequest"] = [],
+        ["LogoutRequest"] = [],
+        ["CreatePurchaseRequest"] = ["beat_id", "license_type"],
+        ["ConfirmPurchaseRequest"] = ["payment_method"],
+        ["SendMessageRequest"] = ["receiver", "message"],
+        ["MarkAsReadRequest"] = [],
+        ["UpdateLicensesRequest"] = ["licenses"],
+    };
+
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schemas = document.Components?.Schemas;
+        if (schemas is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var (name, component) in schemas)
+        {
+            if (component is not OpenApiSchema schema || schema.Properties is null)
+            {
+                continue;
+            }
+
+            foreach (var field in schema.Properties.Keys.ToList())
+            {
+                if (schema.Properties[field] is OpenApiSchema property
+                    && (ByRecord.TryGetValue((name, field), out var specific) ? specific : ByName.GetValueOrDefault(field)) is { } rule)
+                {
+                    // A copy: the framework may share one schema object between fields of the same type.
+                    var bounded = Copy(property);
+                    rule(bounded);
+                    schema.Properties[field] = bounded;
+                }
+            }
+
+            if (RequiredInRequests.TryGetValue(name, out var required))
+            {
+                schema.Required = new HashSet<string>(required);
+                foreach (var field in required)
+                {
+                    if (schema.Properties.TryGetValue(field, out var property) && property is OpenApiSchema { Type: { } type } value)
+                    {
+                        value.Type = type & ~JsonSchemaType.Null;
+                    }
+                }
+            }
+        }
+
+        ProblemSchemas.Bound(schemas);
+        UploadForms.AddTo(document);
+        return Task.CompletedTask;
+    }
+
+    public static OpenApiSchema Copy(IOpenApiSchema schema) => (OpenApiSchema)schema.CreateShallowCopy();
+
+    private static void Id(OpenApiSchema s) => Text(32, 32, HexId)(s);
+
+    private static void Url(OpenApiSchema s) => Text(MaxUrlLength, 1, format: "uri")(s);
+
+    public static Action<OpenApiSchema> Text(int maxLength, int minLength = 0, string? pattern = null, string? format = null, string? description = null) => s =>
+    {
+        s.MaxLength = maxLength;
+        s.MinLength = minLength > 0 ? minLength : null;
+        s.Pattern = pattern ?? s.Pattern;
+        s.Format = format ?? s.Format;
+        s.Description = description ?? s.Description;
+    };
+
+    public static Action<OpenApiSchema> OneOf(IEnumerable<string> values) => s =>
+        s.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
+
+    public static Action<OpenApiSchema> Int(long minimum, long maximum) => s =>
+    {
+        s.Minimum = minimum.ToString(CultureInfo.InvariantCulture);
+        s.Maximum = maximum.ToString(CultureInfo.InvariantCulture);
+        s.Format = maximum > int.MaxValue ? "int64" : "int32";
+    };
+
+    public static Action<OpenApiSchema> Number(double? minimum, double? maximum) => s =>
+    {
+        s.Minimum = minimum?.ToString(CultureInfo.InvariantCulture);
+        s.Maximum = maximum?.ToString(CultureInfo.InvariantCulture);
+    };
+
+    /// <summary>An array of at most <paramref name="maxItems"/> (null: no bound the API can promise; the lint ruleset names why).</summary>
+    public static Action<OpenApiSchema> List(int? maxItems, Action<OpenApiSchema>? item = null, int minItems = 0) => s =>
+    {
+        s.MaxItems = maxItems;
+        s.MinItems = minItems > 0 ? minItems : null;
+        if (item is not null && s.Items is OpenApiSchema items)
+        {
+            var bounded = Copy(items);
+            item(bounded);
+            s.Items = bounded;
+        }
+    };
+}

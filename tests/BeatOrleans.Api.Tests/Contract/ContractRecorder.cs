@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+
+namespace BeatOrleans.Api.Tests.Contract;
+
+/// <summary>Every answer the clients of one host saw, with what the contract check said of it.</summary>
+public sealed class ContractLog
+{
+    private readonly ConcurrentQueue<ObservedAnswer> answers = new();
+
+    public IReadOnlyCollection<ObservedAnswer> Answers => answers;
+
+    public IReadOnlyList<string> Violations => [.. answers.Select(a => a.Violation).OfType<string>().Distinct()];
+
+    public void Add(ObservedAnswer answer) => answers.Enqueue(answer);
+}
+
+/// <summary>
+/// Sits in every test client of <see cref="MarketplaceHost"/>: each answer from the host to a path of the OpenAPI
+/// document is checked against it (status declared, JSON body valid for that status) and kept, so a test can assert
+/// that what it saw is what the document says.
+/// </summary>
+public sealed class ContractRecorder(Func<Uri> host, ContractLog log) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        var uri = request.RequestUri!;
+        if (uri.IsAbsoluteUri && uri.Authority != host().Authority)
+        {
+            return response; // e.g. a redirect to S3
+        }
+
+        var path = uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+        var contract = OpenApiContract.Load();
+        var method = request.Method.Method;
+        if (contract.Match(method, path) is not { } template)
+        {
+            return response;
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        string? body = null;
+        if (mediaType is "application/json" or "application/problem+json" && method != "HEAD")
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+
+        string? violation;
+        try
+        {
+            violation = contract.Check(method, template, (int)response.StatusCode, body is null ? null : mediaType, body);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            violation = $"the check itself failed: {e.Message}";
+        }
+
+        log.Add(new ObservedAnswer(method, template, (int)response.StatusCode, mediaType,
+            violation is null ? null : $"{method} {path} -> {(int)response.StatusCode}: {violation}"));
+        return response;
+    }
+}

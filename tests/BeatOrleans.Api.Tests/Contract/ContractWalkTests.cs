@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BeatOrleans.Api.Tests;
+
+namespace BeatOrleans.Api.Tests.Contract;
+
+/// <summary>
+/// A walk through every operation of the OpenAPI document, as a producer, a buyer and a stranger would use them, with
+/// the common refusals: every answer must be one the document declares, every JSON body valid against its schema
+/// (checked by the host's <see cref="ContractRecorder"/>), and every operation reached. Live frames (WebSocket and
+/// SignalR) are checked against the AsyncAPI document.
+/// </summary>
+public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+{
+    private static readonly string Unknown = new('0', 32);
+
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task Every_operation_answers_as_the_documents_say()
+    {
+        // Users
+        await (await http.PostAsJsonAsync("/api/users/signup", new { username = "x", email = "nope", password = "short" })).Problem(HttpStatusCode.BadRequest);
+        var producerAccount = await http.SignUp();
+        var buyerAccount = await http.SignUp();
+        await (await http.PostAsJsonAsync("/api/users/signup", new { username = producerAccount.Username, email = "other@example.com", password = ApiClient.Password }))
+            .Problem(HttpStatusCode.Conflict);
+        var producer = await http.LogIn(producerAccount);
+        var buyer = await http.LogIn(buyerAccount);
+        await (await http.PostAsJsonAsync("/api/users/login", new { email = buyerAccount.Email, password = "wrong-password-123" })).Problem(HttpStatusCode.Unauthorized);
+        var refreshed = await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = buyer.RefreshToken })).Body(HttpStatusCode.OK);
+        var buyerToken = refreshed["token"]!.GetValue<string>();
+        await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = "nonsense" })).Problem(HttpStatusCode.Unauthorized);
+        await (await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = new string('x', 2 * 1024 * 1024) })).Problem(HttpStatusCode.RequestEntityTooLarge);
+        await (await http.GetAsync("/api/users/profile")).Problem(HttpStatusCode.Unauthorized);
+        await (await http.Send(HttpMethod.Get, "/api/users/profile", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", producer.Token, new { bio = "Trap producer." })).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", producer.Token, new { username = "?" })).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Get, $"/api/users/{producer.UserId}", buyerToken)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, $"/api/users/{Unknown}", buyerToken)).Problem(HttpStatusCode.NotFound);
+
+        // Beats: a voice tag, a multipart upload, and the seed's JSON upload through an upload URL
+        var tone = await File.ReadAllBytesAsync(await Audio.Tone(330, 3, "wav"));
+        await (await SendForm("/api/users/profile/voice-tag", producer.Token, ("file", tone, "tag.wav"))).Body(HttpStatusCode.OK);
+        await (await SendForm("/api/users/profile/voice-tag", producer.Token, ("file", "<html>"u8.ToArray(), "tag.wav"))).Problem(HttpStatusCode.UnsupportedMediaType);
+        var beat = await (await http.Upload(producer.Token, tone, "beat.wav", new() { ["title"] = "Contract walk", ["genre"] = "trap", ["bpm"] = "140", ["tags"] = "dark,808" }))
+            .Body(HttpStatusCode.Accepted);
+        await (await http.Upload(producer.Token, tone, "beat.wav", new() { ["genre"] = "no title" })).Problem(HttpStatusCode.BadRequest);
+        var beatId = beat.Id();
+        var slot = await (await http.Send(HttpMethod.Post, "/api/beats/upload-url", producer.Token)).Body(HttpStatusCode.OK);
+        using (var put = new HttpRequestMessage(HttpMethod.Put, slot["upload_url"]!.GetValue<string>()) { Content = new ByteArrayContent(tone) })
+        {
+            await (await http.SendAsync(put)).Body(HttpStatusCode.OK);
+        }
+
+        await (await http.PutAsync($"/api/beats/uploads/{Unknown}?user={Unknown}&exp=1&sig=x", new ByteArrayContent(tone))).Problem(HttpStatusCode.Forbidden);
+        var seeded = await (await http.Send(HttpMethod.Post, "/api/beats/upload", producer.Token,
+            new { title = "Seed form", file_url = slot["file_url"]!.GetValue<string>(), price = 19.99 })).Body(HttpStatusCode.Accepted);
+        Assert.Equal("ready", (await http.WaitUntilProcessed(beatId))["status"]!.GetValue<string>());
+        await http.WaitUntilProcessed(seeded.Id());
+
+        await http.SearchUntil("q=contract&sort=newest&limit=5", items => items.Count == 1);
+        await (await http.GetAsync("/api/beats?sort=loudest")).Problem(HttpStatusCode.BadRequest);
+        await (await http.GetAsync($"/api/beats/{Unknown}")).Problem(HttpStatusCode.NotFound);
+        await (await http.GetAsync($"/api/beats/{beatId}/waveform")).Body(HttpStatusCode.OK);
+        await (await http.GetAsync($"/api/beats/{Unknown}/waveform")).Problem(HttpStatusCode.NotFound);
+        await (await http.GetAsync($"/api/beats/stream/{Unknown}")).Problem(HttpStatusCode.NotFound);
+        var streamUrl = await http.StreamUrl(beatId);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(streamUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.PartialContent, (await http.GetWithRange(streamUrl, "bytes=0-99")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, streamUrl))).StatusCode);
+        await (await http.GetAsync($"/api/beats/stream/{beatId}/preview?play={Unknown}&exp=1&sig=x")).Problem(HttpStatusCode.Forbidden);
+
+        // Purchasing
+        await (await http.GetAsync($"/api/beats/{beatId}/licenses")).Body(HttpStatusCode.OK);
+        var tiers = new { licenses = new object[] { new { license_type = "mp3_lease", price = 19.99 }, new { license_type = "exclusive", price = 600 } } };
+        await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, tiers)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", buyerToken, tiers)).Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, new { licenses = "all" })).Problem(HttpStatusCode.BadRequest);
+        await (await http.Buy(buyerToken, Unknown, "mp3_lease")).Problem(HttpStatusCode.NotFound);
+        await (await http.Buy(buyerToken, beatId, "platinum")).Problem(HttpStatusCode.BadRequest);
+        var declined = await (await http.Buy(buyerToken, beatId, "exclusive", idempotencyKey: Guid.NewGuid().ToString())).Body(HttpStatusCode.Created);
+        await (await http.Confirm(buyerToken, declined.PurchaseId(), "pm_card_chargeDeclined")).Body(HttpStatusCode.PaymentRequired);
+        var lease = await (await http.Buy(buyerToken, beatId, "mp3_lease")).Body(HttpStatusCode.Created);
+        await (await http.Confirm(buyerToken, lease.PurchaseId())).Body(HttpStatusCode.OK);
+        await (await http.Confirm(buyerToken, Unknown)).Problem(HttpStatusCode.NotFound);
+        await http.Purchase(buyerToken, lease.PurchaseId());
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{Unknown}", buyerToken)).Problem(HttpStatusCode.NotFound);
+        await (await http.Send(HttpMethod.Get, "/api/purchases?limit=5", buyerToken)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/purchases?limit=0", buyerToken)).Problem(HttpStatusCode.BadRequest);
+        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{lease.PurchaseId()}/download", buyerToken)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{declined.PurchaseId()}/download", buyerToken)).Problem(HttpStatusCode.Conflict);
+        var fileUrl = download["download_url"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(fileUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, fileUrl))).StatusCode);
+        await (await http.GetAsync($"/api/purchases/{Unknown}/files/mp3?exp=1&sig=x")).Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Get, "/api/sales", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.PostAsJsonAsync("/api/payments/stripe/webhook", new { id = "evt_1" })).Problem(HttpStatusCode.NotFound);
+
+        // Chat and notifications, with the producer's live connections listening
+        var (socket, frames) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/chat/{producer.UserId}", producer.Token, "chat");
+        var (notificationSocket, notificationFrames) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/notifications/{producer.UserId}", producer.Token, "notification");
+        var (hub, pushed) = await LiveClients.ConnectHub(host.BaseAddress, producer.Token);
+        await using (hub)
+        using (socket)
+        using (notificationSocket)
+        {
+            var sent = await (await http.Send(HttpMethod.Post, "/api/chat/send", buyerToken, new { receiver = producerAccount.Username, message = "Is the exclusive open?" }))
+                .Body(HttpStatusCode.Created);
+            AssertValid("RealTimeMessage", await frames.First("chat"));
+            AssertValid("RealTimeMessage", await pushed.First("ReceiveMessage"));
+            AssertValid("RealTimeNotification", await notificationFrames.First("notification", n => n["kind"]?.GetValue<string>() == "message"));
+            AssertValid("RealTimeNotification", await pushed.First("ReceiveNotification"));
+            await (await http.Send(HttpMethod.Post, "/api/chat/send", buyerToken, new { receiver = "nobody_here_at_all", message = "hi" })).Problem(HttpStatusCode.NotFound);
+            await (await http.Send(HttpMethod.Post, "/api/chat/send", buyerToken, new { receiver = producerAccount.Username, message = "" })).Problem(HttpStatusCode.BadRequest);
+            var chatId = sent["chat_id"]!.GetValue<string>();
+            await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=10", producer.Token)).Body(HttpStatusCode.OK);
+            await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{Unknown}", producer.Token)).Problem(HttpStatusCode.Forbidden);
+            await (await http.Send(HttpMethod.Get, $"/api/chat/history/{producer.UserId}", producer.Token)).Body(HttpStatusCode.OK);
+            await (await http.Send(HttpMethod.Get, $"/api/chat/history/{producer.UserId}", buyerToken)).Problem(HttpStatusCode.Forbidden);
+        }
+
+        var inbox = await (await http.Send(HttpMethod.Get, "/api/notifications?status=unread&limit=50", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/notifications?status=old", producer.Token)).Problem(HttpStatusCode.BadRequest);
+        var first = inbox["notifications"]!.AsArray()[0]!["notification_id"]!.GetValue<string>();
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", producer.Token, new { notification_id = first })).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", producer.Token, new { notification_id = Unknown })).Problem(HttpStatusCode.NotFound);
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", producer.Token, new { all = true })).Body(HttpStatusCode.OK);
+
+        // Removing a beat, and ending a session
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{seeded.Id()}/delete", buyerToken)).Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{seeded.Id()}/delete", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.GetAsync($"/api/beats/{seeded.Id()}")).Problem(HttpStatusCode.NotFound);
+        var session = await http.LogIn(buyerAccount);
+        await (await http.Send(HttpMethod.Post, "/api/users/logout", session.Token, new { })).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/users/profile", session.Token)).Problem(HttpStatusCode.Unauthorized);
+
+        Assert.True(host.Contract.Answers.Count(a => a.MediaType is "application/json" or "application/problem+json") > 60,
+            $"only {host.Contract.Answers.Count} answers were checked");
+        Assert.True(host.Contract.Violations.Count == 0, string.Join('\n', host.Contract.Violations));
+        var reached = host.Contract.Answers.Select(a => (a.Method, a.Template)).ToHashSet();
+        var missed = OpenApiContract.Load().Operations.Where(o => !reached.Contains(o)).Select(o => $"{o.Method} {o.Template}").ToList();
+        Assert.True(missed.Count == 0, $"not reached: {string.Join(", ", missed)}");
+    }
+
+    [Fact]
+    public void The_check_refuses_an_answer_the_document_does_not_declare()
+    {
+        var contract = OpenApiContract.Load();
+        Assert.Equal("/api/beats/upload-url", contract.Match("POST", "/api/beats/upload-url"));
+        Assert.Equal("/api/beats/{beat_id}", contract.Match("GET", $"/api/beats/{Unknown}"));
+        Assert.Null(contract.Match("GET", "/dashboard"));
+        Assert.Contains("not declared", contract.Check("GET", "/api/beats/{beat_id}", 418, null, null));
+        Assert.Contains("does not match", contract.Check("GET", "/api/beats/{beat_id}", 200, "application/json", $$"""{"beat_id":"{{Unknown}}","price":"29.99"}"""));
+        Assert.Contains("does not match", contract.Check("GET", "/api/beats/{beat_id}", 404, "application/problem+json", """{"status":"404"}"""));
+        Assert.Null(contract.Check("GET", "/api/beats/{beat_id}", 404, "application/problem+json", """{"status":404,"title":"Not found."}"""));
+        Assert.NotNull(AsyncApiContract.Check("RealTimeMessage", new JsonObject { ["type"] = "real-time message" }));
+    }
+
+    private static void AssertValid(string schema, JsonObject payload) =>
+        Assert.True(AsyncApiContract.Check(schema, payload) is null, $"{schema}: {AsyncApiContract.Check(schema, payload)}; frame: {payload.ToJsonString()}");
+
+    private async Task<HttpResponseMessage> SendForm(string path, string token, (string Name, byte[] Bytes, string FileName) file)
+    {
+        using var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(file.Bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(content, file.Name, file.FileName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await http.SendAsync(request);
+    }
+}
