@@ -1,14 +1,20 @@
+using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Users;
 using Microsoft.Extensions.Logging;
 
 namespace BeatOrleans.Users.Sessions;
 
 /// <summary>
-/// Holds, in memory only, the observers of the API nodes: nodes refresh them every minute, so after a silo restart
-/// they come back within one refresh (a revocation in between reaches a node's cache only when its entry lapses, a few
-/// seconds later). A revocation is awaited by the logout that caused it, so each call to a node is bounded.
+/// Keeps the API nodes' registrations in storage: nodes refresh them every minute, and a node caches sessions only
+/// while its last registration is recent, so a revocation must reach every node that registered lately, including
+/// after this grain's silo restarted or the grain was collected (an in-memory list lost exactly those; measured: a
+/// logout on one node, then the other node answering 200 from its cache). A revocation is awaited by the logout that
+/// caused it, so each call to a node is bounded.
 /// </summary>
-public sealed partial class SessionRevocationsGrain(TimeProvider clock, ILogger<SessionRevocationsGrain> logger) : Grain, ISessionRevocationsGrain
+public sealed partial class SessionRevocationsGrain(
+    [PersistentState("registrations", StorageNames.Realtime)] IPersistentState<SessionRevocationsState> registrations,
+    TimeProvider clock,
+    ILogger<SessionRevocationsGrain> logger) : Grain, ISessionRevocationsGrain
 {
     /// <summary>Three missed refreshes of a node's one-minute cycle.</summary>
     public static readonly TimeSpan Lapse = TimeSpan.FromMinutes(3);
@@ -16,23 +22,25 @@ public sealed partial class SessionRevocationsGrain(TimeProvider clock, ILogger<
     /// <summary>A node that does not answer within this is dropped; its cache entries lapse on their own.</summary>
     private static readonly TimeSpan NodeAnswer = TimeSpan.FromSeconds(2);
 
-    private readonly Dictionary<ISessionRevocationObserver, DateTimeOffset> nodes = [];
+    private List<NodeRegistration> Nodes => registrations.State.Nodes;
 
-    public Task Subscribe(ISessionRevocationObserver node)
+    public async Task Subscribe(ISessionRevocationObserver node)
     {
-        nodes[node] = clock.GetUtcNow();
-        return Task.CompletedTask;
+        var now = clock.GetUtcNow();
+        Nodes.RemoveAll(n => n.RefreshedAt < now - Lapse || n.Node.Equals(node));
+        Nodes.Add(new NodeRegistration { Node = node, RefreshedAt = now });
+        // Written before the node hears it is registered: it caches nothing until then.
+        await registrations.WriteStateAsync();
     }
 
-    public async Task Revoked(string sessionId)
+    /// <summary>
+    /// Interleaves with everything, so it only reads the list: a node that fails stays listed until its registration
+    /// lapses (nothing is written here, which could race a Subscribe's write of the same state).
+    /// </summary>
+    public Task Revoked(string sessionId)
     {
         var horizon = clock.GetUtcNow() - Lapse;
-        foreach (var lapsed in nodes.Where(n => n.Value < horizon).Select(n => n.Key).ToList())
-        {
-            nodes.Remove(lapsed);
-        }
-
-        await Task.WhenAll(nodes.Keys.ToList().Select(async node =>
+        return Task.WhenAll(Nodes.Where(n => n.RefreshedAt >= horizon).Select(n => n.Node).ToList().Select(async node =>
         {
             try
             {
@@ -40,12 +48,11 @@ public sealed partial class SessionRevocationsGrain(TimeProvider clock, ILogger<
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                nodes.Remove(node);
-                LogNodeGone(logger, exception);
+                LogNodeFailed(logger, exception);
             }
         }));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a session-revocation observer that failed or did not answer")]
-    private static partial void LogNodeGone(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Information, Message = "An API node did not take a session revocation (gone or slow); its cache entries lapse on their own")]
+    private static partial void LogNodeFailed(ILogger logger, Exception exception);
 }
