@@ -83,7 +83,9 @@ while IFS= read -r -d '' trx; do
 done < <(find "$results" -name '*.trx' -print0)
 
 # The API contracts (scripts/lint-openapi.sh): each lint or check counts as one test in the summary.
-lint_summary=$("$BO_REPO_ROOT/scripts/lint-openapi.sh" | tee /dev/stderr | tail -n 1) || true
+# (tee to a file of its own: `tee /dev/stderr` reopens a redirected log with O_TRUNC and wiped everything before it)
+"$BO_REPO_ROOT/scripts/lint-openapi.sh" 2>&1 | tee "$BO_RUN_DIR/contracts.log" || true
+lint_summary=$(tail -n 1 "$BO_RUN_DIR/contracts.log")
 [[ $lint_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] || lint_summary="0 passed, 1 failed"
 [[ $lint_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
 
