@@ -209,6 +209,12 @@ bo_install_deps() {
   [[ -x $BO_RABBITMQ_BIN/rabbitmq-server ]] || bo_fail_server "install" "$log" "$BO_RABBITMQ_BIN/rabbitmq-server missing"
   [[ -n $(bo_pg_bin) ]] || bo_fail_server "install" "$log" "no /usr/lib/postgresql/*/bin/initdb"
 
+  bo_install_s3rver "$log"
+}
+
+# npm @20minutes/s3rver into the tools folder (git-ignored), unless that version is there already.
+bo_install_s3rver() { # LOGFILE
+  local log=$1
   command -v node >/dev/null || bo_fail_server "install" "" "node not found (needs Node.js >= 20 and npm)"
   local pj=$BO_TOOLS_DIR/node_modules/$BO_S3RVER_PACKAGE/package.json
   if ! grep -q "\"version\": \"$BO_S3RVER_VERSION\"" "$pj" 2>/dev/null; then
