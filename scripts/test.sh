@@ -13,9 +13,10 @@
 # `N passed, N failed[, N skipped]`.
 #
 # Deployment stage (by default when no dotnet test argument is given): after the dotnet tests, with the servers
-# stopped, scripts/deployment-smoke.sh brings the stack up in containers (podman; images built here) and runs the
-# walk-through of tests/BeatOrleans.Deployment.Tests against it, then takes it down; its results count in the last
-# line. A stack that does not come up counts as one failed test.
+# stopped, scripts/deployment-smoke.sh brings the stack up in containers (compose on podman; images built here), runs
+# the walk-through of tests/BeatOrleans.Deployment.Tests against it and takes it down, then does the same with the
+# Kubernetes manifests on `podman kube play` (BEATORLEANS_DEPLOYMENT_TARGETS="containers kube" picks). Their results
+# count in the last line; a stack that does not come up counts as one failed test.
 #
 # Env: BEATORLEANS_SLN (solution, default BeatOrleans.sln or .slnx at the repo root),
 #      KEEP_RUN_DIR=1 (keep data, logs and .trx files), port overrides: see scripts/lib/servers.sh.
@@ -83,11 +84,12 @@ fi
 stage_failures=0
 if ((deployments)); then
   bo_stop_all
-  for target in ${BEATORLEANS_DEPLOYMENT_TARGETS:-containers}; do
+  for target in ${BEATORLEANS_DEPLOYMENT_TARGETS:-containers kube}; do
     bo_log "deployment stage: $target"
     t0=$(bo_now_ms)
     before=$(find "$results" -name "deployment-$target*.trx" | wc -l)
     ./scripts/deployment-smoke.sh "$target" "$results" || true
+    export KUBE_NO_BUILD=1 # the images the first target built serve the next
     if (($(find "$results" -name "deployment-$target*.trx" | wc -l) == before)); then
       bo_err "deployment stage $target produced no test results: its stack did not come up (counted as 1 failed)"
       stage_failures=$((stage_failures + 1))
