@@ -279,5 +279,5 @@ case ${1:-} in
     wait_healthy "$2"
     ;;
   down) cmd_down "${2:-}" ;;
-  *) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -194,5 +194,5 @@ case ${1:-} in
     wait_ready "$2"
     ;;
   down) cmd_down ;; # --purge: the same (the servers' pods keep no data)
-  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
