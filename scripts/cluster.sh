@@ -4,7 +4,8 @@
 #
 #   scripts/cluster.sh up            build, start everything, wait until every process is ready
 #   scripts/cluster.sh status        one line per running process: NAME PID [BASE_URL for API nodes]
-#   scripts/cluster.sh down          stop API nodes, silos, then the servers it started
+#   scripts/cluster.sh down          stop API nodes, silos, then the servers it started; data stays for the next `up`
+#   scripts/cluster.sh down --purge  the same, then delete the cluster folder (data, logs, secrets)
 #   scripts/cluster.sh stop NAME     SIGTERM one process (orderly leave)
 #   scripts/cluster.sh kill NAME     SIGKILL one process (a crash)
 #   scripts/cluster.sh start NAME    start a stopped or killed process again, same settings, wait until ready
@@ -72,8 +73,17 @@ servers() { # the connection strings, from the environment or the servers this s
 
 start_servers() {
   servers && return 0
-  log "starting Redis, PostgreSQL and RabbitMQ under $dir/servers"
   BO_RUN_DIR=$dir/servers
+  if [[ -s $dir/servers.saved ]]; then
+    # Started before and stopped by `down`: the same ports and passwords reach the data the servers kept.
+    # shellcheck disable=SC1091
+    source "$dir/servers.saved"
+    export BEATORLEANS_REDIS_PORT=$BO_REDIS_PORT BEATORLEANS_POSTGRES_PORT=$BO_PG_PORT BEATORLEANS_RABBITMQ_PORT=$BO_RABBITMQ_PORT \
+      BEATORLEANS_RABBITMQ_DIST_PORT=$BO_RABBITMQ_DIST_PORT BEATORLEANS_EPMD_PORT=$BO_EPMD_PORT
+    log "starting Redis, PostgreSQL and RabbitMQ again on their data under $dir/servers"
+  else
+    log "starting Redis, PostgreSQL and RabbitMQ under $dir/servers"
+  fi
   mkdir -p "$BO_RUN_DIR"
   chmod o+x "$dir" # PostgreSQL runs as its own user and must traverse (not list) the folder
   bo_make_run_dir
@@ -91,6 +101,9 @@ start_servers() {
       BO_RABBITMQ_NODE "$BO_RABBITMQ_NODE" BO_RABBITMQ_PORT "$BO_RABBITMQ_PORT" BO_RABBITMQ_DIST_PORT "$BO_RABBITMQ_DIST_PORT" \
       BO_EPMD_PORT "$BO_EPMD_PORT" BO_EPMD_STARTED "$BO_EPMD_STARTED" BO_RABBITMQ_PIDFILE "$BO_RABBITMQ_PIDFILE"
   } >"$dir/servers.env"
+  (umask 077 && printf '%s=%q\n' BO_REDIS_PORT "$BO_REDIS_PORT" BO_PG_PORT "$BO_PG_PORT" BO_PG_PASSWORD "$BO_PG_PASSWORD" \
+    BO_RABBITMQ_PORT "$BO_RABBITMQ_PORT" BO_RABBITMQ_DIST_PORT "$BO_RABBITMQ_DIST_PORT" BO_EPMD_PORT "$BO_EPMD_PORT" \
+    BO_RABBITMQ_PASSWORD "$BO_RABBITMQ_PASSWORD" >"$dir/servers.saved")
   trap - EXIT
   servers
 }
@@ -215,14 +228,22 @@ cmd_status() {
   done
 }
 
-cmd_down() {
+cmd_down() { # [--purge]
   local name
+  [[ -z ${1:-} || $1 == --purge ]] || die "usage: cluster.sh down [--purge]"
   for name in $(names | grep '^api-' || true) $(names | grep '^silo-' || true); do
     running "$name" && signal TERM "$name"
   done
   stop_servers
   rm -f "$procs"/*.pid
-  log "cluster $cluster_id down"
+  if [[ ${1:-} == --purge ]]; then
+    # Only a folder this script made: it holds procs/ and logs/.
+    [[ -d $dir/procs && -d $dir/logs ]] || die "$dir does not look like a cluster folder; not deleting it"
+    rm -rf "$dir"
+    log "cluster $cluster_id down; $dir deleted"
+  else
+    log "cluster $cluster_id down; data kept in $dir (down --purge deletes it)"
+  fi
 }
 
 cmd_add() { # DOMAIN
@@ -238,7 +259,7 @@ cmd_add() { # DOMAIN
 
 case ${1:-} in
   up) cmd_up ;;
-  down) cmd_down ;;
+  down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
   stop) signal TERM "${2:?usage: cluster.sh stop NAME}" ;;
   kill) signal KILL "${2:?usage: cluster.sh kill NAME}" ;;
@@ -248,5 +269,5 @@ case ${1:-} in
     ;;
   add) cmd_add "${2:-}" ;;
   url) cat "$procs/${2:?usage: cluster.sh url NAME}.url" ;;
-  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -39,6 +39,18 @@ if (!opts.port || !opts.directory) {
   process.exit(2)
 }
 
+// Debian bookworm's Node.js is 18 (the container image, deploy/containers/images/s3); @koa/router calls
+// Array.prototype.toReversed, which Node.js has from 20 on.
+if (!Array.prototype.toReversed) {
+  Object.defineProperty(Array.prototype, 'toReversed', {
+    value() {
+      return [...this].reverse()
+    },
+    configurable: true,
+    writable: true,
+  })
+}
+
 const require = createRequire(path.join(path.resolve(opts.tools), 'resolve-from-here.js'))
 const S3rver = require('@20minutes/s3rver')
 const v4 = require('@20minutes/s3rver/lib/signature/v4')
@@ -63,6 +75,9 @@ const server = new S3rver({
   directory: opts.directory,
   silent: opts.silent,
   configureBuckets: opts.bucket.map((name) => ({ name, configs: [] })),
+  // Path-style only (clients set ForcePathStyle): otherwise a request to a host name that is neither an IP nor
+  // localhost, such as "s3" on a container network, is read as one to a bucket of that name.
+  vhostBuckets: false,
 })
 
 const koaCallback = server.callback.bind(server)

@@ -3,12 +3,20 @@
 #
 #   ./scripts/test.sh [dotnet test args...]   e.g. ./scripts/test.sh --filter "FullyQualifiedName~Redis"
 #   ./scripts/test.sh --servers-only          start the servers, print the env.sh path, wait for Ctrl-C
+#   ./scripts/test.sh --no-deployments        skip the deployment stage (see below)
+#   ./scripts/test.sh --deployments           run the deployment stage even with dotnet test arguments
 #
 # Installs what is missing (Debian: redis-server rabbitmq-server postgresql ffmpeg; npm:
 # @20minutes/s3rver into .tools/), starts Redis, PostgreSQL, RabbitMQ and s3rver on
 # 127.0.0.1 with non-default ports under a private run folder, exports BEATORLEANS_TEST_*,
 # runs `dotnet test`, stops everything it started, and prints as its last line
 # `N passed, N failed[, N skipped]`.
+#
+# Deployment stage (by default when no dotnet test argument is given): after the dotnet tests, with the servers
+# stopped, scripts/deployment-smoke.sh brings the stack up in containers (compose on podman; images built here), runs
+# the walk-through of tests/BeatOrleans.Deployment.Tests against it and takes it down, then does the same with the
+# Kubernetes manifests on `podman kube play` (BEATORLEANS_DEPLOYMENT_TARGETS="containers kube" picks). Their results
+# count in the last line; a stack that does not come up counts as one failed test.
 #
 # Env: BEATORLEANS_SLN (solution, default BeatOrleans.sln or .slnx at the repo root),
 #      KEEP_RUN_DIR=1 (keep data, logs and .trx files), port overrides: see scripts/lib/servers.sh.
@@ -19,11 +27,14 @@ BO_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$BO_REPO_ROOT/scripts/lib/servers.sh"
 
 servers_only=0
+deployments=default
 dotnet_args=()
 for arg in "$@"; do
   case $arg in
     --servers-only) servers_only=1 ;;
-    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --deployments) deployments=1 ;;
+    --no-deployments) deployments=0 ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) dotnet_args+=("$arg") ;;
   esac
 done
@@ -66,6 +77,27 @@ test_rc=0
 dotnet test "$sln" -c Release --results-directory "$results" \
   --logger "trx;LogFilePrefix=beatorleans" "${dotnet_args[@]}" || test_rc=$?
 
+# The deployment stage: the servers' cores go to the containers (the results folder stays until the end).
+if [[ $deployments == default ]]; then
+  ((${#dotnet_args[@]} == 0)) && deployments=1 || deployments=0
+fi
+stage_failures=0
+if ((deployments)); then
+  bo_stop_all
+  for target in ${BEATORLEANS_DEPLOYMENT_TARGETS:-containers kube}; do
+    bo_log "deployment stage: $target"
+    t0=$(bo_now_ms)
+    before=$(find "$results" -name "deployment-$target*.trx" | wc -l)
+    ./scripts/deployment-smoke.sh "$target" "$results" || true
+    export KUBE_NO_BUILD=1 # the images the first target built serve the next
+    if (($(find "$results" -name "deployment-$target*.trx" | wc -l) == before)); then
+      bo_err "deployment stage $target produced no test results: its stack did not come up (counted as 1 failed)"
+      stage_failures=$((stage_failures + 1))
+    fi
+    bo_log "deployment stage $target done in $(bo_secs_since "$t0") s"
+  done
+fi
+
 # Sum the <Counters total= executed= passed= failed= .../> of every .trx (one per test project).
 counter() { # NAME: the attribute's value in $counters, 0 if absent
   local v
@@ -98,6 +130,7 @@ if ((executed == 0)); then
   bo_err "no test was executed ($trx_count .trx file(s) found): build failure or empty test run"
   rc=1
 fi
+failed=$((failed + stage_failures))
 ((failed == 0)) || rc=1
 
 if [[ ${KEEP_RUN_DIR:-0} == 1 ]]; then bo_log "test results: $results"; fi

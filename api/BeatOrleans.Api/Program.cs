@@ -11,6 +11,7 @@ using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Hosting.Logging;
+using BeatOrleans.Hosting.Shutdown;
 
 // The settings beside the binaries apply wherever the process is started from; data/ stays in the working folder.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -19,6 +20,7 @@ builder.Logging.AddSecretRedaction();
 
 builder.AddBeatOrleans();
 builder.AddApiConventions();
+builder.AddProxyHeaders();
 builder.AddMarketplaceProblems();
 builder.AddMarketplaceCors();
 builder.AddMarketplaceAuth();
@@ -27,9 +29,12 @@ builder.AddMarketplaceHealthChecks();
 builder.AddUserDirectory();
 builder.AddMarketplaceRealTime();
 builder.AddMarketplaceCatalog();
+builder.Services.AddGracefulShutdown(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseProxyHeaders();
+app.UseGracefulShutdown();
 app.UseSecurityHeaders();
 app.UseMarketplaceProblems();
 app.UseCors();

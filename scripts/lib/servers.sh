@@ -209,6 +209,12 @@ bo_install_deps() {
   [[ -x $BO_RABBITMQ_BIN/rabbitmq-server ]] || bo_fail_server "install" "$log" "$BO_RABBITMQ_BIN/rabbitmq-server missing"
   [[ -n $(bo_pg_bin) ]] || bo_fail_server "install" "$log" "no /usr/lib/postgresql/*/bin/initdb"
 
+  bo_install_s3rver "$log"
+}
+
+# npm @20minutes/s3rver into the tools folder (git-ignored), unless that version is there already.
+bo_install_s3rver() { # LOGFILE
+  local log=$1
   command -v node >/dev/null || bo_fail_server "install" "" "node not found (needs Node.js >= 20 and npm)"
   local pj=$BO_TOOLS_DIR/node_modules/$BO_S3RVER_PACKAGE/package.json
   if ! grep -q "\"version\": \"$BO_S3RVER_VERSION\"" "$pj" 2>/dev/null; then
@@ -270,13 +276,19 @@ bo_start_postgres() {
   fi
   chmod 700 "$dir"
   bo_pick_all_ports
-  BO_PG_PASSWORD=$(bo_random_hex 12)
   local log=$dir/postgres.log # written by the server itself (as postgres): create nothing here
-  (cd "$dir" && bo_as_postgres "$bin/initdb" -D "$BO_PG_DATA" -U postgres -E UTF8 --locale=C \
-    --auth-local=trust --auth-host=scram-sha-256 --no-sync --no-instructions) >>"$dir/initdb.log" 2>&1 ||
-    bo_fail_server postgres "$dir/initdb.log" "initdb failed"
-  # Test-only durability settings: much faster, data is thrown away anyway.
-  cat >>"$BO_PG_DATA/postgresql.conf" <<EOF
+  if [[ -s $BO_PG_DATA/PG_VERSION ]]; then
+    # A data folder from an earlier start (scripts/cluster.sh up after down): its role, password and settings stand.
+    [[ -n ${BO_PG_PASSWORD:-} ]] || bo_fail_server postgres "" "existing data in $BO_PG_DATA but no BO_PG_PASSWORD to reach it"
+    sed -i "s/^port = [0-9]*$/port = $BO_PG_PORT/" "$BO_PG_DATA/postgresql.conf"
+    bo_pg_start "$dir" "$bin" "$log"
+  else
+    BO_PG_PASSWORD=${BO_PG_PASSWORD:-$(bo_random_hex 12)}
+    (cd "$dir" && bo_as_postgres "$bin/initdb" -D "$BO_PG_DATA" -U postgres -E UTF8 --locale=C \
+      --auth-local=trust --auth-host=scram-sha-256 --no-sync --no-instructions) >>"$dir/initdb.log" 2>&1 ||
+      bo_fail_server postgres "$dir/initdb.log" "initdb failed"
+    # Test-only durability settings: much faster, data is thrown away anyway.
+    cat >>"$BO_PG_DATA/postgresql.conf" <<EOF
 # --- BeatOrleans test server ---
 port = $BO_PG_PORT
 listen_addresses = '127.0.0.1'
@@ -286,20 +298,25 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-  BO_STARTED+=(postgres)
-  (cd "$dir" && bo_as_postgres "$bin/pg_ctl" -D "$BO_PG_DATA" -l "$log" -w -t 60 start) \
-    >>"$dir/pg_ctl.log" 2>&1 || {
-    cat "$log" >>"$dir/pg_ctl.log" 2>/dev/null
-    bo_fail_server postgres "$dir/pg_ctl.log" "pg_ctl start failed"
-  }
-  bo_wait_for postgres 30 "$log" "" bo_port_in_use "$BO_PG_PORT"
-  (cd "$dir" && bo_as_postgres "$bin/psql" -h "$dir/sock" -p "$BO_PG_PORT" -U postgres -d postgres \
-    -X -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE beatorleans LOGIN CREATEDB PASSWORD '$BO_PG_PASSWORD'" \
-    -c "CREATE DATABASE beatorleans_test OWNER beatorleans") >>"$dir/psql.log" 2>&1 ||
-    bo_fail_server postgres "$dir/psql.log" "creating role/database failed"
+    bo_pg_start "$dir" "$bin" "$log"
+    (cd "$dir" && bo_as_postgres "$bin/psql" -h "$dir/sock" -p "$BO_PG_PORT" -U postgres -d postgres \
+      -X -q -v ON_ERROR_STOP=1 \
+      -c "CREATE ROLE beatorleans LOGIN CREATEDB PASSWORD '$BO_PG_PASSWORD'" \
+      -c "CREATE DATABASE beatorleans_test OWNER beatorleans") >>"$dir/psql.log" 2>&1 ||
+      bo_fail_server postgres "$dir/psql.log" "creating role/database failed"
+  fi
   export BEATORLEANS_TEST_POSTGRES="Host=127.0.0.1;Port=$BO_PG_PORT;Username=beatorleans;Password=$BO_PG_PASSWORD;Database=beatorleans_test"
   bo_log "postgres ready on 127.0.0.1:$BO_PG_PORT"
+}
+
+bo_pg_start() { # DIR BIN LOG
+  BO_STARTED+=(postgres)
+  (cd "$1" && bo_as_postgres "$2/pg_ctl" -D "$BO_PG_DATA" -l "$3" -w -t 60 start) \
+    >>"$1/pg_ctl.log" 2>&1 || {
+    cat "$3" >>"$1/pg_ctl.log" 2>/dev/null
+    bo_fail_server postgres "$1/pg_ctl.log" "pg_ctl start failed"
+  }
+  bo_wait_for postgres 30 "$3" "" bo_port_in_use "$BO_PG_PORT"
 }
 
 bo_stop_postgres() {
@@ -342,10 +359,13 @@ bo_start_rabbitmq() {
   BO_RABBITMQ_PID=""
   BO_EPMD_STARTED=""
   BO_RABBITMQ_USER=beatorleans
-  BO_RABBITMQ_PASSWORD=$(bo_random_hex 12)
+  # Given (scripts/cluster.sh up after down): the node's stored user keeps the password it was first booted with.
+  BO_RABBITMQ_PASSWORD=${BO_RABBITMQ_PASSWORD:-$(bo_random_hex 12)}
   # Private cookie, written before the node and the CLI start (neither then races to create it).
-  (umask 077 && bo_random_hex 20 >"$dir/home/.erlang.cookie")
-  chmod 400 "$dir/home/.erlang.cookie"
+  if [[ ! -s $dir/home/.erlang.cookie ]]; then
+    (umask 077 && bo_random_hex 20 >"$dir/home/.erlang.cookie")
+    chmod 400 "$dir/home/.erlang.cookie"
+  fi
   : >"$dir/rabbitmq-env.conf"
   printf '[].\n' >"$dir/enabled_plugins"
   printf '[].\n' >"$dir/advanced.config"

@@ -1,6 +1,7 @@
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Health;
 using BeatOrleans.Hosting.Logging;
+using BeatOrleans.Hosting.Shutdown;
 using BeatOrleans.Messaging;
 
 // A stand-alone silo: Silo:Domains says which domains' grains it hosts (e.g. --Silo:Domains=users), Orleans:Mode
@@ -14,7 +15,9 @@ builder.Services.AddHealthChecks()
     .AddCheck<SiloHealthCheck>("silo", tags: [HealthChecksExtensions.ReadyTag])
     .AddStorageChecks(options)
     .AddBrokerCheck(builder.Configuration, HealthChecksExtensions.ReadyTag);
+builder.Services.AddGracefulShutdown(builder.Configuration);
 
 var app = builder.Build();
+app.UseGracefulShutdown();
 app.MapBeatOrleansHealth();
 app.Run();

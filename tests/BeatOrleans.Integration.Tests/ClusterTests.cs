@@ -200,7 +200,40 @@ public sealed class ClusterTests(LocalCluster cluster)
         using var silo = Client(await cluster.Url("silo-users"));
         var siloReady = await (await silo.GetAsync("/health/ready")).Body(HttpStatusCode.OK);
         var siloChecks = siloReady["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["silo", "redis", "postgres"], siloChecks);
+        Assert.Equal(["silo", "redis", "postgres", "shutdown"], siloChecks);
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_with_sigterm_leaves_the_cluster_at_once_and_comes_back_on_start()
+    {
+        await using var orleans = await ClusterClient.Connect(cluster);
+        var before = await orleans.ActiveSilos();
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.Stop("silo-chat");
+        stopping.Stop();
+        try
+        {
+            // An orderly leave: the silo marks itself dead in membership as it goes, well before the ~12 s in which
+            // the others would declare a crashed silo dead, and well within Shutdown:Timeout (30 s).
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            while ((await orleans.ActiveSilos()).Count != before.Count - 1 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(before.Count - 1, (await orleans.ActiveSilos()).Count);
+            Assert.Contains("Drained in", await cluster.Log("silo-chat"), StringComparison.Ordinal);
+
+            using var api = Client(await cluster.Api(1));
+            var account = await api.SignUp();
+            await (await api.Send(HttpMethod.Get, "/api/users/profile", (await api.LogIn(account)).Token)).Body(HttpStatusCode.OK);
+        }
+        finally
+        {
+            await cluster.Start("silo-chat");
+        }
     }
 
     private static async Task<bool> Pause()

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace BeatOrleans.Integration.Tests;
 
 /// <summary>
-/// No Docker engine runs here, so docker-compose.yml is checked offline: Compose accepts it, and every setting it
-/// gives a BeatOrleans container is one the code reads (a typo there would be silently ignored at run time).
+/// docker-compose.yml checked offline: Compose accepts it (alone and with the override scripts/containers.sh uses), and
+/// every setting it gives a BeatOrleans container is one the code reads. The stack itself runs in the container stage
+/// of scripts/test.sh (tests/BeatOrleans.Deployment.Tests).
 /// </summary>
 public sealed partial class DeploymentFileTests
 {
@@ -23,24 +24,34 @@ public sealed partial class DeploymentFileTests
     public async Task Every_setting_given_to_a_beatorleans_container_is_read_by_the_code()
     {
         var services = Parse((await Compose()).Output);
-        var source = string.Join('\n', new[] { "api", "silos", "grains" }
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(Root, folder), "*.*", SearchOption.AllDirectories))
-            .Where(file => (file.EndsWith(".cs", StringComparison.Ordinal) || file.EndsWith("appsettings.json", StringComparison.Ordinal))
-                && !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Select(File.ReadAllText));
-        var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
 
         var ours = services.Where(s => s.Value.Image == "beatorleans:local").ToList();
         Assert.Contains(ours, s => s.Key.StartsWith("api-", StringComparison.Ordinal));
         Assert.Contains(ours, s => s.Key.StartsWith("silo-", StringComparison.Ordinal));
         var unread = ours
             .SelectMany(s => s.Value.Environment.Keys.Select(key => (Service: s.Key, Key: key)))
-            .Where(e => !(e.Key == "BEATORLEANS_ROLE" ? dockerfile.Contains("$BEATORLEANS_ROLE", StringComparison.Ordinal) : IsRead(e.Key, source)))
+            .Where(e => !SettingsInCode.IsRead(e.Key))
             .Select(e => $"{e.Service}: {e.Key}")
             .ToList();
 
         Assert.True(unread.Count == 0, $"settings no code reads: {string.Join(", ", unread)}");
+    }
+
+    [Fact]
+    public async Task The_local_override_changes_only_images_commands_and_checks()
+    {
+        var (exitCode, output, errors) = await Compose(Path.Combine("deploy", "containers", "compose.local.yml"));
+        Assert.True(exitCode == 0, errors);
+
+        var withOverride = Parse(output);
+        var alone = Parse((await Compose()).Output);
+        Assert.Equal(alone.Keys.Order(), withOverride.Keys.Order());
+        foreach (var (name, service) in alone)
+        {
+            Assert.Equal(service.Environment, withOverride[name].Environment);
+        }
+
+        Assert.All(withOverride.Values.Where(s => s.Image != "beatorleans:local"), s => Assert.StartsWith("localhost/beatorleans/", s.Image, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -59,26 +70,6 @@ public sealed partial class DeploymentFileTests
             Assert.All(hosted, domain => Assert.Contains(domain, domains));
             Assert.Contains(name["silo-".Length..], hosted);
         }
-    }
-
-    /// <summary>
-    /// "Auth__Jwt__SigningKey" is read if "Auth:Jwt:SigningKey" appears, or its section (or, for a nested options class
-    /// such as Blobs:S3, its top section) does and an options class has the property.
-    /// </summary>
-    private static bool IsRead(string variable, string source)
-    {
-        var key = variable.Replace("__", ":", StringComparison.Ordinal);
-        var colon = key.LastIndexOf(':');
-        if (colon < 0)
-        {
-            return source.Contains($"\"{key}\"", StringComparison.Ordinal);
-        }
-
-        var (section, name) = (key[..colon], key[(colon + 1)..]);
-        return source.Contains($"\"{key}\"", StringComparison.Ordinal)
-            || (section == "ConnectionStrings" && source.Contains($"GetConnectionString(\"{name}\")", StringComparison.Ordinal))
-            || ((source.Contains($"\"{section}\"", StringComparison.Ordinal) || source.Contains($"\"{section.Split(':')[0]}\"", StringComparison.Ordinal))
-                && Regex.IsMatch(source, $@"public \S+ {Regex.Escape(name)} \{{ get; set; \}}"));
     }
 
     private sealed record Service(string? Image, Dictionary<string, string> Environment);
@@ -123,16 +114,16 @@ public sealed partial class DeploymentFileTests
         return services;
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> Compose()
+    private static async Task<(int ExitCode, string Output, string Errors)> Compose(params string[] overrides)
     {
-        var start = new ProcessStartInfo("docker-compose", ["-f", Path.Combine(Root, "docker-compose.yml"), "config"])
+        var files = new[] { "docker-compose.yml" }.Concat(overrides).SelectMany(file => new[] { "-f", Path.Combine(Root, file) });
+        var start = new ProcessStartInfo("docker-compose", [.. files, "config"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Root,
         };
         // The values the file requires from its user; any value will do for validation.
-        start.Environment["DOTNET_IMAGE_REPOSITORY"] = "registry.invalid/dotnet";
         start.Environment["BEATORLEANS_JWT_SIGNING_KEY"] = Convert.ToBase64String(new byte[48]);
         start.Environment["BEATORLEANS_OPERATOR_PASSWORD"] = "validation-only";
         using var process = Process.Start(start)!;

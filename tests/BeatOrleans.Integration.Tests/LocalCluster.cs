@@ -43,7 +43,7 @@ public sealed class LocalCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Run("down");
+        await Run("down", "--purge");
         await Stripe.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(TestServers.Postgres);
@@ -71,6 +71,9 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>The base URL of a process: an API node's API, a silo's health endpoints.</summary>
     public async Task<Uri> Url(string name) => new((await Run("url", name)).Trim());
 
+    /// <summary>What a process wrote to its log so far.</summary>
+    public async Task<string> Log(string name) => await File.ReadAllTextAsync(Path.Combine(directory, "logs", $"{name}.log"));
+
     /// <summary>SIGKILL, as a crash: no graceful leave from the cluster.</summary>
     public async Task Kill(string name) => await Run("kill", name);
 
@@ -85,39 +88,53 @@ public sealed class LocalCluster : IAsyncLifetime
 
     private async Task<string> Run(params string[] arguments)
     {
+        var environment = new Dictionary<string, string?>
+        {
+            ["CLUSTER_DIR"] = directory,
+            ["CLUSTER_ID"] = ClusterId,
+            ["CLUSTER_REDIS"] = TestServers.Redis,
+            ["CLUSTER_POSTGRES"] = PostgresConnectionString,
+            ["CLUSTER_BASE_PORT"] = BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CLUSTER_OPERATOR_PASSWORD"] = OperatorPassword,
+            ["CLUSTER_RATE_LIMIT"] = "100000",
+            // The cluster keeps audio in the S3-compatible server, as a deployment would.
+            // Catalog silos: ffprobe starts 3 s late, so a test can crash a silo mid-processing, and a beat's sync reminder
+            // fires every 5 s instead of every minute, so the recovery shows within a test's patience.
+            ["Media__FFmpegFolder"] = SlowFFmpegFolder.Value,
+            ["Catalog__SyncPeriod"] = "00:00:05",
+            // Purchasing silos pay through the Stripe adapter (the fake in this process); API nodes verify its webhooks.
+            // Purchases reconcile every 5 s, so a crash's recovery shows within a test's patience.
+            ["Payments__Provider"] = "stripe",
+            ["Payments__Stripe__SecretKey"] = Stripe.SecretKey,
+            ["Payments__Stripe__WebhookSecret"] = Stripe.WebhookSecret,
+            ["Payments__Stripe__ApiBase"] = Stripe.ApiBase.ToString(),
+            ["Payments__Stripe__RequestTimeout"] = "00:00:20",
+            ["Purchasing__ReconcilePeriod"] = "00:00:05",
+            ["Purchasing__RetryPeriod"] = "00:00:02",
+            ["CLUSTER_S3"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3"),
+            ["CLUSTER_S3_BUCKET"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_BUCKET"),
+            ["CLUSTER_S3_ACCESS_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_ACCESS_KEY"),
+            ["CLUSTER_S3_SECRET_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_SECRET_KEY"),
+        };
+        return await RunScript(environment, arguments);
+    }
+
+    /// <summary>Runs scripts/cluster.sh with the built binaries (no build) and the given environment; its output, or an exception naming the failure.</summary>
+    internal static async Task<string> RunScript(Dictionary<string, string?> environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo("bash", [Path.Combine(TestServers.RepositoryRoot, "scripts", "cluster.sh"), .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = TestServers.RepositoryRoot,
         };
-        start.Environment["CLUSTER_DIR"] = directory;
-        start.Environment["CLUSTER_ID"] = ClusterId;
-        start.Environment["CLUSTER_REDIS"] = TestServers.Redis;
-        start.Environment["CLUSTER_POSTGRES"] = PostgresConnectionString;
-        start.Environment["CLUSTER_BASE_PORT"] = BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["CLUSTER_CONFIGURATION"] = TestServers.BuildConfiguration;
         start.Environment["CLUSTER_NO_BUILD"] = "1";
-        start.Environment["CLUSTER_OPERATOR_PASSWORD"] = OperatorPassword;
-        start.Environment["CLUSTER_RATE_LIMIT"] = "100000";
-        // The cluster keeps audio in the S3-compatible server, as a deployment would.
-        // Catalog silos: ffprobe starts 3 s late, so a test can crash a silo mid-processing, and a beat's sync reminder
-        // fires every 5 s instead of every minute, so the recovery shows within a test's patience.
-        start.Environment["Media__FFmpegFolder"] = SlowFFmpegFolder.Value;
-        start.Environment["Catalog__SyncPeriod"] = "00:00:05";
-        // Purchasing silos pay through the Stripe adapter (the fake in this process); API nodes verify its webhooks.
-        // Purchases reconcile every 5 s, so a crash's recovery shows within a test's patience.
-        start.Environment["Payments__Provider"] = "stripe";
-        start.Environment["Payments__Stripe__SecretKey"] = Stripe.SecretKey;
-        start.Environment["Payments__Stripe__WebhookSecret"] = Stripe.WebhookSecret;
-        start.Environment["Payments__Stripe__ApiBase"] = Stripe.ApiBase.ToString();
-        start.Environment["Payments__Stripe__RequestTimeout"] = "00:00:20";
-        start.Environment["Purchasing__ReconcilePeriod"] = "00:00:05";
-        start.Environment["Purchasing__RetryPeriod"] = "00:00:02";
-        start.Environment["CLUSTER_S3"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3");
-        start.Environment["CLUSTER_S3_BUCKET"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_BUCKET");
-        start.Environment["CLUSTER_S3_ACCESS_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_ACCESS_KEY");
-        start.Environment["CLUSTER_S3_SECRET_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_SECRET_KEY");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -135,7 +152,7 @@ public sealed class LocalCluster : IAsyncLifetime
     private int BasePort { get; } = FreePortRange();
 
     /// <summary>A base port whose next 100 ports are free now (cluster.sh lays its processes out above it).</summary>
-    private static int FreePortRange()
+    internal static int FreePortRange()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {

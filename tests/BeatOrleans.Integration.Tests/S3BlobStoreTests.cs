@@ -106,6 +106,66 @@ public sealed class S3BlobStoreTests : IDisposable
         Assert.Null(await store.Size(uploadKey, default));
     }
 
+    [Fact]
+    public async Task Presigned_urls_name_the_public_endpoint_while_the_store_talks_to_the_internal_one()
+    {
+        // Two names of the one server: 127.0.0.1 as the internal endpoint, localhost as the one clients are given.
+        var settings = Settings();
+        var publicUrl = new UriBuilder(settings.S3.ServiceUrl!) { Host = "localhost" }.Uri.ToString().TrimEnd('/');
+        settings.S3.PublicServiceUrl = publicUrl;
+        using var split = new S3BlobStore(Options.Create(settings));
+        var key = $"previews/{Guid.NewGuid():N}/preview.mp3";
+        var content = Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray();
+        await split.Write(key, new MemoryStream(content), content.Length, "audio/mpeg", default);
+
+        var url = split.Locate(key, TimeSpan.FromMinutes(1)).Url!;
+        Assert.StartsWith($"{publicUrl}/", url.ToString(), StringComparison.Ordinal);
+        Assert.Equal(content, await http.GetByteArrayAsync(url)); // signed for the host it names
+
+        var put = split.PresignUpload($"incoming/u1/{Guid.NewGuid():N}", "application/octet-stream", TimeSpan.FromMinutes(1))!;
+        Assert.Equal("localhost", put.Host);
+        await split.Delete(key, default);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_key_the_aws_default_credential_chain_is_used()
+    {
+        var settings = Settings();
+        var (accessKey, secretKey) = (settings.S3.AccessKey!, settings.S3.SecretKey!);
+        (settings.S3.AccessKey, settings.S3.SecretKey) = (null, null);
+        Assert.Empty(settings.Problems());
+        // The chain's first source; the others (profile, web identity, container and instance roles) are the platform's.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", accessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", secretKey);
+        try
+        {
+            using var chained = new S3BlobStore(Options.Create(settings));
+            var key = $"masters/{Guid.NewGuid():N}/master.wav";
+            await chained.Write(key, new MemoryStream([1, 2, 3]), 3, "audio/wav", default);
+            Assert.Equal(3, await chained.Size(key, default));
+            await chained.Delete(key, default);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
+        }
+    }
+
+    [Theory]
+    [InlineData("key", null, "go together")]
+    [InlineData(null, "secret", "go together")]
+    public void A_key_without_its_secret_is_refused_at_start(string? accessKey, string? secretKey, string problem)
+    {
+        var settings = Settings();
+        (settings.S3.AccessKey, settings.S3.SecretKey, settings.S3.PublicServiceUrl) = (accessKey, secretKey, "not a url");
+
+        var problems = settings.Problems();
+
+        Assert.Contains(problems, p => p.Contains(problem, StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("PublicServiceUrl", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         store.Dispose();

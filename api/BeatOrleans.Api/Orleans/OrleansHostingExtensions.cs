@@ -52,6 +52,11 @@ public static class OrleansHostingExtensions
             // up to a minute after the purchasing silo came back (ClusterPurchasingTests). The poll returns nothing
             // when the manifest did not change, so a short interval is cheap.
             client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = configuration.GetValue("Orleans:TypeMapRefreshInterval", TimeSpan.FromSeconds(2)));
+            // Which gateways are alive reaches a client the same way (default once a minute). A silo that crashed where its
+            // address stops answering (a container or pod gone) holds the requests the client routes through its gateway
+            // until ResponseTimeout: measured in containers, every domain answered some 503s for as long as the client kept
+            // the dead gateway. The refresh drops it once membership declares the silo dead.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
             client.AddDashboard();
         });
         return builder;

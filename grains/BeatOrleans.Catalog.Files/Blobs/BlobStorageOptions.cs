@@ -19,6 +19,13 @@ public sealed class BlobStorageOptions
         /// <summary>The endpoint of an S3-compatible server; empty means AWS itself (with <see cref="Region"/>).</summary>
         public string? ServiceUrl { get; set; }
 
+        /// <summary>
+        /// The endpoint clients reach the bucket at, when it differs from <see cref="ServiceUrl"/> (which this process
+        /// uses): presigned stream, upload and download URLs start with it. E.g. ServiceUrl <c>http://s3:9000</c> on a
+        /// container network, PublicServiceUrl <c>https://media.example.com</c>. Empty: the URLs use ServiceUrl.
+        /// </summary>
+        public string? PublicServiceUrl { get; set; }
+
         public string Bucket { get; set; } = "";
 
         public string Region { get; set; } = "us-east-1";
@@ -26,6 +33,9 @@ public sealed class BlobStorageOptions
         public string? AccessKey { get; set; }
 
         public string? SecretKey { get; set; }
+
+        /// <summary>A key pair is configured; without one the AWS SDK's default credential chain is used.</summary>
+        public bool HasKey => !string.IsNullOrWhiteSpace(AccessKey) && !string.IsNullOrWhiteSpace(SecretKey);
 
         /// <summary>Path-style addressing (http://host/bucket/key), which S3-compatible servers need.</summary>
         public bool ForcePathStyle { get; set; } = true;
@@ -50,9 +60,17 @@ public sealed class BlobStorageOptions
                 problems.Add($"{Section}:S3:Bucket is required when {Section}:Provider is s3.");
             }
 
-            if (string.IsNullOrWhiteSpace(S3.AccessKey) || string.IsNullOrWhiteSpace(S3.SecretKey))
+            if (string.IsNullOrWhiteSpace(S3.AccessKey) != string.IsNullOrWhiteSpace(S3.SecretKey))
             {
-                problems.Add($"{Section}:S3:AccessKey and {Section}:S3:SecretKey are required when {Section}:Provider is s3.");
+                problems.Add($"{Section}:S3:AccessKey and {Section}:S3:SecretKey go together: set both, or neither to use the AWS default credential chain.");
+            }
+
+            foreach (var (name, url) in new[] { ("ServiceUrl", S3.ServiceUrl), ("PublicServiceUrl", S3.PublicServiceUrl) })
+            {
+                if (!string.IsNullOrWhiteSpace(url) && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                {
+                    problems.Add($"{Section}:S3:{name} must be an absolute http(s) URL, not '{url}'.");
+                }
             }
 
             if (S3.PartSizeBytes < 5 * 1024 * 1024)

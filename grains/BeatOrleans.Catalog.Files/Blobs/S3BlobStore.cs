@@ -15,11 +15,20 @@ namespace BeatOrleans.Catalog.Files.Blobs;
 public sealed class S3BlobStore : IBlobStore, IDisposable
 {
     private readonly AmazonS3Client client;
+    private readonly AmazonS3Client presigner;
     private readonly BlobStorageOptions.S3Settings settings;
 
     public S3BlobStore(IOptions<BlobStorageOptions> options)
     {
         settings = options.Value.S3;
+        client = Connect(settings.ServiceUrl);
+        // Presigning is computed here, no request is sent: a URL signed for the public endpoint is what a browser can use,
+        // while this process keeps talking to the bucket on the internal one (a container or cluster network name).
+        presigner = string.IsNullOrWhiteSpace(settings.PublicServiceUrl) ? client : Connect(settings.PublicServiceUrl);
+    }
+
+    private AmazonS3Client Connect(string? serviceUrl)
+    {
         var config = new AmazonS3Config
         {
             ForcePathStyle = settings.ForcePathStyle,
@@ -28,16 +37,20 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
-        if (string.IsNullOrWhiteSpace(settings.ServiceUrl))
+        if (string.IsNullOrWhiteSpace(serviceUrl))
         {
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(settings.Region);
         }
         else
         {
-            config.ServiceURL = settings.ServiceUrl;
+            config.ServiceURL = serviceUrl;
         }
 
-        client = new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
+        // Without a configured key the SDK's default chain finds one: environment variables, a shared profile, a web
+        // identity token (EKS service accounts), the ECS task role or the EC2 instance profile. No secret in settings.
+        return settings.HasKey
+            ? new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config)
+            : new AmazonS3Client(config);
     }
 
     public async Task<long> Write(string key, Stream content, long maxBytes, string contentType, CancellationToken cancellationToken)
@@ -215,7 +228,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public Uri? PresignUpload(string key, string contentType, TimeSpan lifetime) => Presign(key, HttpVerb.PUT, contentType, lifetime, null);
 
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        client.Dispose();
+        if (!ReferenceEquals(presigner, client))
+        {
+            presigner.Dispose();
+        }
+    }
 
     private Uri Presign(string key, HttpVerb verb, string? contentType, TimeSpan lifetime, string? downloadName)
     {
@@ -226,7 +246,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             Key = key,
             Verb = verb,
             Expires = DateTime.UtcNow.Add(lifetime),
-            Protocol = settings.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+            Protocol = (string.IsNullOrWhiteSpace(settings.PublicServiceUrl) ? settings.ServiceUrl : settings.PublicServiceUrl)
+                ?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         };
         if (contentType is not null)
         {
@@ -240,7 +261,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             request.ResponseHeaderOverrides.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = downloadName }.ToString();
         }
 
-        return new Uri(client.GetPreSignedURL(request));
+        return new Uri(presigner.GetPreSignedURL(request));
     }
 
     private static async Task<int> Fill(Stream content, byte[] buffer, int size, CancellationToken cancellationToken)
