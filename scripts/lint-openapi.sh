@@ -40,7 +40,7 @@ update() {
   BEATORLEANS_UPDATE_OPENAPI=1 dotnet test "$root/tests/BeatOrleans.Api.Tests" -c Release \
     --filter "FullyQualifiedName~OpenApiDocumentTests.Committed_document_is_the_one_the_API_serves" || return 1
   log "regenerating clients/typescript/beatorleans-api.d.ts"
-  "$tools/node_modules/.bin/openapi-typescript" docs/openapi.json -o "$client/beatorleans-api.d.ts" --silent
+  "$tools/node_modules/.bin/openapi-typescript" docs/openapi.json -o "$client/beatorleans-api.d.ts" >/dev/null
 }
 
 passed=0 failed=0
@@ -64,7 +64,7 @@ spectral() {
 typescript_client() {
   local generated
   generated=$(mktemp -d) || return 1
-  "$tools/node_modules/.bin/openapi-typescript" docs/openapi.json -o "$generated/beatorleans-api.d.ts" --silent &&
+  "$tools/node_modules/.bin/openapi-typescript" docs/openapi.json -o "$generated/beatorleans-api.d.ts" >/dev/null &&
     if ! diff -q "$generated/beatorleans-api.d.ts" "$client/beatorleans-api.d.ts" >/dev/null; then
       log "clients/typescript/beatorleans-api.d.ts is not what docs/openapi.json generates: run $0 --update"
       rm -rf "$generated"
