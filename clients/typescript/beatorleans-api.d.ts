@@ -987,11 +987,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1059,11 +1059,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1136,11 +1136,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1242,11 +1242,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1343,11 +1343,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1443,11 +1443,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1475,6 +1475,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProfileResponse"];
                 };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -1510,11 +1517,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1623,11 +1630,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1712,11 +1719,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1747,7 +1754,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicProfileResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1788,11 +1795,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1905,11 +1912,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -1938,6 +1945,13 @@ export interface operations {
                     "application/json": components["schemas"]["UploadUrlResponse"];
                 };
             };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
                 headers: {
@@ -1963,11 +1977,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2009,7 +2023,7 @@ export interface operations {
                     "application/json": components["schemas"]["VoiceTagResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2095,11 +2109,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2130,7 +2144,7 @@ export interface operations {
                     "application/json": components["schemas"]["BeatResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2155,11 +2169,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2190,7 +2204,7 @@ export interface operations {
                     "application/json": components["schemas"]["WaveformResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2224,11 +2238,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2259,7 +2273,7 @@ export interface operations {
                     "application/json": components["schemas"]["StreamResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2293,11 +2307,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2388,7 +2402,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2436,11 +2450,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2527,7 +2541,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2569,11 +2583,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2602,7 +2616,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2652,11 +2666,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2724,11 +2738,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2853,11 +2867,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -2989,11 +3003,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3024,7 +3038,7 @@ export interface operations {
                     "application/json": components["schemas"]["PurchaseResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3065,11 +3079,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3100,7 +3114,7 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3150,11 +3164,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3251,7 +3265,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,11 +3313,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3390,7 +3404,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,11 +3446,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3465,7 +3479,7 @@ export interface operations {
                     "application/json": components["schemas"]["LicensesResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3490,11 +3504,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3622,11 +3636,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3752,11 +3766,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3835,11 +3849,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3870,7 +3884,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChatHistoryResponse"];
                 };
             };
-            /** @description The request line is malformed (e.g. a NUL character in the path); no body. */
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3911,11 +3925,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -3982,11 +3996,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
@@ -4085,11 +4099,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The silos of a domain this operation needs are unavailable; try again shortly. */
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
+                    "Retry-After"?: number;
                     /** @description Present when the request's Origin is one of the Cors:Origins setting. */
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;

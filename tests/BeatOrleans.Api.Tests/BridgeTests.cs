@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using BeatOrleans.Api.Tests.Contract;
 using RabbitMQ.Client;
 
 namespace BeatOrleans.Api.Tests;
@@ -31,6 +32,7 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
         Assert.Equal(4, taken.Count);
         foreach (var delivered in taken)
         {
+            Assert.Null(AsyncApiContract.CheckMessage(delivered.RoutingKey, delivered.Envelope));
             var envelope = delivered.Envelope;
             Assert.Equal(["id", "type", "occurred_at", "aggregate_id", "data"], envelope.Select(p => p.Key));
             Assert.Equal(delivered.RoutingKey, envelope["type"]!.GetValue<string>());
@@ -79,6 +81,7 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
 
         Assert.Equal(["catalog.beat_uploaded", "catalog.beat_ready", "catalog.beat_deleted"], taken.Select(d => d.RoutingKey));
         Assert.All(taken, d => Assert.Equal(d.RoutingKey, d.Envelope["type"]!.GetValue<string>()));
+        Assert.All(taken, d => Assert.Null(AsyncApiContract.CheckMessage(d.RoutingKey, d.Envelope)));
         var uploaded = taken[0].Envelope["data"]!.AsObject();
         Assert.Equal(producer.UserId, uploaded["producer_id"]!.GetValue<string>());
         Assert.Equal("wav", uploaded["format"]!.GetValue<string>());

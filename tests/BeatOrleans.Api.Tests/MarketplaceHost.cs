@@ -59,7 +59,10 @@ public class MarketplaceHost : IAsyncLifetime
     /// <summary>Every answer this host's clients got, checked against the committed OpenAPI document.</summary>
     public ContractLog Contract { get; } = new();
 
-    /// <summary>A client as WebApplicationFactory makes it (redirects, cookies), whose answers are checked against the contract.</summary>
+    /// <summary>
+    /// A client as WebApplicationFactory makes it (redirects, cookies), whose answers are checked against the contract:
+    /// an answer the committed OpenAPI document does not declare fails the test that received it.
+    /// </summary>
     public HttpClient CreateClient() => factory.CreateDefaultClient(
         factory.ClientOptions.BaseAddress, new RedirectHandler(), new CookieContainerHandler(), new ContractRecorder(() => BaseAddress, Contract));
 
@@ -81,6 +84,7 @@ public class MarketplaceHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+
         await factory.DisposeAsync();
         try
         {

@@ -31,7 +31,7 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         if (metadata.OfType<EnableRateLimitingAttribute>().Any() || operation.Responses.ContainsKey("429"))
         {
             Problem(operation, document, 429, "Too many requests from this client or for this account; wait Retry-After seconds.",
-                ("Retry-After", RetryAfter()));
+                ("Retry-After", RetryAfter(required: true)));
         }
 
         if (operation.RequestBody?.Content?.ContainsKey("application/json") == true)
@@ -45,17 +45,21 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
             Problem(operation, document, 413, "The body is larger than 1 MiB (Content-Length is checked before anything is read).");
         }
 
-        if (operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true && !operation.Responses.ContainsKey("400"))
+        if (!operation.Responses.ContainsKey("400"))
         {
-            // Kestrel refuses a request target it cannot decode (a NUL in the path) before any endpoint runs.
-            operation.Responses["400"] = new OpenApiResponse { Description = "The request line is malformed (e.g. a NUL character in the path); no body." };
+            // Before any endpoint runs: host filtering refuses a Host that is not in AllowedHosts, and Kestrel a request
+            // target it cannot decode (a NUL in the path). Neither writes a problem.
+            operation.Responses["400"] = new OpenApiResponse
+            {
+                Description = "The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body.",
+            };
         }
 
         Problem(operation, document, 500, "An unexpected error (no details are given).");
         if (operation.OperationId != "PutUpload")
         {
-            Problem(operation, document, 503, "The silos of a domain this operation needs are unavailable; try again shortly.",
-                ("Retry-After", RetryAfter()));
+            Problem(operation, document, 503, "A domain's silos (or the payment provider) are unavailable; try again shortly.",
+                ("Retry-After", RetryAfter(required: false)));
         }
 
         Parameters.Bound(operation);
@@ -125,10 +129,10 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         Example = example is null ? null : System.Text.Json.Nodes.JsonValue.Create(example),
     };
 
-    private static OpenApiHeader RetryAfter() => new()
+    private static OpenApiHeader RetryAfter(bool required) => new()
     {
         Description = "Seconds to wait before trying again.",
-        Required = true,
+        Required = required,
         Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "86400" },
     };
 

@@ -11,11 +11,11 @@ public static class AsyncApiContract
 {
     public const string DocumentPath = "docs/asyncapi.json";
 
+    private static readonly Lazy<JsonNode> Document = new(() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(TestServers.RepositoryRoot, DocumentPath)))!);
+
     private static readonly Lazy<JsonObject> Schemas = new(() =>
-    {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(TestServers.RepositoryRoot, DocumentPath)))!;
-        return OpenApiContract.Rewrite(document["components"]!["schemas"]!.DeepClone()).AsObject();
-    });
+        OpenApiContract.Rewrite(Document.Value["components"]!["schemas"]!.DeepClone()).AsObject());
 
     private static readonly ConcurrentDictionary<string, JsonSchema> Built = new();
 
@@ -25,5 +25,18 @@ public static class AsyncApiContract
         var built = Built.GetOrAdd(schema, name =>
             OpenApiContract.Build(new JsonObject { ["$ref"] = $"#/$defs/{name}" }, Schemas.Value, "#/components/schemas/"));
         return OpenApiContract.Validate(built, JsonDocument.Parse(payload.ToJsonString()).RootElement);
+    }
+
+    /// <summary>Null when <paramref name="envelope"/> is a valid payload of the message named <paramref name="type"/> (a routing key).</summary>
+    public static string? CheckMessage(string type, JsonNode envelope)
+    {
+        var built = Built.GetOrAdd($"message:{type}", _ =>
+        {
+            var message = Document.Value["components"]!["messages"]!.AsObject().Select(m => m.Value!)
+                .SingleOrDefault(m => m["name"]?.GetValue<string>() == type)
+                ?? throw new InvalidOperationException($"{DocumentPath} has no message named {type}");
+            return OpenApiContract.Build(message["payload"]!, Schemas.Value, "#/components/schemas/");
+        });
+        return OpenApiContract.Validate(built, JsonDocument.Parse(envelope.ToJsonString()).RootElement);
     }
 }

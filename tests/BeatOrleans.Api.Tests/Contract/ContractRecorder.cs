@@ -16,8 +16,9 @@ public sealed class ContractLog
 
 /// <summary>
 /// Sits in every test client of <see cref="MarketplaceHost"/>: each answer from the host to a path of the OpenAPI
-/// document is checked against it (status declared, JSON body valid for that status) and kept, so a test can assert
-/// that what it saw is what the document says.
+/// document is checked against it (status declared, required headers present, JSON body valid for that status) and
+/// kept; an answer that is not what the document says fails the request, so every API test checks the
+/// contract of what it touches.
 /// </summary>
 public sealed class ContractRecorder(Func<Uri> host, ContractLog log) : DelegatingHandler
 {
@@ -49,15 +50,27 @@ public sealed class ContractRecorder(Func<Uri> host, ContractLog log) : Delegati
         string? violation;
         try
         {
-            violation = contract.Check(method, template, (int)response.StatusCode, body is null ? null : mediaType, body);
+            var headers = response.Headers.Concat(response.Content.Headers).Select(h => h.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            violation = contract.Check(method, template, (int)response.StatusCode, body is null ? null : mediaType, body, headers);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             violation = $"the check itself failed: {e.Message}";
         }
 
-        log.Add(new ObservedAnswer(method, template, (int)response.StatusCode, mediaType,
-            violation is null ? null : $"{method} {path} -> {(int)response.StatusCode}: {violation}"));
+        var answer = new ObservedAnswer(method, template, (int)response.StatusCode, mediaType,
+            violation is null ? null : $"{method} {path} -> {(int)response.StatusCode}: {violation}");
+        log.Add(answer);
+        if (answer.Violation is { } wrong)
+        {
+            response.Dispose();
+            throw new ContractViolationException($"{wrong}\nThe answer is not what {OpenApiContract.DocumentPath} declares: fix the API or its "
+                + "OpenAPI description (api/BeatOrleans.Api/OpenApi), then refresh the document (README, The contracts).");
+        }
+
         return response;
     }
 }
+
+/// <summary>An answer of the API that its OpenAPI document does not declare.</summary>
+public sealed class ContractViolationException(string message) : Exception(message);

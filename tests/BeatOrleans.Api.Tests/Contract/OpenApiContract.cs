@@ -64,7 +64,7 @@ public sealed class OpenApiContract
     }
 
     /// <summary>Null when the answer is what the document declares; else what is wrong, in words.</summary>
-    public string? Check(string method, string template, int status, string? mediaType, string? body)
+    public string? Check(string method, string template, int status, string? mediaType, string? body, IReadOnlySet<string>? headers = null)
     {
         var responses = document["paths"]![template]![method.ToLowerInvariant()]!["responses"]!.AsObject();
         var declared = responses[status.ToString(CultureInfo.InvariantCulture)]
@@ -72,6 +72,14 @@ public sealed class OpenApiContract
         if (declared is null)
         {
             return $"status {status} is not declared (declared: {string.Join(", ", responses.Select(r => r.Key))})";
+        }
+
+        var missing = (declared["headers"]?.AsObject() ?? [])
+            .Where(h => h.Value?["required"]?.GetValue<bool>() == true && headers is not null && !headers.Contains(h.Key))
+            .Select(h => h.Key).ToList();
+        if (missing.Count > 0)
+        {
+            return $"required header(s) {string.Join(", ", missing)} missing";
         }
 
         if (body is null || mediaType is null || method == "HEAD")

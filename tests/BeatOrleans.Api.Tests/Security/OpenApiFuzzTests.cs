@@ -16,6 +16,7 @@ public sealed class OpenApiFuzzTests(MarketplaceHost host, ITestOutputHelper out
 {
     private readonly HttpClient http = host.CreateClient();
 
+    /// <summary>The host's client also fails any answer the document does not declare (<see cref="Contract.ContractRecorder"/>).</summary>
     [Fact]
     public async Task No_operation_answers_odd_input_with_a_server_error()
     {
@@ -56,9 +57,6 @@ public sealed class OpenApiFuzzTests(MarketplaceHost host, ITestOutputHelper out
         output.WriteLine($"{sent} requests to {document["paths"]!.AsObject().Count} paths, {failures.Count} server errors");
         Assert.True(sent > 1000, $"only {sent} requests were sent: the corpus or the document shrank");
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(40)));
-        // Odd input is refused with an answer the document declares, in the declared shape (a problem).
-        var violations = host.Contract.Violations;
-        Assert.True(violations.Count == 0, $"{violations.Count} answers the document does not declare:\n{string.Join('\n', violations.Take(40))}");
     }
 
     private static string Preview(HttpRequestMessage request)
