@@ -24,6 +24,12 @@ public sealed class ClusterScriptTests
             ["CLUSTER_ID"] = $"script-{Guid.NewGuid():N}"[..16],
             ["CLUSTER_RATE_LIMIT"] = "100000",
         };
+        // Ports of its own: the test run's servers may have been given theirs explicitly.
+        foreach (var port in new[] { "REDIS", "POSTGRES", "RABBITMQ", "RABBITMQ_DIST", "EPMD", "S3" })
+        {
+            environment[$"BEATORLEANS_{port}_PORT"] = null;
+        }
+
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{basePort + 1}") };
         try
         {

@@ -119,7 +119,10 @@ public sealed class LocalCluster : IAsyncLifetime
         return await RunScript(environment, arguments);
     }
 
-    /// <summary>Runs scripts/cluster.sh with the built binaries (no build) and the given environment; its output, or an exception naming the failure.</summary>
+    /// <summary>
+    /// Runs scripts/cluster.sh with the built binaries (no build) and the given environment (a null value removes the
+    /// variable); its output, or an exception naming the failure.
+    /// </summary>
     internal static async Task<string> RunScript(Dictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(TestServers.RepositoryRoot, "scripts", "cluster.sh"), .. arguments])
@@ -132,7 +135,14 @@ public sealed class LocalCluster : IAsyncLifetime
         start.Environment["CLUSTER_NO_BUILD"] = "1";
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         using var process = System.Diagnostics.Process.Start(start)!;
