@@ -80,7 +80,7 @@ build_base() {
   log "debootstrap bookworm (minbase) into $root"
   bo_as_root debootstrap --variant=minbase bookworm "$root" "$(apt_mirror)" >"$dir/debootstrap.log" 2>&1 ||
     { bo_as_root rm -rf "$root"; die "debootstrap failed (see $dir/debootstrap.log)"; }
-  bo_as_root tar -C "$root" -c . | podman import --change 'CMD ["/bin/bash"]' - "$base_image" >/dev/null
+  bo_as_root tar -C "$root" -c . | podman import -q --change 'CMD ["/bin/bash"]' - "$base_image" >/dev/null
   bo_as_root rm -rf "$root"
   log "base image $base_image in $(bo_secs_since "$t0") s"
 }
