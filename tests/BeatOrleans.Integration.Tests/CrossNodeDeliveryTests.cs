@@ -11,10 +11,8 @@ public sealed class CrossNodeDeliveryTests(LocalCluster cluster)
     [Fact]
     public async Task A_message_sent_on_one_node_reaches_every_connection_of_the_receiver_on_both_nodes_and_no_one_else()
     {
-        var one = await cluster.Api(1);
-        var two = await cluster.Api(2);
-        using var httpOne = new HttpClient { BaseAddress = one };
-        using var httpTwo = new HttpClient { BaseAddress = two };
+        using var nodes = await Nodes.Of(cluster);
+        var (one, two, httpOne, httpTwo) = (nodes.One, nodes.Two, nodes.HttpOne, nodes.HttpTwo);
         var alice = await httpOne.LogIn(await httpOne.SignUp());
         var bobAccount = await httpTwo.SignUp();
         var bob = await httpTwo.LogIn(bobAccount);
@@ -42,10 +40,8 @@ public sealed class CrossNodeDeliveryTests(LocalCluster cluster)
     [Fact]
     public async Task Logout_on_one_node_closes_the_sessions_connections_on_the_other_node_within_seconds()
     {
-        var one = await cluster.Api(1);
-        var two = await cluster.Api(2);
-        using var httpOne = new HttpClient { BaseAddress = one };
-        using var httpTwo = new HttpClient { BaseAddress = two };
+        using var nodes = await Nodes.Of(cluster);
+        var (one, two, httpOne, httpTwo) = (nodes.One, nodes.Two, nodes.HttpOne, nodes.HttpTwo);
         var alice = await httpOne.LogIn(await httpOne.SignUp());
         var bobAccount = await httpTwo.SignUp();
         var phone = await httpTwo.LogIn(bobAccount);
@@ -68,6 +64,22 @@ public sealed class CrossNodeDeliveryTests(LocalCluster cluster)
 
         await Task.WhenAll(phoneHub.DisposeAsync().AsTask(), laptopHub.DisposeAsync().AsTask());
         phoneSocket.Dispose();
+    }
+
+    /// <summary>The two API nodes of the cluster, each with a client of its own.</summary>
+    private sealed record Nodes(Uri One, Uri Two, HttpClient HttpOne, HttpClient HttpTwo) : IDisposable
+    {
+        public static async Task<Nodes> Of(LocalCluster cluster)
+        {
+            var (one, two) = (await cluster.Api(1), await cluster.Api(2));
+            return new Nodes(one, two, new HttpClient { BaseAddress = one }, new HttpClient { BaseAddress = two });
+        }
+
+        public void Dispose()
+        {
+            HttpOne.Dispose();
+            HttpTwo.Dispose();
+        }
     }
 
     private static async Task Send(HttpClient node, Tokens sender, Account receiver, string message) =>
