@@ -131,6 +131,11 @@ if ((executed == 0)); then
   rc=1
 fi
 failed=$((failed + stage_failures))
+# A build error or a crashed test host fails `dotnet test` without a failed test in any .trx: the summary counts it
+# as one failure, so the last line never reads "0 failed" for a run that did not build.
+if ((test_rc != 0 && failed == 0)); then
+  failed=1
+fi
 ((failed == 0)) || rc=1
 
 if [[ ${KEEP_RUN_DIR:-0} == 1 ]]; then bo_log "test results: $results"; fi

@@ -1,5 +1,6 @@
 using System.Net;
 using BeatOrleans.Contracts;
+using BeatOrleans.Hosting.Membership;
 using BeatOrleans.Hosting.Runtime;
 using BeatOrleans.Hosting.Storage;
 using BeatOrleans.Messaging;
@@ -32,6 +33,7 @@ public static class SiloBuilderExtensions
         if (options.IsCluster)
         {
             AddClusterInfrastructure(silo, options);
+            silo.Services.AddFailureDetection(configuration);
         }
         else
         {

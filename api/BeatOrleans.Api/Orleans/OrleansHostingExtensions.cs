@@ -58,6 +58,8 @@ public static class OrleansHostingExtensions
             // the dead gateway. The refresh drops it once membership declares the silo dead.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
             client.AddDashboard();
+            client.Services.AddOptions<ReadRetryOptions>().Bind(configuration.GetSection(ReadRetryOptions.Section));
+            client.AddOutgoingGrainCallFilter<ReadRetryFilter>();
         });
         return builder;
     }

@@ -53,7 +53,7 @@ public sealed record CatalogPage(
 public interface ICatalogSearchGrain : IGrainWithIntegerKey
 {
     /// <summary>One page of ready, listed beats; null when the cursor is not one this search gave out.</summary>
-    [ReadOnly, Alias("Search")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("Search")]
     Task<CatalogPage?> Search(CatalogQuery query);
 }
 

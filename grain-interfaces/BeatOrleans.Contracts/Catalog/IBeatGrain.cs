@@ -19,11 +19,11 @@ public interface IBeatGrain : IGrainWithStringKey
     Task<Beat> Create(BeatDraft draft);
 
     /// <summary>The beat, or null when it does not exist or was deleted.</summary>
-    [ReadOnly, Alias("GetBeat")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetBeat")]
     Task<Beat?> GetBeat();
 
     /// <summary>The waveform peaks (0..1) of a processed beat; null when absent, deleted or not processed.</summary>
-    [ReadOnly, Alias("GetPeaks")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetPeaks")]
     Task<IReadOnlyList<float>?> GetPeaks();
 
     /// <summary>Removes the beat from the catalogue for everyone; only its producer may. Files stay for buyers.</summary>

@@ -11,6 +11,6 @@ public interface IProducerGrain : IGrainWithStringKey
     Task SetVoiceTag(StoredFile tag);
 
     /// <summary>The producer's own tag, or null to use the marketplace's default tag.</summary>
-    [ReadOnly, Alias("GetVoiceTag")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetVoiceTag")]
     Task<StoredFile?> GetVoiceTag();
 }

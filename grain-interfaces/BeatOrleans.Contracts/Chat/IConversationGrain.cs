@@ -15,7 +15,7 @@ public interface IConversationGrain : IGrainWithStringKey
     /// (or the newest of all), or with <paramref name="afterSequence"/> the oldest ones after it. Null if the caller is
     /// no participant.
     /// </summary>
-    [ReadOnly, Alias("GetMessages")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetMessages")]
     Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit);
 
     /// <summary>
@@ -35,7 +35,7 @@ public interface IConversationPageGrain : IGrainWithStringKey
     Task Append(ChatMessage message);
 
     /// <summary>The segment's messages, oldest first.</summary>
-    [ReadOnly, Alias("GetMessages")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetMessages")]
     Task<IReadOnlyList<ChatMessage>> GetMessages();
 }
 
@@ -48,6 +48,6 @@ public interface IChatListGrain : IGrainWithStringKey
     Task Touch(ChatSummary chat);
 
     /// <summary>The user's chats, most recent first.</summary>
-    [ReadOnly, Alias("GetChats")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetChats")]
     Task<IReadOnlyList<ChatSummary>> GetChats();
 }

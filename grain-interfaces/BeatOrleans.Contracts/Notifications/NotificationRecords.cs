@@ -15,7 +15,7 @@ public sealed record Notification(
 public interface IInboxGrain : IGrainWithStringKey
 {
     /// <summary>Newest first, at most <paramref name="limit"/>, optionally unread only.</summary>
-    [ReadOnly, Alias("GetNotifications")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetNotifications")]
     Task<IReadOnlyList<Notification>> GetNotifications(bool unreadOnly, int limit);
 
     /// <summary>Marks one notification read; false when the inbox has no such id.</summary>

@@ -77,7 +77,7 @@ public interface IPurchaseGrain : IGrainWithStringKey
     Task<ConfirmResult> Confirm(string buyerId, string paymentMethod);
 
     /// <summary>The purchase, or null when there is none under this id.</summary>
-    [ReadOnly, Alias("GetPurchase")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetPurchase")]
     Task<Purchase?> GetPurchase();
 
     /// <summary>The provider says the payment changed (a webhook): the purchase reads the payment's current state and acts on it; false when it could not (the provider should deliver again).</summary>

@@ -40,14 +40,14 @@ public interface IPurchaseLedgerGrain : IGrainWithStringKey
     Task AddSale(Sale sale);
 
     /// <summary>Purchase ids, newest first; null when the cursor is not one this ledger gave out.</summary>
-    [ReadOnly, Alias("Purchases")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("Purchases")]
     Task<LedgerPage<string>?> Purchases(int limit, string? cursor);
 
     /// <summary>Sales, newest first; null when the cursor is not one this ledger gave out.</summary>
-    [ReadOnly, Alias("Sales")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("Sales")]
     Task<LedgerPage<Sale>?> Sales(int limit, string? cursor);
 
     /// <summary>Earnings per currency over every sale.</summary>
-    [ReadOnly, Alias("SalesTotals")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("SalesTotals")]
     Task<IReadOnlyList<SalesTotal>> SalesTotals();
 }

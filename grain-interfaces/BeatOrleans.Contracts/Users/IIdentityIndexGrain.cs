@@ -19,6 +19,6 @@ public interface IIdentityIndexGrain : IGrainWithStringKey
     Task Release(string userId);
 
     /// <summary>The user holding the key, or null.</summary>
-    [ReadOnly, Alias("GetOwner")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetOwner")]
     Task<string?> GetOwner();
 }

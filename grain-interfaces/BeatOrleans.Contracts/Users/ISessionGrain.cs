@@ -33,6 +33,6 @@ public interface ISessionGrain : IGrainWithStringKey
     Task Revoke();
 
     /// <summary>The session's user while it is open, else null.</summary>
-    [ReadOnly, Alias("GetActiveUser")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetActiveUser")]
     Task<string?> GetActiveUser();
 }

@@ -11,7 +11,7 @@ public interface IUserGrain : IGrainWithStringKey
     Task<SignupResult> Register(Signup signup);
 
     /// <summary>The account as its owner sees it, or null when no account has this id.</summary>
-    [ReadOnly, Alias("GetProfile")]
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetProfile")]
     Task<UserProfile?> GetProfile();
 
     /// <summary>Checks a password against the stored hash, off the grain's scheduler.</summary>
