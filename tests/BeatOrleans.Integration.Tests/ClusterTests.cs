@@ -214,8 +214,8 @@ public sealed class ClusterTests(LocalCluster cluster)
         stopping.Stop();
         try
         {
-            // An orderly leave: the silo marks itself dead in membership as it goes, well before the ~12 s in which
-            // the others would declare a crashed silo dead, and well within Shutdown:Timeout (30 s).
+            // An orderly leave: the silo marks itself dead in membership as it goes, without waiting for the others'
+            // failure detection, and well within Shutdown:Timeout (30 s).
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
             var deadline = DateTime.UtcNow.AddSeconds(3);
             while ((await orleans.ActiveSilos()).Count != before.Count - 1 && DateTime.UtcNow < deadline)
