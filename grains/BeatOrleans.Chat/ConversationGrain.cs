@@ -13,16 +13,25 @@ namespace BeatOrleans.Chat;
 /// grains of <see cref="PageSize"/> each, so appending to a long conversation writes one small page and this small
 /// state, never the whole history.
 /// </summary>
+/// <remarks>
+/// Group commit: <see cref="Send"/> interleaves, queues its message and waits for the write gate; whoever holds the
+/// gate stores everything queued so far with one page write per page touched and one head write, then answers each
+/// sender of that batch. A busy conversation thus costs a write per batch, not per message (measured: the chat
+/// benchmark collapsed at 200 messages a second per conversation when every append was a write of its own).
+/// Everything that writes the head (a batch, the outbox sweep, deactivation) holds the gate, so writes never overlap.
+/// </remarks>
 public sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Realtime)] IPersistentState<ConversationState> conversation,
     TimeProvider clock,
-    ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IEventSource, IOutboxOwner
+    ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IEventSource, IOutboxOwner, IDisposable
 {
     public const int PageSize = 100;
 
     /// <summary>How long an unacknowledged notification waits before it is published again.</summary>
     private static readonly TimeSpan Redelivery = TimeSpan.FromSeconds(5);
 
+    private readonly SemaphoreSlim writes = new(1, 1);
+    private readonly List<Queued> queued = [];
     private IGrainTimer? redeliveryTimer;
     private bool acknowledgedUnsaved;
     private EventOutbox events = null!;
@@ -42,43 +51,114 @@ public sealed partial class ConversationGrain(
 
     public async Task<ChatMessage> Send(Outgoing outgoing)
     {
-        var state = conversation.State;
-        if (state.Participants.Count == 0)
-        {
-            if (ChatIds.For(outgoing.SenderId, outgoing.ReceiverId) != ChatId)
-            {
-                throw new ArgumentException("These users do not share this chat.", nameof(outgoing));
-            }
-
-            state.Participants = [.. new[] { outgoing.SenderId, outgoing.ReceiverId }.Order(StringComparer.Ordinal)];
-        }
-        else if (!state.Participants.Contains(outgoing.SenderId) || !state.Participants.Contains(outgoing.ReceiverId))
+        var participants = conversation.State.Participants;
+        if (participants.Count == 0
+            ? ChatIds.For(outgoing.SenderId, outgoing.ReceiverId) != ChatId
+            : !participants.Contains(outgoing.SenderId) || !participants.Contains(outgoing.ReceiverId))
         {
             throw new ArgumentException("These users do not share this chat.", nameof(outgoing));
         }
 
-        var now = clock.GetUtcNow();
-        var message = new ChatMessage(ChatIds.MessageId(ChatId, state.Count), state.Count, outgoing.SenderId, outgoing.Content, now);
-        // The page first: if this grain dies before its own write, the next message takes the same sequence
-        // number and replaces the orphan in the page.
-        await Page(message.Sequence).Append(message);
-        state.Count++;
-        state.LastMessage = message;
-        var notification = new NotificationRequested(
-            message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
-        state.Outbox.Add(notification);
-        await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
-            ChatId, message.MessageId, message.Sequence, outgoing.SenderId, outgoing.ReceiverId, outgoing.Content.Length, now)));
-        await Save();
+        var entry = new Queued(outgoing);
+        queued.Add(entry);
+        var committed = false;
+        await writes.WaitAsync();
+        try
+        {
+            // An earlier holder of the gate may have stored this message with its batch already.
+            if (!entry.Stored.Task.IsCompleted)
+            {
+                await Commit();
+                committed = true;
+            }
+        }
+        finally
+        {
+            writes.Release();
+        }
 
-        var summary = new ChatSummary(ChatId, state.Participants, message);
-        await Task.WhenAll(state.Participants.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
-        await Publish(notification);
-        StartRedelivery();
-        await PushLive(Push.For(outgoing.ReceiverId, message, outgoing.SenderUsername, ChatId));
-        // Last: the broker's confirm is the one wait here that the receiver's live push need not sit behind.
-        await events.Publish();
+        var message = await entry.Stored.Task;
+        if (committed)
+        {
+            // The batch's committer hands the integration events to the broker; the other senders need not wait for it.
+            await events.Publish();
+        }
+
         return message;
+    }
+
+    /// <summary>Stores every queued message with one write per page and one of the head, then notifies. Holds the gate.</summary>
+    private async Task Commit()
+    {
+        var batch = queued.ToList();
+        queued.Clear();
+        var state = conversation.State;
+        var (count, last, outbox, recorded, participants) = (state.Count, state.LastMessage, state.Outbox.Count, state.Events.Count, state.Participants);
+        var now = clock.GetUtcNow();
+        var messages = batch.Select((entry, i) => new ChatMessage(
+            ChatIds.MessageId(ChatId, count + i), count + i, entry.Outgoing.SenderId, entry.Outgoing.Content, now)).ToList();
+        var notifications = batch.Zip(messages, (entry, message) => new NotificationRequested(
+            message.MessageId, this.GetGrainId(), entry.Outgoing.ReceiverId, "message",
+            $"You have a new message from {entry.Outgoing.SenderUsername}", now)).ToList();
+        try
+        {
+            if (state.Participants.Count == 0)
+            {
+                state.Participants = [.. new[] { batch[0].Outgoing.SenderId, batch[0].Outgoing.ReceiverId }.Order(StringComparer.Ordinal)];
+            }
+
+            // The pages first: if this grain dies before its own write, the next messages take the same sequence
+            // numbers and replace the orphans in their pages.
+            await Task.WhenAll(messages.GroupBy(m => m.Sequence / PageSize).Select(page => Page(page.Key * PageSize).Append([.. page])));
+            state.Count += messages.Count;
+            state.LastMessage = messages[^1];
+            state.Outbox.AddRange(notifications);
+            foreach (var (entry, message) in batch.Zip(messages))
+            {
+                await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
+                    ChatId, message.MessageId, message.Sequence, entry.Outgoing.SenderId, entry.Outgoing.ReceiverId, entry.Outgoing.Content.Length, now)));
+            }
+
+            await Save();
+        }
+        catch (Exception exception)
+        {
+            // Nothing of the batch is stored as far as this activation can tell: forget it, fail its senders, and let
+            // the next activation start from what storage holds.
+            (state.Count, state.LastMessage, state.Participants) = (count, last, participants);
+            state.Outbox.RemoveRange(outbox, state.Outbox.Count - outbox);
+            state.Events.RemoveRange(recorded, state.Events.Count - recorded);
+            DeactivateOnIdle();
+            foreach (var entry in batch)
+            {
+                entry.Stored.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        var summary = new ChatSummary(ChatId, state.Participants, messages[^1]);
+        try
+        {
+            await Task.WhenAll(state.Participants.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The messages are stored; a chat list that missed the touch reads the last message back when it reactivates.
+            LogTouchFailed(logger, exception, ChatId);
+        }
+
+        foreach (var notification in notifications)
+        {
+            await Publish(notification);
+        }
+
+        StartRedelivery();
+        foreach (var (entry, message) in batch.Zip(messages))
+        {
+            await PushLive(Push.For(entry.Outgoing.ReceiverId, message, entry.Outgoing.SenderUsername, ChatId));
+            entry.Stored.TrySetResult(message);
+        }
     }
 
     public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit)
@@ -119,18 +199,39 @@ public sealed partial class ConversationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // One write stores both the acknowledgements and the removal of confirmed events.
-        if (acknowledgedUnsaved)
+        await writes.WaitAsync(cancellationToken);
+        try
         {
-            await Save();
+            // One write stores both the acknowledgements and the removal of confirmed events.
+            if (acknowledgedUnsaved)
+            {
+                await Save();
+            }
+            else
+            {
+                await events.Persisted();
+            }
         }
-        else
+        finally
         {
-            await events.Persisted();
+            writes.Release();
         }
     }
 
-    public Task FlushOutbox() => events.Sweep();
+    public async Task FlushOutbox()
+    {
+        await writes.WaitAsync();
+        try
+        {
+            await events.Sweep();
+        }
+        finally
+        {
+            writes.Release();
+        }
+    }
+
+    public void Dispose() => writes.Dispose();
 
     /// <summary>
     /// Forgets a delivered notification. The removal reaches storage with the next message (or at deactivation), not
@@ -203,6 +304,17 @@ public sealed partial class ConversationGrain(
         {
             LogPublishFailed(logger, exception, itemId);
         }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Touching the chat lists of {ChatId} failed")]
+    private static partial void LogTouchFailed(ILogger logger, Exception exception, string chatId);
+
+    /// <summary>A message waiting for the next write, and its sender's answer.</summary>
+    private sealed class Queued(Outgoing outgoing)
+    {
+        public Outgoing Outgoing { get; } = outgoing;
+
+        public TaskCompletionSource<ChatMessage> Stored { get; } = new();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {ItemId} failed")]

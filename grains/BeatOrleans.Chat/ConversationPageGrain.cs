@@ -12,12 +12,13 @@ public sealed class ConversationPageState
 public sealed class ConversationPageGrain(
     [PersistentState("page", StorageNames.Realtime)] IPersistentState<ConversationPageState> page) : Grain, IConversationPageGrain
 {
-    public async Task Append(ChatMessage message)
+    public async Task Append(IReadOnlyList<ChatMessage> messages)
     {
-        var messages = page.State.Messages;
-        messages.RemoveAll(m => m.Sequence == message.Sequence);
-        messages.Add(message);
-        messages.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        var stored = page.State.Messages;
+        var replaced = messages.Select(m => m.Sequence).ToHashSet();
+        stored.RemoveAll(m => replaced.Contains(m.Sequence));
+        stored.AddRange(messages);
+        stored.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         await page.WriteStateAsync();
     }
 

@@ -15,10 +15,18 @@ namespace BeatOrleans.Notifications;
 /// deduplication window, far more than an outbox replays. The kept notifications are held in memory, so reads cost
 /// no page calls.
 /// </summary>
+/// <remarks>
+/// Group commit: a notification from the stream is queued and the stream moves on; whoever holds the write gate
+/// stores everything queued with one write per page touched and one of the head, then pushes each notification live
+/// and acknowledges it to its source. Durability does not rest on the stream: a source keeps a notification in its
+/// outbox and publishes it again until this inbox acknowledges it, which happens only once it is stored. A receiver
+/// of a busy conversation thus costs a write per batch, not per notification. Everything that writes (a batch,
+/// marking read, the outbox sweep, deactivation) holds the gate, so writes never overlap.
+/// </remarks>
 [ImplicitStreamSubscription(NotificationRequested.Namespace)]
 public sealed partial class InboxGrain(
     [PersistentState("inbox", StorageNames.Realtime)] IPersistentState<InboxState> inbox,
-    ILogger<InboxGrain> logger) : Grain, IInboxGrain, IOutboxOwner
+    ILogger<InboxGrain> logger) : Grain, IInboxGrain, IOutboxOwner, IDisposable
 {
     public const int PageSize = 50;
     public const int KeptPages = 10;
@@ -28,6 +36,10 @@ public sealed partial class InboxGrain(
 
     private readonly List<StoredNotification> kept = [];
     private readonly HashSet<string> delivered = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim writes = new(1, 1);
+    private readonly List<Queued> queued = [];
+    private readonly Dictionary<string, Queued> queuedById = new(StringComparer.Ordinal);
+    private Task draining = Task.CompletedTask;
     private EventOutbox events = null!;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -58,74 +70,220 @@ public sealed partial class InboxGrain(
 
     public async Task<bool> MarkRead(string notificationId)
     {
-        var index = kept.FindIndex(n => n.Notification.NotificationId == notificationId);
-        if (index < 0)
+        await writes.WaitAsync();
+        try
         {
-            return false;
-        }
+            var index = kept.FindIndex(n => n.Notification.NotificationId == notificationId);
+            if (index < 0)
+            {
+                return false;
+            }
 
-        if (!kept[index].Notification.Read)
+            if (!kept[index].Notification.Read)
+            {
+                await MarkRead([index]);
+            }
+
+            return true;
+        }
+        finally
         {
-            await MarkRead([index]);
+            writes.Release();
         }
-
-        return true;
     }
 
     public async Task<int> MarkAllRead()
     {
-        var unread = Enumerable.Range(0, kept.Count).Where(i => !kept[i].Notification.Read).ToList();
-        await MarkRead(unread);
-        return unread.Count;
+        await writes.WaitAsync();
+        try
+        {
+            var unread = Enumerable.Range(0, kept.Count).Where(i => !kept[i].Notification.Read).ToList();
+            await MarkRead(unread);
+            return unread.Count;
+        }
+        finally
+        {
+            writes.Release();
+        }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await draining;
+        await events.Publish();
+        await writes.WaitAsync(cancellationToken);
+        try
+        {
+            await events.Persisted();
+        }
+        finally
+        {
+            writes.Release();
+        }
+    }
 
-    public Task FlushOutbox() => events.Sweep();
+    public async Task FlushOutbox()
+    {
+        await writes.WaitAsync();
+        try
+        {
+            await events.Sweep();
+        }
+        finally
+        {
+            writes.Release();
+        }
+    }
 
     public async Task Receive(NotificationRequested request)
     {
-        if (delivered.Contains(request.EventId))
+        if (Enqueue(request, acknowledge: false) is not { } entry)
         {
             return;
         }
 
-        var notification = new Notification(Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt);
-        await Store(notification, request.EventId);
-        try
+        await CommitQueued();
+        await entry.Stored.Task;
+    }
+
+    public void Dispose() => writes.Dispose();
+
+    /// <summary>A stream delivery: queued for the next write, or acknowledged at once when it was stored before.</summary>
+    private async Task Deliver(NotificationRequested request)
+    {
+        if (Enqueue(request, acknowledge: true) is null)
         {
-            await events.Record(IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, UserId, notification.CreatedAt,
-                new NotificationCreated(notification.NotificationId, UserId, notification.Type, notification.Message, notification.CreatedAt)));
-            await inbox.WriteStateAsync();
-        }
-        catch
-        {
-            // Not stored until the head says so: start again from storage, and the source publishes the event again.
-            DeactivateOnIdle();
-            throw;
+            await Acknowledge(request);
+            return;
         }
 
-        await PushLive(notification);
-        await events.Publish();
+        if (draining.IsCompleted)
+        {
+            draining = Drain();
+        }
+    }
+
+    /// <summary>Queues a notification not stored yet; null when it was (a duplicate of one queued joins that one).</summary>
+    private Queued? Enqueue(NotificationRequested request, bool acknowledge)
+    {
+        if (queuedById.TryGetValue(request.EventId, out var waiting))
+        {
+            waiting.Acknowledge |= acknowledge;
+            return waiting;
+        }
+
+        if (delivered.Contains(request.EventId))
+        {
+            return null;
+        }
+
+        var entry = new Queued(request) { Acknowledge = acknowledge };
+        queued.Add(entry);
+        queuedById[request.EventId] = entry;
+        return entry;
+    }
+
+    private async Task Drain()
+    {
+        while (queued.Count > 0)
+        {
+            await CommitQueued();
+        }
+    }
+
+    private async Task CommitQueued()
+    {
+        await writes.WaitAsync();
+        try
+        {
+            if (queued.Count > 0)
+            {
+                await Commit();
+            }
+        }
+        finally
+        {
+            writes.Release();
+        }
+    }
+
+    /// <summary>Stores every queued notification with one write per page and one of the head, then delivers them. Holds the gate.</summary>
+    private async Task Commit()
+    {
+        var batch = queued.ToList();
+        queued.Clear();
+        var notifications = batch.Select(entry => new Notification(
+            Guid.NewGuid().ToString("N"), entry.Request.Type, entry.Request.Message, false, entry.Request.OccurredAt)).ToList();
+        try
+        {
+            await Store([.. notifications.Zip(batch, (notification, entry) => (notification, entry.Request.EventId))]);
+            foreach (var notification in notifications)
+            {
+                await events.Record(IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, UserId, notification.CreatedAt,
+                    new NotificationCreated(notification.NotificationId, UserId, notification.Type, notification.Message, notification.CreatedAt)));
+            }
+
+            await inbox.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            // Not stored until the head says so: start again from storage; the sources publish the events again.
+            Forget(batch);
+            delivered.ExceptWith(batch.Select(entry => entry.Request.EventId));
+            DeactivateOnIdle();
+            foreach (var entry in batch)
+            {
+                entry.Stored.TrySetException(exception);
+                // A stream delivery has no caller waiting for it: observe the failure here.
+                _ = entry.Stored.Task.Exception;
+            }
+
+            LogStoreFailed(logger, exception, batch.Count);
+            return;
+        }
+
+        // Until here a duplicate delivered meanwhile joined its entry; from here on it is recognised as stored.
+        Forget(batch);
+        foreach (var notification in notifications)
+        {
+            await PushLive(notification);
+        }
+
+        foreach (var entry in batch)
+        {
+            entry.Stored.TrySetResult();
+        }
+
+        await Task.WhenAll(batch.Where(entry => entry.Acknowledge).Select(entry => Acknowledge(entry.Request)));
+        // Not awaited: the broker's confirm is no reason to hold the next batch; a failure stays for the retry timer.
+        _ = events.Publish();
+    }
+
+    private void Forget(List<Queued> batch)
+    {
+        foreach (var entry in batch)
+        {
+            queuedById.Remove(entry.Request.EventId);
+        }
     }
 
     private IInboxPageGrain Page(long page) => GrainFactory.GetGrain<IInboxPageGrain>($"{UserId}/{page}");
 
     /// <summary>
-    /// Writes a notification into its page (the page first: a crash before the head's write leaves an orphan that the
-    /// next notification replaces) and prunes the oldest page once more than <see cref="KeptPages"/> lie behind it.
-    /// The caller writes the head.
+    /// Writes notifications into their pages (the pages first: a crash before the head's write leaves orphans that
+    /// the next notifications replace) and prunes the oldest page once more than <see cref="KeptPages"/> lie behind
+    /// the newest. The caller writes the head.
     /// </summary>
-    private async Task Store(Notification notification, string eventId)
+    private async Task Store(IReadOnlyList<(Notification Notification, string EventId)> notifications)
     {
         var state = inbox.State;
-        var stored = new StoredNotification(state.Next, eventId, notification);
-        var page = stored.Sequence / PageSize;
-        await Page(page).Append(stored);
-        state.Next++;
-        kept.Add(stored);
-        delivered.Add(eventId);
-        while (page - state.FirstPage > KeptPages)
+        var stored = notifications.Select((n, i) => new StoredNotification(state.Next + i, n.EventId, n.Notification)).ToList();
+        await Task.WhenAll(stored.GroupBy(n => n.Sequence / PageSize).Select(page => Page(page.Key).Append([.. page])));
+        state.Next += stored.Count;
+        kept.AddRange(stored);
+        delivered.UnionWith(stored.Select(n => n.EventId));
+        var newest = (state.Next - 1) / PageSize;
+        while (newest - state.FirstPage > KeptPages)
         {
             var pruned = state.FirstPage;
             await Page(pruned).Clear();
@@ -155,19 +313,13 @@ public sealed partial class InboxGrain(
     /// <summary>The first version kept every notification in the head; they move into pages once, oldest first.</summary>
     private async Task MoveIntoPages(InboxState state)
     {
-        foreach (var notification in state.Notifications)
-        {
-            await Store(notification, $"v1:{notification.NotificationId}");
-        }
-
+        await Store([.. state.Notifications.Select(n => (n, $"v1:{n.NotificationId}"))]);
         state.Notifications = [];
         await inbox.WriteStateAsync();
     }
 
-    /// <summary>A stream delivery: stored (or recognised), then acknowledged to the source's outbox.</summary>
-    private async Task Deliver(NotificationRequested request)
+    private async Task Acknowledge(NotificationRequested request)
     {
-        await Receive(request);
         try
         {
             await GrainFactory.GetGrain<IEventSource>(request.Source).Acknowledge(request.EventId);
@@ -192,9 +344,22 @@ public sealed partial class InboxGrain(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} notification(s) failed; their sources will publish them again")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, int count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live push of notification {NotificationId} failed")]
     private static partial void LogPushFailed(ILogger logger, Exception exception, string notificationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging event {EventId} failed; its source will publish it again")]
     private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, string eventId);
+
+    /// <summary>A notification waiting for the next write: whether to acknowledge it to its source, and when it is stored.</summary>
+    private sealed class Queued(NotificationRequested request)
+    {
+        public NotificationRequested Request { get; } = request;
+
+        public bool Acknowledge { get; set; }
+
+        public TaskCompletionSource Stored { get; } = new();
+    }
 }

@@ -6,9 +6,9 @@ namespace BeatOrleans.Notifications;
 [Alias("notifications.IInboxPageGrain")]
 public interface IInboxPageGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a notification (idempotent on its sequence number: an orphan of a crash is replaced).</summary>
-    [Alias("Append")]
-    Task Append(StoredNotification notification);
+    /// <summary>Adds notifications with one write (idempotent on their sequence numbers: an orphan of a crash is replaced).</summary>
+    [Alias("AppendMany")]
+    Task Append(IReadOnlyList<StoredNotification> notifications);
 
     /// <summary>The segment, oldest first.</summary>
     [Alias("GetAll")]
@@ -26,12 +26,13 @@ public interface IInboxPageGrain : IGrainWithStringKey
 public sealed class InboxPageGrain(
     [PersistentState("page", StorageNames.Realtime)] IPersistentState<InboxPageState> page) : Grain, IInboxPageGrain
 {
-    public async Task Append(StoredNotification notification)
+    public async Task Append(IReadOnlyList<StoredNotification> notifications)
     {
-        var notifications = page.State.Notifications;
-        notifications.RemoveAll(n => n.Sequence == notification.Sequence);
-        notifications.Add(notification);
-        notifications.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        var stored = page.State.Notifications;
+        var replaced = notifications.Select(n => n.Sequence).ToHashSet();
+        stored.RemoveAll(n => replaced.Contains(n.Sequence));
+        stored.AddRange(notifications);
+        stored.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         await page.WriteStateAsync();
     }
 

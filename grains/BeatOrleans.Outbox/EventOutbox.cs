@@ -36,6 +36,7 @@ public sealed partial class EventOutbox
     private IGrainTimer? retry;
     private bool enrolled;
     private bool storedHasConfirmed;
+    private Task? publishing;
 
     /// <param name="grain">The owner; it implements <see cref="IOutboxOwner"/> by calling <see cref="Sweep"/>.</param>
     /// <param name="pending">The list inside the grain's state (read on every use: the grain may replace its state object).</param>
@@ -73,8 +74,22 @@ public sealed partial class EventOutbox
         pending().Add(integrationEvent);
     }
 
-    /// <summary>Publishes the outbox; call it after the state write. A failure leaves the events for the retry timer.</summary>
-    public async Task Publish()
+    /// <summary>
+    /// Publishes the outbox; call it after the state write. A failure leaves the events for the retry timer. One
+    /// publication runs at a time: a call while one runs joins it (it also takes the events recorded meanwhile),
+    /// so a grain whose calls interleave never sends an event twice or drops the wrong ones from the list.
+    /// </summary>
+    public Task Publish()
+    {
+        if (publishing is { IsCompleted: false })
+        {
+            return publishing;
+        }
+
+        return publishing = PublishPending();
+    }
+
+    private async Task PublishPending()
     {
         var events = pending();
         while (events.Count > 0)

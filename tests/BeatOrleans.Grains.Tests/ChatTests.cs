@@ -86,6 +86,35 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task Concurrent_sends_are_each_stored_once_in_one_unbroken_sequence_and_each_notifies_once()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var chat = Conversation(a, b);
+        const int total = ConversationGrain.PageSize + 50;
+
+        // Sent all at once, so most of them queue behind a write in flight and are stored in batches.
+        var sent = await Task.WhenAll(Enumerable.Range(0, total).Select(i =>
+            chat.Send(new Outgoing(i % 3 == 0 ? b : a, "x", i % 3 == 0 ? a : b, $"message {i}"))));
+
+        Assert.Equal(Enumerable.Range(0, total).Select(i => (long)i), sent.Select(m => m.Sequence).Order());
+        Assert.Equal(total, sent.Select(m => m.MessageId).Distinct().Count());
+        await chat.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var history = (await chat.GetMessages(a, null, null, total))!;
+        Assert.Equal(sent.OrderBy(m => m.Sequence).Select(m => (m.Sequence, m.Content, m.SenderId)),
+            history.Messages.Select(m => (m.Sequence, m.Content, m.SenderId)));
+        Assert.False(history.HasOlder);
+
+        var toB = sent.Count(m => m.SenderId == a);
+        var inbox = cluster.Grains.GetGrain<IInboxGrain>(b);
+        var notifications = await Eventually(async () => await inbox.GetNotifications(false, 1_000) is { } list && list.Count >= toB ? list : null);
+        await Task.Delay(500);
+        Assert.Equal(toB, (await inbox.GetNotifications(false, 1_000)).Count);
+        Assert.Equal(total - toB, (await Eventually(async () =>
+            await cluster.Grains.GetGrain<IInboxGrain>(a).GetNotifications(false, 1_000) is { } list && list.Count >= total - toB ? list : null)).Count);
+        Assert.Equal(notifications.Count, notifications.Select(n => n.NotificationId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_chat_list_shows_the_last_message_after_a_new_activation()
     {
         var (a, b) = (NewUser(), NewUser());

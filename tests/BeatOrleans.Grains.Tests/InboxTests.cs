@@ -38,6 +38,33 @@ public sealed class InboxTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_burst_on_the_stream_with_every_event_twice_is_stored_once_each_and_survives_a_new_activation()
+    {
+        var user = Guid.NewGuid().ToString("N");
+        var stream = cluster.Client.GetStreamProvider(BeatOrleans.Contracts.StorageNames.Events)
+            .GetStream<NotificationRequested>(Orleans.Runtime.StreamId.Create(NotificationRequested.Namespace, user));
+        const int total = InboxGrain.PageSize * 3 + 11;
+
+        // Published without pause, each twice: the inbox stores them in batches while the stream keeps delivering.
+        foreach (var i in Enumerable.Range(0, total))
+        {
+            await stream.OnNextAsync(Request(user, i));
+            await stream.OnNextAsync(Request(user, i));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await All(user)).Count < total && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var stored = await All(user);
+        Assert.Equal(Enumerable.Range(0, total).Reverse().Select(i => $"note {i}"), stored.Select(n => n.Message));
+        await Restart(user);
+        Assert.Equal(stored, await All(user));
+    }
+
+    [Fact]
     public async Task Read_marks_and_deduplication_survive_a_new_activation()
     {
         var user = Guid.NewGuid().ToString("N");

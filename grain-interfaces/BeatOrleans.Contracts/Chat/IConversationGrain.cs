@@ -6,8 +6,12 @@ namespace BeatOrleans.Contracts.Chat;
 [Alias("chat.IConversationGrain")]
 public interface IConversationGrain : IGrainWithStringKey
 {
-    /// <summary>Appends a message (the first one fixes the two participants) and notifies the receiver.</summary>
-    [Alias("Send")]
+    /// <summary>
+    /// Appends a message (the first one fixes the two participants) and notifies the receiver; answers once the
+    /// message is stored. It interleaves: sends that arrive while a write is in flight are stored together by the
+    /// next write (group commit), instead of queueing one write each behind it.
+    /// </summary>
+    [AlwaysInterleave, Alias("Send")]
     Task<ChatMessage> Send(Outgoing outgoing);
 
     /// <summary>
@@ -30,9 +34,9 @@ public interface IConversationGrain : IGrainWithStringKey
 [Alias("chat.IConversationPageGrain")]
 public interface IConversationPageGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a message to the segment (idempotent on its sequence number).</summary>
-    [Alias("Append")]
-    Task Append(ChatMessage message);
+    /// <summary>Adds messages to the segment with one write (idempotent on their sequence numbers).</summary>
+    [Alias("AppendMany")]
+    Task Append(IReadOnlyList<ChatMessage> messages);
 
     /// <summary>The segment's messages, oldest first.</summary>
     [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetMessages")]
