@@ -6,7 +6,7 @@
 #     RabbitMQ, one silo for each domain on a message's path: users, chat, notifications; BENCH_DOMAINS to change it,
 #     e.g. BENCH_DOMAINS="users chat notifications catalog purchasing" for every domain's silo on the same cores)
 #   - idle SignalR connections one API node holds, and its memory per connection
-# Usage: [RATES="25 50 100 200 400"] [BENCH_DOMAINS=...] scripts/bench/chat.sh [append-messages] [seconds-per-rate] [connections]
+# Usage: [PAIRS=20] [RATES="25 50 100 200 400"] [BENCH_DOMAINS=...] scripts/bench/chat.sh [append-messages] [seconds-per-rate] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 messages=${1:-10000}

@@ -45,8 +45,10 @@ static async Task<List<(string Name, string Token, string Id)>> Users(HttpClient
 static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, int[] rates)
 {
     using var http = new HttpClient { BaseAddress = senderNode };
-    var senders = await Users(http, 20);
-    var receivers = await Users(new HttpClient { BaseAddress = receiverNode }, 20);
+    // PAIRS: how many sender/receiver pairs share the rate (default 20); fewer pairs, busier conversations.
+    var pairs = int.TryParse(Environment.GetEnvironmentVariable("PAIRS"), out var p) && p > 0 ? p : 20;
+    var senders = await Users(http, pairs);
+    var receivers = await Users(new HttpClient { BaseAddress = receiverNode }, pairs);
     var clock = Stopwatch.StartNew();
     var sentAt = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
     var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
@@ -66,7 +68,7 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
         hubs.Add(hub);
     }
 
-    Console.WriteLine($"20 senders on {senderNode}, 20 receivers on the hub of {receiverNode}");
+    Console.WriteLine($"{pairs} senders on {senderNode}, {pairs} receivers on the hub of {receiverNode}");
 
     // Warm-up: activate every grain of the path and JIT both nodes before anything is measured.
     foreach (var (sender, receiver) in senders.Zip(receivers))
