@@ -58,14 +58,17 @@ public sealed partial class ConversationGrain(
         }
 
         var now = clock.GetUtcNow();
-        var message = new ChatMessage(ChatIds.MessageId(ChatId, state.Count), state.Count, outgoing.SenderId, outgoing.Content, now);
+        var message = new ChatMessage(ChatIds.MessageId(ChatId, state.Count), state.Count, outgoing.SenderId, outgoing.Content, now, outgoing.Offer);
         // The page first: if this grain dies before its own write, the next message takes the same sequence
         // number and replaces the orphan in the page.
         await Page(message.Sequence).Append(message);
         state.Count++;
         state.LastMessage = message;
-        var notification = new NotificationRequested(
-            message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
+        var notification = outgoing.Offer is { } offer
+            ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
+                $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of \"{offer.BeatTitle}\" at {offer.Amount:0.00} {offer.Currency}", now)
+            : new NotificationRequested(
+                message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
         state.Outbox.Add(notification);
         await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
             ChatId, message.MessageId, message.Sequence, outgoing.SenderId, outgoing.ReceiverId, outgoing.Content.Length, now)));
@@ -76,6 +79,12 @@ public sealed partial class ConversationGrain(
         await Publish(notification);
         StartRedelivery();
         await PushLive(Push.For(outgoing.ReceiverId, message, outgoing.SenderUsername, ChatId));
+        if (outgoing.Offer is not null)
+        {
+            // An offer changes what both sides may do next, so the sender's other connections see it too.
+            await PushLive(Push.For(outgoing.SenderId, message, outgoing.SenderUsername, ChatId));
+        }
+
         // Last: the broker's confirm is the one wait here that the receiver's live push need not sit behind.
         await events.Publish();
         return message;
