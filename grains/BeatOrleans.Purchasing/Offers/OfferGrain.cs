@@ -377,7 +377,7 @@ internal sealed partial class OfferGrain(
     private static decimal Major(Offer o) => Money.ToMajor(o.AmountMinor, o.Currency);
 
     /// <summary>A reminder, so an offer nobody looks at still expires (and says so on the bridge) in the cluster.</summary>
-    private Task ExpireAfter(TimeSpan window) => this.RegisterOrUpdateReminder(ExpiryReminder, window, window);
+    private async Task ExpireAfter(TimeSpan window) => await this.RegisterOrUpdateReminder(ExpiryReminder, window, window);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offer {OfferId}: posting its chat message failed; the retry timer posts it again")]
     private static partial void LogChatFailed(ILogger logger, Exception exception, string offerId);
