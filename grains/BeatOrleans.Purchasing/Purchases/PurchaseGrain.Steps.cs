@@ -91,13 +91,16 @@ public sealed partial class PurchaseGrain
                         : null);
             }
 
-            await Reject(Refusal(offer.Outcome), offer.Outcome switch
+            var refusal = offer.Outcome switch
             {
                 ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound => UnavailableReason(offer.Outcome),
                 ReserveOutcome.OwnBeat => "You cannot buy your own beat.",
                 ReserveOutcome.NoSuchLicense => $"This beat does not offer the '{order.LicenseType}' licence.",
                 _ => "The beat is not ready to be sold.",
-            });
+            };
+            await Reject(Refusal(offer.Outcome), offerId is not null && offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.NotFound or ReserveOutcome.NoSuchLicense
+                ? $"{refusal} The offer {offerId} is void."
+                : refusal);
             return;
         }
 
