@@ -110,3 +110,23 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         return memory.ToArray();
     }
 }
+
+public sealed class LicenseAgreementRenderingTests
+{
+    [Fact]
+    public void The_same_purchase_renders_the_same_bytes_with_its_completion_as_the_document_date()
+    {
+        var purchase = new Contracts.Purchasing.Purchase("0123456789abcdef0123456789abcdef", "b", "p", "beat", "Title", "wav_lease", 4999, "USD",
+            Contracts.Purchasing.PurchaseStatus.Completed, Contracts.Purchasing.LicenseCatalog.For("wav_lease", false), new("simulated", "pay_1", null),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), null, null, []);
+
+        var first = Purchasing.LicenseAgreement.Render(purchase, "producer", "buyer");
+        var second = Purchasing.LicenseAgreement.Render(purchase, "producer", "buyer");
+
+        Assert.Equal(first, second);
+        var raw = System.Text.Encoding.Latin1.GetString(first);
+        Assert.Contains("/CreationDate(D:20260102030406", raw, StringComparison.Ordinal);
+        Assert.Contains("<xmp:CreateDate>2026-01-02T03:04:06Z</xmp:CreateDate>", raw, StringComparison.Ordinal);
+        Assert.NotEqual(first, Purchasing.LicenseAgreement.Render(purchase with { PurchaseId = "1123456789abcdef0123456789abcdef" }, "producer", "buyer"));
+    }
+}

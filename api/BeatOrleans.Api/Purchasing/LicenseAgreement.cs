@@ -12,10 +12,11 @@ namespace BeatOrleans.Api.Purchasing;
 /// snapshot in the purchase, never today's tier), the price paid and the credit line. The same purchase always gives
 /// the same bytes: the dates in the document are the purchase's and its document ids derive from the purchase id.
 /// </summary>
-internal static class LicenseAgreement
+internal static partial class LicenseAgreement
 {
     public const string FileName = "license_agreement";
     private const string Family = "DejaVu Sans";
+    private const string Face = "DejaVuSans";
     private const double Margin = 56;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -99,8 +100,36 @@ internal static class LicenseAgreement
 
         using var stream = new MemoryStream();
         document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return WithStableNames(stream.ToArray(), p.PurchaseId);
     }
+
+    /// <summary>
+    /// PDFsharp draws two kinds of names at random: six capitals naming each embedded font subset ("ABCDEF+DejaVuSans")
+    /// and the GUIDs of the XMP metadata. Each distinct one is replaced, in order of appearance, by one derived from the
+    /// purchase id: the same length, so no offset in the file moves.
+    /// </summary>
+    private static byte[] WithStableNames(byte[] pdf, string purchaseId)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        var names = new Dictionary<string, string>();
+        var stable = RandomNames().Replace(text, match =>
+        {
+            if (!names.TryGetValue(match.Value, out var name))
+            {
+                var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{purchaseId}/{names.Count}"));
+                name = match.Groups["tag"].Success
+                    ? $"{new string([.. hash.Take(6).Select(b => (char)('A' + (b % 26)))])}+"
+                    : new Guid(hash.AsSpan(0, 16)).ToString("D");
+                names[match.Value] = name;
+            }
+
+            return name;
+        });
+        return System.Text.Encoding.Latin1.GetBytes(stable);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?<=/)(?<tag>[A-Z]{6})\\+|(?<=uuid:)[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial System.Text.RegularExpressions.Regex RandomNames();
 
     private static string Cap<T>(T? cap) where T : struct, IFormattable =>
         cap is { } value ? value.ToString("#,0", Invariant) : "unlimited";
@@ -158,7 +187,6 @@ internal static class LicenseAgreement
     /// <summary>DejaVu Sans, embedded in the API (Bitstream Vera licence, Fonts/LICENSE.txt); bold is simulated.</summary>
     private sealed class EmbeddedFonts : IFontResolver
     {
-        private const string Face = "DejaVuSans";
         private static readonly Lazy<byte[]> Bytes = new(() =>
         {
             using var resource = typeof(LicenseAgreement).Assembly.GetManifestResourceStream("BeatOrleans.Api.Purchasing.DejaVuSans.ttf")!;
