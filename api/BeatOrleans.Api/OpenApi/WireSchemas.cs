@@ -69,7 +69,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["code"] = Text(CouponCodes.MaxLength, 3, "^[A-Z0-9_-]{3,32}$"), ["coupon"] = Text(CouponCodes.MaxLength, 3, "^[A-Z0-9_-]{3,32}$"),
         ["percent_off"] = Int(1, 99), ["amount_off"] = Number(0, (double)OffersEndpoints.MaxAmount),
         ["beat_ids"] = List(CouponsEndpoints.MaxBeats, Id), ["license_types"] = List(LicenseTypes.All.Count, OneOf(LicenseTypes.All)),
-        ["max_uses"] = Int(1, 1_000_000), ["uses"] = Int(0, int.MaxValue), ["reserved"] = Int(0, int.MaxValue), ["coupons"] = List(null),
+        ["max_uses"] = Int(1, 1_000_000), ["uses"] = Int(0, int.MaxValue), ["reserved"] = Int(0, int.MaxValue), ["coupons"] = List(CouponCodes.MaxPerProducer),
     };
 
     private static readonly string[] OfferStatuses = ["open", "accepted", "declined", "countered", "withdrawn", "expired", "void", "purchased"];

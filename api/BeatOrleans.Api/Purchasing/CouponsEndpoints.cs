@@ -114,9 +114,12 @@ internal static class CouponsEndpoints
             request.AmountOff is { } off ? Money.ToMinor(off, currency) : null, request.AmountOff is null ? null : currency,
             beatIds, tiers, request.ExpiresAt?.ToUniversalTime(), request.MaxUses, clock.GetUtcNow());
         var book = grains.GetGrain<ICouponBookGrain>(caller);
-        if (await book.Create(coupon) != CreateCouponOutcome.Created)
+        switch (await book.Create(coupon))
         {
-            return TypedResults.Problem(statusCode: 409, title: "Code taken.", detail: $"You already have a coupon {coupon.Code}.");
+            case CreateCouponOutcome.CodeTaken:
+                return TypedResults.Problem(statusCode: 409, title: "Code taken.", detail: $"You already have a coupon {coupon.Code}.");
+            case CreateCouponOutcome.TooMany:
+                return TypedResults.Problem(statusCode: 409, title: "Too many coupons.", detail: $"You have {CouponCodes.MaxPerProducer} coupons; delete one first.");
         }
 
         return TypedResults.Created($"/api/coupons/{coupon.Code}", CouponResponse.From((await book.Find(coupon.Code))!));

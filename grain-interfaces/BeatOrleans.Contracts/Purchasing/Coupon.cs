@@ -62,6 +62,9 @@ public enum CreateCouponOutcome
 {
     Created = 0,
     CodeTaken = 1,
+
+    /// <summary>The producer has <see cref="CouponCodes.MaxPerProducer"/> coupons already.</summary>
+    TooMany = 2,
 }
 
 /// <summary>
@@ -103,6 +106,9 @@ public interface ICouponBookGrain : IGrainWithStringKey
 public static class CouponCodes
 {
     public const int MaxLength = 32;
+
+    /// <summary>Coupons one producer may have at once (deleted ones do not count).</summary>
+    public const int MaxPerProducer = 1000;
 
     public static string Normalize(string code) => code.Trim().ToUpperInvariant();
 

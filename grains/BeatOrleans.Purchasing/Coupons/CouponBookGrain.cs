@@ -47,6 +47,11 @@ internal sealed class CouponBookGrain(
             return existing.Coupon == coupon with { Code = code } ? CreateCouponOutcome.Created : CreateCouponOutcome.CodeTaken;
         }
 
+        if (Coupons.Values.Count(e => !e.Deleted) >= CouponCodes.MaxPerProducer)
+        {
+            return CreateCouponOutcome.TooMany;
+        }
+
         Coupons[code] = new CouponEntry { Coupon = coupon with { Code = code } };
         await book.WriteStateAsync();
         return CreateCouponOutcome.Created;

@@ -229,9 +229,11 @@ internal sealed partial class OfferGrain(
         }
 
         // The exclusive goes back to the offer for the rest of its window, before the purchase lets go of it.
-        if (o.LicenseType == LicenseTypes.Exclusive && o.BuyBefore > market.GetUtcNow())
+        if (o.LicenseType == LicenseTypes.Exclusive && o.BuyBefore > market.GetUtcNow()
+            && !await beat.TransferHold(purchaseId, OfferNames.HoldId(OfferId), o.BuyBefore!.Value))
         {
-            await beat.TransferHold(purchaseId, OfferNames.HoldId(OfferId), o.BuyBefore!.Value);
+            // The purchase's hold had lapsed with its payment window: the offer holds the beat again if it is free.
+            await beat.Reserve(OfferNames.HoldId(OfferId), o.BuyerId, o.LicenseType, o.BuyBefore.Value);
         }
 
         State.Offer = o with { PurchaseId = null };
