@@ -415,6 +415,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/purchases/{purchase_id}/license.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The licence agreement of a completed purchase as a PDF (buyer or producer). */
+        get: operations["GetLicenseAgreement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/beats/{beat_id}/licenses": {
         parameters: {
             query?: never;
@@ -428,6 +445,144 @@ export interface paths {
         put: operations["UpdateLicenses"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Offer a price for one licence tier of a beat; posted in the chat with its producer. */
+        post: operations["MakeOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One offer, for its buyer or the beat's producer. */
+        get: operations["GetOffer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offer_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The other party accepts: the buyer's next purchase of that tier is priced by the offer (an exclusive is held for them). */
+        post: operations["AcceptOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offer_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The other party declines the offer. */
+        post: operations["DeclineOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offer_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The party who made an open offer takes it back. */
+        post: operations["WithdrawOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offer_id}/counter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The other party answers with another price: a new offer the first party answers. */
+        post: operations["CounterOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your coupons, newest first, with their uses. */
+        get: operations["ListCoupons"];
+        put?: never;
+        /** Create a coupon code for your beats: a percentage or an amount off, optional beats, tiers, expiry and maximum uses. */
+        post: operations["CreateCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/coupons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your coupons, with its uses. */
+        get: operations["GetCoupon"];
+        put?: never;
+        post?: never;
+        /** End a coupon: no new purchase may use it. */
+        delete: operations["DeleteCoupon"];
         options?: never;
         head?: never;
         patch?: never;
@@ -601,11 +756,64 @@ export interface components {
             /** @description A payment method id, e.g. pm_card_visa (test: pm_card_chargeDeclined is declined). */
             payment_method: string;
         };
+        CounterOfferRequest: {
+            /** Format: double */
+            amount: number;
+            /** @description Shown in the chat with the counter-offer. */
+            message?: null | string;
+        };
+        CouponDeletedResponse: {
+            code: string;
+            deleted: boolean;
+        };
+        CouponResponse: {
+            code: string;
+            /** Format: int32 */
+            percent_off: null | number;
+            /** Format: double */
+            amount_off: null | number;
+            currency: null | string;
+            beat_ids: string[];
+            license_types: ("mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive")[];
+            /** Format: date-time */
+            expires_at: null | string;
+            /** Format: int32 */
+            max_uses: null | number;
+            /** Format: int32 */
+            uses: number;
+            /** Format: int32 */
+            reserved: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CouponsResponse: {
+            coupons: components["schemas"]["CouponResponse"][];
+        };
+        CreateCouponRequest: {
+            /** @description Letter case is ignored. */
+            code: string;
+            /** Format: int32 */
+            percent_off?: null | number;
+            /** Format: double */
+            amount_off?: null | number;
+            /** @description The currency of amount_off (default USD). */
+            currency?: null | string;
+            beat_ids?: null | string[];
+            license_types?: null | ("mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive")[];
+            /** Format: date-time */
+            expires_at?: null | string;
+            /** Format: int32 */
+            max_uses?: null | number;
+        };
         CreatePurchaseRequest: {
             /** @description The beat's id; an unknown one answers 404. */
             beat_id: string;
             /** @enum {string} */
             license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            /** @description An accepted offer of the caller's for this beat and tier; without it the caller's newest such offer applies. */
+            offer_id?: null | string;
+            /** @description A coupon code of the beat's producer (not with offer_id). */
+            coupon?: null | string;
         };
         DeletedResponse: {
             beat_id: string;
@@ -613,9 +821,9 @@ export interface components {
         };
         DownloadFileResponse: {
             /** @enum {string} */
-            name: "mp3" | "wav" | "stems";
+            name: "mp3" | "wav" | "stems" | "license_agreement";
             /** @enum {string} */
-            format: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "zip";
+            format: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "zip" | "pdf";
             /** Format: int64 */
             bytes: number;
             /** Format: uri */
@@ -684,6 +892,18 @@ export interface components {
         LogoutResponse: {
             logged_out: boolean;
         };
+        MakeOfferRequest: {
+            /** @description The beat's id; an unknown one answers 404. */
+            beat_id: string;
+            /** @enum {string} */
+            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            /** Format: double */
+            amount: number;
+            /** @description The tier's currency (default USD). */
+            currency?: null | string;
+            /** @description Shown in the chat with the offer. */
+            message?: null | string;
+        };
         MarkAsReadRequest: {
             notification_id?: null | string;
             all?: null | boolean;
@@ -701,6 +921,9 @@ export interface components {
             content: string;
             /** Format: date-time */
             sent_at: string;
+            /** @enum {string} */
+            kind: "text" | "offer";
+            offer: null | components["schemas"]["OfferCardResponse"];
         };
         MessagesResponse: {
             chat_id: string;
@@ -720,6 +943,50 @@ export interface components {
         NotificationsResponse: {
             user_id: string;
             notifications: components["schemas"]["NotificationResponse"][];
+        };
+        OfferCardResponse: {
+            offer_id: string;
+            beat_id: string;
+            beat_title: string;
+            /** @enum {string} */
+            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            /** Format: double */
+            amount: number;
+            currency: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+            /** Format: date-time */
+            expires_at: string;
+            counter_of: null | string;
+        };
+        OfferResponse: {
+            offer_id: string;
+            chat_id: string;
+            beat_id: string;
+            beat_title: string;
+            /** @enum {string} */
+            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            /** Format: double */
+            amount: number;
+            currency: string;
+            message: null | string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+            buyer_id: string;
+            producer_id: string;
+            maker_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            counter_of: null | string;
+            counter_offer_id: null | string;
+            /** Format: date-time */
+            answered_at: null | string;
+            /** Format: date-time */
+            buy_before: null | string;
+            purchase_id: null | string;
+            reason: null | string;
         };
         PaymentResponse: {
             /** @enum {string} */
@@ -785,6 +1052,13 @@ export interface components {
             /** Format: date-time */
             completed_at: null | string;
             failure_reason: null | string;
+            /** Format: double */
+            list_price: number;
+            /** Format: double */
+            discount: number;
+            coupon: null | string;
+            offer_id: null | string;
+            license_agreement_url: null | string;
         };
         PurchasesPageResponse: {
             purchases: components["schemas"]["PurchaseResponse"][];
@@ -805,6 +1079,10 @@ export interface components {
             currency: string;
             /** Format: date-time */
             sold_at: string;
+            /** Format: double */
+            discount: number;
+            coupon: null | string;
+            offer_id: null | string;
         };
         SalesPageResponse: {
             sales: components["schemas"]["SaleResponse"][];
@@ -3190,7 +3468,7 @@ export interface operations {
             header?: never;
             path: {
                 purchase_id: string;
-                file: "mp3" | "wav" | "stems";
+                file: "mp3" | "wav" | "stems" | "license_agreement";
             };
             cookie?: never;
         };
@@ -3217,6 +3495,7 @@ export interface operations {
                     "audio/wav": unknown;
                     "audio/mpeg": unknown;
                     "application/zip": unknown;
+                    "application/pdf": unknown;
                 };
             };
             /** @description The requested range (Range: bytes=...). */
@@ -3245,6 +3524,7 @@ export interface operations {
                     "audio/wav": unknown;
                     "audio/mpeg": unknown;
                     "application/zip": unknown;
+                    "application/pdf": unknown;
                 };
             };
             /** @description S3 storage: a short-lived presigned URL of the file. */
@@ -3339,7 +3619,7 @@ export interface operations {
             header?: never;
             path: {
                 purchase_id: string;
-                file: "mp3" | "wav" | "stems";
+                file: "mp3" | "wav" | "stems" | "license_agreement";
             };
             cookie?: never;
         };
@@ -3456,6 +3736,91 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    GetLicenseAgreement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                purchase_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The licence agreement; the same bytes for the same purchase. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -3620,6 +3985,916 @@ export interface operations {
             };
             /** @description The body is not of a media type this operation reads. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    MakeOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MakeOfferRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The path of the created or processing resource. */
+                    Location: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AcceptOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeclineOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    WithdrawOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CounterOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CounterOfferRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The path of the created or processing resource. */
+                    Location: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponsResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The path of the created or processing resource. */
+                    Location: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than 1 MiB (Content-Length is checked before anything is read). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponDeletedResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -96,10 +96,8 @@ public sealed partial class ConversationGrain(
         var (count, last, outbox, recorded, participants) = (state.Count, state.LastMessage, state.Outbox.Count, state.Events.Count, state.Participants);
         var now = clock.GetUtcNow();
         var messages = batch.Select((entry, i) => new ChatMessage(
-            ChatIds.MessageId(ChatId, count + i), count + i, entry.Outgoing.SenderId, entry.Outgoing.Content, now)).ToList();
-        var notifications = batch.Zip(messages, (entry, message) => new NotificationRequested(
-            message.MessageId, this.GetGrainId(), entry.Outgoing.ReceiverId, "message",
-            $"You have a new message from {entry.Outgoing.SenderUsername}", now)).ToList();
+            ChatIds.MessageId(ChatId, count + i), count + i, entry.Outgoing.SenderId, entry.Outgoing.Content, now, entry.Outgoing.Offer)).ToList();
+        var notifications = batch.Zip(messages, (entry, message) => Notification(entry.Outgoing, message, now)).ToList();
         try
         {
             if (state.Participants.Count == 0)
@@ -157,9 +155,21 @@ public sealed partial class ConversationGrain(
         foreach (var (entry, message) in batch.Zip(messages))
         {
             await PushLive(Push.For(entry.Outgoing.ReceiverId, message, entry.Outgoing.SenderUsername, ChatId));
+            if (entry.Outgoing.Offer is not null)
+            {
+                // An offer changes what both sides may do next, so the sender's other connections see it too.
+                await PushLive(Push.For(entry.Outgoing.SenderId, message, entry.Outgoing.SenderUsername, ChatId));
+            }
+
             entry.Stored.TrySetResult(message);
         }
     }
+
+    private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) => outgoing.Offer is { } offer
+        ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
+            $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of \"{offer.BeatTitle}\" at {offer.Amount:0.00} {offer.Currency}", now)
+        : new NotificationRequested(
+            message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
 
     public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit)
     {

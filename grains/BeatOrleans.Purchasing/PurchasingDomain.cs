@@ -21,8 +21,9 @@ public static class PurchasingDomain
         services.TryAddKeyedSingleton(Clocks.Market, TimeProvider.System);
         services.AddOptions<PurchasingOptions>()
             .Bind(configuration.GetSection(PurchasingOptions.Section))
-            .Validate(o => o.PaymentWindow > TimeSpan.Zero && o.ReconcilePeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero,
-                $"{PurchasingOptions.Section}: PaymentWindow, ReconcilePeriod and RetryPeriod must be positive.")
+            .Validate(o => o.PaymentWindow > TimeSpan.Zero && o.ReconcilePeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero
+                    && o.OfferExpiry > TimeSpan.Zero && o.OfferPurchaseWindow > TimeSpan.Zero,
+                $"{PurchasingOptions.Section}: PaymentWindow, ReconcilePeriod, RetryPeriod, OfferExpiry and OfferPurchaseWindow must be positive.")
             .ValidateOnStart();
         services.AddOptions<ReminderOptions>().PostConfigure<IOptions<PurchasingOptions>>((reminders, purchasing) =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, purchasing.Value.ReconcilePeriod.Ticks)));

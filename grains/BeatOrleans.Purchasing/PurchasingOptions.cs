@@ -13,4 +13,10 @@ public sealed class PurchasingOptions
 
     /// <summary>While a purchase is active, how often it retries unfinished work (licence, ledger, notifications).</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an offer waits for its answer before it expires.</summary>
+    public TimeSpan OfferExpiry { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long an accepted offer prices the buyer's purchase (and holds an exclusive for them).</summary>
+    public TimeSpan OfferPurchaseWindow { get; set; } = TimeSpan.FromHours(48);
 }

@@ -19,7 +19,7 @@ BO_TOOLS_DIR=${BEATORLEANS_TOOLS_DIR:-$BO_REPO_ROOT/.tools}
 BO_S3RVER_PACKAGE=@20minutes/s3rver
 BO_S3RVER_VERSION=5.0.0
 # docker-compose (v1) only validates docker-compose.yml offline; no Docker engine runs here.
-BO_APT_PACKAGES=(redis-server rabbitmq-server postgresql ffmpeg docker-compose)
+BO_APT_PACKAGES=(redis-server rabbitmq-server postgresql ffmpeg docker-compose poppler-utils)
 BO_POLICY_RC=/usr/sbin/policy-rc.d
 BO_RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 BO_S3_BUCKET=${BEATORLEANS_TEST_S3_BUCKET:-beatorleans-test}

@@ -64,6 +64,34 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
     }
 
     [Fact]
+    public async Task An_offers_steps_are_published_as_offer_events_in_order()
+    {
+        await using var broker = new TestBroker();
+        var queue = await broker.BindQueue("offer.#");
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var buyer = await http.LogIn(await http.SignUp());
+        var beat = await http.ReadyBeat(producer);
+        var made = await (await http.MakeOffer(buyer.Token, beat.Id(), "mp3_lease", 20m)).Body(HttpStatusCode.Created);
+        var counter = await (await http.CounterOffer(producer, made.OfferId(), 25m)).Body(HttpStatusCode.Created);
+        await (await http.AnswerOffer(buyer.Token, counter.OfferId(), "accept")).Body(HttpStatusCode.OK);
+        await http.BuyAndPay(buyer.Token, beat.Id(), "mp3_lease");
+
+        var mine = new[] { made.OfferId(), counter.OfferId() };
+        bool Mine(Delivered d) => mine.Contains(d.Envelope["aggregate_id"]?.GetValue<string>());
+        var taken = (await broker.Take(queue, t => t.Count(Mine) >= 5, Deadline)).Where(Mine).ToList();
+        await broker.DeleteQueue(queue);
+
+        Assert.All(taken, d => Assert.Null(AsyncApiContract.CheckMessage(d.RoutingKey, d.Envelope)));
+        Assert.Equal(["offer.made", "offer.countered"], taken.Where(d => d.Envelope["aggregate_id"]!.GetValue<string>() == made.OfferId()).Select(d => d.RoutingKey));
+        Assert.Equal(["offer.made", "offer.accepted", "offer.purchased"], taken.Where(d => d.Envelope["aggregate_id"]!.GetValue<string>() == counter.OfferId()).Select(d => d.RoutingKey));
+        var accepted = taken.Single(d => d.RoutingKey == "offer.accepted").Envelope["data"]!;
+        Assert.Equal(25m, accepted["amount"]!.GetValue<decimal>());
+        Assert.Equal(buyer.UserId, accepted["buyer_id"]!.GetValue<string>());
+        Assert.Equal(made.OfferId(), accepted["counter_of"]!.GetValue<string>());
+        Assert.Equal(counter.OfferId(), taken.Single(d => d.RoutingKey == "offer.countered").Envelope["data"]!["counter_offer_id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_beats_upload_publication_and_deletion_are_published_as_catalog_events()
     {
         await using var broker = new TestBroker();

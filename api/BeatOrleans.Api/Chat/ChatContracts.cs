@@ -6,7 +6,8 @@ public sealed record SendMessageRequest(string? Receiver, string? Message, strin
 
 public sealed record SentMessageResponse(string ChatId, string MessageId, string Sender, string Receiver, string Content, DateTimeOffset SentAt);
 
-public sealed record MessageResponse(string MessageId, string Sender, string Content, DateTimeOffset SentAt);
+/// <summary>A chat message; <c>kind</c> is text or offer, and an offer message carries the offer as it was when posted.</summary>
+public sealed record MessageResponse(string MessageId, string Sender, string Content, DateTimeOffset SentAt, string Kind, Purchasing.OfferCardResponse? Offer);
 
 public sealed record MessagesResponse(string ChatId, IReadOnlyList<MessageResponse> Messages, string? NextBefore, string? NextAfter);
 

@@ -104,5 +104,5 @@ public static class ChatEndpoints
     }
 
     private static MessageResponse ToResponse(ChatMessage m, Dictionary<string, string> names) =>
-        new(m.MessageId, names.GetValueOrDefault(m.SenderId, m.SenderId), m.Content, m.SentAt);
+        new(m.MessageId, names.GetValueOrDefault(m.SenderId, m.SenderId), m.Content, m.SentAt, m.Kind, Purchasing.OfferCardResponse.From(m.Offer));
 }

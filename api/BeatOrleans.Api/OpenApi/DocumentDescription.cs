@@ -15,6 +15,8 @@ internal sealed class DocumentDescription(IOptions<PublicUrlOptions> urls) : IOp
         ("Users", "Accounts, sessions (access and refresh tokens) and profiles."),
         ("Beats", "Uploads, processing, the catalogue, previews and waveforms."),
         ("Purchasing", "Licences, purchases, payments, downloads and sales."),
+        ("Offers", "Offers in chat: a buyer proposes a price for one licence tier; the producer accepts, declines or counters."),
+        ("Coupons", "A producer's coupon codes; buyers use them with coupon in POST /api/purchases."),
         ("Chat", "Direct messages between users; live delivery is on /hubs/marketplace and /ws/chat (docs/asyncapi.json)."),
         ("Notifications", "The caller's inbox; live delivery is on /hubs/marketplace and /ws/notifications (docs/asyncapi.json)."),
     ];

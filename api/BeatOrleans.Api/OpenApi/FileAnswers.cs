@@ -7,6 +7,19 @@ internal static class FileAnswers
 {
     public static void Describe(OpenApiOperation operation)
     {
+        if (operation.OperationId == "GetLicenseAgreement")
+        {
+            operation.Responses!["200"] = new OpenApiResponse
+            {
+                Description = "The licence agreement; the same bytes for the same purchase.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/pdf"] = new() { Schema = new OpenApiSchema { ContentMediaType = "application/pdf", Description = "A PDF document." } },
+                },
+            };
+            return;
+        }
+
         var mediaType = operation.OperationId switch
         {
             "StreamPreview" => "audio/mpeg",
@@ -27,6 +40,7 @@ internal static class FileAnswers
             bytes["audio/wav"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/wav" } };
             bytes["audio/mpeg"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/mpeg" } };
             bytes["application/zip"] = new() { Schema = new OpenApiSchema { ContentMediaType = "application/zip" } };
+            bytes["application/pdf"] = new() { Schema = new OpenApiSchema { ContentMediaType = "application/pdf" } };
         }
 
         var length = ("Content-Length", OperationContracts.Header(null, "Bytes in this answer.", maxLength: 20));

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Chat;
+using BeatOrleans.Api.Purchasing;
+using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
@@ -61,7 +63,16 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["distribution_copies"] = Int(0, long.MaxValue), ["audio_streams"] = Int(0, long.MaxValue),
         ["music_videos"] = Int(0, int.MaxValue), ["radio_stations"] = Int(0, int.MaxValue),
         ["count"] = Int(0, int.MaxValue), ["marked"] = Int(0, int.MaxValue),
+        ["offer_id"] = Id, ["maker_id"] = Id, ["counter_of"] = Id, ["counter_offer_id"] = Id,
+        ["reason"] = Text(MaxProblemTextLength), ["kind"] = OneOf([MessageKinds.Text, MessageKinds.Offer]),
+        ["list_price"] = Number(0, null), ["discount"] = Number(0, null), ["license_agreement_url"] = Text(MaxUrlLength, 1),
+        ["code"] = Text(CouponCodes.MaxLength, 3, "^[A-Z0-9_-]{3,32}$"), ["coupon"] = Text(CouponCodes.MaxLength, 3, "^[A-Z0-9_-]{3,32}$"),
+        ["percent_off"] = Int(1, 99), ["amount_off"] = Number(0, (double)OffersEndpoints.MaxAmount),
+        ["beat_ids"] = List(CouponsEndpoints.MaxBeats, Id), ["license_types"] = List(LicenseTypes.All.Count, OneOf(LicenseTypes.All)),
+        ["max_uses"] = Int(1, 1_000_000), ["uses"] = Int(0, int.MaxValue), ["reserved"] = Int(0, int.MaxValue), ["coupons"] = List(CouponCodes.MaxPerProducer),
     };
+
+    private static readonly string[] OfferStatuses = ["open", "accepted", "declined", "countered", "withdrawn", "expired", "void", "purchased"];
 
     /// <summary>Fields whose wire name means different things in different records.</summary>
     private static readonly Dictionary<(string Schema, string Field), Action<OpenApiSchema>> ByRecord = new()
@@ -72,8 +83,25 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         [("MarkAsReadResponse", "status")] = OneOf(["read"]),
         [("NotificationResponse", "type")] = Text(32, 1),
         [("NotificationResponse", "message")] = Text(1000, 1),
-        [("DownloadFileResponse", "name")] = OneOf(DeliverableNames),
-        [("DownloadFileResponse", "format")] = OneOf([.. MediaFormats.Audio, "zip"]),
+        [("DownloadFileResponse", "name")] = OneOf([.. DeliverableNames, LicenseAgreement.FileName]),
+        [("DownloadFileResponse", "format")] = OneOf([.. MediaFormats.Audio, "zip", "pdf"]),
+        [("DownloadResponse", "files")] = List(4),
+        [("OfferResponse", "status")] = OneOf(OfferStatuses),
+        [("OfferCardResponse", "status")] = OneOf(OfferStatuses),
+        [("OfferResponse", "message")] = Text(OffersEndpoints.MaxMessageLength, 1),
+        [("OfferResponse", "amount")] = Number(0, (double)OffersEndpoints.MaxAmount),
+        [("MakeOfferRequest", "beat_id")] = Text(32, 1, description: "The beat's id; an unknown one answers 404."),
+        [("MakeOfferRequest", "amount")] = Number(0, (double)OffersEndpoints.MaxAmount),
+        [("MakeOfferRequest", "currency")] = Text(3, 3, "^[A-Za-z]{3}$", description: "The tier's currency (default USD)."),
+        [("MakeOfferRequest", "message")] = Text(OffersEndpoints.MaxMessageLength, description: "Shown in the chat with the offer."),
+        [("CounterOfferRequest", "amount")] = Number(0, (double)OffersEndpoints.MaxAmount),
+        [("CounterOfferRequest", "message")] = Text(OffersEndpoints.MaxMessageLength, description: "Shown in the chat with the counter-offer."),
+        [("CreatePurchaseRequest", "offer_id")] = Text(64, 1, description: "An accepted offer of the caller's for this beat and tier; without it the caller's newest such offer applies."),
+        [("CreatePurchaseRequest", "coupon")] = Text(CouponCodes.MaxLength, 1, description: "A coupon code of the beat's producer (not with offer_id)."),
+        [("CreateCouponRequest", "code")] = Text(CouponCodes.MaxLength, 3, "^[A-Za-z0-9_-]{3,32}$", description: "Letter case is ignored."),
+        [("CreateCouponRequest", "currency")] = Text(3, 3, "^[A-Za-z]{3}$", description: "The currency of amount_off (default USD)."),
+        [("CreateCouponRequest", "beat_ids")] = List(CouponsEndpoints.MaxBeats, Text(32, 1)),
+        [("CreateCouponRequest", "license_types")] = List(LicenseTypes.All.Count, OneOf(LicenseTypes.All)),
         [("VoiceTagResponse", "format")] = OneOf([.. MediaFormats.Audio, "unchecked"]),
         [("ProfileResponse", "bio")] = Text(UsersValidation.MaxBioLength),
         [("PublicProfileResponse", "bio")] = Text(UsersValidation.MaxBioLength),
@@ -105,6 +133,9 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["SendMessageRequest"] = ["receiver", "message"],
         ["MarkAsReadRequest"] = [],
         ["UpdateLicensesRequest"] = ["licenses"],
+        ["MakeOfferRequest"] = ["beat_id", "license_type", "amount"],
+        ["CounterOfferRequest"] = ["amount"],
+        ["CreateCouponRequest"] = ["code"],
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

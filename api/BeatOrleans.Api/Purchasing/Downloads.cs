@@ -35,6 +35,10 @@ internal static class Downloads
         var baseUrl = http.Request.BaseUrl();
         var files = purchase.Files.Select(f => new DownloadFileResponse(f.Name, f.File.Format, f.File.Bytes,
             $"{baseUrl}/api/purchases/{purchase_id}/files/{f.Name}?{signer.Sign(FileGrant(purchase_id, f.Name), expires)}")).ToList();
+        // The agreement comes with the files, through the same kind of signed URL.
+        var agreement = await LicenseAgreement.For(purchase, grains);
+        files.Add(new DownloadFileResponse(LicenseAgreement.FileName, "pdf", agreement.LongLength,
+            $"{baseUrl}/api/purchases/{purchase_id}/files/{LicenseAgreement.FileName}?{signer.Sign(FileGrant(purchase_id, LicenseAgreement.FileName), expires)}"));
         // The headline file is the best audio the licence delivers; stems come as their own file.
         var main = files.FirstOrDefault(f => f.Name == Deliverables.Wav) ?? files.First(f => f.Name == Deliverables.Mp3);
         return TypedResults.Ok(new DownloadResponse(purchase_id, main.Url, expires, files));
@@ -48,6 +52,11 @@ internal static class Downloads
         }
 
         var purchase = await PurchasingEndpoints.Find(grains, purchase_id);
+        if (purchase is { Status: PurchaseStatus.Completed } && file == LicenseAgreement.FileName)
+        {
+            return TypedResults.File(await LicenseAgreement.For(purchase, grains), "application/pdf", $"license-{purchase_id}.pdf");
+        }
+
         if (purchase is not { Status: PurchaseStatus.Completed } || purchase.Files.FirstOrDefault(f => f.Name == file) is not { } deliverable)
         {
             return PurchasingEndpoints.NotFound();

@@ -18,7 +18,8 @@ internal static class PurchaseIds
     public static string ForKey(string buyerId, string idempotencyKey) => Hash($"{buyerId}\n{idempotencyKey}");
 
     /// <summary>What makes two requests "the same body": the fields that decide the purchase.</summary>
-    public static string RequestHash(string beatId, string licenseType) => Hash($"{beatId}\n{licenseType}");
+    public static string RequestHash(string beatId, string licenseType, string? offerId = null, string? coupon = null) =>
+        offerId is null && coupon is null ? Hash($"{beatId}\n{licenseType}") : Hash($"{beatId}\n{licenseType}\n{offerId}\n{coupon?.ToUpperInvariant()}");
 
     public static bool IsValidKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= '!' and <= '~');
 

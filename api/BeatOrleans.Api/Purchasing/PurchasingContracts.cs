@@ -3,7 +3,7 @@ using BeatOrleans.Contracts.Purchasing;
 
 namespace BeatOrleans.Api.Purchasing;
 
-public sealed record CreatePurchaseRequest(string? BeatId, string? LicenseType);
+public sealed record CreatePurchaseRequest(string? BeatId, string? LicenseType, string? OfferId = null, string? Coupon = null);
 
 public sealed record ConfirmPurchaseRequest(string? PaymentMethod);
 
@@ -57,7 +57,12 @@ public sealed record PurchaseResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? PayBefore,
     DateTimeOffset? CompletedAt,
-    string? FailureReason)
+    string? FailureReason,
+    decimal ListPrice,
+    decimal Discount,
+    string? Coupon,
+    string? OfferId,
+    string? LicenseAgreementUrl)
 {
     public static PurchaseResponse From(Purchase p, string callerId, string? stripePublishableKey)
     {
@@ -67,7 +72,9 @@ public sealed record PurchaseResponse(
         p.BuyerId, p.ProducerId, p.Terms.Deliverables, TermsResponse.From(p.Terms),
         new PaymentResponse(p.Payment.Provider, p.Payment.PaymentId, canPay ? p.Payment.ClientSecret : null,
             canPay && p.Payment.Provider == "stripe" ? stripePublishableKey : null),
-        p.CreatedAt, p.Status == PurchaseStatus.PendingPayment ? p.PayBefore : null, p.CompletedAt, p.FailureReason);
+        p.CreatedAt, p.Status == PurchaseStatus.PendingPayment ? p.PayBefore : null, p.CompletedAt, p.FailureReason,
+        Money.ToMajor(p.ListAmountMinor, p.Currency), Money.ToMajor(p.ListAmountMinor - p.AmountMinor, p.Currency), p.Pricing?.Coupon, p.Pricing?.OfferId,
+        p.Status == PurchaseStatus.Completed ? $"/api/purchases/{p.PurchaseId}/license.pdf" : null);
     }
 
     /// <summary>The publishable key of the Stripe account, when one is configured.</summary>
@@ -87,9 +94,12 @@ public sealed record DownloadFileResponse(string Name, string Format, long Bytes
 
 public sealed record DownloadResponse(string PurchaseId, string DownloadUrl, DateTimeOffset ExpiresAt, IReadOnlyList<DownloadFileResponse> Files);
 
-public sealed record SaleResponse(string PurchaseId, string BeatId, string BeatTitle, string LicenseType, string BuyerId, decimal Amount, string Currency, DateTimeOffset SoldAt)
+/// <summary>A sale in the producer's ledger: <c>amount</c> is what the buyer paid, <c>discount</c> what a coupon or an offer took off the list price.</summary>
+public sealed record SaleResponse(string PurchaseId, string BeatId, string BeatTitle, string LicenseType, string BuyerId, decimal Amount, string Currency, DateTimeOffset SoldAt,
+    decimal Discount, string? Coupon, string? OfferId)
 {
-    public static SaleResponse From(Sale s) => new(s.PurchaseId, s.BeatId, s.BeatTitle, s.LicenseType, s.BuyerId, Money.ToMajor(s.AmountMinor, s.Currency), s.Currency, s.SoldAt);
+    public static SaleResponse From(Sale s) => new(s.PurchaseId, s.BeatId, s.BeatTitle, s.LicenseType, s.BuyerId, Money.ToMajor(s.AmountMinor, s.Currency), s.Currency, s.SoldAt,
+        Money.ToMajor(s.DiscountMinor, s.Currency), s.Coupon, s.OfferId);
 }
 
 public sealed record SalesTotalResponse(string Currency, decimal Amount, int Count);

@@ -37,7 +37,13 @@ public static class PurchasingEndpoints
             .WithName("DownloadFile").WithSummary("A licensed file's bytes, for a signed download URL.");
         app.MapGet("/api/sales", Sales).WithTags("Purchasing")
             .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
+        purchases.MapGet("/{purchase_id}/license.pdf", Agreement)
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("GetLicenseAgreement").WithSummary("The licence agreement of a completed purchase as a PDF (buyer or producer).");
         app.MapLicensesEndpoints();
+        app.MapOffersEndpoints();
+        app.MapCouponsEndpoints();
         app.MapStripeWebhook();
         return app;
     }
@@ -57,6 +63,15 @@ public static class PurchasingEndpoints
             errors["license_type"] = [$"license_type is one of {string.Join(", ", LicenseTypes.All)}."];
         }
 
+        if (request.OfferId is not null && request.Coupon is not null)
+        {
+            errors["coupon"] = ["A purchase priced by an offer takes no coupon: give offer_id or coupon, not both."];
+        }
+        else if (request.Coupon is not null && !CouponCodes.IsValid(request.Coupon))
+        {
+            errors["coupon"] = [$"coupon is a code of 3 to {CouponCodes.MaxLength} of A-Z, 0-9, '-' and '_'."];
+        }
+
         if (idempotencyKey is not null && !PurchaseIds.IsValidKey(idempotencyKey))
         {
             errors["Idempotency-Key"] = [$"The Idempotency-Key header is 1 to {PurchaseIds.MaxKeyLength} visible ASCII characters."];
@@ -72,9 +87,15 @@ public static class PurchasingEndpoints
             return BeatsEndpoints.NotFound();
         }
 
+        if (request.OfferId is not null && !PurchaseIds.IsValid(request.OfferId))
+        {
+            return OffersEndpoints.NotFound();
+        }
+
         var purchaseId = idempotencyKey is null ? PurchaseIds.New() : PurchaseIds.ForKey(caller, idempotencyKey);
         var result = await grains.GetGrain<IPurchaseGrain>(purchaseId).Place(
-            new PurchaseOrder(caller, request.BeatId!, request.LicenseType!, PurchaseIds.RequestHash(request.BeatId!, request.LicenseType!)));
+            new PurchaseOrder(caller, request.BeatId!, request.LicenseType!, PurchaseIds.RequestHash(request.BeatId!, request.LicenseType!, request.OfferId, request.Coupon),
+                request.OfferId, request.Coupon is null ? null : CouponCodes.Normalize(request.Coupon)));
         return result.Outcome switch
         {
             OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller, PurchaseResponse.StripePublishableKey(http))),
@@ -84,6 +105,10 @@ public static class PurchasingEndpoints
             OrderOutcome.KeyReused => TypedResults.Problem(statusCode: 422, title: "Idempotency-Key reused.", detail: result.Detail),
             OrderOutcome.GatewayUnavailable => TypedResults.Problem(statusCode: 503, title: "Payments are unavailable.", detail: result.Detail),
             OrderOutcome.PaymentRefused => TypedResults.Problem(statusCode: 409, title: "The payment could not be created.", detail: result.Detail),
+            OrderOutcome.OfferNotFound => OffersEndpoints.NotFound(),
+            OrderOutcome.OfferUnavailable => TypedResults.Problem(statusCode: 409, title: "The offer cannot price this purchase.", detail: result.Detail),
+            OrderOutcome.CouponNotFound => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["coupon"] = [result.Detail!] }),
+            OrderOutcome.CouponUnavailable => TypedResults.Problem(statusCode: 409, title: "The coupon cannot be used for this purchase.", detail: result.Detail),
             _ => TypedResults.Problem(statusCode: 409, title: "The licence cannot be bought now.", detail: result.Detail),
         };
     }
@@ -160,6 +185,24 @@ public static class PurchasingEndpoints
         var totals = await ledger.SalesTotals();
         return TypedResults.Ok(new SalesPageResponse([.. page.Items.Select(SaleResponse.From)],
             [.. totals.Select(t => new SalesTotalResponse(t.Currency, Money.ToMajor(t.AmountMinor, t.Currency), t.Count))], page.NextCursor));
+    }
+
+    private static async Task<IResult> Agreement(string purchase_id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.UserId();
+        var purchase = await Find(grains, purchase_id);
+        if (purchase is null || (purchase.BuyerId != caller && purchase.ProducerId != caller))
+        {
+            return NotFound();
+        }
+
+        if (purchase.Status != PurchaseStatus.Completed)
+        {
+            return TypedResults.Problem(statusCode: 409, title: "The purchase is not completed.",
+                detail: $"The licence agreement exists once the purchase is completed; it is {PurchaseResponse.StatusName(purchase.Status)}.");
+        }
+
+        return TypedResults.File(await LicenseAgreement.For(purchase, grains), "application/pdf", $"license-{purchase_id}.pdf");
     }
 
     internal static async Task<Purchase?> Find(IGrainFactory grains, string purchaseId) =>

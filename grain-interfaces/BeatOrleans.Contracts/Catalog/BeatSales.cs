@@ -24,7 +24,9 @@ public sealed record SaleOffer(
     [property: Id(2)] string? Title,
     [property: Id(3)] LicenseTier? Tier,
     [property: Id(4)] LicenseTerms? Terms,
-    [property: Id(5)] IReadOnlyList<DeliverableFile> Files)
+    [property: Id(5)] IReadOnlyList<DeliverableFile> Files,
+    [property: Id(6)] double? Bpm = null,
+    [property: Id(7)] string? Key = null)
 {
     public static SaleOffer Refused(ReserveOutcome outcome) => new(outcome, null, null, null, null, []);
 }

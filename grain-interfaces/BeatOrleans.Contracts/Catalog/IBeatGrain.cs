@@ -54,6 +54,10 @@ public interface IBeatGrain : IGrainWithStringKey
     [Alias("Reserve")]
     Task<SaleOffer> Reserve(string purchaseId, string buyerId, string licenseType, DateTimeOffset holdUntil);
 
+    /// <summary>Hands an unexpired exclusive hold from one holder to another (an accepted offer to its purchase and back); false when <paramref name="fromHolder"/> holds nothing.</summary>
+    [Alias("TransferHold")]
+    Task<bool> TransferHold(string fromHolder, string toHolder, DateTimeOffset holdUntil);
+
     /// <summary>The purchase will not be paid: its hold (if any) is released at once.</summary>
     [Alias("ReleaseHold")]
     Task ReleaseHold(string purchaseId);

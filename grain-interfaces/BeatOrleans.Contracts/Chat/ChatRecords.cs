@@ -10,7 +10,11 @@ public sealed record ChatMessage(
     [property: Id(1)] long Sequence,
     [property: Id(2)] string SenderId,
     [property: Id(3)] string Content,
-    [property: Id(4)] DateTimeOffset SentAt);
+    [property: Id(4)] DateTimeOffset SentAt,
+    [property: Id(5)] OfferCard? Offer = null)
+{
+    public string Kind => Offer is null ? MessageKinds.Text : MessageKinds.Offer;
+}
 
 /// <summary>What a sender asks a conversation to append.</summary>
 [GenerateSerializer, Immutable, Alias("chat.Outgoing")]
@@ -18,7 +22,8 @@ public sealed record Outgoing(
     [property: Id(0)] string SenderId,
     [property: Id(1)] string SenderUsername,
     [property: Id(2)] string ReceiverId,
-    [property: Id(3)] string Content);
+    [property: Id(3)] string Content,
+    [property: Id(4)] OfferCard? Offer = null);
 
 /// <summary>A page of messages, oldest first, and whether older and newer ones exist.</summary>
 [GenerateSerializer, Immutable, Alias("chat.MessagePage")]

@@ -13,6 +13,14 @@ public static class EventTypes
     public const string BeatSold = "catalog.beat_sold";
     public const string PurchaseCompleted = "purchasing.purchase_completed";
     public const string PurchaseRefunded = "purchasing.purchase_refunded";
+    public const string OfferMade = "offer.made";
+    public const string OfferCountered = "offer.countered";
+    public const string OfferAccepted = "offer.accepted";
+    public const string OfferDeclined = "offer.declined";
+    public const string OfferWithdrawn = "offer.withdrawn";
+    public const string OfferExpired = "offer.expired";
+    public const string OfferVoided = "offer.voided";
+    public const string OfferPurchased = "offer.purchased";
 
     /// <summary>Inbound, on <c>beatorleans.inbound</c>: a notification for a user, from outside the cluster.</summary>
     public const string NotificationRequested = "notification.requested";
@@ -56,3 +64,10 @@ public sealed record PurchaseCompletedData(string PurchaseId, string BeatId, str
 
 /// <summary><c>purchasing.purchase_refunded</c>: a captured payment could not be honoured (the beat sold meanwhile) and was refunded in full.</summary>
 public sealed record PurchaseRefundedData(string PurchaseId, string BeatId, string BuyerId, decimal Amount, string Currency, string Reason, DateTimeOffset RefundedAt);
+
+/// <summary>
+/// <c>offer.*</c>: an offer changed status (made, countered, accepted, declined, withdrawn, expired, voided, purchased).
+/// Amount in major units; <c>counter_offer_id</c> names the counter-offer of a countered offer.
+/// </summary>
+public sealed record OfferEventData(string OfferId, string BeatId, string LicenseType, string BuyerId, string ProducerId, string MakerId,
+    decimal Amount, string Currency, string Status, string? CounterOf, string? CounterOfferId, string? PurchaseId, string? Reason, DateTimeOffset OccurredAt);

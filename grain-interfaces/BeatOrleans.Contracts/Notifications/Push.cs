@@ -10,7 +10,8 @@ public sealed record MessagePush(
     [property: Id(1)] string MessageId,
     [property: Id(2)] string SenderUsername,
     [property: Id(3)] string Content,
-    [property: Id(4)] DateTimeOffset SentAt);
+    [property: Id(4)] DateTimeOffset SentAt,
+    [property: Id(5)] OfferCard? Offer = null);
 
 /// <summary>
 /// Something to show a user's live connections now: a message or a notification, handed to the user's
@@ -24,7 +25,7 @@ public sealed record Push(
     [property: Id(2)] Notification? Notification)
 {
     public static Push For(string userId, ChatMessage message, string senderUsername, string chatId) =>
-        new(userId, new MessagePush(chatId, message.MessageId, senderUsername, message.Content, message.SentAt), null);
+        new(userId, new MessagePush(chatId, message.MessageId, senderUsername, message.Content, message.SentAt, message.Offer), null);
 }
 
 /// <summary>An API node's receiver of pushes for the users connected to it.</summary>

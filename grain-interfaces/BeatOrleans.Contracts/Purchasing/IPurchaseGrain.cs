@@ -8,7 +8,9 @@ public sealed record PurchaseOrder(
     [property: Id(0)] string BuyerId,
     [property: Id(1)] string BeatId,
     [property: Id(2)] string LicenseType,
-    [property: Id(3)] string RequestHash);
+    [property: Id(3)] string RequestHash,
+    [property: Id(4)] string? OfferId = null,
+    [property: Id(5)] string? Coupon = null);
 
 [GenerateSerializer, Alias("purchasing.OrderOutcome")]
 public enum OrderOutcome
@@ -29,6 +31,18 @@ public enum OrderOutcome
 
     /// <summary>The payment provider refused to create the payment; nothing is held and nothing will be charged.</summary>
     PaymentRefused = 9,
+
+    /// <summary>The named offer does not exist or is not the buyer's.</summary>
+    OfferNotFound = 10,
+
+    /// <summary>The offer cannot price this purchase: another beat or tier, not accepted, used, expired or void.</summary>
+    OfferUnavailable = 11,
+
+    /// <summary>The producer has no coupon with this code.</summary>
+    CouponNotFound = 12,
+
+    /// <summary>The coupon cannot be used for this purchase: expired, used up, or not for this beat, tier or currency.</summary>
+    CouponUnavailable = 13,
 }
 
 /// <summary>The answer to an order: the first answer again when the order is repeated.</summary>

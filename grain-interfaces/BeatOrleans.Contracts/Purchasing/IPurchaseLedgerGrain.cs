@@ -12,7 +12,10 @@ public sealed record Sale(
     [property: Id(4)] string BuyerId,
     [property: Id(5)] long AmountMinor,
     [property: Id(6)] string Currency,
-    [property: Id(7)] DateTimeOffset SoldAt);
+    [property: Id(7)] DateTimeOffset SoldAt,
+    [property: Id(8)] long DiscountMinor = 0,
+    [property: Id(9)] string? Coupon = null,
+    [property: Id(10)] string? OfferId = null);
 
 /// <summary>A producer's earnings in one currency.</summary>
 [GenerateSerializer, Immutable, Alias("purchasing.SalesTotal")]

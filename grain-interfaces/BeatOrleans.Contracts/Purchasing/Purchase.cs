@@ -56,4 +56,19 @@ public sealed record Purchase(
     [property: Id(12)] DateTimeOffset? CompletedAt,
     [property: Id(13)] DateTimeOffset? PayBefore,
     [property: Id(14)] string? FailureReason,
-    [property: Id(15)] IReadOnlyList<DeliverableFile> Files);
+    [property: Id(15)] IReadOnlyList<DeliverableFile> Files,
+    [property: Id(16)] PurchasePricing? Pricing = null,
+    [property: Id(17)] double? Bpm = null,
+    [property: Id(18)] string? Key = null)
+{
+    /// <summary>The tier's price before any offer or coupon (the amount itself when neither applied).</summary>
+    public long ListAmountMinor => Pricing?.ListAmountMinor ?? AmountMinor;
+}
+
+/// <summary>How a purchase's amount came about: the tier's list price, less a coupon's discount, or an accepted offer's price.</summary>
+[GenerateSerializer, Immutable, Alias("purchasing.PurchasePricing")]
+public sealed record PurchasePricing(
+    [property: Id(0)] long ListAmountMinor,
+    [property: Id(1)] long DiscountMinor,
+    [property: Id(2)] string? Coupon,
+    [property: Id(3)] string? OfferId);

@@ -55,7 +55,19 @@ public sealed partial class BeatGrain
         }
 
         var terms = LicenseCatalog.For(licenseType, b.Stems is not null);
-        return new SaleOffer(ReserveOutcome.Reserved, b.ProducerId, b.Title, tier, terms, Files(terms));
+        return new SaleOffer(ReserveOutcome.Reserved, b.ProducerId, b.Title, tier, terms, Files(terms), b.Bpm, b.Key);
+    }
+
+    public async Task<bool> TransferHold(string fromHolder, string toHolder, DateTimeOffset holdUntil)
+    {
+        if (State.Hold is not { } hold || hold.PurchaseId != fromHolder || hold.Until <= market.GetUtcNow() || State.SoldTo is not null)
+        {
+            return State.Hold?.PurchaseId == toHolder;
+        }
+
+        State.Hold = new ExclusiveHold(toHolder, holdUntil);
+        await beat.WriteStateAsync();
+        return true;
     }
 
     public async Task ReleaseHold(string purchaseId)

@@ -61,7 +61,7 @@ public sealed partial class PurchaseGrain
             $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now));
         await purchase.WriteStateAsync();
         await events.Publish();
-        await Beat(p.BeatId).ReleaseHold(PurchaseId);
+        await ReleaseReservations(SoldMeanwhile);
         await PublishNotifications();
         return true;
     }
@@ -100,9 +100,25 @@ public sealed partial class PurchaseGrain
 
         if (!State.SaleRecorded)
         {
-            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(
-                new Sale(PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, p.BuyerId, p.AmountMinor, p.Currency, p.CompletedAt!.Value));
+            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(new Sale(PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, p.BuyerId,
+                p.AmountMinor, p.Currency, p.CompletedAt!.Value, p.Pricing?.DiscountMinor ?? 0, p.Pricing?.Coupon, p.Pricing?.OfferId));
             State.SaleRecorded = changed = true;
+        }
+
+        if (!State.PricingCommitted && p.Pricing is { } pricing)
+        {
+            // The offer is used and the coupon's use counted, each once by this purchase's id however often this repeats.
+            if (pricing.OfferId is { } offerId)
+            {
+                await GrainFactory.GetGrain<IOfferGrain>(offerId).Complete(PurchaseId);
+            }
+
+            if (pricing.Coupon is { } code)
+            {
+                await GrainFactory.GetGrain<ICouponBookGrain>(p.ProducerId).Commit(code, PurchaseId);
+            }
+
+            State.PricingCommitted = changed = true;
         }
 
         if (changed)

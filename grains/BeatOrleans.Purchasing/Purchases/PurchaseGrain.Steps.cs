@@ -53,26 +53,120 @@ public sealed partial class PurchaseGrain
     {
         var order = State.Order!;
         var payBefore = market.GetUtcNow() + options.Value.PaymentWindow;
-        var offer = await Beat(order.BeatId).Reserve(PurchaseId, order.BuyerId, order.LicenseType, payBefore);
+        var beat = Beat(order.BeatId);
+
+        // An accepted offer prices the purchase: the one named, or else the buyer's newest for this beat and tier.
+        var offerId = order.OfferId ?? (order.Coupon is null
+            ? await GrainFactory.GetGrain<IBuyerOffersGrain>(order.BuyerId).Find(order.BeatId, order.LicenseType)
+            : null);
+        Redemption? redemption = null;
+        if (offerId is not null)
+        {
+            redemption = await GrainFactory.GetGrain<IOfferGrain>(offerId).Redeem(PurchaseId, order.BuyerId, order.BeatId, order.LicenseType, payBefore);
+            if (redemption.Outcome != RedeemOutcome.Redeemed)
+            {
+                if (order.OfferId is not null)
+                {
+                    await Reject(redemption.Outcome == RedeemOutcome.NotFound ? OrderOutcome.OfferNotFound : OrderOutcome.OfferUnavailable, redemption.Detail!);
+                    return;
+                }
+
+                (offerId, redemption) = (null, null);
+            }
+            else if (order.LicenseType == LicenseTypes.Exclusive)
+            {
+                // The offer's hold on the exclusive becomes this purchase's; it goes back to the offer if the purchase fails.
+                await beat.TransferHold(OfferNames.HoldId(offerId), PurchaseId, payBefore);
+            }
+        }
+
+        var offer = await beat.Reserve(PurchaseId, order.BuyerId, order.LicenseType, payBefore);
         if (offer.Outcome != ReserveOutcome.Reserved)
         {
-            State.Stage = PurchaseStage.Rejected;
-            State.Answer = new OrderResult(Refusal(offer.Outcome), null, offer.Outcome switch
+            if (offerId is not null)
+            {
+                await GrainFactory.GetGrain<IOfferGrain>(offerId).Release(PurchaseId,
+                    offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.NotFound or ReserveOutcome.NoSuchLicense
+                        ? $"{UnavailableReason(offer.Outcome)} The offer is void."
+                        : null);
+            }
+
+            var refusal = offer.Outcome switch
             {
                 ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound => UnavailableReason(offer.Outcome),
                 ReserveOutcome.OwnBeat => "You cannot buy your own beat.",
                 ReserveOutcome.NoSuchLicense => $"This beat does not offer the '{order.LicenseType}' licence.",
                 _ => "The beat is not ready to be sold.",
-            });
-            await purchase.WriteStateAsync();
+            };
+            await Reject(Refusal(offer.Outcome), offerId is not null && offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.NotFound or ReserveOutcome.NoSuchLicense
+                ? $"{refusal} The offer {offerId} is void."
+                : refusal);
             return;
         }
 
         var tier = offer.Tier!;
+        var currency = redemption?.Currency ?? tier.Currency;
+        var listPrice = Money.ToMinor(tier.Price, tier.Currency);
+        var amount = redemption?.AmountMinor ?? listPrice;
+        if (order.Coupon is { } code)
+        {
+            var applied = await GrainFactory.GetGrain<ICouponBookGrain>(offer.ProducerId!).Apply(
+                new CouponClaim(code, PurchaseId, order.BeatId, order.LicenseType, listPrice, currency, payBefore));
+            if (applied.Outcome != CouponOutcome.Applied)
+            {
+                await beat.ReleaseHold(PurchaseId);
+                await Reject(applied.Outcome == CouponOutcome.NotFound ? OrderOutcome.CouponNotFound : OrderOutcome.CouponUnavailable, applied.Detail!);
+                return;
+            }
+
+            amount = listPrice - applied.DiscountMinor;
+        }
+
+        var pricing = offerId is null && order.Coupon is null
+            ? null
+            : new PurchasePricing(listPrice, Math.Max(0, listPrice - amount), order.Coupon is null ? null : CouponCodes.Normalize(order.Coupon), offerId);
         State.Purchase = new Purchase(PurchaseId, order.BuyerId, offer.ProducerId!, order.BeatId, offer.Title!, order.LicenseType,
-            Money.ToMinor(tier.Price, tier.Currency), tier.Currency, PurchaseStatus.PendingPayment, offer.Terms!,
-            new PaymentInfo(gateway.Provider, null, null), clock.GetUtcNow(), null, payBefore, null, offer.Files);
+            amount, currency, PurchaseStatus.PendingPayment, offer.Terms!,
+            new PaymentInfo(gateway.Provider, null, null), clock.GetUtcNow(), null, payBefore, null, offer.Files, pricing, offer.Bpm, offer.Key);
         SetStage(PurchaseStage.CreatingPayment);
+    }
+
+    private async Task Reject(OrderOutcome outcome, string detail)
+    {
+        State.Stage = PurchaseStage.Rejected;
+        State.Answer = new OrderResult(outcome, null, detail);
+        await purchase.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// The purchase will not complete: the offer it used is accepted again (or void, when the beat can no longer be
+    /// sold), the coupon use it held is free, and then its hold on the beat goes. Each of these also lapses on its own
+    /// at the end of the payment window, so a failure here only delays them.
+    /// </summary>
+    private async Task ReleaseReservations(string? voidOffer = null)
+    {
+        var p = State.Purchase!;
+        if (p.Pricing is { } pricing)
+        {
+            try
+            {
+                if (pricing.OfferId is { } offerId)
+                {
+                    await GrainFactory.GetGrain<IOfferGrain>(offerId).Release(PurchaseId, voidOffer);
+                }
+
+                if (pricing.Coupon is { } code)
+                {
+                    await GrainFactory.GetGrain<ICouponBookGrain>(p.ProducerId).Release(code, PurchaseId);
+                }
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogReleaseFailed(logger, exception, PurchaseId);
+            }
+        }
+
+        await Beat(p.BeatId).ReleaseHold(PurchaseId);
     }
 
     private static OrderOutcome Refusal(ReserveOutcome outcome) => outcome switch
@@ -106,7 +200,7 @@ public sealed partial class PurchaseGrain
             // The provider refused the payment itself (an amount it does not take, a key reused with other parameters):
             // asking again changes nothing, so this is the answer every repeat of the order gets.
             LogGatewayFailed(logger, exception, PurchaseId, "create");
-            await Beat(p.BeatId).ReleaseHold(PurchaseId);
+            await ReleaseReservations();
             State.Stage = PurchaseStage.Rejected;
             State.Answer = new OrderResult(OrderOutcome.PaymentRefused, null, $"The payment provider refused the payment: {exception.Message}");
             await purchase.WriteStateAsync();
@@ -117,7 +211,7 @@ public sealed partial class PurchaseGrain
             // Nothing was charged: a payment the provider may have created anyway is never confirmed, and a retry with
             // the same Idempotency-Key asks the provider with the same key, so it finds that payment again.
             LogGatewayFailed(logger, exception, PurchaseId, "create");
-            await Beat(p.BeatId).ReleaseHold(PurchaseId);
+            await ReleaseReservations();
             if (purchase.RecordExists)
             {
                 await purchase.ClearStateAsync();
@@ -248,7 +342,7 @@ public sealed partial class PurchaseGrain
         SetStage(stage);
         State.Purchase = State.Purchase! with { FailureReason = reason };
         await purchase.WriteStateAsync();
-        await Beat(State.Purchase.BeatId).ReleaseHold(PurchaseId);
+        await ReleaseReservations();
     }
 
     /// <summary>The cancelled payment, or null when the provider did not answer (then <see cref="PurchaseState.CancelPending"/> retries).</summary>

@@ -217,7 +217,7 @@ public sealed partial class PurchaseGrain(
     private bool HasPendingWork() => State.Stage switch
     {
         PurchaseStage.New or PurchaseStage.Rejected => false,
-        PurchaseStage.Completed => !State.BuyerRecorded || !State.SaleRecorded || State.Outbox.Count > 0,
+        PurchaseStage.Completed => !State.BuyerRecorded || !State.SaleRecorded || (State.Purchase?.Pricing is not null && !State.PricingCommitted) || State.Outbox.Count > 0,
         PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded => State.CancelPending || State.Outbox.Count > 0,
         _ => true,
     };
@@ -254,6 +254,9 @@ public sealed partial class PurchaseGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: publishing notification {EventId} failed; the retry timer publishes it again")]
     private static partial void LogNotificationFailed(ILogger logger, Exception exception, string purchaseId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: releasing its offer or coupon failed; they lapse with the payment window")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string purchaseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: reconciling failed; the next tick tries again")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception, string purchaseId);

@@ -67,4 +67,7 @@ public sealed class PurchaseState
     /// <summary>Webhook event ids already handled (the newest few: the provider retries for days, but state makes repeats harmless).</summary>
     [Id(11)] public List<string> SeenEvents { get; set; } = [];
 
+    /// <summary>The offer and coupon that priced a completed purchase know it (the offer is used, the coupon's use counted).</summary>
+    [Id(12)] public bool PricingCommitted { get; set; }
+
 }

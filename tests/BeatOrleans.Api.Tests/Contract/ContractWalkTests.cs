@@ -105,6 +105,40 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         await (await http.Send(HttpMethod.Get, "/api/sales", producer.Token)).Body(HttpStatusCode.OK);
         await (await http.PostAsJsonAsync("/api/payments/stripe/webhook", new { id = "evt_1" })).Problem(HttpStatusCode.NotFound);
 
+        // Offers, coupons and the licence agreement
+        var offer = await (await http.MakeOffer(buyerToken, beatId, "mp3_lease", 15m, "15?")).Body(HttpStatusCode.Created);
+        await (await http.MakeOffer(buyerToken, beatId, "mp3_lease", -1m)).Problem(HttpStatusCode.BadRequest);
+        await (await http.MakeOffer(buyerToken, Unknown, "mp3_lease", 15m)).Problem(HttpStatusCode.NotFound);
+        await http.Offer(producer.Token, offer.OfferId());
+        await (await http.Send(HttpMethod.Get, $"/api/offers/{Unknown}", producer.Token)).Problem(HttpStatusCode.NotFound);
+        var counterOffer = await (await http.CounterOffer(producer.Token, offer.OfferId(), 18m)).Body(HttpStatusCode.Created);
+        await (await http.CounterOffer(producer.Token, offer.OfferId(), 18m)).Problem(HttpStatusCode.Conflict);
+        await (await http.AnswerOffer(buyerToken, counterOffer.OfferId(), "accept")).Body(HttpStatusCode.OK);
+        await (await http.AnswerOffer(buyerToken, counterOffer.OfferId(), "decline")).Problem(HttpStatusCode.Conflict);
+        var declinedOffer = await (await http.MakeOffer(buyerToken, beatId, "mp3_lease", 10m)).Body(HttpStatusCode.Created);
+        await (await http.AnswerOffer(buyerToken, declinedOffer.OfferId(), "decline")).Problem(HttpStatusCode.Forbidden);
+        await (await http.AnswerOffer(producer.Token, declinedOffer.OfferId(), "decline")).Body(HttpStatusCode.OK);
+        var withdrawn = await (await http.MakeOffer(buyerToken, beatId, "mp3_lease", 11m)).Body(HttpStatusCode.Created);
+        await (await http.AnswerOffer(buyerToken, withdrawn.OfferId(), "withdraw")).Body(HttpStatusCode.OK);
+        await (await http.AnswerOffer(producer.Token, Unknown, "withdraw")).Problem(HttpStatusCode.NotFound);
+        var walkCode = $"WALK{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        await (await http.CreateCoupon(producer.Token, new { code = walkCode, percent_off = 10, license_types = new[] { "mp3_lease" } })).Body(HttpStatusCode.Created);
+        await (await http.CreateCoupon(producer.Token, new { code = walkCode, percent_off = 10 })).Problem(HttpStatusCode.Conflict);
+        await (await http.CreateCoupon(producer.Token, new { code = "?" })).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Get, "/api/coupons", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, $"/api/coupons/{walkCode}", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/coupons/NO-SUCH-CODE", producer.Token)).Problem(HttpStatusCode.NotFound);
+        var offered = await (await http.Buy(buyerToken, beatId, "mp3_lease")).Body(HttpStatusCode.Created);
+        Assert.Equal(counterOffer.OfferId(), offered.Str("offer_id"));
+        await (await http.BuyWith(buyerToken, beatId, "mp3_lease", coupon: walkCode)).Body(HttpStatusCode.Created);
+        await (await http.BuyWith(buyerToken, beatId, "mp3_lease", coupon: "NO-SUCH-CODE")).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Delete, $"/api/coupons/{walkCode}", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Delete, $"/api/coupons/{walkCode}", producer.Token)).Problem(HttpStatusCode.NotFound);
+        var agreement = await http.Send(HttpMethod.Get, $"/api/purchases/{lease.PurchaseId()}/license.pdf", buyerToken);
+        Assert.Equal(HttpStatusCode.OK, agreement.StatusCode);
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{declined.PurchaseId()}/license.pdf", buyerToken)).Problem(HttpStatusCode.Conflict);
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{Unknown}/license.pdf", buyerToken)).Problem(HttpStatusCode.NotFound);
+
         // Chat and notifications, with the producer's live connections listening
         var (socket, frames) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/chat/{producer.UserId}", producer.Token, "chat");
         var (notificationSocket, notificationFrames) = await LiveClients.ConnectSocket(host.BaseAddress, $"/ws/notifications/{producer.UserId}", producer.Token, "notification");

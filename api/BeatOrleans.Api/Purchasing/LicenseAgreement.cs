@@ -1,0 +1,202 @@
+using System.Globalization;
+using BeatOrleans.Contracts.Purchasing;
+using BeatOrleans.Contracts.Users;
+using PdfSharp.Drawing;
+using PdfSharp.Fonts;
+using PdfSharp.Pdf;
+
+namespace BeatOrleans.Api.Purchasing;
+
+/// <summary>
+/// The licence agreement of a completed purchase as a PDF: the parties, the beat, the tier's terms as sold (the
+/// snapshot in the purchase, never today's tier), the price paid and the credit line. The same purchase always gives
+/// the same bytes: the dates in the document are the purchase's and its document ids derive from the purchase id.
+/// </summary>
+internal static partial class LicenseAgreement
+{
+    public const string FileName = "license_agreement";
+    private const string Family = "DejaVu Sans";
+    private const string Face = "DejaVuSans";
+    private const double Margin = 56;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    static LicenseAgreement()
+    {
+        // PDFsharp's font resolver is process-wide; on Linux it finds no system fonts, so the API carries its own.
+        if (GlobalFontSettings.FontResolver is not EmbeddedFonts)
+        {
+            GlobalFontSettings.FontResolver = new EmbeddedFonts();
+        }
+    }
+
+    /// <summary>The agreement, with the parties' current usernames.</summary>
+    public static async Task<byte[]> For(Purchase purchase, IGrainFactory grains)
+    {
+        var producer = await grains.GetGrain<IUserGrain>(purchase.ProducerId).GetProfile();
+        var buyer = await grains.GetGrain<IUserGrain>(purchase.BuyerId).GetProfile();
+        return Render(purchase, producer?.Username ?? purchase.ProducerId, buyer?.Username ?? purchase.BuyerId);
+    }
+
+    public static byte[] Render(Purchase p, string producerName, string buyerName)
+    {
+        var date = (p.CompletedAt ?? p.CreatedAt).UtcDateTime;
+        using var document = new PdfDocument();
+        document.Info.Title = $"Licence agreement {p.PurchaseId}";
+        document.Info.Author = "BeatOrleans";
+        document.Info.Subject = $"{p.LicenseType} licence of \"{p.BeatTitle}\"";
+        document.Info.Creator = "BeatOrleans";
+        document.Info.CreationDate = date;
+        document.Info.ModificationDate = date;
+        document.Internals.FirstDocumentID = p.PurchaseId.ToUpperInvariant();
+        document.Internals.SecondDocumentID = p.PurchaseId.ToUpperInvariant();
+
+        var page = document.AddPage();
+        page.Width = XUnit.FromPoint(595);
+        page.Height = XUnit.FromPoint(842);
+        using (var gfx = XGraphics.FromPdfPage(page))
+        {
+            var writer = new Lines(gfx, page.Width.Point - 2 * Margin);
+            writer.Title("Beat Licence Agreement");
+            writer.Text($"Agreement {p.PurchaseId}, made on {date.ToString("yyyy-MM-dd", Invariant)} through BeatOrleans.");
+            writer.Heading("Parties");
+            writer.Text($"Licensor (producer): {producerName} (user {p.ProducerId})");
+            writer.Text($"Licensee (buyer): {buyerName} (user {p.BuyerId})");
+            writer.Heading("Beat");
+            writer.Text($"Title: {p.BeatTitle}");
+            writer.Text($"Beat id: {p.BeatId}");
+            writer.Text($"BPM: {(p.Bpm is { } bpm ? bpm.ToString("0.##", Invariant) : "not stated")}    Key: {p.Key ?? "not stated"}");
+            writer.Heading($"Licence: {p.LicenseType}");
+            var t = p.Terms;
+            writer.Text($"Exclusive rights: {(t.Exclusive ? "yes - the beat is sold to the licensee alone and leaves the marketplace" : "no - a non-exclusive lease")}");
+            writer.Text($"Files delivered: {string.Join(", ", t.Deliverables)}{(t.Deliverables.Contains(Deliverables.Stems) ? " (stems included)" : " (no stems)")}");
+            writer.Text($"Distribution copies: {Cap(t.DistributionCopies)}");
+            writer.Text($"Audio streams: {Cap(t.AudioStreams)}");
+            writer.Text($"Music videos: {Cap(t.MusicVideos)}");
+            writer.Text($"Radio stations: {Cap(t.RadioStations)}");
+            writer.Text($"For-profit performances: {(t.ForProfitPerformances ? "allowed" : "not allowed")}");
+            writer.Heading("Price");
+            if (p.Pricing is { } pricing)
+            {
+                writer.Text($"List price: {Amount(pricing.ListAmountMinor, p.Currency)}");
+                if (pricing.OfferId is { } offerId)
+                {
+                    writer.Text($"Agreed price (accepted offer {offerId}): {Amount(p.AmountMinor, p.Currency)}");
+                }
+
+                if (pricing.Coupon is { } coupon)
+                {
+                    writer.Text($"Discount (coupon {coupon}): {Amount(pricing.DiscountMinor, p.Currency)}");
+                }
+            }
+
+            writer.Text($"Price paid: {Amount(p.AmountMinor, p.Currency)} ({p.Payment.Provider} payment {p.Payment.PaymentId})");
+            writer.Heading("Credit");
+            writer.Text($"The licensee credits the producer on every release as: \"Prod. by {producerName}\"");
+            writer.Heading("Terms");
+            writer.Text("The licensor grants the licensee the rights above in the beat, for the licensee's own recordings, worldwide. "
+                + "Caps count across all formats and platforms; uses beyond a cap need a new licence. The licensor keeps the copyright "
+                + "in the beat. A non-exclusive licence does not stop the licensor licensing the beat to others.");
+        }
+
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return WithStableNames(stream.ToArray(), p.PurchaseId);
+    }
+
+    /// <summary>
+    /// PDFsharp draws two kinds of names at random: six capitals naming each embedded font subset ("ABCDEF+DejaVuSans")
+    /// and the GUIDs of the XMP metadata. Each distinct one is replaced, in order of appearance, by one derived from the
+    /// purchase id: the same length, so no offset in the file moves.
+    /// </summary>
+    private static byte[] WithStableNames(byte[] pdf, string purchaseId)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        var names = new Dictionary<string, string>();
+        var stable = RandomNames().Replace(text, match =>
+        {
+            if (!names.TryGetValue(match.Value, out var name))
+            {
+                var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{purchaseId}/{names.Count}"));
+                name = match.Groups["tag"].Success
+                    ? $"{new string([.. hash.Take(6).Select(b => (char)('A' + (b % 26)))])}+"
+                    : new Guid(hash.AsSpan(0, 16)).ToString("D");
+                names[match.Value] = name;
+            }
+
+            return name;
+        });
+        return System.Text.Encoding.Latin1.GetBytes(stable);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?<=/)(?<tag>[A-Z]{6})\\+|(?<=uuid:)[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial System.Text.RegularExpressions.Regex RandomNames();
+
+    private static string Cap<T>(T? cap) where T : struct, IFormattable =>
+        cap is { } value ? value.ToString("#,0", Invariant) : "unlimited";
+
+    private static string Amount(long minor, string currency) =>
+        $"{Money.ToMajor(minor, currency).ToString("0.00", Invariant)} {currency}";
+
+    /// <summary>Writes top to bottom, wrapping long lines at word boundaries.</summary>
+    private sealed class Lines(XGraphics gfx, double width)
+    {
+        private readonly XFont title = new(Family, 18, XFontStyleEx.Bold);
+        private readonly XFont heading = new(Family, 12, XFontStyleEx.Bold);
+        private readonly XFont body = new(Family, 10, XFontStyleEx.Regular);
+        private double y = Margin;
+
+        public void Title(string text) => Write(text, title, after: 10);
+
+        public void Heading(string text)
+        {
+            y += 8;
+            Write(text, heading, after: 4);
+        }
+
+        public void Text(string text) => Write(text, body, after: 2);
+
+        private void Write(string text, XFont font, double after)
+        {
+            var line = "";
+            foreach (var word in text.Split(' '))
+            {
+                var candidate = line.Length == 0 ? word : $"{line} {word}";
+                if (line.Length > 0 && gfx.MeasureString(candidate, font).Width > width)
+                {
+                    Draw(line, font);
+                    line = word;
+                }
+                else
+                {
+                    line = candidate;
+                }
+            }
+
+            Draw(line, font);
+            y += after;
+        }
+
+        private void Draw(string line, XFont font)
+        {
+            var height = font.GetHeight();
+            gfx.DrawString(line, font, XBrushes.Black, new XRect(Margin, y, width, height), XStringFormats.TopLeft);
+            y += height;
+        }
+    }
+
+    /// <summary>DejaVu Sans, embedded in the API (Bitstream Vera licence, Fonts/LICENSE.txt); bold is simulated.</summary>
+    private sealed class EmbeddedFonts : IFontResolver
+    {
+        private static readonly Lazy<byte[]> Bytes = new(() =>
+        {
+            using var resource = typeof(LicenseAgreement).Assembly.GetManifestResourceStream("BeatOrleans.Api.Purchasing.DejaVuSans.ttf")!;
+            using var copy = new MemoryStream();
+            resource.CopyTo(copy);
+            return copy.ToArray();
+        });
+
+        public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) => new(Face, bold, italic);
+
+        public byte[]? GetFont(string faceName) => faceName == Face ? Bytes.Value : null;
+    }
+}

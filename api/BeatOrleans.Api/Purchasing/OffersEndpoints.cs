@@ -1,0 +1,156 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Catalog;
+using BeatOrleans.Api.Security;
+using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Purchasing;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BeatOrleans.Api.Purchasing;
+
+/// <summary>Offers in chat: a buyer proposes a price for one tier, the producer accepts, declines or counters.</summary>
+internal static class OffersEndpoints
+{
+    public const int MaxMessageLength = 1000;
+    public const decimal MaxAmount = 1_000_000m;
+
+    public static IEndpointRouteBuilder MapOffersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var offers = app.MapGroup("/api/offers").WithTags("Offers").NoStore();
+        offers.MapPost("/", Make)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("MakeOffer").WithSummary("Offer a price for one licence tier of a beat; posted in the chat with its producer.");
+        offers.MapGet("/{offer_id}", Get).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetOffer").WithSummary("One offer, for its buyer or the beat's producer.");
+        offers.MapPost("/{offer_id}/accept", (string offer_id, HttpContext http, IGrainFactory grains) =>
+                Answer(offer_id, http, grains, (offer, caller) => offer.Accept(caller)))
+            .WithAnswers().WithName("AcceptOffer").WithSummary("The other party accepts: the buyer's next purchase of that tier is priced by the offer (an exclusive is held for them).");
+        offers.MapPost("/{offer_id}/decline", (string offer_id, HttpContext http, IGrainFactory grains) =>
+                Answer(offer_id, http, grains, (offer, caller) => offer.Decline(caller)))
+            .WithAnswers().WithName("DeclineOffer").WithSummary("The other party declines the offer.");
+        offers.MapPost("/{offer_id}/withdraw", (string offer_id, HttpContext http, IGrainFactory grains) =>
+                Answer(offer_id, http, grains, (offer, caller) => offer.Withdraw(caller)))
+            .WithAnswers().WithName("WithdrawOffer").WithSummary("The party who made an open offer takes it back.");
+        offers.MapPost("/{offer_id}/counter", Counter)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("CounterOffer").WithSummary("The other party answers with another price: a new offer the first party answers.");
+        return app;
+    }
+
+    private static RouteHandlerBuilder WithAnswers(this RouteHandlerBuilder route) => route
+        .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+    private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> Make(MakeOfferRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.BeatId))
+        {
+            errors["beat_id"] = ["beat_id is required."];
+        }
+
+        if (request.LicenseType is null || !LicenseTypes.All.Contains(request.LicenseType))
+        {
+            errors["license_type"] = [$"license_type is one of {string.Join(", ", LicenseTypes.All)}."];
+        }
+
+        var currency = CheckMoney(request.Amount, request.Currency, request.Message, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!BeatIds.IsValid(request.BeatId!))
+        {
+            return BeatsEndpoints.NotFound();
+        }
+
+        var offerId = PurchaseIds.New();
+        var result = await grains.GetGrain<IOfferGrain>(offerId).Make(new OfferDraft(http.User.UserId(), request.BeatId!, request.LicenseType!,
+            Money.ToMinor(request.Amount!.Value, currency), currency, Message(request.Message)));
+        return result.Outcome switch
+        {
+            OfferOutcome.Done => TypedResults.Created($"/api/offers/{offerId}", OfferResponse.From(result.Offer!)),
+            OfferOutcome.NotFound => BeatsEndpoints.NotFound(),
+            OfferOutcome.Invalid => TypedResults.Problem(statusCode: 400, title: "The offer cannot be made.", detail: result.Detail),
+            _ => TypedResults.Problem(statusCode: 409, title: "The beat takes no offers now.", detail: result.Detail),
+        };
+    }
+
+    private static async Task<Results<Ok<OfferResponse>, ProblemHttpResult>> Get(string offer_id, HttpContext http, IGrainFactory grains)
+    {
+        var offer = IsOfferId(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(http.User.UserId()) : null;
+        return offer is null ? NotFound() : TypedResults.Ok(OfferResponse.From(offer));
+    }
+
+    private static async Task<Results<Ok<OfferResponse>, ProblemHttpResult>> Answer(
+        string offerId, HttpContext http, IGrainFactory grains, Func<IOfferGrain, string, Task<OfferResult>> step)
+    {
+        if (!IsOfferId(offerId))
+        {
+            return NotFound();
+        }
+
+        var result = await step(grains.GetGrain<IOfferGrain>(offerId), http.User.UserId());
+        return result.Outcome == OfferOutcome.Done ? TypedResults.Ok(OfferResponse.From(result.Offer!)) : Refusal(result);
+    }
+
+    private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> Counter(
+        string offer_id, CounterOfferRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.User.UserId();
+        var offer = IsOfferId(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(caller) : null;
+        if (offer is null)
+        {
+            return NotFound();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        CheckMoney(request.Amount, offer.Currency, request.Message, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await grains.GetGrain<IOfferGrain>(offer_id).Counter(caller, Money.ToMinor(request.Amount!.Value, offer.Currency), Message(request.Message));
+        return result.Outcome == OfferOutcome.Done
+            ? TypedResults.Created($"/api/offers/{result.Counter!.OfferId}", OfferResponse.From(result.Counter))
+            : Refusal(result);
+    }
+
+    /// <summary>Checks amount, currency and message; answers the currency (USD unless given).</summary>
+    private static string CheckMoney(decimal? amount, string? currency, string? message, Dictionary<string, string[]> errors)
+    {
+        var code = (currency ?? LicenseTypes.DefaultCurrency).Trim().ToUpperInvariant();
+        if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper))
+        {
+            errors["currency"] = ["currency is a three-letter ISO 4217 code (e.g. USD)."];
+            return LicenseTypes.DefaultCurrency;
+        }
+
+        if (amount is not { } value || value <= 0 || value > MaxAmount || Money.ToMajor(Money.ToMinor(value, code), code) != value)
+        {
+            errors["amount"] = [$"amount is a positive price in {code} up to {MaxAmount}, in whole cents (or whole units for zero-decimal currencies)."];
+        }
+
+        if (message is { Length: > MaxMessageLength })
+        {
+            errors["message"] = [$"message is at most {MaxMessageLength} characters."];
+        }
+
+        return code;
+    }
+
+    private static string? Message(string? message) => string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+
+    private static ProblemHttpResult Refusal(OfferResult result) => result.Outcome switch
+    {
+        OfferOutcome.NotFound => NotFound(),
+        OfferOutcome.Forbidden => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: result.Detail),
+        OfferOutcome.Invalid => TypedResults.Problem(statusCode: 409, title: "The offer cannot be made.", detail: result.Detail),
+        _ => TypedResults.Problem(statusCode: 409, title: "The offer cannot be answered.", detail: result.Detail,
+            extensions: result.Offer is { } o ? new Dictionary<string, object?> { ["offer_status"] = OfferNames.StatusName(o.Status) } : null),
+    };
+
+    private static bool IsOfferId(string id) => PurchaseIds.IsValid(id);
+
+    internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such offer.");
+}
