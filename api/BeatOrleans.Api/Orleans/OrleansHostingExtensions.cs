@@ -1,5 +1,6 @@
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Runtime;
+using BeatOrleans.Hosting.Telemetry;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -58,6 +59,7 @@ public static class OrleansHostingExtensions
             // the dead gateway. The refresh drops it once membership declares the silo dead.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
             client.AddDashboard();
+            client.AddBeatOrleansTracing(configuration);
         });
         return builder;
     }
