@@ -105,6 +105,7 @@ public sealed partial class InboxGrain(
             throw;
         }
 
+        NotificationsMetrics.Stored(notification.Type);
         await PushLive(notification);
         await events.Publish();
     }
