@@ -89,34 +89,24 @@ public static class TelemetryExtensions
             });
         }
 
-        if (options.MetricsUrl is { } metricsUrl)
+        if (options.MetricsUrl is { } metricsUrl && options.MetricsPort is { } metricsPort)
         {
-            // One more address for Kestrel, beside the configured ones, that serves /metrics alone (UseBeatOrleansMetrics).
+            // One more address for Kestrel, beside the configured ones, that serves /metrics alone. First of the startup
+            // filters, so it runs before host filtering does.
             var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             builder.WebHost.UseUrls([.. urls, metricsUrl]);
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new MetricsPort(metricsPort)));
         }
 
         return builder;
     }
 
     /// <summary>
-    /// Serves <c>/metrics</c> (Prometheus text): on every port when <paramref name="onEveryPort"/>, else only on
-    /// <see cref="TelemetryOptions.MetricsUrl"/>'s port, where nothing else is answered.
+    /// Serves <c>/metrics</c> (Prometheus text) on the host's own ports when <paramref name="onEveryPort"/>
+    /// (<see cref="TelemetryOptions.MetricsUrl"/>'s port serves it in any case).
     /// </summary>
-    public static IApplicationBuilder UseBeatOrleansMetrics(this IApplicationBuilder app, bool onEveryPort)
-    {
-        var options = app.ApplicationServices.GetRequiredService<TelemetryOptions>();
-        var port = options.MetricsPort;
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(http =>
-            http.Request.Path == MetricsPath && (onEveryPort || http.Connection.LocalPort == port));
-        if (port is { } metricsPort)
-        {
-            // The metrics port answers nothing else: it may be open to the scraper's network, the API is not meant to be.
-            app.Use((http, next) => http.Connection.LocalPort == metricsPort ? Results.NotFound().ExecuteAsync(http) : next(http));
-        }
-
-        return app;
-    }
+    public static IApplicationBuilder UseBeatOrleansMetrics(this IApplicationBuilder app, bool onEveryPort) =>
+        onEveryPort ? app.UseOpenTelemetryPrometheusScrapingEndpoint(http => http.Request.Path == MetricsPath) : app;
 
     public const string MetricsPath = "/metrics";
 
