@@ -33,7 +33,7 @@ public sealed class BridgeTraceTests(TracedBridgeHost host) : IClassFixture<Trac
         await broker.DeleteQueue(queue);
         var registered = Assert.Single(taken, d => d.Envelope["aggregate_id"]?.GetValue<string>() == userId);
         var traceParent = Encoding.UTF8.GetString(Assert.IsType<byte[]>(registered.Properties.Headers!["traceparent"]));
-        Assert.Matches($"^00-{traceId}-[0-9a-f]{{16}}-0[01]$", traceParent);
+        Assert.Matches($"^00-{traceId}-[0-9a-f]{{16}}-[0-9a-f]{{2}}$", traceParent);
     }
 
     [Fact]
