@@ -50,6 +50,8 @@ public static class TelemetryExtensions
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter(OrleansMeter, MarketplaceWildcard)
+                    // Kestrel's buffer pool counts every rent and return: a cost on every request for little an operator reads.
+                    .AddView("aspnetcore.memory_pool.*", MetricStreamConfiguration.Drop)
                     .AddPrometheusExporter();
                 if (options.Exporting)
                 {
