@@ -11,11 +11,12 @@
 #   scripts/cluster.sh start NAME    start a stopped or killed process again, same settings, wait until ready
 #   scripts/cluster.sh add DOMAIN    start one more silo of DOMAIN (prints its name)
 #   scripts/cluster.sh url NAME      base URL of a process (API nodes: the API; silos: their health port)
+#   scripts/cluster.sh metrics NAME  URL of a process's Prometheus metrics (API nodes: their metrics port; silos: the health port)
 #
 # Settings (environment):
 #   CLUSTER_DIR            state and logs (default .cluster/ in the repository)
-#   CLUSTER_BASE_PORT      ports are laid out above it (default 17000): api-N at +N, silo i at +10+i
-#                          (gateway +40+i, health +70+i)
+#   CLUSTER_BASE_PORT      ports are laid out above it (default 17000): api-N at +N (its /metrics at +95+N, N <= 4),
+#                          silo i at +10+i (gateway +40+i, health and /metrics +70+i, i < 25)
 #   CLUSTER_DOMAINS        domains that get a silo each (default: users chat notifications catalog purchasing)
 #   CLUSTER_S3             S3 endpoint for audio (with CLUSTER_S3_BUCKET, CLUSTER_S3_ACCESS_KEY, CLUSTER_S3_SECRET_KEY);
 #                          without it every process shares the local folder $CLUSTER_DIR/blobs
@@ -122,7 +123,7 @@ stop_servers() {
 define_silo() { # NAME DOMAIN INDEX
   local name=$1 domain=$2 index=$3
   local silo_port=$((base_port + 10 + index)) gateway_port=$((base_port + 40 + index)) health_port=$((base_port + 70 + index))
-  ((index < 30)) || die "at most 30 silos per cluster folder"
+  ((index < 25)) || die "at most 25 silos per cluster folder"
   {
     printf 'cd %q\n' "$dir"
     printf 'exec dotnet %q' "$BO_REPO_ROOT/silos/BeatOrleans.Silo/bin/$configuration/net10.0/BeatOrleans.Silo.dll"
@@ -135,6 +136,7 @@ define_silo() { # NAME DOMAIN INDEX
     printf '\n'
   } >"$procs/$name.cmd"
   echo "http://127.0.0.1:$health_port" >"$procs/$name.url"
+  echo "http://127.0.0.1:$health_port/metrics" >"$procs/$name.metrics"
 }
 
 # Every process reads and writes the same audio: one S3 bucket, or one folder on this machine.
@@ -148,8 +150,9 @@ blob_args() {
 }
 
 define_api() { # NODE
-  local name=api-$1 port=$((base_port + $1))
+  local name=api-$1 port=$((base_port + $1)) metrics_port=$((base_port + 95 + $1))
   local key password
+  (($1 <= 4)) || die "at most 4 API nodes per cluster folder"
   key=$(secret jwt-signing.key sh -c 'head -c 48 /dev/urandom | base64 -w0')
   password=${CLUSTER_OPERATOR_PASSWORD:-$(secret operator sh -c 'head -c 18 /dev/urandom | base64 -w0')}
   {
@@ -157,13 +160,15 @@ define_api() { # NODE
     printf 'exec dotnet %q' "$BO_REPO_ROOT/api/BeatOrleans.Api/bin/$configuration/net10.0/BeatOrleans.Api.dll"
     printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
       "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" "--Auth:Jwt:SigningKey=$key" \
-      "--Operators:Password=$password" "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}"
+      "--Operators:Password=$password" "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}" \
+      "--Telemetry:MetricsUrl=http://127.0.0.1:$metrics_port"
     blob_args
     # shellcheck disable=SC2086
     [[ -z ${CLUSTER_API_ARGS:-} ]] || printf ' %q' ${CLUSTER_API_ARGS}
     printf '\n'
   } >"$procs/$name.cmd"
   echo "http://127.0.0.1:$port" >"$procs/$name.url"
+  echo "http://127.0.0.1:$metrics_port/metrics" >"$procs/$name.metrics"
 }
 
 launch() { # NAME: starts the process in the background, in its own session, logging to logs/NAME.log
@@ -269,5 +274,6 @@ case ${1:-} in
     ;;
   add) cmd_add "${2:-}" ;;
   url) cat "$procs/${2:?usage: cluster.sh url NAME}.url" ;;
-  *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  metrics) cat "$procs/${2:?usage: cluster.sh metrics NAME}.metrics" ;;
+  *) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

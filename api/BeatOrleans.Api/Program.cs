@@ -9,6 +9,7 @@ using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Purchasing;
 using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Security;
+using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Hosting.Logging;
 using BeatOrleans.Hosting.Shutdown;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.Logging.AddSecretRedaction();
 
+builder.AddMarketplaceTelemetry();
 builder.AddBeatOrleans();
 builder.AddApiConventions();
 builder.AddProxyHeaders();
@@ -34,6 +36,7 @@ builder.Services.AddGracefulShutdown(builder.Configuration);
 var app = builder.Build();
 
 app.UseProxyHeaders();
+app.UseMarketplaceTelemetry();
 app.UseGracefulShutdown();
 app.UseSecurityHeaders();
 app.UseMarketplaceProblems();

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using BeatOrleans.Contracts.Events;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace BeatOrleans.Messaging;
 
@@ -40,7 +42,23 @@ public sealed class EventPublisher(BrokerConnection broker, IOptions<BridgeOptio
                     ContentType = "application/json",
                     Timestamp = new AmqpTimestamp(integrationEvent.OccurredAt.ToUnixTimeSeconds()),
                 };
-                await channel.BasicPublishAsync(Topology.EventsExchange, integrationEvent.Type, mandatory: false, properties, Envelope.Serialize(integrationEvent), timeout.Token);
+                using var activity = MessagingTelemetry.StartPublish(integrationEvent.Type, properties);
+                try
+                {
+                    await channel.BasicPublishAsync(Topology.EventsExchange, integrationEvent.Type, mandatory: false, properties, Envelope.Serialize(integrationEvent), timeout.Token);
+                    MessagingTelemetry.Publish("confirmed");
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    MessagingTelemetry.Publish(exception switch
+                    {
+                        PublishException => "nacked",
+                        OperationCanceledException when timeout.IsCancellationRequested => "timeout",
+                        _ => "failed",
+                    });
+                    activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+                    throw;
+                }
             }
 
             idle.Add(channel);

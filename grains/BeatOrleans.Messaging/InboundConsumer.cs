@@ -82,6 +82,7 @@ public sealed partial class InboundConsumer(
 
     private async Task Deliver(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
+        using var activity = MessagingTelemetry.StartProcess(delivery.RoutingKey, delivery.BasicProperties);
         var envelope = Envelope.Parse(delivery.Body);
         try
         {
@@ -89,9 +90,11 @@ public sealed partial class InboundConsumer(
             if (outcome == InboundOutcome.Handled)
             {
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+                MessagingTelemetry.Consume("handled");
             }
             else
             {
+                MessagingTelemetry.Consume("rejected");
                 LogRejected(logger, delivery.RoutingKey, envelope?.Id ?? "(no envelope)");
                 await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, stoppingToken);
             }
@@ -100,6 +103,8 @@ public sealed partial class InboundConsumer(
         {
             // Most likely passing (a domain's silos unavailable): back to the queue, which counts the delivery.
             LogHandlingFailed(logger, exception, delivery.RoutingKey, envelope?.Id ?? "(no envelope)");
+            MessagingTelemetry.Consume("requeued");
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
             await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
         }
     }

@@ -246,6 +246,7 @@ public sealed partial class InboxGrain(
         Forget(batch);
         foreach (var notification in notifications)
         {
+            NotificationsMetrics.Stored(notification.Type);
             await PushLive(notification);
         }
 

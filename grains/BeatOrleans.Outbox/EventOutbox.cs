@@ -37,6 +37,7 @@ public sealed partial class EventOutbox
     private bool enrolled;
     private bool storedHasConfirmed;
     private Task? publishing;
+    private int counted;
 
     /// <param name="grain">The owner; it implements <see cref="IOutboxOwner"/> by calling <see cref="Sweep"/>.</param>
     /// <param name="pending">The list inside the grain's state (read on every use: the grain may replace its state object).</param>
@@ -52,6 +53,7 @@ public sealed partial class EventOutbox
         logger = services.GetRequiredService<ILogger<EventOutbox>>();
         // A stored outbox that is not empty means the grain is in the index already (it enrolled before writing).
         enrolled = pending().Count > 0;
+        Count();
         if (enrolled)
         {
             StartRetry(TimeSpan.Zero);
@@ -72,6 +74,7 @@ public sealed partial class EventOutbox
         }
 
         pending().Add(integrationEvent);
+        Count();
     }
 
     /// <summary>
@@ -109,6 +112,7 @@ public sealed partial class EventOutbox
             }
         }
 
+        Count();
         if (events.Count == 0)
         {
             retry?.Dispose();
@@ -140,6 +144,9 @@ public sealed partial class EventOutbox
     /// <summary>For <c>OnDeactivateAsync</c>: stores the removal of confirmed events the state still holds.</summary>
     public Task Persisted()
     {
+        // The activation ends: what it still holds is counted again by the next one (or by another silo's).
+        OutboxMetrics.Pending.Add(-counted);
+        counted = 0;
         if (!storedHasConfirmed)
         {
             return Task.CompletedTask;
@@ -147,6 +154,17 @@ public sealed partial class EventOutbox
 
         storedHasConfirmed = false;
         return persist();
+    }
+
+    /// <summary>Brings this outbox's share of <see cref="OutboxMetrics.Pending"/> up to date.</summary>
+    private void Count()
+    {
+        var delta = pending().Count - counted;
+        if (delta != 0)
+        {
+            OutboxMetrics.Pending.Add(delta);
+            counted += delta;
+        }
     }
 
     private void StartRetry(TimeSpan dueTime) => retry ??= grain.RegisterGrainTimer(

@@ -3,6 +3,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Hosting.Membership;
 using BeatOrleans.Hosting.Runtime;
 using BeatOrleans.Hosting.Storage;
+using BeatOrleans.Hosting.Telemetry;
 using BeatOrleans.Messaging;
 using BeatOrleans.Outbox;
 using Microsoft.Extensions.Configuration;
@@ -49,6 +50,7 @@ public static class SiloBuilderExtensions
                 agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(options.StreamPollingPeriodMs)));
         });
         silo.AddDashboard();
+        silo.AddBeatOrleansTracing(configuration);
 
         // On every silo, not as a domain: each grain's outbox publishes through its own silo's relay (no extra hop,
         // no dependency on another silo), and every silo consumes the inbound queue (competing consumers).

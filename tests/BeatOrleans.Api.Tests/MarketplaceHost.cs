@@ -74,6 +74,24 @@ public class MarketplaceHost : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Stops the host and starts a fresh one on the same data folder, with <paramref name="changes"/> to its settings (null removes one).</summary>
+    public Task Restart(IReadOnlyDictionary<string, string?> changes)
+    {
+        foreach (var (key, value) in changes)
+        {
+            if (value is null)
+            {
+                settings.Remove(key);
+            }
+            else
+            {
+                settings[key] = value;
+            }
+        }
+
+        return Restart();
+    }
+
     /// <summary>Stops the host and starts a fresh one on the same data folder.</summary>
     public async Task Restart()
     {

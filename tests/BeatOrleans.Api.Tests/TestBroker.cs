@@ -63,10 +63,10 @@ public sealed class TestBroker : IAsyncDisposable
     }
 
     /// <summary>Publishes a body to <c>beatorleans.inbound</c> as an outside system would, with publisher confirms.</summary>
-    public async Task PublishInbound(string type, string body, string? messageId = null)
+    public async Task PublishInbound(string type, string body, string? messageId = null, IDictionary<string, object?>? headers = null)
     {
         await using var channel = await (await Connection()).CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        var properties = new BasicProperties { Persistent = true, ContentType = "application/json", MessageId = messageId ?? Guid.NewGuid().ToString("N") };
+        var properties = new BasicProperties { Persistent = true, ContentType = "application/json", MessageId = messageId ?? Guid.NewGuid().ToString("N"), Headers = headers };
         await channel.BasicPublishAsync("beatorleans.inbound", type, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
     }
 

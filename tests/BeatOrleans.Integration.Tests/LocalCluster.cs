@@ -27,9 +27,13 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>The cluster's payment provider: the Stripe adapter against the local fake, as a deployment with Stripe keys runs.</summary>
     public FakeStripe Stripe { get; private set; } = null!;
 
+    /// <summary>Where every process of the cluster exports its spans (OTLP), as to an operator's collector.</summary>
+    public OtlpReceiver Traces { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Stripe = await FakeStripe.Start();
+        Traces = await OtlpReceiver.Start();
         await using (var admin = new NpgsqlConnection(TestServers.Postgres))
         {
             await admin.OpenAsync();
@@ -45,6 +49,7 @@ public sealed class LocalCluster : IAsyncLifetime
     {
         await Run("down", "--purge");
         await Stripe.DisposeAsync();
+        await Traces.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(TestServers.Postgres);
         await admin.OpenAsync();
@@ -70,6 +75,9 @@ public sealed class LocalCluster : IAsyncLifetime
 
     /// <summary>The base URL of a process: an API node's API, a silo's health endpoints.</summary>
     public async Task<Uri> Url(string name) => new((await Run("url", name)).Trim());
+
+    /// <summary>Where Prometheus scrapes a process: an API node's metrics port, a silo's health port.</summary>
+    public async Task<Uri> Metrics(string name) => new((await Run("metrics", name)).Trim());
 
     /// <summary>What a process wrote to its log so far.</summary>
     public async Task<string> Log(string name) => await File.ReadAllTextAsync(Path.Combine(directory, "logs", $"{name}.log"));
@@ -111,6 +119,10 @@ public sealed class LocalCluster : IAsyncLifetime
             ["Payments__Stripe__RequestTimeout"] = "00:00:20",
             ["Purchasing__ReconcilePeriod"] = "00:00:05",
             ["Purchasing__RetryPeriod"] = "00:00:02",
+            // Every process records spans and sends them to the receiver in this process, flushing each second.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint.ToString().TrimEnd('/'),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
             ["CLUSTER_S3"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3"),
             ["CLUSTER_S3_BUCKET"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_BUCKET"),
             ["CLUSTER_S3_ACCESS_KEY"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_S3_ACCESS_KEY"),

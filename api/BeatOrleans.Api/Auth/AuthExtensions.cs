@@ -29,6 +29,8 @@ public static class AuthExtensions
                 $"{JwtOptions.Section}:AccessTokenLifetime must be positive and at most 15 minutes.")
             .Validate(o => o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromSeconds(30),
                 $"{JwtOptions.Section}:ClockSkew must be between 0 and 30 seconds.")
+            .Validate(o => o.PreviousSigningKeys.All(k => Convert.TryFromBase64String(k, new byte[k.Length], out var n) && n >= SigningKeys.MinimumBytes),
+                $"{JwtOptions.Section}:PreviousSigningKeys must each be base64 of at least {SigningKeys.MinimumBytes} bytes.")
             .Validate<OrleansMode>((o, mode) => mode.Embedded || !string.IsNullOrWhiteSpace(o.SigningKey),
                 $"{JwtOptions.Section}:SigningKey is required outside the embedded profile (base64, >= {SigningKeys.MinimumBytes} bytes, the same on every API node).")
             .ValidateOnStart();
@@ -36,6 +38,7 @@ public static class AuthExtensions
         services.AddSingleton(sp => new SigningCredentials(
             SigningKeys.Resolve(sp.GetRequiredService<IOptions<JwtOptions>>().Value, sp.GetRequiredService<OrleansMode>().Embedded),
             SecurityAlgorithms.HmacSha256));
+        services.AddSingleton(sp => SigningKeys.Previous(sp.GetRequiredService<IOptions<JwtOptions>>().Value));
         services.AddSingleton<TokenIssuer>();
         services.AddOptions<SessionCheckOptions>()
             .Bind(builder.Configuration.GetSection(SessionCheckOptions.Section))
@@ -50,14 +53,15 @@ public static class AuthExtensions
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, SigningCredentials, TimeProvider>((bearer, jwt, signing, clock) =>
+            .Configure<IOptions<JwtOptions>, SigningCredentials, PreviousSigningKeys, TimeProvider>((bearer, jwt, signing, previous, clock) =>
             {
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Value.Issuer,
                     ValidAudience = jwt.Value.Audience,
-                    IssuerSigningKey = signing.Key,
+                    // The current key first; tokens signed before a rotation verify with a previous one.
+                    IssuerSigningKeys = [signing.Key, .. previous.Keys],
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     ValidateIssuer = true,
                     ValidateAudience = true,

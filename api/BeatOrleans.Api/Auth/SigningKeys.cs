@@ -7,6 +7,15 @@ internal static class SigningKeys
 {
     public const int MinimumBytes = 32;
 
+    /// <summary>The keys of <see cref="JwtOptions.PreviousSigningKeys"/>, accepted while a rotation settles.</summary>
+    public static PreviousSigningKeys Previous(JwtOptions options) => new([.. options.PreviousSigningKeys.Select(key =>
+    {
+        var bytes = Convert.FromBase64String(key);
+        return bytes.Length >= MinimumBytes
+            ? new SymmetricSecurityKey(bytes)
+            : throw new InvalidOperationException($"{JwtOptions.Section}:PreviousSigningKeys must each be at least {MinimumBytes} bytes (base64).");
+    })]);
+
     /// <summary>The configured key, or in the embedded profile a key generated once and kept beside the data.</summary>
     public static SymmetricSecurityKey Resolve(JwtOptions options, bool embedded)
     {
@@ -38,3 +47,6 @@ internal static class SigningKeys
         return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
     }
 }
+
+/// <summary>Keys that verify (never sign) tokens and signed URLs issued before the current key.</summary>
+public sealed record PreviousSigningKeys(IReadOnlyList<SymmetricSecurityKey> Keys);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BeatOrleans.Api.Auth;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
@@ -9,9 +10,12 @@ namespace BeatOrleans.Api.Catalog;
 /// Short-lived URLs the API itself serves (previews, local uploads): an expiry and an HMAC over what the URL grants,
 /// keyed from the token signing key that every API node shares, so any node honours a URL another one gave out.
 /// </summary>
-public sealed class SignedUrls(SigningCredentials signing, TimeProvider clock)
+public sealed class SignedUrls(SigningCredentials signing, PreviousSigningKeys previous, TimeProvider clock)
 {
-    private readonly byte[] key = HMACSHA256.HashData(((SymmetricSecurityKey)signing.Key).Key, "beatorleans.signed-urls.v1"u8);
+    private readonly byte[] key = Derive(((SymmetricSecurityKey)signing.Key).Key);
+
+    // A URL handed out before a signing-key rotation stays good until it expires.
+    private readonly byte[][] previousKeys = [.. previous.Keys.Select(k => Derive(k.Key))];
 
     public DateTimeOffset Expiry(TimeSpan lifetime) => DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
 
@@ -19,7 +23,7 @@ public sealed class SignedUrls(SigningCredentials signing, TimeProvider clock)
     public string Sign(string grant, DateTimeOffset expires)
     {
         var exp = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"exp={exp}&sig={Signature(grant, exp)}";
+        return $"exp={exp}&sig={Signature(key, grant, exp)}";
     }
 
     /// <summary>Whether the URL's <paramref name="exp"/> and <paramref name="sig"/> grant <paramref name="grant"/> now.</summary>
@@ -31,9 +35,13 @@ public sealed class SignedUrls(SigningCredentials signing, TimeProvider clock)
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(grant, exp)), Encoding.ASCII.GetBytes(sig));
+        var given = Encoding.ASCII.GetBytes(sig);
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(key, grant, exp)), given)
+            || previousKeys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(k, grant, exp)), given));
     }
 
-    private string Signature(string grant, string exp) =>
+    private static byte[] Derive(byte[] signingKey) => HMACSHA256.HashData(signingKey, "beatorleans.signed-urls.v1"u8);
+
+    private static string Signature(byte[] key, string grant, string exp) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{grant}\n{exp}")));
 }

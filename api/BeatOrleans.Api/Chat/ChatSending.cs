@@ -1,4 +1,5 @@
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Contracts.Chat;
 
@@ -60,6 +61,7 @@ public static class ChatSending
 
         var chatId = ChatIds.For(sender.UserId, to.UserId);
         var message = await grains.GetGrain<IConversationGrain>(chatId).Send(new Outgoing(sender.UserId, sender.Username, to.UserId, content));
+        ApiMetrics.MessageSent();
         return new SendOutcome(SendRefusal.None, null,
             new SentMessageResponse(chatId, message.MessageId, sender.Username, to.Username, message.Content, message.SentAt));
     }

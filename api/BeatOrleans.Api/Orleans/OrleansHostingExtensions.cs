@@ -1,5 +1,6 @@
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Runtime;
+using BeatOrleans.Hosting.Telemetry;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -60,6 +61,7 @@ public static class OrleansHostingExtensions
             client.AddDashboard();
             client.Services.AddOptions<ReadRetryOptions>().Bind(configuration.GetSection(ReadRetryOptions.Section));
             client.AddOutgoingGrainCallFilter<ReadRetryFilter>();
+            client.AddBeatOrleansTracing(configuration);
         });
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace BeatOrleans.Api.Problems;
@@ -13,6 +14,9 @@ public static class ProblemsExtensions
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.Remove("exception");
+            // The trace's own id (written trace_id), as in the X-Trace-Id header and the logs, not the W3C traceparent.
+            context.ProblemDetails.Extensions.Remove("traceId");
+            context.ProblemDetails.Extensions["trace_id"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
             // The document promises this bound; a detail quoting a client's input (a JSON path) could exceed it.
             if (context.ProblemDetails.Detail is { Length: > MaxDetailLength } detail)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Contracts.Notifications;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
@@ -99,6 +100,8 @@ public sealed partial class PushRelay(
         var frame = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), json.Value.SerializerOptions);
         var sockets = connections.Sockets(wantsMessages: push.Message is not null).Select(s => s.Send(frame));
         await Task.WhenAll([client, .. sockets]);
+        // Clocks of the processes involved: on one machine exact, across machines as good as their time sync.
+        ApiMetrics.Pushed(push.Message is not null ? "message" : "notification", push.Message?.SentAt ?? push.Notification!.CreatedAt, DateTimeOffset.UtcNow);
     }
 
     /// <summary>The session grain revoked a session of this user (logout, refresh-token reuse).</summary>

@@ -69,6 +69,7 @@ public sealed partial class BeatGrain(
         await events.Publish();
         await EnsureSync();
         await RequestProcessing();
+        CatalogTelemetry.Uploaded();
         return State.Beat;
     }
 
@@ -244,6 +245,7 @@ public sealed partial class BeatGrain(
         await events.Record(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now, new BeatFailedData(BeatId, State.Beat.ProducerId, reason, now)));
         await beat.WriteStateAsync();
         await events.Publish();
+        CatalogTelemetry.Failed();
         LogFailed(logger, BeatId, reason);
     }
 

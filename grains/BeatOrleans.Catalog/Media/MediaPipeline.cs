@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Globalization;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
@@ -33,6 +34,10 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
     public async Task<MediaOutcome> Process(string beatId, StoredFile master, StoredFile? voiceTag, CancellationToken cancellationToken)
     {
         await slots.WaitAsync(cancellationToken);
+        using var job = CatalogTelemetry.Source.StartActivity("media.process");
+        job?.SetTag("beatorleans.beat_id", beatId);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
         var work = Directory.CreateDirectory(Path.Combine(WorkRoot(), $"{beatId}-{Guid.NewGuid():N}")).FullName;
         try
         {
@@ -41,6 +46,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             var probe = await Probe(masterPath, master.Format, cancellationToken);
             if (probe.FailureReason is not null)
             {
+                outcome = "unusable";
                 return new MediaOutcome(null, probe.FailureReason);
             }
 
@@ -86,14 +92,19 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 await Store(BlobKeys.UntaggedMp3(beatId), mp3Path, "mp3", cancellationToken),
                 wav,
                 await Waveform.Peaks(pcmPath, Options.WaveformPoints, cancellationToken));
+            outcome = "ready";
             return new MediaOutcome(media, null);
         }
         catch (MediaUnusableException unusable)
         {
+            outcome = "unusable";
             return new MediaOutcome(null, unusable.Message);
         }
         finally
         {
+            job?.SetTag("beatorleans.outcome", outcome);
+            job?.SetStatus(outcome == "ready" ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+            CatalogTelemetry.Processed(Stopwatch.GetElapsedTime(started), outcome);
             slots.Release();
             TryDelete(work);
         }
@@ -129,6 +140,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.ProbeTimeout);
         IMediaAnalysis analysis;
+        using var span = CatalogTelemetry.Source.StartActivity("ffprobe");
         try
         {
             analysis = await FFProbe.AnalyseAsync(path, FFmpeg, $"-protocol_whitelist file,pipe -f {Demuxer(format)}", timeout.Token);
@@ -164,6 +176,9 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.EncodeTimeout);
+        // Each FFmpeg run is a span of its own, with its command line (work-folder paths, no credentials).
+        using var span = CatalogTelemetry.Source.StartActivity("ffmpeg");
+        span?.SetTag("process.command_args", processor.Arguments);
         try
         {
             await processor.CancellableThrough(timeout.Token).ProcessAsynchronously(true, FFmpeg, timeout.Token);

@@ -196,9 +196,15 @@ public sealed partial class PurchaseGrain(
 
     private void SetStage(PurchaseStage stage)
     {
+        var changed = State.Stage != stage;
         State.Stage = stage;
         if (State.Purchase is { } p)
         {
+            if (changed)
+            {
+                PurchasingMetrics.Entered(stage, p.LicenseType, p.AmountMinor, p.Currency);
+            }
+
             State.Purchase = p with
             {
                 Status = stage switch

@@ -57,6 +57,7 @@ public sealed class UserGrain(
         await account.WriteStateAsync();
         await Task.WhenAll(Index(username).Confirm(UserId), Index(email).Confirm(UserId));
         await events.Publish();
+        UsersMetrics.SignedUp();
         return new SignupResult(SignupStatus.Created, ToProfile());
     }
 

@@ -9,6 +9,13 @@ public sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
 {
     public async Task<LoginOutcome> Login(string email, string password)
     {
+        var outcome = await Attempt(email, password);
+        UsersMetrics.LoggedIn(outcome.Status);
+        return outcome;
+    }
+
+    private async Task<LoginOutcome> Attempt(string email, string password)
+    {
         var key = IdentityKey.ForEmail(email);
         var throttle = GrainFactory.GetGrain<ILoginThrottleGrain>(key.Normalized);
         if (await throttle.GetRetryAfter() is { } wait)

@@ -1,3 +1,4 @@
+using BeatOrleans.Hosting.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Storage;
@@ -14,6 +15,13 @@ public static class RedisStorage
         {
             o.ConfigurationOptions = ConfigurationOptions.Parse(connectionString);
             o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
+            var traced = services.GetService<TracedRedisConnections>();
+            o.CreateMultiplexer = async options =>
+            {
+                var connection = await ConnectionMultiplexer.ConnectAsync(options.ConfigurationOptions!);
+                traced?.Add(name, connection);
+                return (connection, false);
+            };
         }));
         silo.Services.TryAddSingleton<OrleansGrainStorageSerializer>();
         return silo;

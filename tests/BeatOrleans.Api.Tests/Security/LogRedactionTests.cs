@@ -49,6 +49,9 @@ public sealed class DebugLoggingHost() : MarketplaceHost(
         // Orleans at Trace logs its own machinery by the megabyte and never sees an HTTP request; it keeps its level.
         ["Logging:LogLevel:Orleans"] = "Information",
         ["Logging:Console:IncludeScopes"] = "true",
+        // The access log and the JSON console are on too: their entries go through the same redaction.
+        ["Telemetry:AccessLog"] = "true",
+        ["Telemetry:LogFormat"] = "json",
     },
     services => services.AddSingleton<ILoggerProvider>(Log))
 {
@@ -93,6 +96,7 @@ public sealed class LogRedactionTests(DebugLoggingHost host) : IClassFixture<Deb
         };
         var lines = DebugLoggingHost.Log.Lines;
         Assert.Contains(lines, l => l.Contains("/ws/notifications/", StringComparison.Ordinal)); // the requests were logged at all
+        Assert.Contains(lines, l => l.Contains("BeatOrleans.AccessLog", StringComparison.Ordinal) && l.Contains("/ws/notifications/{user_id}", StringComparison.Ordinal));
         foreach (var (name, secret) in secrets)
         {
             var leak = lines.FirstOrDefault(l => l.Contains(secret, StringComparison.Ordinal));

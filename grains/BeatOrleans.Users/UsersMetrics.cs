@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+using BeatOrleans.Contracts.Users;
+
+namespace BeatOrleans.Users;
+
+/// <summary>The users domain's meter (exported by every host: BeatOrleans.Hosting/Telemetry listens to BeatOrleans.*).</summary>
+internal static class UsersMetrics
+{
+    private static readonly Meter Meter = new("BeatOrleans.Users");
+
+    private static readonly Counter<long> Signups = Meter.CreateCounter<long>("beatorleans.users.signups", "{account}", "Accounts created");
+
+    private static readonly Counter<long> Logins = Meter.CreateCounter<long>("beatorleans.users.logins", "{login}", "Login attempts, by outcome: succeeded, failed, throttled");
+
+    public static void SignedUp() => Signups.Add(1);
+
+    public static void LoggedIn(LoginStatus status) => Logins.Add(1, new KeyValuePair<string, object?>("outcome", status switch
+    {
+        LoginStatus.Succeeded => "succeeded",
+        LoginStatus.Throttled => "throttled",
+        _ => "failed",
+    }));
+}
