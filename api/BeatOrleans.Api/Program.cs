@@ -10,6 +10,7 @@ using BeatOrleans.Api.Purchasing;
 using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Api.Users;
+using BeatOrleans.Api.WebClient;
 using BeatOrleans.Hosting.Logging;
 using BeatOrleans.Hosting.Shutdown;
 
@@ -29,6 +30,7 @@ builder.AddMarketplaceHealthChecks();
 builder.AddUserDirectory();
 builder.AddMarketplaceRealTime();
 builder.AddMarketplaceCatalog();
+builder.AddWebClient();
 builder.Services.AddGracefulShutdown(builder.Configuration);
 
 var app = builder.Build();
@@ -37,6 +39,7 @@ app.UseProxyHeaders();
 app.UseGracefulShutdown();
 app.UseSecurityHeaders();
 app.UseMarketplaceProblems();
+app.UseWebClient();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -49,6 +52,7 @@ app.MapPurchasingEndpoints();
 app.MapChatEndpoints();
 app.MapNotificationsEndpoints();
 app.MapMarketplaceRealTime();
+app.MapWebClient();
 
 app.Run();
 
