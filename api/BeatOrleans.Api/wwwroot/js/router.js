@@ -11,6 +11,7 @@ let rendering = 0;
 
 /** @param {string} path e.g. /beats/:id @param {View} view */
 export function route(path, view) {
+  /** @type {string[]} */
   const names = [];
   const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, name) => {
     names.push(name);

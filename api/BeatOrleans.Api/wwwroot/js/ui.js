@@ -45,6 +45,7 @@ export function byId(id, type) {
  */
 export function field(label, control, hint) {
   if (!control.id) control.id = `f-${Math.random().toString(36).slice(2, 9)}`;
+  /** @type {HTMLElement[]} */
   const parts = [h("label", { for: control.id }, label), control];
   if (hint) {
     const hintId = `${control.id}-hint`;

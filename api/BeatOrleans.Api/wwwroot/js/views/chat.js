@@ -16,7 +16,7 @@ import { alertBox, busy, field, h, when } from "../ui.js";
 
 /** @type {Map<string, Promise<string>>} */
 const names = new Map();
-/** A user's name by id (cached for the page's life). @param {string} id */
+/** A user's name by id or name (cached for the page's life). @param {string} id */
 function nameOf(id) {
   let name = names.get(id);
   if (!name) {
@@ -62,17 +62,18 @@ export async function chatView(_, query) {
     }
   };
 
+  // Participants are usernames; the other one names the conversation and is who a message goes to.
   const loadList = async () => {
     /** @type {ChatHistory} */
     const history = await call("GET", `/api/chat/history/${encodeURIComponent(me.user_id)}`);
-    const items = await Promise.all(history.chats.map(async (c) => {
-      const other = c.participants.find((p) => p !== me.user_id) ?? me.user_id;
-      const name = await nameOf(other);
-      const button = h("button", { type: "button", class: "conversation", "aria-current": c.chat_id === thread.chatId ? "true" : null },
-        h("strong", {}, name), h("span", { class: "muted" }, ` ${c.last_message.content.slice(0, 60)}`));
-      button.addEventListener("click", () => void open(c.chat_id, other, name));
+    const mine = (session()?.username ?? me.username).toLowerCase();
+    const items = history.chats.map((c) => {
+      const other = c.participants.find((p) => p.toLowerCase() !== mine) ?? mine;
+      const button = h("button", { type: "button", class: "conversation", "aria-current": c.chat_id === thread.chatId ? "true" : "false" },
+        h("strong", {}, other), h("span", { class: "muted" }, ` ${c.last_message.content.slice(0, 60)}`));
+      button.addEventListener("click", () => void open(c.chat_id, other, other));
       return { c, other, item: h("li", {}, button) };
-    }));
+    });
     conversations.replaceChildren(...(items.length ? items.map((i) => i.item) : [h("li", { class: "muted" }, "No conversations yet.")]));
     return items;
   };
@@ -86,7 +87,7 @@ export async function chatView(_, query) {
     earlier.hidden = true;
     alert.clear();
     for (const button of conversations.querySelectorAll("button")) {
-      button.setAttribute("aria-current", String(button.textContent?.startsWith(name) ?? false));
+      button.setAttribute("aria-current", String(button.querySelector("strong")?.textContent === name));
     }
     if (chatId) {
       try {
@@ -158,7 +159,7 @@ export async function chatView(_, query) {
     void loadList().then(async (items) => {
       // A first message in a conversation opened from a beat page: that is this thread now.
       if (thread.chatId || !thread.receiver) return;
-      const match = items.find((i) => i.other === thread.receiver && i.c.chat_id === m.chat_id);
+      const match = items.find((i) => i.other.toLowerCase() === thread.receiver?.toLowerCase() && i.c.chat_id === m.chat_id);
       if (match) {
         thread.chatId = match.c.chat_id;
         await catchUpFromStart(match.c.chat_id);
@@ -185,9 +186,9 @@ export async function chatView(_, query) {
   });
   const wanted = query.get("with");
   if (wanted && wanted !== me.user_id) {
-    const existing = items.find((i) => i.other === wanted);
-    const name = existing ? await nameOf(existing.other) : await nameOf(wanted);
-    await open(existing?.c.chat_id ?? null, wanted, name);
+    const name = await nameOf(wanted);
+    const existing = items.find((i) => i.other.toLowerCase() === name.toLowerCase());
+    await open(existing?.c.chat_id ?? null, name, name);
     const about = query.get("about");
     if (about && !existing) text.value = `Hi! About "${about}": `;
   }
