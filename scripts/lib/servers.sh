@@ -18,8 +18,9 @@ BO_REPO_ROOT=${BO_REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BO_TOOLS_DIR=${BEATORLEANS_TOOLS_DIR:-$BO_REPO_ROOT/.tools}
 BO_S3RVER_PACKAGE=@20minutes/s3rver
 BO_S3RVER_VERSION=5.0.0
-# docker-compose (v1) only validates docker-compose.yml offline; no Docker engine runs here.
-BO_APT_PACKAGES=(redis-server rabbitmq-server postgresql ffmpeg docker-compose)
+# docker-compose (v1) only validates docker-compose.yml offline; no Docker engine runs here. chromium: the browser tests
+# (tests/BeatOrleans.Web.Tests drive it headless through Playwright, which downloads no browser of its own).
+BO_APT_PACKAGES=(redis-server rabbitmq-server postgresql ffmpeg docker-compose chromium)
 BO_POLICY_RC=/usr/sbin/policy-rc.d
 BO_RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 BO_S3_BUCKET=${BEATORLEANS_TEST_S3_BUCKET:-beatorleans-test}
@@ -203,7 +204,7 @@ bo_install_deps() {
       bo_port_in_use "$p" && bo_err "after install something listens on default port $p (a system service was started?)"
     done
   fi
-  for p in ffmpeg ffprobe redis-server redis-cli; do
+  for p in ffmpeg ffprobe redis-server redis-cli chromium; do
     command -v "$p" >/dev/null || bo_fail_server "install" "$log" "$p not found after install"
   done
   [[ -x $BO_RABBITMQ_BIN/rabbitmq-server ]] || bo_fail_server "install" "$log" "$BO_RABBITMQ_BIN/rabbitmq-server missing"

@@ -36,7 +36,7 @@ public static class Pages
         producer ??= await api.SignUp(ApiClient.UniqueName("prod"));
         var tokens = await api.LogIn(producer);
         var title = $"Beat {Guid.NewGuid():N}"[..17];
-        var wav = await Audio.Tone(330, 6, "wav");
+        var wav = await Loops.Wav(6);
         var beat = await api.UploadBeat(tokens.Token, wav, new()
         {
             ["title"] = title,

@@ -12,7 +12,7 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
     {
         var page = await marketplace.NewPage();
         await page.SignUpInBrowser("producer");
-        var wav = await Audio.Tone(220, 8, "wav");
+        var wav = await Loops.Wav(8);
         var title = $"Night Drive {Guid.NewGuid():N}"[..20];
 
         await page.Link("Upload").ClickAsync();

@@ -14,7 +14,7 @@ let items = [];
 const count = h("span", { class: "count", id: "bell-count" }, "0");
 const bell = h("button", { type: "button", class: "bell", "aria-label": "Notifications", "aria-expanded": "false",
   "aria-controls": "bell-panel", "aria-describedby": "bell-unread" },
-  h("span", { "aria-hidden": "true" }, "🔔"), count);
+  h("img", { src: "/bell.svg", alt: "", width: 20, height: 20 }), count);
 const unreadText = h("span", { id: "bell-unread", class: "visually-hidden" }, "No unread notifications");
 const alert = alertBox();
 

@@ -168,7 +168,7 @@ export async function beatView(params) {
     h("p", { class: `badge status-${beat.status}`, id: "beat-status" }, `Status: ${beat.status}`),
     beat.failure_reason ? h("p", { class: "alert" }, beat.failure_reason) : null);
   const parts = [header];
-  if (beat.status === "ready" || beat.status === "sold") parts.push(player(beat.beat_id, beat.title).element);
+  if (beat.status === "ready" || beat.status === "sold") parts.push(player(beat.beat_id, beat.title, beat.duration_seconds).element);
   else parts.push(h("p", { class: "muted" }, beat.status === "processing" ? "The preview is being made; this page shows it once it is ready." : "This beat has no preview."));
   if (!mine) {
     const message = h("button", { type: "button", class: "secondary" }, "Message producer");

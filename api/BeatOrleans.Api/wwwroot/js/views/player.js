@@ -6,15 +6,15 @@ import { clock, h } from "../ui.js";
 /** @typedef {import("../types.js").Waveform} Waveform */
 /** @typedef {import("../types.js").StreamUrl} StreamUrl */
 
-/** @param {string} beatId @param {string} title */
-export function player(beatId, title) {
+/** @param {string} beatId @param {string} title @param {number | null} duration the beat's length, until the audio knows it */
+export function player(beatId, title, duration) {
   const audio = h("audio", { preload: "none" });
   const canvas = h("canvas", {
     class: "waveform", width: 800, height: 120, role: "slider", tabindex: 0,
     "aria-label": "Seek", "aria-valuemin": 0, "aria-valuemax": 0, "aria-valuenow": 0, "aria-valuetext": "0:00",
   });
   const play = h("button", { type: "button", class: "play" }, "Play");
-  const time = h("span", { class: "time", "aria-hidden": "true" }, "0:00 / 0:00");
+  const time = h("span", { class: "time", "aria-hidden": "true" }, `0:00 / ${clock(duration ?? 0)}`);
   const note = h("p", { class: "muted" });
   /** @type {number[]} */
   let peaks = [];
@@ -25,7 +25,8 @@ export function player(beatId, title) {
     if (!ctx) return;
     const { width, height } = canvas;
     ctx.clearRect(0, 0, width, height);
-    const played = audio.duration ? audio.currentTime / audio.duration : 0;
+    const length = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : duration ?? 0;
+    const played = length ? audio.currentTime / length : 0;
     const bar = width / Math.max(1, peaks.length);
     peaks.forEach((peak, i) => {
       const x = i * bar;
@@ -33,10 +34,10 @@ export function player(beatId, title) {
       ctx.fillStyle = x / width <= played ? "#ffb547" : "#6d6a8a";
       ctx.fillRect(x, (height - tall) / 2, Math.max(1, bar - 0.5), tall);
     });
-    canvas.setAttribute("aria-valuemax", String(Math.round(audio.duration || 0)));
+    canvas.setAttribute("aria-valuemax", String(Math.round(length)));
     canvas.setAttribute("aria-valuenow", String(Math.round(audio.currentTime)));
-    canvas.setAttribute("aria-valuetext", `${clock(audio.currentTime)} of ${clock(audio.duration)}`);
-    time.textContent = `${clock(audio.currentTime)} / ${clock(audio.duration)}`;
+    canvas.setAttribute("aria-valuetext", `${clock(audio.currentTime)} of ${clock(length)}`);
+    time.textContent = `${clock(audio.currentTime)} / ${clock(length)}`;
   };
 
   // A stream URL lives 10 minutes and counts one play: ask for it when the listener first presses Play.
