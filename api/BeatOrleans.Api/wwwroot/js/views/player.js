@@ -28,9 +28,11 @@ export function player(beatId, title, duration) {
     const length = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : duration ?? 0;
     const played = length ? audio.currentTime / length : 0;
     const bar = width / Math.max(1, peaks.length);
+    // Drawn relative to the loudest moment, as beat stores do: a quiet master still shows its shape.
+    const loudest = Math.max(0.05, ...peaks);
     peaks.forEach((peak, i) => {
       const x = i * bar;
-      const tall = Math.max(1, peak * (height - 4));
+      const tall = Math.max(1, (peak / loudest) * (height - 4));
       ctx.fillStyle = x / width <= played ? "#ffb547" : "#6d6a8a";
       ctx.fillRect(x, (height - tall) / 2, Math.max(1, bar - 0.5), tall);
     });
