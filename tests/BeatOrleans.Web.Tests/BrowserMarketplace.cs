@@ -20,7 +20,7 @@ public sealed class BrowserMarketplace : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
 
-    public MarketplaceHost Host { get; } = new();
+    public MarketplaceHost Host { get; } = new BrowserHost();
 
     public HttpClient Api { get; private set; } = null!;
 
@@ -73,6 +73,15 @@ public sealed class BrowserMarketplace : IAsyncLifetime
         Api?.Dispose();
         await Host.DisposeAsync();
     }
+}
+
+/// <summary>
+/// Access tokens live 70 s here, so the page refreshes them (a minute ahead) every 10 s while every test runs: the
+/// rotation is exercised under uploads, purchases, chat and live connections, not only by the test that checks it.
+/// </summary>
+public sealed class BrowserHost() : MarketplaceHost(new() { ["Auth:Jwt:AccessTokenLifetime"] = BrowserHost.AccessTokenLifetime })
+{
+    public const string AccessTokenLifetime = "00:01:10";
 }
 
 [CollectionDefinition(Name)]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using BeatOrleans.Api.Tests;
 using Microsoft.Playwright;
@@ -31,7 +32,7 @@ public static class Pages
 
     /// <summary>A producer (made over the API) with a ready beat: a WAV made by FFmpeg, uploaded and processed.</summary>
     public static async Task<(Account Producer, Tokens Tokens, string BeatId, string Title)> ProducerWithReadyBeat(
-        this HttpClient api, Account? producer = null)
+        this HttpClient api, Account? producer = null, string genre = "trap", int bpm = 140, decimal lowestPrice = 29.99m)
     {
         producer ??= await api.SignUp(ApiClient.UniqueName("prod"));
         var tokens = await api.LogIn(producer);
@@ -40,10 +41,10 @@ public static class Pages
         var beat = await api.UploadBeat(tokens.Token, wav, new()
         {
             ["title"] = title,
-            ["genre"] = "trap",
-            ["bpm"] = "140",
+            ["genre"] = genre,
+            ["bpm"] = bpm.ToString(CultureInfo.InvariantCulture),
             ["tags"] = "dark,808",
-            ["licenses"] = """[{"license_type":"mp3_lease","price":29.99},{"license_type":"wav_lease","price":49.99},{"license_type":"exclusive","price":499}]""",
+            ["licenses"] = $$"""[{"license_type":"mp3_lease","price":{{lowestPrice.ToString(CultureInfo.InvariantCulture)}}},{"license_type":"wav_lease","price":49.99},{"license_type":"exclusive","price":499}]""",
         });
         var ready = await api.WaitUntilProcessed(beat.Id());
         Assert.Equal("ready", ready["status"]!.GetValue<string>());
