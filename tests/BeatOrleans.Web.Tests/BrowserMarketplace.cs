@@ -46,11 +46,11 @@ public sealed class BrowserMarketplace : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (cookies, localStorage) on the marketplace's address.</summary>
-    public async Task<IPage> NewPage(int width = 1280, int height = 860)
+    public async Task<IPage> NewPage(int width = 1280, int height = 860, MarketplaceHost? on = null)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Host.BaseAddress.ToString(),
+            BaseURL = (on ?? Host).BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
             Locale = "en-US",
