@@ -1,7 +1,8 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
 // test cards, "Message producer"; for its producer: edit licences and delete.
 import { ApiError, call, newKey } from "../api.js";
-import { go } from "../router.js";
+import { liveEvents } from "../live.js";
+import { go, onLeave, render } from "../router.js";
 import { session } from "../session.js";
 import { alertBox, busy, field, h, licenceName, LICENCE_NAMES, money, when } from "../ui.js";
 import { player } from "./player.js";
@@ -170,6 +171,15 @@ export async function beatView(params) {
   const parts = [header];
   if (beat.status === "ready" || beat.status === "sold") parts.push(player(beat.beat_id, beat.title, beat.duration_seconds).element);
   else parts.push(h("p", { class: "muted" }, beat.status === "processing" ? "The preview is being made; this page shows it once it is ready." : "This beat has no preview."));
+  if (beat.status === "processing" && mine) {
+    // The producer's beat_ready notification: show the finished beat (player, licences) in place.
+    const onReady = (/** @type {Event} */ event) => {
+      const n = /** @type {CustomEvent<import("../types.js").LiveNotification>} */ (event).detail;
+      if (n.kind === "beat_ready") void render();
+    };
+    liveEvents.addEventListener("notification", onReady);
+    onLeave(() => liveEvents.removeEventListener("notification", onReady));
+  }
   if (!mine) {
     const message = h("button", { type: "button", class: "secondary" }, "Message producer");
     message.addEventListener("click", () => {
