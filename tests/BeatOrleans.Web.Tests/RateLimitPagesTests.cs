@@ -12,17 +12,27 @@ public sealed class ThrottledHost() : MarketplaceHost(new() { ["RateLimits:Messa
 public sealed class RateLimitPagesTests(BrowserMarketplace marketplace) : IAsyncLifetime
 {
     private readonly ThrottledHost host = new();
+    private IPage? page;
 
     public Task InitializeAsync() => host.InitializeAsync();
 
-    public Task DisposeAsync() => host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // The page's live connections first: a host stops gracefully only once its WebSockets are closed.
+        if (page is not null)
+        {
+            await page.Context.CloseAsync();
+        }
+
+        await host.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_429_waits_as_Retry_After_says_then_sends_once()
     {
         using var api = host.CreateClient();
         var receiver = await api.SignUp(ApiClient.UniqueName("quiet"));
-        var page = await marketplace.NewPage(on: host);
+        page = await marketplace.NewPage(on: host);
         await page.SignUpInBrowser("chatty");
         await page.GotoAsync($"/chat?with={receiver.UserId}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Chat with {receiver.Username}" })).ToBeVisibleAsync();

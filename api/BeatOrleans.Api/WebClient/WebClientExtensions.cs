@@ -1,6 +1,5 @@
 using BeatOrleans.Catalog.Files.Blobs;
 using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.Extensions.FileProviders;
 
 namespace BeatOrleans.Api.WebClient;
 
@@ -14,8 +13,8 @@ public static class WebClientExtensions
 
     public static WebApplicationBuilder AddWebClient(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IFileProvider>(sp => new ManifestEmbeddedFileProvider(typeof(WebClientExtensions).Assembly, "wwwroot"));
-        builder.Services.AddSingleton(sp => new WebClientPolicy(ContentSecurityPolicy.For(builder.Configuration.GetSection(BlobStorageOptions.Section).Get<BlobStorageOptions>() ?? new())));
+        var blobs = builder.Configuration.GetSection(BlobStorageOptions.Section).Get<BlobStorageOptions>() ?? new();
+        builder.Services.AddSingleton(new WebClientFiles(ContentSecurityPolicy.For(blobs)));
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<ClientRouteConstraint>(ClientRouteConstraint.Name));
         return builder;
     }
@@ -23,13 +22,12 @@ public static class WebClientExtensions
     /// <summary>The client's files (before authentication: they are public, and the fallback policy would refuse them).</summary>
     public static WebApplication UseWebClient(this WebApplication app)
     {
-        var files = app.Services.GetRequiredService<IFileProvider>();
-        var policy = app.Services.GetRequiredService<WebClientPolicy>();
+        var client = app.Services.GetRequiredService<WebClientFiles>();
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = files,
+            FileProvider = client.Files,
             ContentTypeProvider = new FileExtensionContentTypeProvider(),
-            OnPrepareResponse = context => policy.Apply(context.Context.Response, revalidate: true),
+            OnPrepareResponse = context => client.Apply(context.Context.Response, revalidate: true),
         });
         return app;
     }
@@ -38,12 +36,11 @@ public static class WebClientExtensions
     /// API's prefixes never do, so an unknown API path keeps its JSON 404 and a wrong method its 405.</summary>
     public static WebApplication MapWebClient(this WebApplication app)
     {
-        var files = app.Services.GetRequiredService<IFileProvider>();
-        var policy = app.Services.GetRequiredService<WebClientPolicy>();
+        var client = app.Services.GetRequiredService<WebClientFiles>();
         app.MapMethods($"{{**path:nonfile:{ClientRouteConstraint.Name}}}", [HttpMethods.Get, HttpMethods.Head], async (HttpContext http) =>
         {
-            var index = files.GetFileInfo(IndexFile);
-            policy.Apply(http.Response, revalidate: false);
+            var index = client.Files.GetFileInfo(IndexFile);
+            client.Apply(http.Response, revalidate: false);
             http.Response.ContentType = "text/html; charset=utf-8";
             http.Response.ContentLength = index.Length;
             if (HttpMethods.IsHead(http.Request.Method))
@@ -58,18 +55,5 @@ public static class WebClientExtensions
         .AllowAnonymous()
         .ExcludeFromDescription();
         return app;
-    }
-}
-
-/// <summary>The headers every file of the client carries.</summary>
-public sealed class WebClientPolicy(string contentSecurityPolicy)
-{
-    public string ContentSecurityPolicy { get; } = contentSecurityPolicy;
-
-    public void Apply(HttpResponse response, bool revalidate)
-    {
-        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        // The files change with each build of the API: browsers revalidate (ETag) rather than keep an old module.
-        response.Headers.CacheControl = revalidate ? "no-cache" : "no-store";
     }
 }

@@ -101,6 +101,12 @@ liveEvents.addEventListener("notification", (event) => {
 liveEvents.addEventListener("reconnected", (event) => {
   if (/** @type {CustomEvent<string>} */ (event).detail === "notifications") void load();
 });
-sessionEvents.addEventListener("change", () => void load());
+let user = session()?.user_id;
+sessionEvents.addEventListener("change", () => {
+  // A refreshed token is the same user: the list stands. Another user (or none): load theirs.
+  if (session()?.user_id === user) return;
+  user = session()?.user_id;
+  void load();
+});
 
 export const loadNotifications = load;
