@@ -6,7 +6,7 @@
 #   ./scripts/test.sh --no-deployments        skip the deployment stage (see below)
 #   ./scripts/test.sh --deployments           run the deployment stage even with dotnet test arguments
 #
-# Installs what is missing (Debian: redis-server rabbitmq-server postgresql ffmpeg; npm:
+# Installs what is missing (Debian: redis-server rabbitmq-server postgresql ffmpeg chromium; npm:
 # @20minutes/s3rver into .tools/), starts Redis, PostgreSQL, RabbitMQ and s3rver on
 # 127.0.0.1 with non-default ports under a private run folder, exports BEATORLEANS_TEST_*,
 # runs `dotnet test`, stops everything it started, and prints as its last line
@@ -72,6 +72,8 @@ fi
 
 results=$BO_RUN_DIR/TestResults
 mkdir -p "$results"
+# The browser tests (tests/BeatOrleans.Web.Tests) save screenshots of the main pages here.
+export BEATORLEANS_TEST_ARTIFACTS=$results/screenshots
 bo_log "dotnet test ${sln#"$BO_REPO_ROOT"/} ${dotnet_args[*]}"
 test_rc=0
 dotnet test "$sln" -c Release --results-directory "$results" \
@@ -121,6 +123,13 @@ lint_summary=$(tail -n 1 "$BO_RUN_DIR/contracts.log")
 [[ $lint_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] || lint_summary="0 passed, 1 failed"
 [[ $lint_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
 
+# The web client's checks (scripts/web-check.sh: tsc --checkJs against the generated types, local resources only),
+# counted the same way.
+"$BO_REPO_ROOT/scripts/web-check.sh" 2>&1 | tee "$BO_RUN_DIR/web-check.log" || true
+web_summary=$(tail -n 1 "$BO_RUN_DIR/web-check.log")
+[[ $web_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] || web_summary="0 passed, 1 failed"
+[[ $web_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+
 rc=0
 if ((test_rc != 0)); then
   bo_err "dotnet test exited with code $test_rc"
@@ -138,7 +147,7 @@ if ((test_rc != 0 && failed == 0)); then
 fi
 ((failed == 0)) || rc=1
 
-if [[ ${KEEP_RUN_DIR:-0} == 1 ]]; then bo_log "test results: $results"; fi
+if [[ ${KEEP_RUN_DIR:-0} == 1 ]]; then bo_log "test results: $results (screenshots: $BEATORLEANS_TEST_ARTIFACTS)"; fi
 bo_cleanup
 trap - EXIT
 

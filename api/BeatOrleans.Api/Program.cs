@@ -11,6 +11,7 @@ using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Api.Users;
+using BeatOrleans.Api.WebClient;
 using BeatOrleans.Hosting.Logging;
 using BeatOrleans.Hosting.Shutdown;
 
@@ -31,6 +32,7 @@ builder.AddMarketplaceHealthChecks();
 builder.AddUserDirectory();
 builder.AddMarketplaceRealTime();
 builder.AddMarketplaceCatalog();
+builder.AddWebClient();
 builder.Services.AddGracefulShutdown(builder.Configuration);
 
 var app = builder.Build();
@@ -40,6 +42,7 @@ app.UseMarketplaceTelemetry();
 app.UseGracefulShutdown();
 app.UseSecurityHeaders();
 app.UseMarketplaceProblems();
+app.UseWebClient();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -52,6 +55,7 @@ app.MapPurchasingEndpoints();
 app.MapChatEndpoints();
 app.MapNotificationsEndpoints();
 app.MapMarketplaceRealTime();
+app.MapWebClient();
 
 app.Run();
 

@@ -21,7 +21,9 @@ BO_S3RVER_VERSION=5.0.0
 # docker-compose (v1) only validates docker-compose.yml offline; no Docker engine runs here.
 # prometheus: the integration tests scrape a running cluster with it (promtool checks deploy/observability).
 # poppler-utils: pdftotext reads the licence agreements in the API tests.
-BO_APT_PACKAGES=(redis-server rabbitmq-server postgresql ffmpeg docker-compose poppler-utils prometheus)
+# chromium: the browser tests (tests/BeatOrleans.Web.Tests drive it headless through Playwright, which downloads no
+# browser of its own).
+BO_APT_PACKAGES=(redis-server rabbitmq-server postgresql ffmpeg docker-compose poppler-utils prometheus chromium)
 BO_POLICY_RC=/usr/sbin/policy-rc.d
 BO_RABBITMQ_BIN=/usr/lib/rabbitmq/bin
 BO_S3_BUCKET=${BEATORLEANS_TEST_S3_BUCKET:-beatorleans-test}
@@ -205,7 +207,7 @@ bo_install_deps() {
       bo_port_in_use "$p" && bo_err "after install something listens on default port $p (a system service was started?)"
     done
   fi
-  for p in ffmpeg ffprobe redis-server redis-cli prometheus promtool; do
+  for p in ffmpeg ffprobe redis-server redis-cli prometheus promtool chromium; do
     command -v "$p" >/dev/null || bo_fail_server "install" "$log" "$p not found after install"
   done
   [[ -x $BO_RABBITMQ_BIN/rabbitmq-server ]] || bo_fail_server "install" "$log" "$BO_RABBITMQ_BIN/rabbitmq-server missing"

@@ -1,0 +1,112 @@
+// The notification bell: the unread count, live updates, a panel to read them and mark one or all as read.
+import { call, queryString } from "./api.js";
+import { liveEvents } from "./live.js";
+import { session, sessionEvents } from "./session.js";
+import { alertBox, busy, byId, h, when } from "./ui.js";
+
+/** @typedef {import("./types.js").Notification} Notification */
+/** @typedef {import("./types.js").Notifications} Notifications */
+/** @typedef {import("./types.js").MarkedRead} MarkedRead */
+/** @typedef {import("./types.js").LiveNotification} LiveNotification */
+
+/** @type {Notification[]} */
+let items = [];
+const count = h("span", { class: "count", id: "bell-count" }, "0");
+const bell = h("button", { type: "button", class: "bell", "aria-label": "Notifications", "aria-expanded": "false",
+  "aria-controls": "bell-panel", "aria-describedby": "bell-unread" },
+  h("img", { src: "/bell.svg", alt: "", width: 20, height: 20 }), count);
+const unreadText = h("span", { id: "bell-unread", class: "visually-hidden" }, "No unread notifications");
+const alert = alertBox();
+
+const unread = () => items.filter((n) => n.status === "unread").length;
+
+function paint() {
+  const n = unread();
+  count.textContent = String(n);
+  count.hidden = n === 0;
+  unreadText.textContent = n === 0 ? "No unread notifications" : `${n} unread`;
+  const panel = byId("bell-panel", HTMLDivElement);
+  if (panel.hidden) return;
+  const markAll = h("button", { type: "button", class: "secondary", disabled: n === 0 }, "Mark all read");
+  markAll.addEventListener("click", () => void busy(markAll, () => mark({ all: true })));
+  panel.replaceChildren(
+    h("h2", { id: "bell-title" }, "Notifications"), alert, markAll,
+    h("ul", { class: "notifications", "aria-labelledby": "bell-title" },
+      ...(items.length ? items.map((item) => {
+        const read = h("button", { type: "button", class: "link" }, "Mark read");
+        read.addEventListener("click", () => void busy(read, () => mark({ notification_id: item.notification_id })));
+        return h("li", { class: item.status },
+          h("p", {}, item.message), h("time", { datetime: item.created_at }, when(item.created_at)),
+          item.status === "unread" ? read : h("span", { class: "muted" }, " read"));
+      }) : [h("li", { class: "muted" }, "Nothing yet.")])));
+}
+
+/** @param {{ all: true } | { notification_id: string }} body */
+async function mark(body) {
+  alert.clear();
+  try {
+    /** @type {MarkedRead} */
+    await call("POST", "/api/notifications/mark-as-read", { body });
+    items = items.map((n) => ("all" in body || n.notification_id === body.notification_id ? { ...n, status: "read" } : n));
+    paint();
+  } catch (error) {
+    alert.show(error);
+  }
+}
+
+async function load() {
+  if (!session()) {
+    items = [];
+    paint();
+    return;
+  }
+  try {
+    /** @type {Notifications} */
+    const list = await call("GET", `/api/notifications${queryString({})}`);
+    items = list.notifications;
+  } catch (error) {
+    alert.show(error);
+  }
+  paint();
+}
+
+/** The bell for the header (or nothing when signed out). */
+export function bellControl() {
+  return session() ? h("span", { class: "bell-wrap" }, bell, unreadText) : null;
+}
+
+function toggle() {
+  const panel = byId("bell-panel", HTMLDivElement);
+  panel.hidden = !panel.hidden;
+  bell.setAttribute("aria-expanded", String(!panel.hidden));
+  paint();
+  if (!panel.hidden) void load();
+}
+
+bell.addEventListener("click", toggle);
+document.addEventListener("keydown", (event) => {
+  const panel = document.getElementById("bell-panel");
+  if (event.key === "Escape" && panel && !panel.hidden) {
+    toggle();
+    bell.focus();
+  }
+});
+
+liveEvents.addEventListener("notification", (event) => {
+  const n = /** @type {CustomEvent<LiveNotification>} */ (event).detail;
+  if (items.some((i) => i.notification_id === n.notification_id)) return;
+  items = [{ notification_id: n.notification_id, type: n.kind, message: n.message, status: n.status, created_at: n.created_at }, ...items];
+  paint();
+});
+liveEvents.addEventListener("reconnected", (event) => {
+  if (/** @type {CustomEvent<string>} */ (event).detail === "notifications") void load();
+});
+let user = session()?.user_id;
+sessionEvents.addEventListener("change", () => {
+  // A refreshed token is the same user: the list stands. Another user (or none): load theirs.
+  if (session()?.user_id === user) return;
+  user = session()?.user_id;
+  void load();
+});
+
+export const loadNotifications = load;

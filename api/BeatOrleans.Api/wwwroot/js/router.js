@@ -1,0 +1,79 @@
+// Client routes on real paths (the API answers index.html for them); links within the page go through history.
+
+/** @typedef {(params: Record<string, string>, query: URLSearchParams) => (HTMLElement | Promise<HTMLElement>)} View */
+/** @typedef {{ pattern: RegExp, names: string[], view: View }} Route */
+
+/** @type {Route[]} */
+const routes = [];
+/** @type {View | null} */
+let notFound = null;
+let rendering = 0;
+
+/** @param {string} path e.g. /beats/:id @param {View} view */
+export function route(path, view) {
+  /** @type {string[]} */
+  const names = [];
+  const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_, name) => {
+    names.push(name);
+    return "([^/]+)";
+  })}/?$`);
+  routes.push({ pattern, names, view });
+}
+
+/** @param {View} view */
+export function fallback(view) {
+  notFound = view;
+}
+
+/** @param {string} url */
+export function go(url) {
+  history.pushState(null, "", url);
+  void render();
+}
+
+/** Renders the view of the current location into #view. */
+export async function render() {
+  const main = document.getElementById("view");
+  if (!main) return;
+  const ticket = ++rendering;
+  const query = new URLSearchParams(location.search);
+  let view = notFound;
+  /** @type {Record<string, string>} */
+  const params = {};
+  for (const r of routes) {
+    const match = r.pattern.exec(location.pathname);
+    if (!match) continue;
+    r.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1] ?? "")));
+    view = r.view;
+    break;
+  }
+  if (!view) return;
+  main.dispatchEvent(new Event("leave"));
+  const content = await view(params, query);
+  if (ticket !== rendering) return;
+  main.replaceChildren(content);
+  const heading = main.querySelector("h1");
+  if (heading) document.title = `${heading.textContent} · BeatOrleans`;
+  for (const link of document.querySelectorAll("#nav a")) {
+    if (link instanceof HTMLAnchorElement) {
+      if (link.pathname === location.pathname) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+  }
+}
+
+document.addEventListener("click", (event) => {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const target = event.target instanceof Element ? event.target.closest("a") : null;
+  if (!target || target.origin !== location.origin || target.hasAttribute("download") || target.target) return;
+  if (/^\/(api|ws|hubs|scalar|openapi|dashboard|health)(\/|$)/.test(target.pathname)) return;
+  event.preventDefault();
+  go(target.pathname + target.search);
+});
+
+window.addEventListener("popstate", () => void render());
+
+/** Runs once when the current view is replaced (to stop listening to live events). @param {() => void} fn */
+export function onLeave(fn) {
+  document.getElementById("view")?.addEventListener("leave", fn, { once: true });
+}

@@ -1,0 +1,200 @@
+// A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
+// test cards, "Message producer"; for its producer: edit licences and delete.
+import { ApiError, call, newKey } from "../api.js";
+import { liveEvents } from "../live.js";
+import { go, onLeave, render } from "../router.js";
+import { session } from "../session.js";
+import { alertBox, busy, field, h, licenceName, LICENCE_NAMES, money, when } from "../ui.js";
+import { player } from "./player.js";
+
+/** @typedef {import("../types.js").Beat} Beat */
+/** @typedef {import("../types.js").Licenses} Licenses */
+/** @typedef {import("../types.js").LicenseOffer} LicenseOffer */
+/** @typedef {import("../types.js").LicenseType} LicenseType */
+/** @typedef {import("../types.js").Purchase} Purchase */
+/** @typedef {import("../types.js").Deleted} Deleted */
+
+/** Stripe's test payment methods, which the simulated gateway (and Stripe in test mode) honour. */
+const TEST_CARDS = [
+  ["pm_card_visa", "Visa 4242 4242 4242 4242 (succeeds)"],
+  ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444 (succeeds)"],
+  ["pm_card_chargeDeclined", "Visa 4000 0000 0000 0002 (declined)"],
+];
+
+/** @param {LicenseOffer["terms"]} terms */
+function termsList(terms) {
+  /** @param {number | null} n @param {string} what */
+  const limit = (n, what) => `${n === null ? "Unlimited" : n.toLocaleString("en")} ${what}`;
+  return h("ul", { class: "terms" },
+    h("li", {}, limit(terms.distribution_copies, "distribution copies")),
+    h("li", {}, limit(terms.audio_streams, "audio streams")),
+    h("li", {}, limit(terms.music_videos, "music videos")),
+    h("li", {}, limit(terms.radio_stations, "radio stations")),
+    h("li", {}, terms.for_profit_performances ? "For-profit performances" : "Non-profit performances only"),
+    terms.exclusive ? h("li", {}, "Exclusive rights: the beat is taken off the market") : null);
+}
+
+/** @param {Beat} beat @param {Licenses} licences */
+function buyForm(beat, licences) {
+  const alert = alertBox();
+  const sold = beat.status === "sold";
+  const mine = session()?.user_id === beat.producer_id;
+  const radios = licences.licenses.map((offer, i) => {
+    const radio = h("input", { type: "radio", name: "license_type", value: offer.license_type, id: `tier-${offer.license_type}`,
+      checked: i === 0, disabled: sold });
+    return h("li", { class: "tier" },
+      radio,
+      h("label", { for: radio.id }, h("strong", {}, licenceName(offer.license_type)), " ",
+        h("span", { class: "price" }, money(offer.price, offer.currency))),
+      h("p", { class: "muted" }, `Files: ${offer.deliverables.map((d) => d.toUpperCase()).join(", ")}`),
+      termsList(offer.terms));
+  });
+  const card = h("select", { name: "payment_method", disabled: sold },
+    ...TEST_CARDS.map(([value, label]) => h("option", { value }, label)));
+  const buy = h("button", { type: "submit", disabled: sold || mine }, "Buy");
+  const form = h("form", { class: "card buy" },
+    h("h2", {}, "Licences"),
+    sold ? h("p", { class: "badge sold" }, "Sold: the exclusive rights to this beat have been bought.") : null,
+    h("fieldset", {}, h("legend", {}, "Choose a licence"), h("ul", { class: "tiers" }, ...radios)),
+    field("Test card", card, "Payments are simulated: no real card is charged."),
+    alert, buy,
+    mine ? h("p", { class: "muted" }, "This is your beat.") : null);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!session()) {
+      go(`/login?next=${encodeURIComponent(location.pathname)}`);
+      return;
+    }
+    const chosen = /** @type {LicenseType} */ (String(new FormData(form).get("license_type")));
+    void busy(buy, async () => {
+      alert.clear();
+      try {
+        /** @type {Purchase} */
+        const pending = await call("POST", "/api/purchases", {
+          body: { beat_id: beat.beat_id, license_type: chosen },
+          headers: { "Idempotency-Key": newKey() },
+        });
+        /** @type {Purchase} */
+        let purchase = await call("POST", `/api/purchases/${encodeURIComponent(pending.purchase_id)}/confirm`,
+          { body: { payment_method: card.value } });
+        for (let i = 0; purchase.status === "processing" && i < 20; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          purchase = await call("GET", `/api/purchases/${encodeURIComponent(purchase.purchase_id)}`);
+        }
+        if (purchase.status === "completed") {
+          alert.say(`Bought: ${licenceName(purchase.license_type)} for ${money(purchase.amount, purchase.currency)}.`);
+          alert.append(" ", h("a", { href: "/purchases" }, "Go to your purchases to download the files"));
+        } else {
+          alert.show(`The purchase is ${purchase.status.replace("_", " ")}${purchase.failure_reason ? `: ${purchase.failure_reason}` : "."}`);
+        }
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 402) {
+          const failed = /** @type {Purchase} */ (/** @type {unknown} */ (error.problem));
+          alert.show(`Your card was declined${failed?.failure_reason ? ` (${failed.failure_reason})` : ""}. Nothing was charged; try another card.`);
+        } else {
+          alert.show(error);
+        }
+      }
+    });
+  });
+  return form;
+}
+
+/** The producer's own controls: licence prices and delete. @param {Beat} beat @param {Licenses} licences */
+function producerTools(beat, licences) {
+  const alert = alertBox();
+  const offered = new Map(licences.licenses.map((l) => [l.license_type, l.price]));
+  const rows = Object.keys(LICENCE_NAMES).map((type) => {
+    const on = h("input", { type: "checkbox", name: `on-${type}`, checked: offered.has(/** @type {LicenseType} */ (type)), id: `edit-on-${type}` });
+    const price = h("input", { type: "number", name: `price-${type}`, min: "0.5", step: "0.01",
+      value: String(offered.get(/** @type {LicenseType} */ (type)) ?? ""), "aria-label": `${licenceName(type)} price` });
+    return { type, on, price, row: h("li", {}, on, h("label", { for: on.id }, licenceName(type)), price) };
+  });
+  const save = h("button", { type: "submit" }, "Save licences");
+  const form = h("form", { class: "card" }, h("h2", {}, "Your licences"), h("ul", { class: "edit-tiers" }, ...rows.map((r) => r.row)), alert, save);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void busy(save, async () => {
+      alert.clear();
+      try {
+        const tiers = rows.filter((r) => r.on.checked).map((r) => ({
+          license_type: /** @type {LicenseType} */ (r.type), price: Number(r.price.value),
+        }));
+        await call("PUT", `/api/beats/${encodeURIComponent(beat.beat_id)}/licenses`, { body: { licenses: tiers } });
+        alert.say("Licences saved.");
+      } catch (error) {
+        alert.show(error);
+      }
+    });
+  });
+  const remove = h("button", { type: "button", class: "danger" }, "Delete beat");
+  const confirmRemove = h("button", { type: "button", class: "danger", hidden: true }, "Yes, delete it");
+  const removeAlert = alertBox();
+  remove.addEventListener("click", () => {
+    confirmRemove.hidden = false;
+    removeAlert.say("Deleting takes the beat off the catalogue. Buyers keep their files.");
+    confirmRemove.focus();
+  });
+  confirmRemove.addEventListener("click", () => void busy(confirmRemove, async () => {
+    try {
+      /** @type {Deleted} */
+      await call("DELETE", `/api/beats/${encodeURIComponent(beat.beat_id)}/delete`);
+      go("/studio");
+    } catch (error) {
+      removeAlert.show(error);
+    }
+  }));
+  return h("div", {}, form, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ", confirmRemove));
+}
+
+/** @param {Record<string, string>} params */
+export async function beatView(params) {
+  const id = params.id ?? "";
+  /** @type {Beat} */
+  let beat;
+  try {
+    beat = await call("GET", `/api/beats/${encodeURIComponent(id)}`, { auth: false });
+  } catch (error) {
+    const alert = alertBox();
+    alert.show(error);
+    return h("section", {}, h("h1", {}, "Beat"), alert, h("a", { href: "/" }, "Back to the beats"));
+  }
+  const mine = session()?.user_id === beat.producer_id;
+  const header = h("header", { class: "beat-head" },
+    h("h1", {}, beat.title),
+    h("p", { class: "by" }, "by ", h("a", { href: `/?producer_id=${encodeURIComponent(beat.producer_id)}` }, beat.artist)),
+    h("p", { class: "meta" }, [beat.genre, beat.bpm ? `${beat.bpm} BPM` : null, beat.key, `${beat.plays} plays`,
+      `added ${when(beat.created_at)}`].filter(Boolean).join(" · ")),
+    beat.tags.length ? h("ul", { class: "tags", "aria-label": "Tags" }, ...beat.tags.map((t) => h("li", {}, t))) : null,
+    h("p", { class: `badge status-${beat.status}`, id: "beat-status" }, `Status: ${beat.status}`),
+    beat.failure_reason ? h("p", { class: "alert" }, beat.failure_reason) : null);
+  const parts = [header];
+  if (beat.status === "ready" || beat.status === "sold") parts.push(player(beat.beat_id, beat.title, beat.duration_seconds).element);
+  else parts.push(h("p", { class: "muted" }, beat.status === "processing" ? "The preview is being made; this page shows it once it is ready." : "This beat has no preview."));
+  if (beat.status === "processing" && mine) {
+    // The producer's beat_ready notification: show the finished beat (player, licences) in place.
+    const onReady = (/** @type {Event} */ event) => {
+      const n = /** @type {CustomEvent<import("../types.js").LiveNotification>} */ (event).detail;
+      if (n.kind === "beat_ready") void render();
+    };
+    liveEvents.addEventListener("notification", onReady);
+    onLeave(() => liveEvents.removeEventListener("notification", onReady));
+  }
+  if (!mine) {
+    const message = h("button", { type: "button", class: "secondary" }, "Message producer");
+    message.addEventListener("click", () => {
+      if (!session()) go(`/login?next=${encodeURIComponent(location.pathname)}`);
+      else go(`/chat?with=${encodeURIComponent(beat.producer_id)}&about=${encodeURIComponent(beat.title)}`);
+    });
+    parts.push(h("p", {}, message));
+  }
+  if (beat.status !== "processing" && beat.status !== "failed") {
+    /** @type {Licenses} */
+    const licences = await call("GET", `/api/beats/${encodeURIComponent(beat.beat_id)}/licenses`, { auth: false });
+    parts.push(buyForm(beat, licences));
+    if (mine) parts.push(producerTools(beat, licences));
+  } else if (mine) {
+    parts.push(producerTools(beat, { beat_id: beat.beat_id, licenses: [] }));
+  }
+  return h("article", { class: "beat" }, ...parts);
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using BeatOrleans.Api.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BeatOrleans.Web.Tests;
+
+[Collection(BrowserGroup.Name)]
+public sealed class AccountPagesTests(BrowserMarketplace marketplace)
+{
+    private const string StoredSession = "() => JSON.parse(localStorage.getItem('beatorleans.session'))";
+
+    [Fact]
+    public async Task The_access_token_is_refreshed_with_the_rotating_refresh_token_before_it_expires()
+    {
+        var page = await marketplace.NewPage();
+        await page.SignUpInBrowser("rotating");
+        var first = await page.EvaluateAsync<SessionTokens>(StoredSession);
+
+        // Tokens live 70 s on this host; the page trades its refresh token a minute before expiry, without a request failing.
+        await page.WaitForFunctionAsync($"() => {StoredSession[6..]}.refresh_token !== '{first.refresh_token}'", null, new() { Timeout = 30_000 });
+        var second = await page.EvaluateAsync<SessionTokens>(StoredSession);
+        Assert.NotEqual(first.token, second.token);
+
+        // The session goes on with the new pair: an authenticated page loads, and the new access token is accepted.
+        await page.Link("Purchases").ClickAsync();
+        await Expect(page.GetByText("No purchases yet.")).ToBeVisibleAsync();
+        var profile = await marketplace.Api.Send(HttpMethod.Get, "/api/users/profile", second.token);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_user_edits_the_bio_and_a_producer_uploads_a_voice_tag()
+    {
+        var page = await marketplace.NewPage();
+        var account = await page.SignUpInBrowser("profiled");
+        await page.Link(account.Username).ClickAsync();
+
+        await page.Field("Bio").FillAsync("Trap and drill producer from Lyon.");
+        await page.Button("Save profile").ClickAsync();
+        await Expect(page.GetByText("Profile saved.")).ToBeVisibleAsync();
+
+        var tag = await Audio.Tone(880, 1.5, "wav");
+        await page.Field("Voice tag file").SetInputFilesAsync(tag);
+        await page.Button("Upload voice tag").ClickAsync();
+        await Expect(page.GetByText("Voice tag saved (wav")).ToBeVisibleAsync();
+
+        var tokens = await marketplace.Api.LogIn(account);
+        var profile = await (await marketplace.Api.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
+        Assert.Equal("Trap and drill producer from Lyon.", profile.Text("bio"));
+    }
+
+    [Fact]
+    public async Task A_taken_username_is_refused_in_words_not_codes()
+    {
+        var taken = await marketplace.Api.SignUp(ApiClient.UniqueName("taken"));
+        var page = await marketplace.NewPage();
+        await page.GotoAsync("/signup");
+        await page.Field("Username").FillAsync(taken.Username);
+        await page.Field("Email").FillAsync($"{Guid.NewGuid():N}@example.com");
+        await page.Field("Password").FillAsync(ApiClient.Password);
+        await page.Button("Sign up").ClickAsync();
+
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("taken");
+        await Expect(alert).Not.ToContainTextAsync("409");
+        await Expect(page.Link("Log in")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The session the page keeps in localStorage (names as stored).</summary>
+    private sealed class SessionTokens
+    {
+        public string token { get; set; } = "";
+
+        public string refresh_token { get; set; } = "";
+    }
+}

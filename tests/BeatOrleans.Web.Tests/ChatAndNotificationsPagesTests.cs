@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using BeatOrleans.Api.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BeatOrleans.Web.Tests;
+
+[Collection(BrowserGroup.Name)]
+public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplace)
+{
+    [Fact]
+    public async Task Buyer_and_producer_chat_in_two_browsers_with_live_delivery_both_ways()
+    {
+        var producerPage = await marketplace.NewPage();
+        var producer = await producerPage.SignUpInBrowser("maker");
+        var (_, _, beatId, _) = await marketplace.Api.ProducerWithReadyBeat(producer);
+        await producerPage.Link("Messages").ClickAsync();
+        await Expect(producerPage.GetByText("No conversations yet.")).ToBeVisibleAsync();
+
+        var buyerPage = await marketplace.NewPage();
+        var buyer = await buyerPage.SignUpInBrowser("fan");
+        await buyerPage.GotoAsync($"/beats/{beatId}");
+        await buyerPage.Button("Message producer").ClickAsync();
+        await Expect(buyerPage.GetByRole(AriaRole.Heading, new() { Name = $"Chat with {producer.Username}" })).ToBeVisibleAsync();
+        await buyerPage.Field("Message").FillAsync("Is the exclusive still open?");
+        await buyerPage.Button("Send").ClickAsync();
+        await Expect(buyerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("Is the exclusive still open?");
+
+        // The producer's page learns of the new conversation live, without a reload.
+        var conversation = producerPage.GetByRole(AriaRole.Button).Filter(new() { HasText = buyer.Username });
+        await Expect(conversation).ToBeVisibleAsync();
+        await conversation.ClickAsync();
+        await Expect(producerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("Is the exclusive still open?");
+
+        await producerPage.Field("Message").FillAsync("It is. Make an offer!");
+        await producerPage.Button("Send").ClickAsync();
+        await Expect(buyerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("It is. Make an offer!");
+
+        await buyerPage.Field("Message").FillAsync("Buying it now.");
+        await buyerPage.Field("Message").PressAsync("Enter");
+        await Expect(producerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("Buying it now.");
+        await marketplace.Screenshot(producerPage, "chat");
+    }
+
+    [Fact]
+    public async Task Chat_catches_up_after_the_live_connection_drops()
+    {
+        var producerPage = await marketplace.NewPage();
+        // The page's chat WebSocket passes through the test, which can cut it (and refuse reconnects) like a network would.
+        var cut = false;
+        IWebSocketRoute? live = null;
+        await producerPage.RouteWebSocketAsync(new Regex("/ws/chat/"), async socket =>
+        {
+            if (cut)
+            {
+                await socket.CloseAsync(new() { Code = 4000, Reason = "network down" });
+                return;
+            }
+
+            socket.ConnectToServer();
+            live = socket;
+        });
+        var producer = await producerPage.SignUpInBrowser("steady");
+        var buyer = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName("caller")));
+        await marketplace.Api.PostJson("/api/chat/send", buyer.Token, new { receiver = producer.Username, message = "first" }, HttpStatusCode.Created);
+        await producerPage.Link("Messages").ClickAsync();
+        await producerPage.GetByRole(AriaRole.Button).Filter(new() { HasText = buyer.Username }).ClickAsync();
+        await Expect(producerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("first");
+        await Eventually.Holds(() => Task.FromResult(live is not null));
+
+        cut = true;
+        await live!.CloseAsync(new() { Code = 4000, Reason = "network down" });
+        await marketplace.Api.PostJson("/api/chat/send", buyer.Token, new { receiver = producer.Username, message = "sent while you were away" }, HttpStatusCode.Created);
+        cut = false;
+
+        // The page reconnects and reads what it missed with the `after` cursor, once.
+        await Expect(producerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("sent while you were away", new() { Timeout = 30_000 });
+        await Expect(producerPage.GetByRole(AriaRole.Log).GetByText("first", new() { Exact = true })).ToHaveCountAsync(1);
+        await Expect(producerPage.GetByRole(AriaRole.Log).GetByText("sent while you were away", new() { Exact = true })).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Notification_bell_counts_live_and_marks_one_then_all_read()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("belled");
+        var count = page.Locator("#bell-count");
+        await Expect(count).ToBeHiddenAsync();
+
+        // beat_ready arrives live once the upload is processed.
+        var (_, tokens, _, _) = await marketplace.Api.ProducerWithReadyBeat(producer);
+        await Expect(count).ToHaveTextAsync("1");
+        var buyer = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName("pinger")));
+        await marketplace.Api.PostJson("/api/chat/send", buyer.Token, new { receiver = producer.Username, message = "hello" }, HttpStatusCode.Created);
+        await Expect(count).ToHaveTextAsync("2");
+        var bell = page.Button("Notifications");
+        await Expect(bell).ToHaveAccessibleDescriptionAsync("2 unread");
+
+        await bell.ClickAsync();
+        var panel = page.Locator("#bell-panel");
+        await Expect(panel.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
+        await marketplace.Screenshot(page, "notifications");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Mark read", Exact = true }).First.ClickAsync();
+        await Expect(count).ToHaveTextAsync("1");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Mark all read", Exact = true }).ClickAsync();
+        await Expect(count).ToBeHiddenAsync();
+        await Expect(bell).ToHaveAccessibleDescriptionAsync("No unread notifications");
+
+        var unread = await (await marketplace.Api.Send(HttpMethod.Get, "/api/notifications?status=unread", tokens.Token)).Body(HttpStatusCode.OK);
+        Assert.Empty(unread["notifications"]!.AsArray());
+    }
+}

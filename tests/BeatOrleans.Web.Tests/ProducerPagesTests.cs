@@ -1,0 +1,78 @@
+using BeatOrleans.Api.Tests;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BeatOrleans.Web.Tests;
+
+[Collection(BrowserGroup.Name)]
+public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
+{
+    [Fact]
+    public async Task Producer_signs_up_uploads_a_wav_with_progress_and_sees_it_turn_ready_live()
+    {
+        var page = await marketplace.NewPage();
+        await page.SignUpInBrowser("producer");
+        var wav = await Loops.Wav(8);
+        var title = $"Night Drive {Guid.NewGuid():N}"[..20];
+
+        await page.Link("Upload").ClickAsync();
+        await page.Field("Audio file").SetInputFilesAsync(wav);
+        await page.Field("Title").FillAsync(title);
+        await page.Field("Genre").FillAsync("trap");
+        await page.Field("BPM").FillAsync("140");
+        await page.Field("Tags").FillAsync("dark, 808");
+        await page.Button("Upload").ClickAsync();
+
+        var progress = page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload progress" });
+        await Expect(progress).ToHaveAttributeAsync("value", "100");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = title });
+        await Expect(row).ToBeVisibleAsync();
+        // Processing ends with the beat_ready notification, delivered live: the status turns without a reload.
+        await Expect(row.GetByText("ready", new() { Exact = true })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await marketplace.Screenshot(page, "upload");
+
+        await page.Link("Your beats").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = title }).GetByText("ready", new() { Exact = true })).ToBeVisibleAsync();
+        await marketplace.Screenshot(page, "your-beats");
+    }
+
+    [Fact]
+    public async Task Producer_edits_the_licences_and_deletes_the_beat()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("editor");
+        var (_, _, beatId, title) = await marketplace.Api.ProducerWithReadyBeat(producer);
+
+        await page.GotoAsync($"/beats/{beatId}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Unlimited" }).CheckAsync();
+        await page.Field("Unlimited price").FillAsync("150");
+        await page.Button("Save licences").ClickAsync();
+        await Expect(page.GetByText("Licences saved.")).ToBeVisibleAsync();
+        var licences = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}/licenses")).Body(System.Net.HttpStatusCode.OK);
+        Assert.Contains(licences["licenses"]!.AsArray(), l => l!.Text("license_type") == "unlimited" && l!["price"]!.GetValue<decimal>() == 150m);
+
+        await page.Button("Delete beat").ClickAsync();
+        await page.Button("Yes, delete it").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your beats" })).ToBeVisibleAsync();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await marketplace.Api.GetAsync($"/api/beats/{beatId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Producer_sees_the_sales_with_totals_per_currency()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("seller");
+        var (_, tokens, beatId, title) = await marketplace.Api.ProducerWithReadyBeat(producer);
+        var buyer = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName("buyer")));
+        var purchase = await marketplace.Api.PostJson("/api/purchases", buyer.Token, new { beat_id = beatId, license_type = "wav_lease" }, System.Net.HttpStatusCode.Created);
+        await marketplace.Api.PostJson($"/api/purchases/{purchase.Text("purchase_id")}/confirm", buyer.Token, new { payment_method = "pm_card_visa" }, System.Net.HttpStatusCode.OK);
+
+        // The producer's ledger follows the purchase's events: wait until it shows the sale, as the page reads it.
+        await Eventually.Holds(async () => (await (await marketplace.Api.Send(HttpMethod.Get, "/api/sales", tokens.Token)).Body(System.Net.HttpStatusCode.OK))["sales"]!.AsArray().Count == 1);
+        await page.Link("Sales").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Totals" })).ToContainTextAsync("$49.99 from 1 sale");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = title })).ToContainTextAsync("WAV lease");
+        await marketplace.Screenshot(page, "sales");
+    }
+}
