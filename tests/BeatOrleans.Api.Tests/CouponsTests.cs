@@ -101,6 +101,8 @@ public sealed class CouponsTests(MarketplaceHost host) : IClassFixture<Marketpla
             new { code = Code(), percent_off = 10, expires_at = DateTimeOffset.UtcNow.AddDays(-1) },
             new { code = Code(), percent_off = 10, beat_ids = new[] { foreignBeat.Id() } },
             new { code = Code(), percent_off = 10, beat_ids = new[] { "nonsense" } },
+            new { code = Code(), percent_off = 10, beat_ids = new string?[] { null } },
+            new { code = Code(), percent_off = 10, license_types = new string?[] { null } },
         })
         {
             await (await http.CreateCoupon(producer.Token, body)).Problem(HttpStatusCode.BadRequest);

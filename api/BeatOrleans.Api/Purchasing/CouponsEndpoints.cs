@@ -74,13 +74,13 @@ internal static class CouponsEndpoints
         }
 
         var beatIds = request.BeatIds?.Distinct().ToList() ?? [];
-        if (beatIds.Count > MaxBeats || beatIds.Any(id => !BeatIds.IsValid(id)))
+        if (beatIds.Count > MaxBeats || beatIds.Any(id => id is null || !BeatIds.IsValid(id)))
         {
             errors["beat_ids"] = [$"beat_ids lists up to {MaxBeats} beat ids."];
         }
 
         var tiers = request.LicenseTypes?.Distinct().ToList() ?? [];
-        if (tiers.Any(t => !LicenseTypes.All.Contains(t)))
+        if (tiers.Any(t => t is null || !LicenseTypes.All.Contains(t)))
         {
             errors["license_types"] = [$"license_types are among {string.Join(", ", LicenseTypes.All)}."];
         }
