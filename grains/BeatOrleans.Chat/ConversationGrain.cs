@@ -30,7 +30,7 @@ public sealed partial class ConversationGrain(
     /// <summary>How long an unacknowledged notification waits before it is published again.</summary>
     private static readonly TimeSpan Redelivery = TimeSpan.FromSeconds(5);
 
-    private readonly SemaphoreSlim writes = new(1, 1);
+    private readonly WriteGate writes = new();
     private readonly List<Queued> queued = [];
     private IGrainTimer? redeliveryTimer;
     private bool acknowledgedUnsaved;
@@ -62,8 +62,7 @@ public sealed partial class ConversationGrain(
         var entry = new Queued(outgoing);
         queued.Add(entry);
         var committed = false;
-        await writes.WaitAsync();
-        try
+        await writes.Run(async () =>
         {
             // An earlier holder of the gate may have stored this message with its batch already.
             if (!entry.Stored.Task.IsCompleted)
@@ -71,11 +70,7 @@ public sealed partial class ConversationGrain(
                 await Commit();
                 committed = true;
             }
-        }
-        finally
-        {
-            writes.Release();
-        }
+        });
 
         var message = await entry.Stored.Task;
         if (committed)
@@ -209,37 +204,11 @@ public sealed partial class ConversationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await writes.WaitAsync(cancellationToken);
-        try
-        {
-            // One write stores both the acknowledgements and the removal of confirmed events.
-            if (acknowledgedUnsaved)
-            {
-                await Save();
-            }
-            else
-            {
-                await events.Persisted();
-            }
-        }
-        finally
-        {
-            writes.Release();
-        }
+        // One write stores both the acknowledgements and the removal of confirmed events.
+        await writes.Run(() => acknowledgedUnsaved ? Save() : events.Persisted(), cancellationToken);
     }
 
-    public async Task FlushOutbox()
-    {
-        await writes.WaitAsync();
-        try
-        {
-            await events.Sweep();
-        }
-        finally
-        {
-            writes.Release();
-        }
-    }
+    public Task FlushOutbox() => writes.Run(events.Sweep);
 
     public void Dispose() => writes.Dispose();
 

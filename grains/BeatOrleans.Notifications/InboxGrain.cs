@@ -36,7 +36,7 @@ public sealed partial class InboxGrain(
 
     private readonly List<StoredNotification> kept = [];
     private readonly HashSet<string> delivered = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim writes = new(1, 1);
+    private readonly WriteGate writes = new();
     private readonly List<Queued> queued = [];
     private readonly Dictionary<string, Queued> queuedById = new(StringComparer.Ordinal);
     private Task draining = Task.CompletedTask;
@@ -68,72 +68,37 @@ public sealed partial class InboxGrain(
     public Task<IReadOnlyList<Notification>> GetNotifications(bool unreadOnly, int limit) => Task.FromResult<IReadOnlyList<Notification>>(
         [.. kept.AsEnumerable().Reverse().Select(n => n.Notification).Where(n => !unreadOnly || !n.Read).Take(limit)]);
 
-    public async Task<bool> MarkRead(string notificationId)
+    public Task<bool> MarkRead(string notificationId) => writes.Run(async () =>
     {
-        await writes.WaitAsync();
-        try
+        var index = kept.FindIndex(n => n.Notification.NotificationId == notificationId);
+        if (index < 0)
         {
-            var index = kept.FindIndex(n => n.Notification.NotificationId == notificationId);
-            if (index < 0)
-            {
-                return false;
-            }
-
-            if (!kept[index].Notification.Read)
-            {
-                await MarkRead([index]);
-            }
-
-            return true;
+            return false;
         }
-        finally
+
+        if (!kept[index].Notification.Read)
         {
-            writes.Release();
+            await MarkRead([index]);
         }
-    }
 
-    public async Task<int> MarkAllRead()
+        return true;
+    });
+
+    public Task<int> MarkAllRead() => writes.Run(async () =>
     {
-        await writes.WaitAsync();
-        try
-        {
-            var unread = Enumerable.Range(0, kept.Count).Where(i => !kept[i].Notification.Read).ToList();
-            await MarkRead(unread);
-            return unread.Count;
-        }
-        finally
-        {
-            writes.Release();
-        }
-    }
+        var unread = Enumerable.Range(0, kept.Count).Where(i => !kept[i].Notification.Read).ToList();
+        await MarkRead(unread);
+        return unread.Count;
+    });
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await draining;
         await events.Publish();
-        await writes.WaitAsync(cancellationToken);
-        try
-        {
-            await events.Persisted();
-        }
-        finally
-        {
-            writes.Release();
-        }
+        await writes.Run(events.Persisted, cancellationToken);
     }
 
-    public async Task FlushOutbox()
-    {
-        await writes.WaitAsync();
-        try
-        {
-            await events.Sweep();
-        }
-        finally
-        {
-            writes.Release();
-        }
-    }
+    public Task FlushOutbox() => writes.Run(events.Sweep);
 
     public async Task Receive(NotificationRequested request)
     {
@@ -191,21 +156,7 @@ public sealed partial class InboxGrain(
         }
     }
 
-    private async Task CommitQueued()
-    {
-        await writes.WaitAsync();
-        try
-        {
-            if (queued.Count > 0)
-            {
-                await Commit();
-            }
-        }
-        finally
-        {
-            writes.Release();
-        }
-    }
+    private Task CommitQueued() => writes.Run(() => queued.Count > 0 ? Commit() : Task.CompletedTask);
 
     /// <summary>Stores every queued notification with one write per page and one of the head, then delivers them. Holds the gate.</summary>
     private async Task Commit()
