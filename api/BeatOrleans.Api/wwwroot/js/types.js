@@ -34,7 +34,7 @@
 /**
  * A frame of /ws/chat/{user_id} (docs/asyncapi.json).
  * @typedef {{ type: "real-time message", chat_id: string, message_id: string, sender: string, content: string,
- *   sent_at: string, message: string }} LiveMessage
+ *   sent_at: string, message: string, kind?: Message["kind"], offer?: Message["offer"] }} LiveMessage
  */
 /**
  * A frame of /ws/notifications/{user_id} (docs/asyncapi.json).

@@ -46,7 +46,10 @@ export async function chatView(_, query) {
   /** @param {Message} m */
   const bubble = (m) => h("li", { class: m.sender === session()?.username ? "mine" : "theirs", "data-id": m.message_id },
     h("span", { class: "sender" }, m.sender === session()?.username ? "You" : m.sender),
-    h("p", {}, m.content), h("time", { datetime: m.sent_at }, when(m.sent_at)));
+    h("p", {}, m.content),
+    ...(m.offer ? [h("p", { class: "offer" },
+      `Offer: ${m.offer.amount.toFixed(2)} ${m.offer.currency} for the ${m.offer.license_type.replace("_", " ")} licence of "${m.offer.beat_title}" (${m.offer.status})`)] : []),
+    h("time", { datetime: m.sent_at }, when(m.sent_at)));
 
   /** @param {Message[]} messages @param {"append" | "prepend"} where */
   const show = (messages, where) => {
@@ -134,7 +137,7 @@ export async function chatView(_, query) {
         const sent = await call("POST", "/api/chat/send", { body: { receiver: thread.receiver, message: content } });
         const opened = thread.chatId;
         thread.chatId = sent.chat_id;
-        show([{ message_id: sent.message_id, sender: sent.sender, content: sent.content, sent_at: sent.sent_at }], "append");
+        show([{ message_id: sent.message_id, sender: sent.sender, content: sent.content, sent_at: sent.sent_at, kind: "text", offer: null }], "append");
         text.value = "";
         if (!opened) await loadList();
       } catch (error) {
@@ -154,7 +157,7 @@ export async function chatView(_, query) {
   const onMessage = (event) => {
     const m = /** @type {CustomEvent<LiveMessage>} */ (event).detail;
     if (m.chat_id === thread.chatId) {
-      show([{ message_id: m.message_id, sender: m.sender, content: m.content, sent_at: m.sent_at }], "append");
+      show([{ message_id: m.message_id, sender: m.sender, content: m.content, sent_at: m.sent_at, kind: m.kind ?? "text", offer: m.offer ?? null }], "append");
     }
     void loadList().then(async (items) => {
       // A first message in a conversation opened from a beat page: that is this thread now.
