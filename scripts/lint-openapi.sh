@@ -43,18 +43,8 @@ update() {
   "$tools/node_modules/.bin/openapi-typescript" docs/openapi.json -o "$client/beatorleans-api.d.ts" >/dev/null
 }
 
-passed=0 failed=0
-check() { # NAME COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    log "ok      $name"
-    passed=$((passed + 1))
-  else
-    log "FAILED  $name"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=lib/checks.sh
+source "$root/scripts/lib/checks.sh"
 
 spectral() {
   NODE_PATH=$tools/node_modules "$tools/node_modules/.bin/spectral" lint docs/openapi.json \

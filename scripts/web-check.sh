@@ -26,18 +26,8 @@ install_tools() {
   (cd "$tools" && npm install --no-audit --no-fund --no-update-notifier --loglevel=error "$typescript")
 }
 
-passed=0 failed=0
-check() { # NAME COMMAND...
-  local name=$1
-  shift
-  if "$@"; then
-    log "ok      $name"
-    passed=$((passed + 1))
-  else
-    log "FAILED  $name"
-    failed=$((failed + 1))
-  fi
-}
+# shellcheck source=lib/checks.sh
+source "$root/scripts/lib/checks.sh"
 
 typecheck() { "$tools/node_modules/.bin/tsc" -p api/BeatOrleans.Api/WebClient/tsconfig.json; }
 
