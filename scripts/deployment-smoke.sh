@@ -29,7 +29,18 @@ t0=$(date +%s)
 "$control" up
 log "$target deployment up in $(($(date +%s) - t0)) s"
 t0=$(date +%s)
+rc=0
 BEATORLEANS_DEPLOY_URL=$("$control" url) BEATORLEANS_DEPLOY_CONTROL=$control \
   dotnet test "$BO_REPO_ROOT/tests/BeatOrleans.Deployment.Tests" -c Release --results-directory "$results" \
-  --logger "trx;LogFilePrefix=deployment-$target"
+  --logger "trx;LogFilePrefix=deployment-$target" || rc=$?
 log "walk-through on $target in $(($(date +%s) - t0)) s"
+if ((rc != 0)); then
+  # The stack's logs go with its teardown: keep every silo's and API node's output for the record first.
+  mkdir -p "$results/$target-logs"
+  log "the walk-through failed; each process's output is in $results/$target-logs, its last lines follow"
+  for name in $("$control" status | awk '$1 ~ /^(silo|api)/ {print $1}'); do
+    "$control" logs "$name" >"$results/$target-logs/$name.log" 2>&1 || true
+    tail -n 25 "$results/$target-logs/$name.log" | sed "s/^/[$name] /" >&2
+  done
+fi
+exit "$rc"
