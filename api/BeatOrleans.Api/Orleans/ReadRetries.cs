@@ -1,9 +1,8 @@
+using BeatOrleans.Api.Problems;
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
 
 namespace BeatOrleans.Api.Orleans;
 
@@ -67,7 +66,7 @@ internal sealed partial class ReadRetryFilter(IOptions<ReadRetryOptions> options
                 failure = exception;
             }
 
-            if (failure is null || !IsSiloLoss(failure) || clock.GetElapsedTime(started) + delay > settings.Budget)
+            if (failure is null || !OrleansUnavailability.IsSiloLoss(failure) || clock.GetElapsedTime(started) + delay > settings.Budget)
             {
                 if (failure is not null && attempt > 1)
                 {
@@ -87,14 +86,6 @@ internal sealed partial class ReadRetryFilter(IOptions<ReadRetryOptions> options
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxDelay.Ticks));
         }
     }
-
-    /// <summary>The call never reached a live activation: the silo, its connection or the answer was lost.</summary>
-    private static bool IsSiloLoss(Exception exception) => exception switch
-    {
-        SiloUnavailableException or ConnectionFailedException or TimeoutException => true,
-        OrleansMessageRejectionException => true,
-        _ => exception.InnerException is { } inner && IsSiloLoss(inner),
-    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Interface}.{Method} failed on attempt {Attempt}; retrying")]
     private static partial void LogRetrying(ILogger logger, Exception failure, string @interface, string method, int attempt);

@@ -6,10 +6,8 @@ namespace BeatOrleans.Api.Problems;
 /// <summary>Recognises the ways an Orleans call fails when the silos of a domain are down or unreachable.</summary>
 public static class OrleansUnavailability
 {
-    public static bool Matches(Exception exception) => exception switch
+    public static bool Matches(Exception exception) => IsSiloLoss(exception) || exception switch
     {
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException => true,
-        TimeoutException => true,
         // No live silo hosts the grain type ("No active nodes are compatible with grain ...").
         OrleansException orleans when orleans.Message.Contains("No active nodes", StringComparison.Ordinal) => true,
         // A client that has never seen a silo of that domain cannot resolve the grain class at all.
@@ -17,5 +15,15 @@ public static class OrleansUnavailability
             && argument.Message.Contains("interface", StringComparison.OrdinalIgnoreCase) => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(Matches),
         _ => exception.InnerException is { } inner && Matches(inner),
+    };
+
+    /// <summary>
+    /// The call never reached a live activation, or its answer was lost: the silo, its connection or the message is
+    /// gone. Such a call may be repeated when repeating it is harmless (a read: <c>ReadRetryFilter</c>).
+    /// </summary>
+    public static bool IsSiloLoss(Exception exception) => exception switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException => true,
+        _ => exception.InnerException is { } inner && IsSiloLoss(inner),
     };
 }
