@@ -1,6 +1,11 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using BeatOrleans.Api.RealTime;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Api.Tests;
@@ -59,6 +64,45 @@ public sealed class RevocationTests(MarketplaceHost host) : IClassFixture<Market
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, (await socket.WaitUntilClosed(Soon)).Status);
         await hub.DisposeAsync();
         socket.Dispose();
+    }
+
+    [Fact]
+    public async Task A_connection_that_registers_just_after_its_session_was_revoked_is_closed_at_once()
+    {
+        // A socket is accepted (its token checked) a moment before it registers for pushes; a logout in between
+        // used to leave it open until the periodic session check, half a minute later.
+        var account = await http.SignUp();
+        var loggedOut = await http.LogIn(account);
+        var stillIn = await http.LogIn(account);
+        await (await http.Send(HttpMethod.Post, "/api/users/logout", loggedOut.Token)).Body(HttpStatusCode.OK);
+        var relay = host.Services.GetRequiredService<PushRelay>();
+        var late = new RecordedConnection(SessionOf(loggedOut.Token));
+        var live = new RecordedConnection(SessionOf(stillIn.Token));
+
+        await relay.Connected(account.UserId, late);
+        await relay.Connected(account.UserId, live);
+
+        Assert.True(late.Closed);
+        Assert.False(live.Closed);
+        await relay.Disconnected(account.UserId, late);
+        await relay.Disconnected(account.UserId, live);
+    }
+
+    /// <summary>The session id (sid) of an access token, read from its payload.</summary>
+    private static string SessionOf(string accessToken)
+    {
+        var payload = accessToken.Split('.')[1];
+        var json = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(payload));
+        return JsonNode.Parse(json)!["sid"]!.GetValue<string>();
+    }
+
+    private sealed class RecordedConnection(string sessionId) : ILiveConnection
+    {
+        public string SessionId { get; } = sessionId;
+
+        public bool Closed { get; private set; }
+
+        public void CloseForEndedSession() => Closed = true;
     }
 
     private async Task Send(Tokens sender, Account receiver, string message) =>

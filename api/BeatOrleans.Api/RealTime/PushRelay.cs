@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Contracts.Notifications;
+using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -46,18 +47,20 @@ public sealed partial class PushRelay(
 
     public void Dispose() => refresher?.Dispose();
 
+    /// <summary>
+    /// Registers a connection that has just been authorised. Once the push grain knows this node, a revocation
+    /// reaches the connection; one that passed before then (between the token's check and here) is caught by
+    /// asking the session once more, so no connection outlives its session until the periodic check.
+    /// </summary>
     public async Task Connected(string userId, ILiveConnection connection)
     {
         while (true)
         {
-            var connections = users.GetOrAdd(userId, _ => new UserConnections());
-            if (connections.TryAdd(connection, out var first))
+            var connections = users.GetOrAdd(userId, id => new UserConnections(() => grains.GetGrain<IUserPushGrain>(id).Subscribe(Reference)));
+            if (connections.TryAdd(connection))
             {
-                if (first)
-                {
-                    await grains.GetGrain<IUserPushGrain>(userId).Subscribe(Reference);
-                }
-
+                await connections.Subscribed;
+                await EndIfSessionOver(userId, connections, connection);
                 return;
             }
 
@@ -131,6 +134,27 @@ public sealed partial class PushRelay(
         }
     }
 
+    private async Task EndIfSessionOver(string userId, UserConnections connections, ILiveConnection connection)
+    {
+        string? activeUser;
+        try
+        {
+            activeUser = await grains.GetGrain<ISessionGrain>(connection.SessionId).GetActiveUser();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The periodic session check tries again.
+            LogSessionUncheckable(logger, exception);
+            return;
+        }
+
+        if (activeUser != userId && connections.End(connection))
+        {
+            connection.CloseForEndedSession();
+            LogSessionEnded(logger, 1, userId);
+        }
+    }
+
     /// <summary>Every session with a live connection on this node, with its user.</summary>
     public IReadOnlyList<(string UserId, string SessionId)> OpenSessions() =>
         [.. users.SelectMany(u => u.Value.SessionIds().Select(sessionId => (u.Key, sessionId)))];
@@ -152,6 +176,9 @@ public sealed partial class PushRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A push grain could not be reached")]
     private static partial void LogPushGrainUnreachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The session of a new live connection could not be checked")]
+    private static partial void LogSessionUncheckable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} live connections of user {UserId}: their session has ended")]
     private static partial void LogSessionEnded(ILogger logger, int count, string userId);

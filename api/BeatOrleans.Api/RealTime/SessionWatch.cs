@@ -7,7 +7,7 @@ namespace BeatOrleans.Api.RealTime;
 /// The safety net under the revocation signal. Every <see cref="RealTimeOptions.SessionCheckInterval"/> it asks the
 /// session grain of each session with a connection on this node whether it is still open (one call per session, not
 /// per connection) and ends the connections of a session that is over: revoked while the signal was lost (a silo
-/// died, the connection registered just after the signal passed) or expired. A session that cannot be checked for
+/// died) or expired. (A connection that registers just after the signal passed is checked at once by the relay.) A session that cannot be checked for
 /// longer than <see cref="RealTimeOptions.UncheckedSessionLimit"/> is treated as over, as HTTP requests refuse a
 /// token whose session cannot be checked.
 /// </summary>

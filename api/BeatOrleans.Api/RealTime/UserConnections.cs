@@ -4,18 +4,24 @@ namespace BeatOrleans.Api.RealTime;
 /// One user's live connections on this node. An ended connection stays listed, receiving nothing, until its
 /// disconnect removes it, so that disconnects alone decide when the user's last connection here is gone.
 /// </summary>
-internal sealed class UserConnections
+internal sealed class UserConnections(Func<Task> subscribe)
 {
     private readonly Lock gate = new();
     private readonly List<Entry> entries = [];
+    private readonly Lazy<Task> subscription = new(subscribe);
     private bool retired;
 
+    /// <summary>
+    /// The node's registration with the user's push grain, made once for the set by its first connection; every
+    /// connection awaits it, so none counts as registered before the grain can reach it.
+    /// </summary>
+    public Task Subscribed => subscription.Value;
+
     /// <summary>False once the set has emptied and left the relay: the caller starts a new one.</summary>
-    public bool TryAdd(ILiveConnection connection, out bool first)
+    public bool TryAdd(ILiveConnection connection)
     {
         lock (gate)
         {
-            first = entries.Count == 0;
             if (retired)
             {
                 return false;
@@ -49,6 +55,22 @@ internal sealed class UserConnections
             var ending = entries.Where(e => !e.Ended && e.Connection.SessionId == sessionId).ToList();
             ending.ForEach(e => e.Ended = true);
             return [.. ending.Select(e => e.Connection)];
+        }
+    }
+
+    /// <summary>Marks one connection ended; false when it already was, or has left.</summary>
+    public bool End(ILiveConnection connection)
+    {
+        lock (gate)
+        {
+            var entry = entries.Find(e => e.Connection == connection && !e.Ended);
+            if (entry is null)
+            {
+                return false;
+            }
+
+            entry.Ended = true;
+            return true;
         }
     }
 
