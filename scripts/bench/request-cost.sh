@@ -2,6 +2,8 @@
 # CPU per request of the embedded profile: the API process pinned to one core (taskset), wrk on the other, CPU time
 # read from /proc/<pid>/stat around each run. CPU per request, unlike req/s, holds still on a busy shared machine.
 #   scripts/bench/request-cost.sh [seconds] [repository root of the build to measure (default: this one)]
+# WARMUP (seconds, default 15) is the load before each measured run: the JIT's tiered compilation of the hot path
+# takes several seconds of it, and a shorter warm-up measures the compiler (2 s gave ~120 us per live check, 15 s ~30).
 # Prints, per endpoint: requests, req/s, API-process CPU microseconds per request; then profile/live ratios.
 set -euo pipefail
 duration=${1:-8}
@@ -32,7 +34,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }
 # measure NAME URL [wrk args...]: one warm-up, then one measured run; sets RPS and US (CPU microseconds per request)
 measure() {
   local name=$1 url=$2; shift 2
-  taskset -c 1 wrk -t1 -c16 -d2s "$@" "$url" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d"${WARMUP:-15}s" "$@" "$url" >/dev/null
   local before after requests
   before=$(cpu)
   requests=$(taskset -c 1 wrk -t1 -c16 -d"${duration}s" "$@" "$url" | awk '/requests in/{print $1}')

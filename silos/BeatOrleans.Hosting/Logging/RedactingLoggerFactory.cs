@@ -41,8 +41,13 @@ internal sealed class RedactingLogger(ILogger inner) : ILogger
 {
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
-        RedactedState.ForScope(state) is { } redacted ? inner.BeginScope(redacted) : inner.BeginScope(state);
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => state switch
+    {
+        // Every request opens scopes (the host's request id and path, Kestrel's connection) that are read only if an
+        // entry is written inside them: their redaction waits until then.
+        IReadOnlyList<KeyValuePair<string, object?>> values => inner.BeginScope(new RedactedScope(values)),
+        _ => RedactedState.ForScope(state) is { } redacted ? inner.BeginScope(redacted) : inner.BeginScope(state),
+    };
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
@@ -116,6 +121,25 @@ internal sealed class RedactedState(IReadOnlyList<KeyValuePair<string, object?>>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     public override string ToString() => Message;
+}
+
+/// <summary>A structured scope whose values and text are redacted when a provider first reads them.</summary>
+internal sealed class RedactedScope(IReadOnlyList<KeyValuePair<string, object?>> state) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    private IReadOnlyList<KeyValuePair<string, object?>>? values;
+    private string? text;
+
+    private IReadOnlyList<KeyValuePair<string, object?>> Values => values ??= RedactedState.RedactValues(state) ?? state;
+
+    public int Count => state.Count;
+
+    public KeyValuePair<string, object?> this[int index] => Values[index];
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => Values.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => text ??= SecretRedaction.Redact(state.ToString() ?? "");
 }
 
 /// <summary>An exception whose text held a credential (a URL in a message): logged as its redacted text.</summary>

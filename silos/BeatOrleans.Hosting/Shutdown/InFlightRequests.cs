@@ -10,7 +10,9 @@ namespace BeatOrleans.Hosting.Shutdown;
 public sealed class InFlightRequests
 {
     private int count;
-    private TaskCompletionSource idle = NewIdle(completed: true);
+
+    // Made only when a shutdown waits: counting a request is two interlocked operations and no lock or allocation.
+    private TaskCompletionSource? idle;
 
     public int Count => Volatile.Read(ref count);
 
@@ -23,26 +25,16 @@ public sealed class InFlightRequests
             return;
         }
 
-        lock (this)
-        {
-            if (count++ == 0)
-            {
-                idle = NewIdle(completed: false);
-            }
-        }
-
+        Interlocked.Increment(ref count);
         try
         {
             await next(context);
         }
         finally
         {
-            lock (this)
+            if (Interlocked.Decrement(ref count) == 0)
             {
-                if (--count == 0)
-                {
-                    idle.TrySetResult();
-                }
+                Volatile.Read(ref idle)?.TrySetResult();
             }
         }
     }
@@ -50,20 +42,15 @@ public sealed class InFlightRequests
     /// <summary>Completes when no counted request is running (at once if none is).</summary>
     public Task WaitUntilNone(CancellationToken cancellationToken)
     {
-        lock (this)
+        var waiting = Volatile.Read(ref idle) ?? Interlocked.CompareExchange(ref idle, NewIdle(), null) ?? idle;
+        // A request that ended before the source was published saw none to complete: look at the count after it.
+        if (Count == 0)
         {
-            return idle.Task.WaitAsync(cancellationToken);
-        }
-    }
-
-    private static TaskCompletionSource NewIdle(bool completed)
-    {
-        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (completed)
-        {
-            source.SetResult();
+            waiting.TrySetResult();
         }
 
-        return source;
+        return waiting.Task.WaitAsync(cancellationToken);
     }
+
+    private static TaskCompletionSource NewIdle() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

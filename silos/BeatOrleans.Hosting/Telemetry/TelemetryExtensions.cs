@@ -32,6 +32,29 @@ public static class TelemetryExtensions
     /// <summary>The marketplace's own meters and activity sources, one per domain (<c>BeatOrleans.Users</c>, ...).</summary>
     public const string MarketplaceWildcard = "BeatOrleans.*";
 
+    /// <summary>
+    /// Instruments measured on every request or every grain message that repeat what is kept: a dropped instrument is
+    /// not listened to, so the framework skips building its tags. Requests are counted and timed, by route and status,
+    /// by <c>http.server.request.duration</c>; grain messages by Orleans' dispatcher counters; rate-limit rejections
+    /// by <c>aspnetcore.rate_limiting.requests</c>. Dropping these took 10-15% off the CPU of a profile read
+    /// (docs/BENCHMARKS.md, "What telemetry costs").
+    /// </summary>
+    internal static readonly string[] PerRequestRepeats =
+    [
+        // Kestrel's buffer pool counts every rent and return.
+        "aspnetcore.memory_pool.*",
+        "aspnetcore.routing.match_attempts",
+        "aspnetcore.authentication.authenticate.duration",
+        "aspnetcore.authorization.attempts",
+        "aspnetcore.rate_limiting.request_lease.duration",
+        "aspnetcore.rate_limiting.active_request_leases",
+        // Histograms of every message's and header's size, recorded for each grain call on both ends.
+        "orleans-messaging-sent-messages-size",
+        "orleans-messaging-received-messages-size",
+        "orleans-messaging-sent-header-size",
+        "orleans-messaging-received-header-size",
+    ];
+
     public static WebApplicationBuilder AddBeatOrleansTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
         var options = TelemetryOptions.From(builder.Configuration);
@@ -50,9 +73,12 @@ public static class TelemetryExtensions
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter(OrleansMeter, MarketplaceWildcard)
-                    // Kestrel's buffer pool counts every rent and return: a cost on every request for little an operator reads.
-                    .AddView("aspnetcore.memory_pool.*", MetricStreamConfiguration.Drop)
                     .AddPrometheusExporter();
+                foreach (var dropped in PerRequestRepeats)
+                {
+                    metrics.AddView(dropped, MetricStreamConfiguration.Drop);
+                }
+
                 if (options.Exporting)
                 {
                     metrics.AddOtlpExporter();
