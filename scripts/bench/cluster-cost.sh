@@ -34,14 +34,17 @@ password=correct-horse-battery-staple-7
 for i in $(seq 1 "$users"); do
   curl -fs -XPOST "$api/api/users/signup" -H "$json" \
     -d "{\"username\":\"bench_cost_$i\",\"email\":\"bench-cost-$i@example.com\",\"password\":\"$password\"}" >/dev/null
-  curl -fs -XPOST "$api/api/users/login" -H "$json" -d "{\"email\":\"bench-cost-$i@example.com\",\"password\":\"$password\"}" \
-    | sed -E 's/.*"token":"([^"]+)".*/\1/' >>"$CLUSTER_DIR/tokens"
+  token=$(curl -fs -XPOST "$api/api/users/login" -H "$json" \
+    -d "{\"email\":\"bench-cost-$i@example.com\",\"password\":\"$password\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+  echo "$token" >>"$CLUSTER_DIR/tokens"
 done
+export TOKENS=$CLUSTER_DIR/tokens
+echo "$(grep -c "^eyJ" "$TOKENS") of $users users logged in" >&2
 cat >"$CLUSTER_DIR/rotate.lua" <<'LUA'
--- GET with the next bearer token of the file given after --, round robin
+-- GET with the next bearer token of the file $TOKENS, round robin
 local reqs, i = {}, 0
 function init(args)
-  for line in io.lines(args[1]) do reqs[#reqs + 1] = wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. line }) end
+  for line in io.lines(os.getenv("TOKENS")) do reqs[#reqs + 1] = wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. line }) end
 end
 function request()
   i = i % #reqs + 1
@@ -53,10 +56,13 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # measure NAME URL [wrk args...]: a warm-up, then one measured run; sets RPS, API_US and SILO_US
 measure() {
   local name=$1 url=$2; shift 2
-  taskset -c 1 wrk -t1 -c16 -d"${WARMUP:-15}s" "$url" "$@" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d"${WARMUP:-15}s" "$@" "$url" >/dev/null
   local a0 s0 a1 s1 requests
   a0=$(cpu "$api_pid") s0=$(cpu "$silo_pid")
-  requests=$(taskset -c 1 wrk -t1 -c16 -d"${duration}s" "$url" "$@" | awk '/requests in/{print $1}')
+  local report
+  report=$(taskset -c 1 wrk -t1 -c16 -d"${duration}s" "$@" "$url")
+  requests=$(awk '/requests in/{print $1}' <<<"$report")
+  if grep -q "Non-2xx" <<<"$report"; then echo "$name: $(grep "Non-2xx" <<<"$report" | xargs)" >&2; fi
   a1=$(cpu "$api_pid") s1=$(cpu "$silo_pid")
   RPS=$(awk -v r="$requests" -v d="$duration" 'BEGIN{printf "%.0f", r/d}')
   API_US=$(awk -v r="$requests" -v c=$((a1 - a0)) -v t="$ticks" 'BEGIN{printf "%.1f", c/t*1e6/r}')
@@ -68,7 +74,7 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round"
   measure "GET /health/live" "$api/health/live"
   live_rps=$RPS live_us=$API_US
-  measure "GET /api/users/profile" "$api/api/users/profile" -s "$CLUSTER_DIR/rotate.lua" -- "$CLUSTER_DIR/tokens"
+  measure "GET /api/users/profile" "$api/api/users/profile" -s "$CLUSTER_DIR/rotate.lua"
   awk -v lr="$live_rps" -v lu="$live_us" -v pr="$RPS" -v pu="$API_US" \
     'BEGIN{printf "profile/live on one API core: %.2f by req/s; a profile read costs the API node %.2fx a live check\n", pr/lr, pu/lu}'
 done

@@ -41,9 +41,10 @@ p90=$(awk -v n="$n" 'NR==int(n*0.9+0.5){printf "%.1f", $1*1000}' "$work/login-ti
 token=$(sed -E 's/.*"token":"([^"]+)".*/\1/' "$work/login.json")
 
 rps() { wrk -t2 -c32 -d"${duration}s" "$@" | awk '/Requests\/sec/{print $2}'; }
-wrk -t2 -c32 -d3s "$base/health/live" >/dev/null   # warm-up (JIT, connection pools)
+# Warm-up: tiered compilation of the hot path takes several seconds of load (WARMUP, default 15; see request-cost.sh).
+wrk -t2 -c32 -d"${WARMUP:-15}s" "$base/health/live" >/dev/null
 live=$(rps "$base/health/live")
-wrk -t2 -c32 -d3s -H "Authorization: Bearer $token" "$base/api/users/profile" >/dev/null
+wrk -t2 -c32 -d"${WARMUP:-15}s" -H "Authorization: Bearer $token" "$base/api/users/profile" >/dev/null
 profile=$(rps -H "Authorization: Bearer $token" "$base/api/users/profile")
 
 echo "login (PBKDF2-HMAC-SHA512, 210000 iterations), $n sequential: median ${median} ms, p90 ${p90} ms"
