@@ -139,7 +139,7 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
         // duplicate has been handled too.
         await broker.PublishInbound("notification.requested", body);
         await broker.PublishInbound("notification.requested", Inbound(Guid.NewGuid().ToString("N"), bob.UserId, "marker", null));
-        var notifications = await Eventually(bob, n => n.Any(x => x!["message"]!.GetValue<string>() == "marker"));
+        var notifications = await NotificationsOnceThey(bob, n => n.Any(x => x!["message"]!.GetValue<string>() == "marker"));
 
         var featured = Assert.Single(notifications, n => n!["message"]!.GetValue<string>() == "Your beat was featured");
         Assert.Equal(pushed["notification_id"]!.GetValue<string>(), featured!["notification_id"]!.GetValue<string>());
@@ -163,7 +163,7 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
         var dead = await broker.Take("beatorleans.inbound.dead-letter",
             t => t.Count(d => d.Properties.MessageId is { } m && (m == notJson || m == noUser)) == 2, Deadline, parse: false);
         Assert.Equal(2, dead.Count(d => d.Properties.MessageId == notJson || d.Properties.MessageId == noUser));
-        await Eventually(bob, n => n.Any(x => x!["message"]!.GetValue<string>() == "after the bad ones"));
+        await NotificationsOnceThey(bob, n => n.Any(x => x!["message"]!.GetValue<string>() == "after the bad ones"));
     }
 
     private static string Inbound(string id, string userId, string message, string? type) => new JsonObject
@@ -176,19 +176,8 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
             : new JsonObject { ["user_id"] = userId, ["message"] = message, ["type"] = type },
     }.ToJsonString();
 
-    private async Task<JsonArray> Eventually(Tokens user, Func<JsonArray, bool> done)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            var notifications = (await (await http.Send(HttpMethod.Get, "/api/notifications", user.Token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
-            if (done(notifications))
-            {
-                return notifications;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"not within {Deadline}: {notifications.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
+    private Task<JsonArray> NotificationsOnceThey(Tokens user, Func<JsonArray, bool> done) =>
+        Eventually.Holds(
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", user.Token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray(),
+            done, Deadline, notifications => $"not within {Deadline}: {notifications.ToJsonString()}", TimeSpan.FromMilliseconds(50));
 }

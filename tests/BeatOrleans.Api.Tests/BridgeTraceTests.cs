@@ -70,12 +70,8 @@ public sealed class BridgeTraceTests(TracedBridgeHost host) : IClassFixture<Trac
             ["traceparent"] = Encoding.UTF8.GetBytes($"00-{parent.TraceId}-{parent.SpanId}-01"),
         });
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!handled.Any(a => a.TraceId == parent.TraceId))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no consumer span continued the message's trace");
-            await Task.Delay(100);
-        }
+        await Eventually.Holds(() => Task.FromResult(handled.Any(a => a.TraceId == parent.TraceId)), TimeSpan.FromSeconds(30),
+            "no consumer span continued the message's trace");
 
         var span = handled.First(a => a.TraceId == parent.TraceId);
         Assert.Equal(parent.SpanId, span.ParentSpanId);

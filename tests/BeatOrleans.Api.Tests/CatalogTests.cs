@@ -37,13 +37,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.Equal(140, ready["bpm"]!.GetValue<double>());
 
         // The producer hears about it through the notifications domain (an event, not a call).
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonArray notifications;
-        do
-        {
-            notifications = (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
-        }
-        while (notifications.Count == 0 && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+        var notifications = await Eventually.Until(
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray(),
+            notifications => notifications.Count != 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         var notification = Assert.Single(notifications);
         Assert.Equal("beat_ready", notification!["type"]!.GetValue<string>());
         Assert.Contains("Night Drive", notification["message"]!.GetValue<string>(), StringComparison.Ordinal);

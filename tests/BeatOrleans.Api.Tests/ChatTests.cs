@@ -188,18 +188,10 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         // Bob writes first: the node's cached name for his id must already be gone.
         Assert.Equal(renamed, (await Send(bobTokens, aliceTokens.Username, "from the new name"))["sender"]!.GetValue<string>());
         Assert.Equal(renamed, (await Send(aliceTokens, renamed, "by the new name"))["receiver"]!.GetValue<string>());
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var inbox = await (await http.Send(HttpMethod.Get, "/api/notifications", aliceTokens.Token)).Body(HttpStatusCode.OK);
-            if (inbox["notifications"]!.AsArray().Any(n => n!["message"]!.GetValue<string>() == $"You have a new message from {renamed}"))
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "alice's notification names bob by his new name");
-            await Task.Delay(50);
-        }
+        await Eventually.Holds(
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", aliceTokens.Token)).Body(HttpStatusCode.OK))["notifications"]!
+                .AsArray().Any(n => n!["message"]!.GetValue<string>() == $"You have a new message from {renamed}"),
+            TimeSpan.FromSeconds(10), "alice's notification names bob by his new name", TimeSpan.FromMilliseconds(50));
     }
 }
 

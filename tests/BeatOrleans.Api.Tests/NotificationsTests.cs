@@ -10,20 +10,8 @@ public sealed class NotificationsTests(MarketplaceHost host) : IClassFixture<Mar
     private async Task<JsonArray> Unread(Tokens tokens) =>
         (await (await http.Send(HttpMethod.Get, "/api/notifications?status=unread", tokens.Token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
 
-    private async Task<JsonArray> EventuallyUnread(Tokens tokens, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var unread = await Unread(tokens);
-            if (unread.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return unread;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private Task<JsonArray> EventuallyUnread(Tokens tokens, int count) =>
+        Eventually.Until(() => Unread(tokens), unread => unread.Count >= count, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
 
     [Fact]
     public async Task A_message_gives_the_receiver_one_unread_message_notification_naming_the_sender()

@@ -15,21 +15,14 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         return (account, (await http.LogIn(account)).Token);
     }
 
-    private async Task<JsonArray> Notifications(string token, string type, int atLeast)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var all = (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
-            var matching = new JsonArray([.. all.Where(n => n!["type"]!.GetValue<string>() == type).Select(n => n!.DeepClone())]);
-            if (matching.Count >= atLeast || DateTime.UtcNow > deadline)
+    private Task<JsonArray> Notifications(string token, string type, int atLeast) =>
+        Eventually.Until(
+            async () =>
             {
-                return matching;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+                var all = (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
+                return new JsonArray([.. all.Where(n => n!["type"]!.GetValue<string>() == type).Select(n => n!.DeepClone())]);
+            },
+            matching => matching.Count >= atLeast, TimeSpan.FromSeconds(15));
 
     [Fact]
     public async Task A_wav_lease_is_paid_licensed_recorded_notified_and_downloaded_untagged()

@@ -240,11 +240,7 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
         Assert.Equal(1, stripe.Ledger.RefundCount - refundsBefore);
         Assert.Equal(0, await Count(producer, "/api/sales", "sales"));
         await (await http.Send(HttpMethod.Get, $"/api/purchases/{placed.PurchaseId()}/download", buyer)).Problem(HttpStatusCode.Conflict);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await NotificationsOf(buyer, "refund") == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.Until(() => NotificationsOf(buyer, "refund"), count => count != 0, TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, await NotificationsOf(buyer, "refund"));
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using BeatOrleans.Integration.Tests;
 using RabbitMQ.Client;
 
 namespace BeatOrleans.Api.Tests;

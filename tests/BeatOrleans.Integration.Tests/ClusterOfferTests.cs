@@ -1,5 +1,4 @@
 using System.Net;
-using BeatOrleans.Api.Tests;
 
 namespace BeatOrleans.Integration.Tests;
 

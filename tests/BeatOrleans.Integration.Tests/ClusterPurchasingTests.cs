@@ -1,5 +1,4 @@
 using System.Net;
-using BeatOrleans.Api.Tests;
 
 namespace BeatOrleans.Integration.Tests;
 
@@ -72,22 +71,18 @@ public sealed class ClusterPurchasingTests(LocalCluster cluster)
             // Stripe captures the payment but its answer never reaches the silo, which dies before it could write it.
             stripe.Faults.LoseResponseOfNext(1);
             var confirming = node1.Confirm(buyer, placed.PurchaseId());
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (stripe.Ledger.Intent(paymentId)!.AmountCaptured == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the confirmation never reached Stripe");
-                await Task.Delay(50);
-            }
+            await Eventually.Holds(() => Task.FromResult(stripe.Ledger.Intent(paymentId)!.AmountCaptured != 0), TimeSpan.FromSeconds(30),
+                "the confirmation never reached Stripe", TimeSpan.FromMilliseconds(50));
 
             await cluster.Kill("silo-purchasing");
             var answer = await confirming;
             Assert.True(answer.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Accepted, $"confirm answered {answer.StatusCode}");
             await cluster.Start("silo-purchasing");
 
-            var completed = await Eventually(node2, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(90));
+            var completed = await StatusThroughRestarts(node2, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(90));
             Assert.Equal("completed", completed.Status());
             // Each API node learns within seconds that purchasing is back (Orleans:TypeMapRefreshInterval).
-            await Eventually(node1, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(15));
+            await StatusThroughRestarts(node1, buyer, placed.PurchaseId(), "completed", TimeSpan.FromSeconds(15));
             Assert.Single(stripe.Ledger.IntentsForPurchase(placed.PurchaseId()));
             Assert.Equal(49999, stripe.Ledger.NetCaptured(paymentId));
             var profile = await (await node2.Send(HttpMethod.Get, "/api/users/profile", buyer)).Body(HttpStatusCode.OK);
@@ -108,23 +103,14 @@ public sealed class ClusterPurchasingTests(LocalCluster cluster)
     }
 
     /// <summary>Polls a purchase through restarts (503 while its silo is away) until it has <paramref name="status"/>.</summary>
-    private static async Task<System.Text.Json.Nodes.JsonObject> Eventually(HttpClient node, string token, string purchaseId, string status, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var response = await node.Send(HttpMethod.Get, $"/api/purchases/{purchaseId}", token);
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+    private static async Task<System.Text.Json.Nodes.JsonObject> StatusThroughRestarts(
+        HttpClient node, string token, string purchaseId, string status, TimeSpan within) =>
+        (await Eventually.Holds(
+            async () =>
             {
-                var purchase = await response.Body(HttpStatusCode.OK);
-                if (purchase.Status() == status)
-                {
-                    return purchase;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"purchase {purchaseId} did not become {status} in time");
-            await Task.Delay(250);
-        }
-    }
+                var response = await node.Send(HttpMethod.Get, $"/api/purchases/{purchaseId}", token);
+                return response.StatusCode == HttpStatusCode.ServiceUnavailable ? null : await response.Body(HttpStatusCode.OK);
+            },
+            purchase => purchase is not null && purchase.Status() == status, within,
+            _ => $"purchase {purchaseId} did not become {status} in time", TimeSpan.FromMilliseconds(250)))!;
 }

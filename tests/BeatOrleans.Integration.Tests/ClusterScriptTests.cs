@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using BeatOrleans.Api.Tests;
 
 namespace BeatOrleans.Integration.Tests;
 

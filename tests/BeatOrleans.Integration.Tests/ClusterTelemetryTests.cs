@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using BeatOrleans.Api.Tests;
 
 namespace BeatOrleans.Integration.Tests;
 
@@ -76,7 +75,7 @@ public sealed partial class ClusterTelemetryTests(LocalCluster cluster)
         await node.LogIn(account);
 
         await using var prometheus = await PrometheusServer.Start(targets);
-        var up = await prometheus.Eventually("sum(up)", r => r.Count == 1 && r[0].Value == targets.Count, TimeSpan.FromSeconds(60));
+        var up = await prometheus.QueryUntil("sum(up)", r => r.Count == 1 && r[0].Value == targets.Count, TimeSpan.FromSeconds(60));
         Assert.Equal(targets.Count, Assert.Single(up).Value);
 
         foreach (var (what, query) in new[]
@@ -88,7 +87,7 @@ public sealed partial class ClusterTelemetryTests(LocalCluster cluster)
             ("successful logins", "sum(beatorleans_users_logins_total{outcome=\"succeeded\"})"),
         })
         {
-            var result = await prometheus.Eventually(query, r => r.Count == 1 && r[0].Value > 0, TimeSpan.FromSeconds(30));
+            var result = await prometheus.QueryUntil(query, r => r.Count == 1 && r[0].Value > 0, TimeSpan.FromSeconds(30));
             Assert.True(result.Count == 1 && result[0].Value > 0, $"{what}: '{query}' answered {string.Join(", ", result.Select(r => r.Value))}");
         }
 

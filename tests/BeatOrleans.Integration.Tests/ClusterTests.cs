@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using BeatOrleans.Api.Tests;
 
 namespace BeatOrleans.Integration.Tests;
 
@@ -62,13 +61,9 @@ public sealed class ClusterTests(LocalCluster cluster)
             }
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        HttpResponseMessage relogin;
-        do
-        {
-            relogin = await api.PostAsJsonAsync("/api/users/login", new { email = account.Email, password = account.Password });
-        }
-        while (relogin.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline && await Pause());
+        var relogin = await Eventually.Until(
+            () => api.PostAsJsonAsync("/api/users/login", new { email = account.Email, password = account.Password }),
+            response => response.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(HttpStatusCode.OK, relogin.StatusCode);
     }
@@ -103,11 +98,8 @@ public sealed class ClusterTests(LocalCluster cluster)
         var load = Task.WhenAll(Load(one), Load(two), Load(one), Load(two));
         var added = await cluster.AddSilo("users");
         SiloAddressOf newSilo = new(before, await orleans.ActiveSilos());
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo.Value) == 0)
-        {
-            await Task.Delay(250);
-        }
+        await Eventually.Until(async () => (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo.Value), placed => placed != 0,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
 
         await stop.CancelAsync();
         await load;
@@ -217,11 +209,7 @@ public sealed class ClusterTests(LocalCluster cluster)
             // An orderly leave: the silo marks itself dead in membership as it goes, without waiting for the others'
             // failure detection, and well within Shutdown:Timeout (30 s).
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
-            var deadline = DateTime.UtcNow.AddSeconds(3);
-            while ((await orleans.ActiveSilos()).Count != before.Count - 1 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            await Eventually.Until(async () => (await orleans.ActiveSilos()).Count, count => count == before.Count - 1, TimeSpan.FromSeconds(3));
 
             Assert.Equal(before.Count - 1, (await orleans.ActiveSilos()).Count);
             Assert.Contains("Drained in", await cluster.Log("silo-chat"), StringComparison.Ordinal);
@@ -234,12 +222,6 @@ public sealed class ClusterTests(LocalCluster cluster)
         {
             await cluster.Start("silo-chat");
         }
-    }
-
-    private static async Task<bool> Pause()
-    {
-        await Task.Delay(500);
-        return true;
     }
 
     /// <summary>The one silo present after a silo was added that was not there before.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using BeatOrleans.Api.Tests;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Integration.Tests;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
-using BeatOrleans.Api.Tests;
 
 namespace BeatOrleans.Integration.Tests;
 

@@ -57,20 +57,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>The spans of one trace, once <paramref name="complete"/> holds for them (or the deadline passes).</summary>
-    public async Task<IReadOnlyList<ReceivedSpan>> Trace(string traceId, Func<IReadOnlyList<ReceivedSpan>, bool> complete, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            var trace = Spans.Where(s => s.TraceId == traceId).ToList();
-            if (complete(trace) || DateTime.UtcNow > deadline)
-            {
-                return trace;
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    public Task<IReadOnlyList<ReceivedSpan>> Trace(string traceId, Func<IReadOnlyList<ReceivedSpan>, bool> complete, TimeSpan patience) =>
+        Eventually.Until<IReadOnlyList<ReceivedSpan>>(
+            () => Task.FromResult<IReadOnlyList<ReceivedSpan>>([.. Spans.Where(s => s.TraceId == traceId)]), complete, patience,
+            TimeSpan.FromMilliseconds(200));
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 }

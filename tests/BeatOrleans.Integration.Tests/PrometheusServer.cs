@@ -60,27 +60,25 @@ public sealed class PrometheusServer : IAsyncDisposable
         process.BeginErrorReadLine();
         var server = new PrometheusServer(process, folder, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        if (!await Eventually.Until(() => IsReady(http, server.Address), ready => ready || process.HasExited, TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(200)))
         {
-            try
-            {
-                if ((await http.GetAsync(new Uri(server.Address, "/-/ready"))).IsSuccessStatusCode)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
+            await server.DisposeAsync();
+            throw new InvalidOperationException("Prometheus did not become ready.");
+        }
 
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException("Prometheus did not become ready.");
-            }
+        return server;
+    }
 
-            await Task.Delay(200);
+    private static async Task<bool> IsReady(HttpClient http, Uri address)
+    {
+        try
+        {
+            return (await http.GetAsync(new Uri(address, "/-/ready"))).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 
@@ -106,21 +104,9 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="promql"/> until <paramref name="satisfied"/> holds for its result; the last result.</summary>
-    public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> Eventually(
-        string promql, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> satisfied, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            var result = await Query(promql);
-            if (satisfied(result) || DateTime.UtcNow > deadline)
-            {
-                return result;
-            }
-
-            await Task.Delay(500);
-        }
-    }
+    public Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryUntil(
+        string promql, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> satisfied, TimeSpan patience) =>
+        Eventually.Until(() => Query(promql), satisfied, patience, TimeSpan.FromMilliseconds(500));
 
     public async ValueTask DisposeAsync()
     {

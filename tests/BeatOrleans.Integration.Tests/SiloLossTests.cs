@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using BeatOrleans.Api.Tests;
 using Xunit.Abstractions;
 
 namespace BeatOrleans.Integration.Tests;

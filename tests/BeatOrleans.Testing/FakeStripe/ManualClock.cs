@@ -1,4 +1,4 @@
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>A clock a test moves by hand.</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>Uploading and waiting for beats the way a producer's client does.</summary>
 public static class BeatsClient
@@ -42,43 +42,23 @@ public static class BeatsClient
     }
 
     /// <summary>Polls the beat until it leaves processing (processing is asynchronous), with a deadline.</summary>
-    public static async Task<JsonObject> WaitUntilProcessed(this HttpClient http, string beatId, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            var response = await http.GetAsync($"/api/beats/{beatId}");
-            // 503 while the catalog silo holding the beat restarts (cluster tests); anything else must be the beat.
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+    public static async Task<JsonObject> WaitUntilProcessed(this HttpClient http, string beatId, TimeSpan? within = null) =>
+        (await Eventually.Holds(
+            async () =>
             {
-                var beat = await response.Body(HttpStatusCode.OK);
-                if (beat["status"]!.GetValue<string>() != "processing")
-                {
-                    return beat;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"beat {beatId} still processing after the deadline");
-            await Task.Delay(200);
-        }
-    }
+                var response = await http.GetAsync($"/api/beats/{beatId}");
+                // 503 while the catalog silo holding the beat restarts (cluster tests); anything else must be the beat.
+                return response.StatusCode == HttpStatusCode.ServiceUnavailable ? null : await response.Body(HttpStatusCode.OK);
+            },
+            beat => beat is not null && beat["status"]!.GetValue<string>() != "processing", within ?? TimeSpan.FromSeconds(90),
+            _ => $"beat {beatId} still processing after the deadline", TimeSpan.FromMilliseconds(200)))!;
 
     /// <summary>Polls a search until <paramref name="accept"/> holds for its items (the query model follows events).</summary>
-    public static async Task<JsonArray> SearchUntil(this HttpClient http, string query, Func<JsonArray, bool> accept)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var items = (await (await http.GetAsync($"/api/beats?{query}")).Body(HttpStatusCode.OK))["items"]!.AsArray();
-            if (accept(items))
-            {
-                return items;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"search '{query}' never matched; last: {items.ToJsonString()}");
-            await Task.Delay(200);
-        }
-    }
+    public static Task<JsonArray> SearchUntil(this HttpClient http, string query, Func<JsonArray, bool> accept) =>
+        Eventually.Holds(
+            async () => (await (await http.GetAsync($"/api/beats?{query}")).Body(HttpStatusCode.OK))["items"]!.AsArray(),
+            accept, TimeSpan.FromSeconds(30), items => $"search '{query}' never matched; last: {items.ToJsonString()}",
+            TimeSpan.FromMilliseconds(200));
 
     public static async Task<string> StreamUrl(this HttpClient http, string beatId) =>
         (await (await http.GetAsync($"/api/beats/stream/{beatId}")).Body(HttpStatusCode.OK))["stream_url"]!.GetValue<string>();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>Real audio made and measured with the ffmpeg that scripts/test.sh installs.</summary>
 public static partial class Audio

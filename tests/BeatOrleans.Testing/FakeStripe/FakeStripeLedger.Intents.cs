@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 public sealed partial class FakeStripeLedger
 {

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>
 /// A request's parameters as Stripe reads them: form-encoded bodies (POST) or the query string (GET), with Stripe's

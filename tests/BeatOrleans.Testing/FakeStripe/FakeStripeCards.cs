@@ -1,4 +1,4 @@
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>An outcome of Stripe's test payment methods: null error for a card that pays.</summary>
 internal sealed record FakeCardOutcome(string? Code, string? DeclineCode, string? Message)

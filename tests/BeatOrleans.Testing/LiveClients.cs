@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>What one live client has received, in order, whatever its transport.</summary>
 public sealed class Received
@@ -16,22 +16,11 @@ public sealed class Received
     public IReadOnlyList<(string Method, JsonObject Payload)> All => [.. items];
 
     /// <summary>Polls until an item matches, for at most 10 s.</summary>
-    public async Task<JsonObject> First(string method, Func<JsonObject, bool>? match = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = items.FirstOrDefault(i => i.Method == method && (match?.Invoke(i.Payload) ?? true));
-            if (found.Payload is not null)
-            {
-                return found.Payload;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"no {method} arrived within 10 s; got: {string.Join(", ", items.Select(i => i.Method))}");
-    }
+    public async Task<JsonObject> First(string method, Func<JsonObject, bool>? match = null) =>
+        (await Eventually.Holds(
+            () => Task.FromResult(items.FirstOrDefault(i => i.Method == method && (match?.Invoke(i.Payload) ?? true))),
+            found => found.Payload is not null, TimeSpan.FromSeconds(10),
+            _ => $"no {method} arrived within 10 s; got: {string.Join(", ", items.Select(i => i.Method))}", TimeSpan.FromMilliseconds(20))).Payload;
 }
 
 public static class LiveClients
@@ -83,35 +72,16 @@ public static class LiveClients
     }
 
     /// <summary>Polls until the server has closed the hub connection, for at most <paramref name="within"/>.</summary>
-    public static async Task WaitUntilClosed(this HubConnection hub, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (hub.State != HubConnectionState.Disconnected)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the hub connection was still {hub.State} after {within.TotalSeconds} s");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilClosed(this HubConnection hub, TimeSpan within) =>
+        Eventually.Holds(() => Task.FromResult(hub.State), state => state == HubConnectionState.Disconnected, within,
+            state => $"the hub connection was still {state} after {within.TotalSeconds} s", TimeSpan.FromMilliseconds(20));
 
     /// <summary>Polls until the server has closed the socket, for at most <paramref name="within"/>; answers how it closed.</summary>
     public static async Task<(WebSocketCloseStatus? Status, string? Reason)> WaitUntilClosed(this ClientWebSocket socket, TimeSpan within)
     {
         // The client socket leaves Open a moment before it records the close frame's status: wait for the status.
-        var deadline = DateTime.UtcNow + within;
-        while (socket.CloseStatus is null && socket.State != WebSocketState.Aborted)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the socket was still open after {within.TotalSeconds} s");
-            }
-
-            await Task.Delay(20);
-        }
-
+        await Eventually.Holds(() => Task.FromResult(socket.CloseStatus is not null || socket.State == WebSocketState.Aborted), within,
+            $"the socket was still open after {within.TotalSeconds} s", TimeSpan.FromMilliseconds(20));
         return (socket.CloseStatus, socket.CloseStatusDescription);
     }
 }

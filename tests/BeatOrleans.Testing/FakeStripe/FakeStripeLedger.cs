@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>An event the ledger raised; the webhooks part signs and delivers it.</summary>
 internal sealed record RaisedEvent(string Type, JsonObject Object);

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>Buying the way a buyer's client does.</summary>
 public static class PurchasesClient
@@ -34,21 +34,9 @@ public static class PurchasesClient
         await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchaseId}", token)).Body(HttpStatusCode.OK);
 
     /// <summary>Polls the purchase until its status is <paramref name="status"/> (settling can be asynchronous), with a deadline.</summary>
-    public static async Task<JsonObject> WaitForStatus(this HttpClient http, string token, string purchaseId, string status, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var purchase = await http.Purchase(token, purchaseId);
-            if (purchase.Status() == status)
-            {
-                return purchase;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"purchase {purchaseId} is {purchase.Status()}, not {status}, after the deadline");
-            await Task.Delay(100);
-        }
-    }
+    public static Task<JsonObject> WaitForStatus(this HttpClient http, string token, string purchaseId, string status, TimeSpan? within = null) =>
+        Eventually.Holds(() => http.Purchase(token, purchaseId), purchase => purchase.Status() == status, within ?? TimeSpan.FromSeconds(30),
+            purchase => $"purchase {purchaseId} is {purchase.Status()}, not {status}, after the deadline");
 
     /// <summary>A producer's ready beat, uploaded with <paramref name="fields"/> (and stems when given).</summary>
     public static async Task<JsonObject> ReadyBeat(this HttpClient http, string token, Dictionary<string, string>? fields = null, byte[]? stems = null)

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>An event as Stripe sends it: <see cref="Body"/> is the exact JSON every delivery of it carries.</summary>
 public sealed record FakeStripeEvent(string Id, string Type, string ObjectId, string Body);
@@ -149,18 +149,9 @@ public sealed class FakeStripeWebhooks : IAsyncDisposable
     }
 
     /// <summary>Polls until every event sent at once has had its last attempt.</summary>
-    public async Task WaitUntilSent(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Volatile.Read(ref pending) > 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{pending} webhook events still unsent after {timeout}.");
-            }
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitUntilSent(TimeSpan timeout) =>
+        Eventually.Holds(() => Task.FromResult(Volatile.Read(ref pending)), left => left <= 0, timeout,
+            left => $"{left} webhook events still unsent after {timeout}.", TimeSpan.FromMilliseconds(20));
 
     internal void Raise(RaisedEvent raised, string requestId, string? idempotencyKey)
     {

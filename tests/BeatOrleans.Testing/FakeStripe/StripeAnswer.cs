@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>
 /// One HTTP answer of the fake. <see cref="Saved"/>: whether Stripe keeps it for idempotent replay; it does not for

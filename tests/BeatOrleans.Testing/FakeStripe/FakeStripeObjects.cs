@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>A PaymentIntent as the fake holds it; mutated only under the ledger's lock.</summary>
 internal sealed class FakeIntent

@@ -1,4 +1,4 @@
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 public sealed partial class FakeStripeLedger
 {

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>
 /// A local stand-in for Stripe's API on 127.0.0.1 (Kestrel, port 0): the PaymentIntents, Refunds and Charges endpoints

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>What goes wrong with the next requests, in the order they arrive (any endpoint).</summary>
 public sealed class FakeStripeFaults

@@ -1,4 +1,4 @@
-namespace BeatOrleans.Integration.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>The real servers scripts/test.sh started for this run, found through its environment variables.</summary>
 public static class TestServers

@@ -1,4 +1,4 @@
-namespace BeatOrleans.Api.Tests;
+namespace BeatOrleans.Testing;
 
 /// <summary>
 /// Stripe's idempotency for POSTs (API reference, "Idempotent requests"): the first answer to a key is saved and replayed
