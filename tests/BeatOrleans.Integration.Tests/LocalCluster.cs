@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using BeatOrleans.Integration.Tests.Observability;
 
 namespace BeatOrleans.Integration.Tests;
 
