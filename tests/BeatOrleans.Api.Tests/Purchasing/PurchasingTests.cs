@@ -104,17 +104,18 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var (_, producerToken) = await User();
         var (_, buyerToken) = await User();
         var beat = await http.ReadyBeat(producerToken);
-        var purchase = await http.BuyAndPay(buyerToken, beat.Id(), "mp3_lease");
+        var purchase = (await http.BuyAndPay(buyerToken, beat.Id(), "mp3_lease")).As<PurchaseView>();
 
-        var again = await (await http.Confirm(buyerToken, purchase.PurchaseId())).Body(HttpStatusCode.OK);
-        Assert.Equal("completed", again.Status());
-        Assert.Equal(purchase["completed_at"]!.GetValue<DateTimeOffset>(), again["completed_at"]!.GetValue<DateTimeOffset>());
+        var again = await (await http.Confirm(buyerToken, purchase.PurchaseId)).Body<PurchaseView>(HttpStatusCode.OK);
+        Assert.Equal("completed", again.Status);
+        Assert.NotNull(again.CompletedAt);
+        Assert.Equal(purchase.CompletedAt, again.CompletedAt);
 
         Assert.Single(await Notifications(buyerToken, "purchase", 1));
         Assert.Single(await Notifications(producerToken, "sale", 1));
         await Task.Delay(500); // a second notification, were there one, travels the same path as the first
         Assert.Single(await Notifications(buyerToken, "purchase", 2));
-        Assert.Single((await (await http.Send(HttpMethod.Get, "/api/sales", producerToken)).Body(HttpStatusCode.OK))["sales"]!.AsArray());
+        Assert.Single((await (await http.Send(HttpMethod.Get, "/api/sales", producerToken)).Body<SalesPageView>(HttpStatusCode.OK)).Sales);
     }
 
     [Fact]
@@ -127,9 +128,9 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var purchase = await (await http.Buy(buyerToken, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
         await (await http.Buy(otherToken, beat.Id(), "exclusive")).Problem(HttpStatusCode.Conflict);
 
-        var declined = await (await http.Confirm(buyerToken, purchase.PurchaseId(), "pm_card_chargeDeclined")).Body(HttpStatusCode.PaymentRequired);
-        Assert.Equal("failed", declined.Status());
-        Assert.Contains("declined", declined["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var declined = await (await http.Confirm(buyerToken, purchase.PurchaseId(), "pm_card_chargeDeclined")).Body<PurchaseView>(HttpStatusCode.PaymentRequired);
+        Assert.Equal("failed", declined.Status);
+        Assert.Contains("declined", declined.FailureReason, StringComparison.Ordinal);
         Assert.Equal("failed", (await http.Purchase(buyerToken, purchase.PurchaseId())).Status());
         await (await http.Confirm(buyerToken, purchase.PurchaseId())).Problem(HttpStatusCode.Conflict);
         await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}/download", buyerToken)).Problem(HttpStatusCode.Conflict);
@@ -152,9 +153,9 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var lease = await http.BuyAndPay(lesseeToken, beat.Id(), "mp3_lease");
 
         var exclusive = await http.BuyAndPay(ownerToken, beat.Id(), "exclusive");
-        Assert.True(exclusive["terms"]!["exclusive"]!.GetValue<bool>());
+        Assert.True(exclusive.As<PurchaseView>().Terms.Exclusive);
 
-        Assert.Equal("sold", (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal("sold", (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body<BeatView>(HttpStatusCode.OK)).Status);
         await http.SearchUntil($"q={word}", items => items.Count == 0);
         foreach (var tier in new[] { "mp3_lease", "wav_lease", "unlimited", "exclusive" })
         {
@@ -166,14 +167,14 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
 
         foreach (var (token, purchase) in new[] { (lesseeToken, lease), (ownerToken, exclusive) })
         {
-            var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}/download", token)).Body(HttpStatusCode.OK);
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(download["download_url"]!.GetValue<string>())).StatusCode);
+            var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}/download", token)).Body<DownloadView>(HttpStatusCode.OK);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(download.DownloadUrl)).StatusCode);
         }
 
         // Deleting the beat afterwards takes it from everyone but its buyers.
         await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat.Id()}/delete", producerToken)).Body(HttpStatusCode.OK);
-        var kept = await (await http.Send(HttpMethod.Get, $"/api/purchases/{lease.PurchaseId()}/download", lesseeToken)).Body(HttpStatusCode.OK);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(kept["download_url"]!.GetValue<string>())).StatusCode);
+        var kept = await (await http.Send(HttpMethod.Get, $"/api/purchases/{lease.PurchaseId()}/download", lesseeToken)).Body<DownloadView>(HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(kept.DownloadUrl)).StatusCode);
     }
 
     [Fact]
@@ -199,12 +200,12 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         // Everyone tries to pay at once; only the holder has a purchase to pay.
         var winner = await winnerResponse.Body(HttpStatusCode.Created);
         Assert.Equal("completed", (await (await http.Confirm(winnerToken, winner.PurchaseId())).Body(HttpStatusCode.OK)).Status());
-        var sales = await (await http.Send(HttpMethod.Get, "/api/sales", producerToken)).Body(HttpStatusCode.OK);
-        Assert.Equal(1, Assert.Single(sales["totals"]!.AsArray())!["count"]!.GetValue<int>());
-        Assert.Equal(499.99m, sales["totals"]![0]!["amount"]!.GetValue<decimal>());
+        var sales = await (await http.Send(HttpMethod.Get, "/api/sales", producerToken)).Body<SalesPageView>(HttpStatusCode.OK);
+        Assert.Equal(1, Assert.Single(sales.Totals).Count);
+        Assert.Equal(499.99m, sales.Totals[0].Amount);
         foreach (var token in buyers.Where(t => t != winnerToken))
         {
-            Assert.Empty((await (await http.Send(HttpMethod.Get, "/api/purchases", token)).Body(HttpStatusCode.OK))["purchases"]!.AsArray());
+            Assert.Empty((await (await http.Send(HttpMethod.Get, "/api/purchases", token)).Body<PurchasesPageView>(HttpStatusCode.OK)).Purchases);
         }
     }
 
@@ -218,9 +219,9 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var key = Guid.NewGuid().ToString();
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => http.Buy(buyerToken, beat.Id(), "mp3_lease", key)));
-        var bodies = await Task.WhenAll(concurrent.Select(r => r.Body(HttpStatusCode.Created)));
-        var id = Assert.Single(bodies.Select(b => b.PurchaseId()).Distinct());
-        Assert.Single(bodies.Select(b => b["payment"]!["payment_id"]!.GetValue<string>()).Distinct());
+        var bodies = await Task.WhenAll(concurrent.Select(r => r.Body<PurchaseView>(HttpStatusCode.Created)));
+        var id = Assert.Single(bodies.Select(b => b.PurchaseId).Distinct());
+        Assert.NotNull(Assert.Single(bodies.Select(b => b.Payment.PaymentId).Distinct()));
 
         await (await http.Confirm(buyerToken, id)).Body(HttpStatusCode.OK);
         var replay = await (await http.Buy(buyerToken, beat.Id(), "mp3_lease", key)).Body(HttpStatusCode.Created);
@@ -234,8 +235,8 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var others = await (await http.Buy(otherToken, beat.Id(), "mp3_lease", key)).Body(HttpStatusCode.Created);
         Assert.NotEqual(id, others.PurchaseId());
 
-        Assert.Single((await (await http.Send(HttpMethod.Get, "/api/purchases", buyerToken)).Body(HttpStatusCode.OK))["purchases"]!.AsArray());
-        Assert.Single((await (await http.Send(HttpMethod.Get, "/api/sales", producerToken)).Body(HttpStatusCode.OK))["sales"]!.AsArray());
+        Assert.Single((await (await http.Send(HttpMethod.Get, "/api/purchases", buyerToken)).Body<PurchasesPageView>(HttpStatusCode.OK)).Purchases);
+        Assert.Single((await (await http.Send(HttpMethod.Get, "/api/sales", producerToken)).Body<SalesPageView>(HttpStatusCode.OK)).Sales);
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.Send(HttpMethod.Post, "/api/purchases", null, new { beat_id = beat.Id(), license_type = "mp3_lease" })).StatusCode);
 
         var purchase = await (await http.Buy(buyerToken, beat.Id(), "mp3_lease")).Body(HttpStatusCode.Created);
-        Assert.Equal(20m, purchase["amount"]!.GetValue<decimal>());
+        Assert.Equal(20m, purchase.As<PurchaseView>().Amount);
         await (await http.Send(HttpMethod.Post, $"/api/purchases/{purchase.PurchaseId()}/confirm", buyerToken, new { })).Problem(HttpStatusCode.BadRequest);
         var unknownMethod = await (await http.Confirm(buyerToken, purchase.PurchaseId(), "pm_card_made_up")).Problem(HttpStatusCode.BadRequest);
         Assert.NotNull(unknownMethod["errors"]!["payment_method"]);
@@ -280,14 +281,14 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var stems = Zip();
         var beat = await http.ReadyBeat(producerToken, new() { ["title"] = "Tiers" }, stems);
 
-        var licenses = await (await http.GetAsync($"/api/beats/{beat.Id()}/licenses")).Body(HttpStatusCode.OK);
-        var tiers = licenses["licenses"]!.AsArray().ToDictionary(t => t!["license_type"]!.GetValue<string>(), t => t!.AsObject());
+        var licenses = await (await http.GetAsync($"/api/beats/{beat.Id()}/licenses")).Body<LicensesView>(HttpStatusCode.OK);
+        var tiers = licenses.Licenses.ToDictionary(t => t.LicenseType);
         Assert.Equal(["exclusive", "mp3_lease", "trackout", "unlimited", "wav_lease"], tiers.Keys.Order());
-        Assert.Equal(["mp3"], tiers["mp3_lease"]["deliverables"]!.AsArray().Select(d => d!.GetValue<string>()));
-        Assert.Equal(["mp3", "wav", "stems"], tiers["trackout"]["deliverables"]!.AsArray().Select(d => d!.GetValue<string>()));
-        Assert.Equal(5000, tiers["mp3_lease"]["terms"]!["distribution_copies"]!.GetValue<long>());
-        Assert.Null(tiers["unlimited"]["terms"]!["distribution_copies"]);
-        Assert.True(tiers["exclusive"]["terms"]!["exclusive"]!.GetValue<bool>());
+        Assert.Equal(["mp3"], tiers["mp3_lease"].Deliverables);
+        Assert.Equal(["mp3", "wav", "stems"], tiers["trackout"].Deliverables);
+        Assert.Equal(5000, tiers["mp3_lease"].Terms.DistributionCopies);
+        Assert.Null(tiers["unlimited"].Terms.DistributionCopies);
+        Assert.True(tiers["exclusive"].Terms.Exclusive);
 
         var bought = await http.BuyAndPay(buyerToken, beat.Id(), "trackout");
         var pending = await (await http.Buy(buyerToken, beat.Id(), "mp3_lease")).Body(HttpStatusCode.Created);
@@ -303,16 +304,16 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var updated = await (await http.Send(HttpMethod.Put, $"/api/beats/{beat.Id()}/licenses", producerToken,
             new { licenses = new object[] { new { license_type = "mp3_lease", price = 9.5 }, new { license_type = "exclusive", price = 900 } } })).Body(HttpStatusCode.OK);
         Assert.Equal(2, updated["licenses"]!.AsArray().Count);
-        Assert.Equal(9.5m, (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body(HttpStatusCode.OK))["price"]!.GetValue<decimal>());
+        Assert.Equal(9.5m, (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body<BeatView>(HttpStatusCode.OK)).Price);
 
         // What was bought, or quoted, stays as it was.
-        var kept = await http.Purchase(buyerToken, bought.PurchaseId());
-        Assert.Equal(99.99m, kept["amount"]!.GetValue<decimal>());
-        Assert.Equal(["mp3", "wav", "stems"], kept["deliverables"]!.AsArray().Select(d => d!.GetValue<string>()));
-        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{bought.PurchaseId()}/download", buyerToken)).Body(HttpStatusCode.OK);
-        var stemsUrl = download["files"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "stems")!["url"]!.GetValue<string>();
+        var kept = (await http.Purchase(buyerToken, bought.PurchaseId())).As<PurchaseView>();
+        Assert.Equal(99.99m, kept.Amount);
+        Assert.Equal(["mp3", "wav", "stems"], kept.Deliverables);
+        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{bought.PurchaseId()}/download", buyerToken)).Body<DownloadView>(HttpStatusCode.OK);
+        var stemsUrl = download.Files.Single(f => f.Name == "stems").Url;
         Assert.Equal(stems, await (await http.GetAsync(stemsUrl)).Content.ReadAsByteArrayAsync());
-        Assert.Equal(29.99m, (await (await http.Confirm(buyerToken, pending.PurchaseId())).Body(HttpStatusCode.OK))["amount"]!.GetValue<decimal>());
+        Assert.Equal(29.99m, (await (await http.Confirm(buyerToken, pending.PurchaseId())).Body<PurchaseView>(HttpStatusCode.OK)).Amount);
         await (await http.Buy(buyerToken, beat.Id(), "trackout")).Problem(HttpStatusCode.BadRequest);
     }
 
