@@ -52,8 +52,8 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 1, "wav"));
         var fields = new Dictionary<string, string> { ["title"] = "With stems", ["licenses"] = "[{\"license_type\":\"trackout\",\"price\":99}]" };
         byte[] emptyZip = [0x50, 0x4B, 0x05, 0x06, .. new byte[18]];
-        var accepted = await (await http.Upload(token, wav, "a.wav", fields, emptyZip)).Body(HttpStatusCode.Accepted);
-        Assert.Equal("trackout", accepted["licenses"]![0]!["license_type"]!.GetValue<string>());
+        var accepted = await (await http.Upload(token, wav, "a.wav", fields, emptyZip)).Body<BeatView>(HttpStatusCode.Accepted);
+        Assert.Equal("trackout", accepted.Licenses[0].LicenseType);
 
         await (await http.Upload(token, wav, "a.wav", fields, Encoding.UTF8.GetBytes("not a zip archive"))).Problem(HttpStatusCode.UnsupportedMediaType);
     }
@@ -63,10 +63,11 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
     {
         var (_, token) = await Producer();
         var accepted = await http.UploadBeat(token, await Audio.Tone(330, 8, "mp3"), new() { ["title"] = "Mp3 master", ["artist"] = "DJ Test" });
-        var ready = await http.WaitUntilProcessed(accepted.Id());
-        Assert.Equal("ready", ready["status"]!.GetValue<string>());
-        Assert.Equal("DJ Test", ready["artist"]!.GetValue<string>());
-        Assert.InRange(ready["duration_seconds"]!.GetValue<double>(), 7.9, 8.2);
+        var ready = (await http.WaitUntilProcessed(accepted.Id())).As<BeatView>();
+        Assert.Equal("ready", ready.Status);
+        Assert.Equal("DJ Test", ready.Artist);
+        Assert.NotNull(ready.DurationSeconds);
+        Assert.InRange(ready.DurationSeconds.Value, 7.9, 8.2);
     }
 
     [Fact]
@@ -130,9 +131,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         var fake = Encoding.ASCII.GetBytes("RIFF\0\0\0\0WAVE").Concat(Enumerable.Repeat((byte)'x', 50_000)).ToArray();
         var accepted = await (await http.Upload(token, fake, "liar.wav")).Body(HttpStatusCode.Accepted);
 
-        var failed = await http.WaitUntilProcessed(accepted.Id());
-        Assert.Equal("failed", failed["status"]!.GetValue<string>());
-        Assert.False(string.IsNullOrWhiteSpace(failed["failure_reason"]?.GetValue<string>()));
+        var failed = (await http.WaitUntilProcessed(accepted.Id())).As<BeatView>();
+        Assert.Equal("failed", failed.Status);
+        Assert.False(string.IsNullOrWhiteSpace(failed.FailureReason));
         await (await http.GetAsync($"/api/beats/stream/{accepted.Id()}")).Problem(HttpStatusCode.Conflict);
         await (await http.GetAsync($"/api/beats/{accepted.Id()}/waveform")).Problem(HttpStatusCode.Conflict);
     }
@@ -183,11 +184,11 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
             ["title"] = "Tiers",
             ["licenses"] = "[{\"license_type\":\"mp3_lease\",\"price\":25},{\"license_type\":\"exclusive\",\"price\":300}]",
         });
-        Assert.Equal(["mp3_lease", "exclusive"], named["licenses"]!.AsArray().Select(l => l!["license_type"]!.GetValue<string>()));
-        Assert.Equal(25m, named["price"]!.GetValue<decimal>());
+        Assert.Equal(["mp3_lease", "exclusive"], named.As<BeatView>().Licenses.Select(l => l.LicenseType));
+        Assert.Equal(25m, named.As<BeatView>().Price);
 
-        var defaults = await http.UploadBeat(token, wav, new() { ["title"] = "Defaults" });
-        Assert.Equal(["mp3_lease", "wav_lease", "unlimited", "exclusive"], defaults["licenses"]!.AsArray().Select(l => l!["license_type"]!.GetValue<string>()));
+        var defaults = (await http.UploadBeat(token, wav, new() { ["title"] = "Defaults" })).As<BeatView>();
+        Assert.Equal(["mp3_lease", "wav_lease", "unlimited", "exclusive"], defaults.Licenses.Select(l => l.LicenseType));
     }
 
     [Fact]
@@ -261,9 +262,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(conditional)).StatusCode);
 
         // Seven requests on one stream URL are one play; a second stream URL is a second play.
-        Assert.Equal(1, (await http.GetFromJsonAsync<JsonObject>($"/api/beats/{beat.Id()}"))!["plays"]!.GetValue<long>());
+        Assert.Equal(1, (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body<BeatView>(HttpStatusCode.OK)).Plays);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(await http.StreamUrl(beat.Id()))).StatusCode);
-        Assert.Equal(2, (await http.GetFromJsonAsync<JsonObject>($"/api/beats/{beat.Id()}"))!["plays"]!.GetValue<long>());
+        Assert.Equal(2, (await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body<BeatView>(HttpStatusCode.OK)).Plays);
     }
 
     [Fact]
@@ -306,10 +307,11 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         await (await http.Send(HttpMethod.Post, "/api/beats/upload", token, new { title = "Made up", file_url = "http://example.com/beat.wav" })).Problem(HttpStatusCode.BadRequest);
 
         var accepted = await http.PostJson("/api/beats/upload", token, new { title = "Seed form", file_url = fileUrl, price = 30, tags = new[] { "seed" } }, HttpStatusCode.Accepted);
-        var ready = await http.WaitUntilProcessed(accepted.Id());
-        Assert.Equal("ready", ready["status"]!.GetValue<string>());
-        Assert.InRange(ready["duration_seconds"]!.GetValue<double>(), 2.9, 3.1);
-        Assert.Equal(30m, ready["price"]!.GetValue<decimal>());
+        var ready = (await http.WaitUntilProcessed(accepted.Id())).As<BeatView>();
+        Assert.Equal("ready", ready.Status);
+        Assert.NotNull(ready.DurationSeconds);
+        Assert.InRange(ready.DurationSeconds.Value, 2.9, 3.1);
+        Assert.Equal(30m, ready.Price);
 
         var badSignature = grant["upload_url"]!.GetValue<string>().Replace("sig=", "sig=x", StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsync(badSignature, new ByteArrayContent([1, 2, 3]))).StatusCode);
@@ -330,7 +332,7 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         }
 
         await http.SearchUntil($"q={word}", items => items.Count == 3);
-        var ids = (JsonArray items) => items.Select(i => i!["beat_id"]!.GetValue<string>()).ToList();
+        var ids = (JsonArray items) => items.Select(i => i!.As<BeatView>().BeatId).ToList();
         Assert.Equal([dear.Id(), mid.Id(), cheap.Id()], ids(await http.SearchUntil($"q={word}&sort=newest", _ => true)));
         Assert.Equal([cheap.Id(), mid.Id(), dear.Id()], ids(await http.SearchUntil($"q={word}&sort=price_asc", _ => true)));
         Assert.Equal(new[] { cheap.Id(), mid.Id() }.Order(), ids(await http.SearchUntil($"q={word}&genre=DRILL", _ => true)).Order());
@@ -338,12 +340,12 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.Equal([cheap.Id(), mid.Id()], ids(await http.SearchUntil($"q={word}&price_max=20&sort=price_asc", _ => true)));
         Assert.Equal(3, (await http.SearchUntil($"producer_id={account.UserId}", _ => true)).Count);
 
-        var first = await (await http.GetAsync($"/api/beats?q={word}&sort=price_desc&limit=2")).Body(HttpStatusCode.OK);
-        Assert.Equal([dear.Id(), mid.Id()], ids(first["items"]!.AsArray()));
-        var cursor = first["next_cursor"]!.GetValue<string>();
-        var second = await (await http.GetAsync($"/api/beats?q={word}&sort=price_desc&limit=2&cursor={cursor}")).Body(HttpStatusCode.OK);
-        Assert.Equal([cheap.Id()], ids(second["items"]!.AsArray()));
-        Assert.Null(second["next_cursor"]);
+        var first = await (await http.GetAsync($"/api/beats?q={word}&sort=price_desc&limit=2")).Body<BeatsPageView>(HttpStatusCode.OK);
+        Assert.Equal([dear.Id(), mid.Id()], first.Items.Select(i => i.BeatId));
+        Assert.NotNull(first.NextCursor);
+        var second = await (await http.GetAsync($"/api/beats?q={word}&sort=price_desc&limit=2&cursor={first.NextCursor}")).Body<BeatsPageView>(HttpStatusCode.OK);
+        Assert.Equal([cheap.Id()], second.Items.Select(i => i.BeatId));
+        Assert.Null(second.NextCursor);
     }
 
     [Theory]

@@ -16,6 +16,8 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
     private async Task<JsonObject> Send(Tokens from, string receiver, string message) =>
         await (await http.Send(HttpMethod.Post, "/api/chat/send", from.Token, new { receiver, message })).Body(HttpStatusCode.Created);
 
+    private async Task<SentMessageView> Sent(Tokens from, string receiver, string message) => (await Send(from, receiver, message)).As<SentMessageView>();
+
     [Fact]
     public async Task Sending_by_username_answers_201_with_the_message_and_both_can_read_it()
     {
@@ -43,14 +45,15 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         var (alice, aliceTokens) = await NewUser();
         var (bob, bobTokens) = await NewUser();
 
-        var first = await Send(aliceTokens, bob.UserId, "hi");
-        var reply = await Send(bobTokens, alice.Username, "Sure, let's do it!");
+        var first = await Sent(aliceTokens, bob.UserId, "hi");
+        var reply = await Sent(bobTokens, alice.Username, "Sure, let's do it!");
 
-        Assert.Equal(first["chat_id"]!.GetValue<string>(), reply["chat_id"]!.GetValue<string>());
-        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{bob.UserId}", bobTokens.Token)).Body(HttpStatusCode.OK);
-        var chat = Assert.Single(history["chats"]!.AsArray());
-        Assert.Equal(new[] { alice.Username, bob.Username }.Order(), chat!["participants"]!.AsArray().Select(p => p!.GetValue<string>()).Order());
-        Assert.Equal("Sure, let's do it!", chat["last_message"]!["content"]!.GetValue<string>());
+        Assert.NotNull(first.ChatId);
+        Assert.Equal(first.ChatId, reply.ChatId);
+        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{bob.UserId}", bobTokens.Token)).Body<ChatHistoryView>(HttpStatusCode.OK);
+        var chat = Assert.Single(history.Chats);
+        Assert.Equal(new[] { alice.Username, bob.Username }.Order(), chat.Participants.Order());
+        Assert.Equal("Sure, let's do it!", chat.LastMessage.Content);
     }
 
     [Fact]
@@ -59,7 +62,7 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         var (_, aliceTokens) = await NewUser();
         var (bob, _) = await NewUser();
         var (_, eveTokens) = await NewUser();
-        var chatId = (await Send(aliceTokens, bob.Username, "secret"))["chat_id"]!.GetValue<string>();
+        var chatId = (await Sent(aliceTokens, bob.Username, "secret")).ChatId;
 
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", eveTokens.Token)).Problem(HttpStatusCode.Forbidden);
         await (await http.Send(HttpMethod.Get, $"/api/chat/history/{bob.UserId}", eveTokens.Token)).Problem(HttpStatusCode.Forbidden);
@@ -110,10 +113,10 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         var (bob, bobTokens) = await NewUser();
         const string markup = "<script>alert('x')</script> & <b>bold</b>";
 
-        var chatId = (await Send(tokens, bob.Username, markup))["chat_id"]!.GetValue<string>();
+        var chatId = (await Sent(tokens, bob.Username, markup)).ChatId;
 
-        var messages = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", bobTokens.Token)).Body(HttpStatusCode.OK);
-        Assert.Equal(markup, messages["messages"]![0]!["content"]!.GetValue<string>());
+        var messages = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+        Assert.Equal(markup, messages.Messages[0].Content);
     }
 
     [Fact]
@@ -124,7 +127,7 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         string chatId = "";
         for (var i = 0; i < 25; i++)
         {
-            chatId = (await Send(tokens, bob.Username, $"m{i}"))["chat_id"]!.GetValue<string>();
+            chatId = (await Sent(tokens, bob.Username, $"m{i}")).ChatId;
         }
 
         var seen = new List<string>();
@@ -132,9 +135,9 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         do
         {
             var query = before is null ? "?limit=10" : $"?limit=10&before={before}";
-            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}{query}", bobTokens.Token)).Body(HttpStatusCode.OK);
-            seen.InsertRange(0, page["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()));
-            before = page["next_before"]?.GetValue<string>();
+            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}{query}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+            seen.InsertRange(0, page.Messages.Select(m => m.Content));
+            before = page.NextBefore;
         }
         while (before is not null);
 
@@ -151,7 +154,7 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         var ids = new List<string>();
         for (var i = 0; i < 25; i++)
         {
-            ids.Add((await Send(tokens, bob.Username, $"m{i}"))["message_id"]!.GetValue<string>());
+            ids.Add((await Sent(tokens, bob.Username, $"m{i}")).MessageId);
         }
 
         var chatId = ids[0].Split('.')[0];
@@ -159,17 +162,17 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         string? after = ids[6]; // bob went offline after m6
         do
         {
-            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=7&after={after}", bobTokens.Token)).Body(HttpStatusCode.OK);
-            seen.AddRange(page["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()));
-            Assert.NotNull(page["next_before"]);
-            after = page["next_after"]?.GetValue<string>();
+            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=7&after={after}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+            seen.AddRange(page.Messages.Select(m => m.Content));
+            Assert.NotNull(page.NextBefore);
+            after = page.NextAfter;
         }
         while (after is not null);
 
         Assert.Equal(Enumerable.Range(7, 18).Select(i => $"m{i}"), seen);
-        var caughtUp = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[^1]}", bobTokens.Token)).Body(HttpStatusCode.OK);
-        Assert.Empty(caughtUp["messages"]!.AsArray());
-        Assert.Null(caughtUp["next_after"]);
+        var caughtUp = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[^1]}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+        Assert.Empty(caughtUp.Messages);
+        Assert.Null(caughtUp.NextAfter);
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[1]}&before={ids[5]}", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
     }
