@@ -21,7 +21,7 @@ public sealed class ChatListState
 /// is written when it happens: a chat new to the list. Newer last messages of known chats stay in memory and are
 /// stored at deactivation; after a crash they are read back from the conversations.
 /// </summary>
-public sealed class ChatListGrain(
+internal sealed class ChatListGrain(
     [PersistentState("chats", StorageNames.Realtime)] IPersistentState<ChatListState> list) : Grain, IChatListGrain
 {
     private bool unsaved;

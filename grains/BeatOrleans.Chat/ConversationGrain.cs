@@ -20,7 +20,7 @@ namespace BeatOrleans.Chat;
 /// benchmark collapsed at 200 messages a second per conversation when every append was a write of its own).
 /// Everything that writes the head (a batch, the outbox sweep, deactivation) holds the gate, so writes never overlap.
 /// </remarks>
-public sealed partial class ConversationGrain(
+internal sealed partial class ConversationGrain(
     [PersistentState("conversation", StorageNames.Realtime)] IPersistentState<ConversationState> conversation,
     TimeProvider clock,
     ILogger<ConversationGrain> logger) : Grain, IConversationGrain, IEventSource, IOutboxOwner, IDisposable

@@ -9,7 +9,7 @@ public sealed class ConversationPageState
     [Id(0)] public List<ChatMessage> Messages { get; set; } = [];
 }
 
-public sealed class ConversationPageGrain(
+internal sealed class ConversationPageGrain(
     [PersistentState("page", StorageNames.Realtime)] IPersistentState<ConversationPageState> page) : Grain, IConversationPageGrain
 {
     public async Task Append(IReadOnlyList<ChatMessage> messages)

@@ -8,7 +8,7 @@ namespace BeatOrleans.Messaging;
 /// every concurrent batch and the publisher's channel pool is what bounds the concurrency.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class EventRelayGrain(EventPublisher publisher) : Grain, IEventRelayGrain
+internal sealed class EventRelayGrain(EventPublisher publisher) : Grain, IEventRelayGrain
 {
     public Task Publish(IReadOnlyList<IntegrationEvent> events) => publisher.Publish(events);
 }

@@ -24,7 +24,7 @@ namespace BeatOrleans.Notifications;
 /// marking read, the outbox sweep, deactivation) holds the gate, so writes never overlap.
 /// </remarks>
 [ImplicitStreamSubscription(NotificationRequested.Namespace)]
-public sealed partial class InboxGrain(
+internal sealed partial class InboxGrain(
     [PersistentState("inbox", StorageNames.Realtime)] IPersistentState<InboxState> inbox,
     ILogger<InboxGrain> logger) : Grain, IInboxGrain, IOutboxOwner, IDisposable
 {

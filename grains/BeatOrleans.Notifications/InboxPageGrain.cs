@@ -4,7 +4,7 @@ namespace BeatOrleans.Notifications;
 
 /// <summary>A fixed-size segment of one inbox, keyed "userId/pageNumber"; only its inbox calls it.</summary>
 [Alias("notifications.IInboxPageGrain")]
-public interface IInboxPageGrain : IGrainWithStringKey
+internal interface IInboxPageGrain : IGrainWithStringKey
 {
     /// <summary>Adds notifications with one write (idempotent on their sequence numbers: an orphan of a crash is replaced).</summary>
     [Alias("AppendMany")]
@@ -23,7 +23,7 @@ public interface IInboxPageGrain : IGrainWithStringKey
     Task Clear();
 }
 
-public sealed class InboxPageGrain(
+internal sealed class InboxPageGrain(
     [PersistentState("page", StorageNames.Realtime)] IPersistentState<InboxPageState> page) : Grain, IInboxPageGrain
 {
     public async Task Append(IReadOnlyList<StoredNotification> notifications)

@@ -8,7 +8,7 @@ namespace BeatOrleans.Notifications;
 /// every minute, so after a silo restart they come back within one refresh. Producers call <see cref="Push"/> one-way;
 /// a revoked session calls <see cref="EndSession"/>, so the nodes close the connections opened with it.
 /// </summary>
-public sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGrain> logger) : Grain, IUserPushGrain
+internal sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPushGrain> logger) : Grain, IUserPushGrain
 {
     /// <summary>Three missed refreshes of a node's one-minute cycle.</summary>
     public static readonly TimeSpan Lapse = TimeSpan.FromMinutes(3);

@@ -13,7 +13,7 @@ public sealed class OutboxIndexState
 /// One shard of the grains that may hold unpublished events. Writes only on a change of membership: a grain
 /// enrols once per activation that produces events and leaves when a sweep finds its outbox empty.
 /// </summary>
-public sealed class OutboxIndexGrain(
+internal sealed class OutboxIndexGrain(
     [PersistentState("outbox-index", StorageNames.Realtime)] IPersistentState<OutboxIndexState> index,
     TimeProvider clock) : Grain, IOutboxIndexGrain
 {

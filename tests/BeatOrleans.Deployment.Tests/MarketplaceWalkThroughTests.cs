@@ -1,5 +1,4 @@
 using System.Net;
-using BeatOrleans.Api.Tests;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Deployment.Tests;
@@ -80,17 +79,17 @@ public sealed class MarketplaceWalkThroughTests(RunningDeployment stack) : IClas
         {
             // Until membership declares the silo dead (~15 s), requests the API routes through its gateway time out; from
             // then on chat answers 503 and every other domain answers as before.
-            await Eventually(
+            await Eventually.Holds(
                 async () => (await Send(token, bob.Username)).StatusCode == HttpStatusCode.ServiceUnavailable && await TheRestWorks(token),
-                TimeSpan.FromSeconds(90), "chat did not answer 503 while the rest of the marketplace kept working");
+                TimeSpan.FromSeconds(90), "chat did not answer 503 while the rest of the marketplace kept working", TimeSpan.FromMilliseconds(500));
         }
         finally
         {
             await stack.Start("silo-chat");
         }
 
-        await Eventually(async () => (await Send(token, bob.Username)).StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(60),
-            "chat did not come back after its silo started");
+        await Eventually.Holds(async () => (await Send(token, bob.Username)).StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(60),
+            "chat did not come back after its silo started", TimeSpan.FromMilliseconds(500));
     }
 
     /// <summary>Ten answers in a row from the users, catalog and purchasing domains.</summary>
@@ -111,14 +110,4 @@ public sealed class MarketplaceWalkThroughTests(RunningDeployment stack) : IClas
 
     private Task<HttpResponseMessage> Send(string token, string receiver) =>
         http.Send(HttpMethod.Post, "/api/chat/send", token, new { receiver, message = "ping" });
-
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string failure)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(500);
-        }
-    }
 }

@@ -106,10 +106,10 @@ public sealed class ChatTests(GrainCluster cluster)
 
         var toB = sent.Count(m => m.SenderId == a);
         var inbox = cluster.Grains.GetGrain<IInboxGrain>(b);
-        var notifications = await Eventually(async () => await inbox.GetNotifications(false, 1_000) is { } list && list.Count >= toB ? list : null);
+        var notifications = await Arrives(async () => await inbox.GetNotifications(false, 1_000) is { } list && list.Count >= toB ? list : null);
         await Task.Delay(500);
         Assert.Equal(toB, (await inbox.GetNotifications(false, 1_000)).Count);
-        Assert.Equal(total - toB, (await Eventually(async () =>
+        Assert.Equal(total - toB, (await Arrives(async () =>
             await cluster.Grains.GetGrain<IInboxGrain>(a).GetNotifications(false, 1_000) is { } list && list.Count >= total - toB ? list : null)).Count);
         Assert.Equal(notifications.Count, notifications.Select(n => n.NotificationId).Distinct().Count());
     }
@@ -150,7 +150,7 @@ public sealed class ChatTests(GrainCluster cluster)
         await Conversation(a, b).Send(new Outgoing(a, "alice", b, "hi"));
 
         Assert.Single(await cluster.Grains.GetGrain<IChatListGrain>(a).GetChats());
-        var notification = await Eventually(async () => (await cluster.Grains.GetGrain<IInboxGrain>(b).GetNotifications(false, 10)).SingleOrDefault());
+        var notification = await Arrives(async () => (await cluster.Grains.GetGrain<IInboxGrain>(b).GetNotifications(false, 10)).SingleOrDefault());
         Assert.Equal("message", notification.Type);
         Assert.Equal("You have a new message from alice", notification.Message);
         Assert.Empty(await cluster.Grains.GetGrain<IInboxGrain>(a).GetNotifications(false, 10));
@@ -172,7 +172,7 @@ public sealed class ChatTests(GrainCluster cluster)
 
         await stream.OnNextAsync(request with { EventId = $"evt-{Guid.NewGuid():N}", Message = "marker" });
         var inbox = cluster.Grains.GetGrain<IInboxGrain>(user);
-        await Eventually(async () => (await inbox.GetNotifications(false, 10)).FirstOrDefault(n => n.Message == "marker"));
+        await Arrives(async () => (await inbox.GetNotifications(false, 10)).FirstOrDefault(n => n.Message == "marker"));
         Assert.Single(await inbox.GetNotifications(false, 10), n => n.Message == "You sold a beat");
     }
 
@@ -183,7 +183,7 @@ public sealed class ChatTests(GrainCluster cluster)
         await Conversation(a, b).Send(new Outgoing(a, "alice", b, "one"));
         await Conversation(a, b).Send(new Outgoing(a, "alice", b, "two"));
         var inbox = cluster.Grains.GetGrain<IInboxGrain>(b);
-        var all = await Eventually(async () => await inbox.GetNotifications(false, 10) is { Count: 2 } list ? list : null);
+        var all = await Arrives(async () => await inbox.GetNotifications(false, 10) is { Count: 2 } list ? list : null);
 
         Assert.True(await inbox.MarkRead(all[0].NotificationId));
         Assert.False(await inbox.MarkRead("not-an-id"));
@@ -192,18 +192,7 @@ public sealed class ChatTests(GrainCluster cluster)
         Assert.Empty(await inbox.GetNotifications(true, 10));
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the expected state did not arrive within 10 s");
-            await Task.Delay(50);
-        }
-    }
+    private static async Task<T> Arrives<T>(Func<Task<T?>> probe) where T : class =>
+        (await Eventually.Holds(probe, value => value is not null, TimeSpan.FromSeconds(10),
+            _ => "the expected state did not arrive within 10 s", TimeSpan.FromMilliseconds(50)))!;
 }

@@ -52,11 +52,7 @@ public sealed class InboxTests(GrainCluster cluster)
             await stream.OnNextAsync(Request(user, i));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await All(user)).Count < total && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Eventually.Until(() => All(user), stored => stored.Count >= total, TimeSpan.FromSeconds(20));
 
         var stored = await All(user);
         Assert.Equal(Enumerable.Range(0, total).Reverse().Select(i => $"note {i}"), stored.Select(n => n.Message));

@@ -82,11 +82,7 @@ public sealed class SessionTests(GrainCluster cluster)
 
         Assert.Equal(RefreshStatus.ReuseDetected, (await revoked.Rotate(first)).Status);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (node.Ended.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.Until(() => !node.Ended.IsEmpty, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
 
         Assert.Equal([(userId, revoked.GetPrimaryKeyString())], node.Ended.ToArray());
     }

@@ -62,28 +62,21 @@ public sealed class ApiProcess : IDisposable
         return api;
     }
 
-    public async Task WaitUntilReady(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(Process.HasExited, $"the API exited at start:\n{Log}");
-            try
+    public Task WaitUntilReady(HttpClient http) =>
+        Eventually.Holds(
+            async () =>
             {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                Assert.False(Process.HasExited, $"the API exited at start:\n{Log}");
+                try
                 {
-                    return;
+                    return (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the API was not ready within 60 s");
-            await Task.Delay(200);
-        }
-    }
+                catch (HttpRequestException)
+                {
+                    return false; // Not listening yet.
+                }
+            },
+            TimeSpan.FromSeconds(60), "the API was not ready within 60 s", TimeSpan.FromMilliseconds(200));
 
     /// <summary>What a container runtime or Kubernetes sends to stop the process.</summary>
     public void Terminate() => System.Diagnostics.Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();

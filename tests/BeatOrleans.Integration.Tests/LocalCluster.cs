@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using BeatOrleans.Api.Tests;
 using Npgsql;
+using BeatOrleans.Integration.Tests.Observability;
 
 namespace BeatOrleans.Integration.Tests;
 
@@ -169,7 +169,7 @@ public sealed class LocalCluster : IAsyncLifetime
         return await stdout;
     }
 
-    private static readonly Lazy<string> SlowFFmpegFolder = new(BeatOrleans.Api.Tests.SlowFFmpeg.Folder);
+    private static readonly Lazy<string> SlowFFmpegFolder = new(SlowFFmpeg.Folder);
 
     private int BasePort { get; } = FreePortRange();
 

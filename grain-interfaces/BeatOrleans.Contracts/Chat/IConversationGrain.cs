@@ -30,19 +30,6 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ChatSummary?> GetSummary();
 }
 
-/// <summary>A fixed-size segment of a conversation's history, keyed "chatId/pageNumber".</summary>
-[Alias("chat.IConversationPageGrain")]
-public interface IConversationPageGrain : IGrainWithStringKey
-{
-    /// <summary>Adds messages to the segment with one write (idempotent on their sequence numbers).</summary>
-    [Alias("AppendMany")]
-    Task Append(IReadOnlyList<ChatMessage> messages);
-
-    /// <summary>The segment's messages, oldest first.</summary>
-    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetMessages")]
-    Task<IReadOnlyList<ChatMessage>> GetMessages();
-}
-
 /// <summary>The chats one user takes part in, keyed by user id.</summary>
 [Alias("chat.IChatListGrain")]
 public interface IChatListGrain : IGrainWithStringKey

@@ -32,20 +32,3 @@ public interface IOutboxOwner : IGrain
     [Alias("FlushOutbox")]
     Task FlushOutbox();
 }
-
-/// <summary>One shard of the set of grains that may hold unpublished events, so nobody has to wait for them to wake up.</summary>
-[Alias("events.IOutboxIndexGrain")]
-public interface IOutboxIndexGrain : IGrainWithIntegerKey
-{
-    /// <summary>Adds a grain before it first writes an event into its state.</summary>
-    [Alias("Enroll")]
-    Task Enroll(GrainId owner);
-
-    /// <summary>Removes a grain whose stored outbox is empty.</summary>
-    [Alias("Drop")]
-    Task Drop(GrainId owner);
-
-    /// <summary>The members to flush, or none when another silo swept this shard within <paramref name="period"/>.</summary>
-    [Alias("Claim")]
-    Task<IReadOnlyList<GrainId>> Claim(TimeSpan period);
-}

@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace BeatOrleans.Contracts.Users;
 
 [GenerateSerializer, Alias("users.LoginStatus")]
@@ -26,21 +24,4 @@ public interface ILoginGrain : IGrainWithIntegerKey
     /// <summary>Logs in by email and password, throttling repeated failures per account.</summary>
     [Alias("Login")]
     Task<LoginOutcome> Login(string email, string password);
-}
-
-/// <summary>Counts failed logins of one account (keyed by normalized email) to slow down guessing.</summary>
-[Alias("users.ILoginThrottleGrain")]
-public interface ILoginThrottleGrain : IGrainWithStringKey
-{
-    /// <summary>How long the account must wait before another attempt, or null when it may try now.</summary>
-    [AlwaysInterleave, Alias("GetRetryAfter")]
-    Task<TimeSpan?> GetRetryAfter();
-
-    /// <summary>Records one failed attempt.</summary>
-    [Alias("RecordFailure")]
-    Task RecordFailure();
-
-    /// <summary>Forgets failures after a successful login.</summary>
-    [Alias("Reset")]
-    Task Reset();
 }

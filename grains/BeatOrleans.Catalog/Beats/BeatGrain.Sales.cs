@@ -9,7 +9,7 @@ namespace BeatOrleans.Catalog.Beats;
 /// The beat is the single writer of what it has sold: one grain turn decides each hold and each sale, so concurrent
 /// buyers of one exclusive get exactly one hold, and a hold whose payment window closed is free without anyone's help.
 /// </summary>
-public sealed partial class BeatGrain
+internal sealed partial class BeatGrain
 {
     public async Task<SaleOffer> Reserve(string purchaseId, string buyerId, string licenseType, DateTimeOffset holdUntil)
     {

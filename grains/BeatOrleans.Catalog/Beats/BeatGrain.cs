@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using BeatOrleans.Outbox;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using BeatOrleans.Catalog.Listings;
+using BeatOrleans.Catalog.Media;
 
 namespace BeatOrleans.Catalog.Beats;
 
@@ -16,7 +18,7 @@ namespace BeatOrleans.Catalog.Beats;
 /// calls, so they do not depend on the stream that lost the first attempt; the producer's notification goes to another
 /// domain and is published again. The reminder exists only while such work is pending.
 /// </summary>
-public sealed partial class BeatGrain(
+internal sealed partial class BeatGrain(
     [PersistentState("beat", StorageNames.Documents)] IPersistentState<BeatState> beat,
     IOptions<CatalogOptions> options,
     TimeProvider clock,

@@ -9,7 +9,7 @@ public sealed class ProducerState
     [Id(0)] public StoredFile? VoiceTag { get; set; }
 }
 
-public sealed class ProducerGrain(
+internal sealed class ProducerGrain(
     [PersistentState("producer", StorageNames.Documents)] IPersistentState<ProducerState> producer) : Grain, IProducerGrain
 {
     public async Task SetVoiceTag(StoredFile tag)

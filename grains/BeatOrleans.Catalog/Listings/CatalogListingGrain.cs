@@ -11,7 +11,7 @@ namespace BeatOrleans.Catalog.Listings;
 /// one the beat sends by call (its retry) is acknowledged by the call's return, so the two never wait on each other.
 /// </summary>
 [ImplicitStreamSubscription(BeatListingChanged.Namespace)]
-public sealed class CatalogListingGrain(ICatalogStore store) : Grain, ICatalogListingGrain
+internal sealed class CatalogListingGrain(ICatalogStore store) : Grain, ICatalogListingGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class CatalogListingGrain(ICatalogStore store) : Grain, ICatalogLi
 
 /// <summary>Stateless: any catalog silo answers a search from the query model.</summary>
 [StatelessWorker]
-public sealed class CatalogSearchGrain(ICatalogStore store) : Grain, ICatalogSearchGrain
+internal sealed class CatalogSearchGrain(ICatalogStore store) : Grain, ICatalogSearchGrain
 {
     public Task<CatalogPage?> Search(CatalogQuery query) => store.Search(query, CancellationToken.None);
 }

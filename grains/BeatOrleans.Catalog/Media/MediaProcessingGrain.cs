@@ -11,7 +11,7 @@ namespace BeatOrleans.Catalog.Media;
 /// the beat counts attempts, so a processor lost with its silo is simply started again.
 /// </summary>
 [ImplicitStreamSubscription(BeatUploaded.Namespace)]
-public sealed partial class MediaProcessingGrain(MediaPipeline pipeline, ILogger<MediaProcessingGrain> logger) : Grain, IMediaProcessingGrain
+internal sealed partial class MediaProcessingGrain(MediaPipeline pipeline, ILogger<MediaProcessingGrain> logger) : Grain, IMediaProcessingGrain
 {
     private Task? running;
 

@@ -10,7 +10,7 @@ public sealed record LedgerEntry([property: Id(0)] string PurchaseId, [property:
 
 /// <summary>One page of a ledger list, keyed <c>{user}/{list}/{page}</c>; only its ledger head calls it.</summary>
 [Alias("purchasing.ILedgerPageGrain")]
-public interface ILedgerPageGrain : IGrainWithStringKey
+internal interface ILedgerPageGrain : IGrainWithStringKey
 {
     /// <summary>Sets the entry at this slot: the next free one, or an orphan left by a head that died before its write.</summary>
     [Alias("Put")]
@@ -26,7 +26,7 @@ public sealed class LedgerPageState
     [Id(0)] public List<LedgerEntry> Entries { get; set; } = [];
 }
 
-public sealed class LedgerPageGrain(
+internal sealed class LedgerPageGrain(
     [PersistentState("page", StorageNames.Documents)] IPersistentState<LedgerPageState> page) : Grain, ILedgerPageGrain
 {
     /// <summary>Entries per page: a page write stays small, and a list page of up to 100 reads at most two.</summary>

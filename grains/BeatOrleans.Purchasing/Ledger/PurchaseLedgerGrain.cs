@@ -27,7 +27,7 @@ public sealed class LedgerState
 /// producer's ten-thousandth sale costs what the first did. Entries are only appended, so a position never changes
 /// meaning, and a cursor is the position where the next (older) page starts.
 /// </summary>
-public sealed class PurchaseLedgerGrain(
+internal sealed class PurchaseLedgerGrain(
     [PersistentState("ledger", StorageNames.Documents)] IPersistentState<LedgerState> ledger) : Grain, IPurchaseLedgerGrain
 {
     private const int RecentKept = 256;

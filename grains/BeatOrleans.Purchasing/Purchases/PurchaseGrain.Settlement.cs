@@ -8,7 +8,7 @@ using Orleans.Streams;
 namespace BeatOrleans.Purchasing.Purchases;
 
 /// <summary>What happens once the money moved: the licence or a refund, then the ledgers, the profile and the notifications.</summary>
-public sealed partial class PurchaseGrain
+internal sealed partial class PurchaseGrain
 {
     private const string SoldMeanwhile =
         "The beat could no longer be sold when this payment arrived (sold exclusively to another buyer, or withdrawn); it was refunded in full.";

@@ -1,11 +1,12 @@
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
 using BeatOrleans.Purchasing.Payments;
+using BeatOrleans.Purchasing.Offers;
 
 namespace BeatOrleans.Purchasing.Purchases;
 
 /// <summary>The steps of a purchase before the money moves: reserving the beat, creating the payment, confirming it.</summary>
-public sealed partial class PurchaseGrain
+internal sealed partial class PurchaseGrain
 {
     private const string ExpiredReason = "The payment window closed before the payment was made.";
 

@@ -17,7 +17,7 @@ namespace BeatOrleans.Purchasing.Purchases;
 /// payment ends with exactly one licence or a full refund, no licence exists without a captured payment, and every
 /// hold ends with the payment window.
 /// </summary>
-public sealed partial class PurchaseGrain(
+internal sealed partial class PurchaseGrain(
     [PersistentState("purchase", StorageNames.Documents)] IPersistentState<PurchaseState> purchase,
     IPaymentGateway gateway,
     IOptions<PurchasingOptions> options,

@@ -18,7 +18,7 @@ public sealed class IdentityClaim
 /// One grain per username or email: Orleans runs one activation of it, so two signups racing for the same
 /// name are ordered here and exactly one wins.
 /// </summary>
-public sealed class IdentityIndexGrain(
+internal sealed class IdentityIndexGrain(
     [PersistentState("claim", StorageNames.Documents)] IPersistentState<IdentityClaim> claim,
     TimeProvider clock) : Grain, IIdentityIndexGrain
 {

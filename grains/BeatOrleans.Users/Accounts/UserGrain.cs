@@ -5,7 +5,7 @@ using BeatOrleans.Outbox;
 
 namespace BeatOrleans.Users.Accounts;
 
-public sealed class UserGrain(
+internal sealed class UserGrain(
     [PersistentState("user", StorageNames.Documents)] IPersistentState<UserState> account,
     PasswordHashing passwords,
     TimeProvider clock) : Grain, IUserGrain, IOutboxOwner

@@ -5,7 +5,7 @@ using Orleans.Concurrency;
 namespace BeatOrleans.Users.Login;
 
 [StatelessWorker]
-public sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
+internal sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
 {
     public async Task<LoginOutcome> Login(string email, string password)
     {

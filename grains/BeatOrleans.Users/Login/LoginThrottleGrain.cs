@@ -7,7 +7,7 @@ namespace BeatOrleans.Users.Login;
 /// Failures are kept in memory only: losing them when the grain is collected (after its window of idleness
 /// anyway) costs an attacker nothing they could not get by waiting.
 /// </summary>
-public sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options, TimeProvider clock) : Grain, ILoginThrottleGrain
+internal sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options, TimeProvider clock) : Grain, ILoginThrottleGrain
 {
     private readonly Queue<DateTimeOffset> failures = new();
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Users.Sessions;
 
-public sealed partial class SessionGrain(
+internal sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Realtime)] IPersistentState<SessionState> session,
     IOptions<SessionOptions> options,
     TimeProvider clock,

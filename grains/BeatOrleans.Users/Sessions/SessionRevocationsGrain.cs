@@ -11,7 +11,7 @@ namespace BeatOrleans.Users.Sessions;
 /// logout on one node, then the other node answering 200 from its cache). A revocation is awaited by the logout that
 /// caused it, so each call to a node is bounded.
 /// </summary>
-public sealed partial class SessionRevocationsGrain(
+internal sealed partial class SessionRevocationsGrain(
     [PersistentState("registrations", StorageNames.Realtime)] IPersistentState<SessionRevocationsState> registrations,
     TimeProvider clock,
     ILogger<SessionRevocationsGrain> logger) : Grain, ISessionRevocationsGrain

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using BeatOrleans.Api.Tests;
 using BeatOrleans.Chat;
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Messaging;
 using BeatOrleans.Notifications;
 using BeatOrleans.Outbox;
+using BeatOrleans.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

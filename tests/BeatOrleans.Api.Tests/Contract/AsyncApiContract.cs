@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BeatOrleans.Integration.Tests;
 using Json.Schema;
 
 namespace BeatOrleans.Api.Tests.Contract;

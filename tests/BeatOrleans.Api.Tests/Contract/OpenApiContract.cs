@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BeatOrleans.Integration.Tests;
 using Json.Schema;
 
 namespace BeatOrleans.Api.Tests.Contract;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using BeatOrleans.Integration.Tests;
 
 namespace BeatOrleans.Api.Tests.Contract;
 

@@ -84,11 +84,8 @@ public sealed class UnclaimedUploadTests(ShortRetentionHost host) : IClassFixtur
         var (token, fileUrl) = await PutToUploadUrl(seconds: 1);
         Assert.NotEmpty(Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories).Any() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.Until(() => !Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories).Any(),
+            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
 
         Assert.Empty(Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories));
         var claim = await http.Send(HttpMethod.Post, "/api/beats/upload", token, new { title = "Too late", file_url = fileUrl });

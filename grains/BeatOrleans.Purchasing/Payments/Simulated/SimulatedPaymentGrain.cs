@@ -9,7 +9,7 @@ public sealed record SimulatedAnswer([property: Id(0)] GatewayPayment? Payment, 
 
 /// <summary>One simulated PaymentIntent, keyed by its payment id. Durable, so payments outlive a restart as Stripe's do.</summary>
 [Alias("payments.ISimulatedPaymentGrain")]
-public interface ISimulatedPaymentGrain : IGrainWithStringKey
+internal interface ISimulatedPaymentGrain : IGrainWithStringKey
 {
     [Alias("Create")]
     Task<SimulatedAnswer> Create(long amountMinor, string currency, string requestHash);
@@ -41,7 +41,7 @@ public sealed class SimulatedPaymentState
 }
 
 /// <summary>Stripe's test mode without the network: the same states, the same test payment methods, the same idempotency.</summary>
-public sealed class SimulatedPaymentGrain(
+internal sealed class SimulatedPaymentGrain(
     [PersistentState("payment", StorageNames.Documents)] IPersistentState<SimulatedPaymentState> state) : Grain, ISimulatedPaymentGrain
 {
     private GatewayPayment? Payment => state.State.Payment;

@@ -1,0 +1,224 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace BeatOrleans.Api.Tests.Chat;
+
+public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    private async Task<(Account Account, Tokens Tokens)> NewUser()
+    {
+        var account = await http.SignUp();
+        return (account, await http.LogIn(account));
+    }
+
+    private async Task<JsonObject> Send(Tokens from, string receiver, string message) =>
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", from.Token, new { receiver, message })).Body(HttpStatusCode.Created);
+
+    private async Task<SentMessageView> Sent(Tokens from, string receiver, string message) => (await Send(from, receiver, message)).As<SentMessageView>();
+
+    [Fact]
+    public async Task Sending_by_username_answers_201_with_the_message_and_both_can_read_it()
+    {
+        var (alice, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+
+        var sent = await Send(aliceTokens, bob.Username.ToUpperInvariant(), "Let's collaborate!");
+
+        Assert.Equal(alice.Username, sent["sender"]!.GetValue<string>());
+        Assert.Equal(bob.Username, sent["receiver"]!.GetValue<string>());
+        Assert.Equal("Let's collaborate!", sent["content"]!.GetValue<string>());
+        var chatId = sent["chat_id"]!.GetValue<string>();
+        foreach (var reader in new[] { aliceTokens, bobTokens })
+        {
+            var messages = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", reader.Token)).Body(HttpStatusCode.OK);
+            var only = Assert.Single(messages["messages"]!.AsArray());
+            Assert.Equal(alice.Username, only!["sender"]!.GetValue<string>());
+            Assert.Equal(sent["message_id"]!.GetValue<string>(), only["message_id"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task The_same_pair_shares_one_chat_whoever_writes_first()
+    {
+        var (alice, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+
+        var first = await Sent(aliceTokens, bob.UserId, "hi");
+        var reply = await Sent(bobTokens, alice.Username, "Sure, let's do it!");
+
+        Assert.NotNull(first.ChatId);
+        Assert.Equal(first.ChatId, reply.ChatId);
+        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{bob.UserId}", bobTokens.Token)).Body<ChatHistoryView>(HttpStatusCode.OK);
+        var chat = Assert.Single(history.Chats);
+        Assert.Equal(new[] { alice.Username, bob.Username }.Order(), chat.Participants.Order());
+        Assert.Equal("Sure, let's do it!", chat.LastMessage.Content);
+    }
+
+    [Fact]
+    public async Task A_third_user_cannot_read_the_chat_or_the_history()
+    {
+        var (_, aliceTokens) = await NewUser();
+        var (bob, _) = await NewUser();
+        var (_, eveTokens) = await NewUser();
+        var chatId = (await Sent(aliceTokens, bob.Username, "secret")).ChatId;
+
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", eveTokens.Token)).Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/history/{bob.UserId}", eveTokens.Token)).Problem(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task An_empty_message_answers_400(string message)
+    {
+        var (_, tokens) = await NewUser();
+        var (bob, _) = await NewUser();
+
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { receiver = bob.Username, message })).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_message_over_4000_characters_answers_400_and_4000_pass()
+    {
+        var (_, tokens) = await NewUser();
+        var (bob, _) = await NewUser();
+
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { receiver = bob.Username, message = new string('a', 4001) }))
+            .Problem(HttpStatusCode.BadRequest);
+        await Send(tokens, bob.Username, new string('a', 4000));
+    }
+
+    [Fact]
+    public async Task Unknown_receiver_404_yourself_400_someone_elses_sender_403()
+    {
+        var (me, tokens) = await NewUser();
+        var (other, _) = await NewUser();
+
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { receiver = "nobody_" + Guid.NewGuid().ToString("N")[..8], message = "hi" }))
+            .Problem(HttpStatusCode.NotFound);
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { receiver = me.Username, message = "hi" }))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { sender = other.Username, receiver = other.Username, message = "hi" }))
+            .Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { sender = me.Username, receiver = other.Username, message = "hi" }))
+            .Body(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Messages_are_stored_and_returned_as_text()
+    {
+        var (_, tokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        const string markup = "<script>alert('x')</script> & <b>bold</b>";
+
+        var chatId = (await Sent(tokens, bob.Username, markup)).ChatId;
+
+        var messages = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+        Assert.Equal(markup, messages.Messages[0].Content);
+    }
+
+    [Fact]
+    public async Task Paging_with_limit_and_before_walks_the_whole_conversation_oldest_first()
+    {
+        var (_, tokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        string chatId = "";
+        for (var i = 0; i < 25; i++)
+        {
+            chatId = (await Sent(tokens, bob.Username, $"m{i}")).ChatId;
+        }
+
+        var seen = new List<string>();
+        string? before = null;
+        do
+        {
+            var query = before is null ? "?limit=10" : $"?limit=10&before={before}";
+            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}{query}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+            seen.InsertRange(0, page.Messages.Select(m => m.Content));
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"m{i}"), seen);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=101", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?before=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_reader_back_online_catches_up_with_after_from_the_last_message_it_saw()
+    {
+        var (_, tokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        var ids = new List<string>();
+        for (var i = 0; i < 25; i++)
+        {
+            ids.Add((await Sent(tokens, bob.Username, $"m{i}")).MessageId);
+        }
+
+        var chatId = ids[0].Split('.')[0];
+        var seen = new List<string>();
+        string? after = ids[6]; // bob went offline after m6
+        do
+        {
+            var page = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=7&after={after}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+            seen.AddRange(page.Messages.Select(m => m.Content));
+            Assert.NotNull(page.NextBefore);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        Assert.Equal(Enumerable.Range(7, 18).Select(i => $"m{i}"), seen);
+        var caughtUp = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[^1]}", bobTokens.Token)).Body<MessagesView>(HttpStatusCode.OK);
+        Assert.Empty(caughtUp.Messages);
+        Assert.Null(caughtUp.NextAfter);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?after={ids[1]}&before={ids[5]}", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_rename_shows_at_once_in_what_the_renamed_user_sends_and_receives()
+    {
+        var (_, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        await Send(aliceTokens, bob.Username, "before");
+        await Send(bobTokens, (await NewUser()).Account.Username, "bob, as the node knows him");
+
+        var renamed = ApiClient.UniqueName("renamed");
+        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", bobTokens.Token, new { username = renamed })).Body(HttpStatusCode.OK);
+
+        // Bob writes first: the node's cached name for his id must already be gone.
+        Assert.Equal(renamed, (await Send(bobTokens, aliceTokens.Username, "from the new name"))["sender"]!.GetValue<string>());
+        Assert.Equal(renamed, (await Send(aliceTokens, renamed, "by the new name"))["receiver"]!.GetValue<string>());
+        await Eventually.Holds(
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", aliceTokens.Token)).Body(HttpStatusCode.OK))["notifications"]!
+                .AsArray().Any(n => n!["message"]!.GetValue<string>() == $"You have a new message from {renamed}"),
+            TimeSpan.FromSeconds(10), "alice's notification names bob by his new name", TimeSpan.FromMilliseconds(50));
+    }
+}
+
+/// <summary>A host whose per-user message limit is low enough to reach in a test.</summary>
+public sealed class TightMessageLimitHost() : MarketplaceHost(new() { ["RateLimits:MessagesPerUserPer10Seconds"] = "3" });
+
+public sealed class MessageRateLimitTests(TightMessageLimitHost host) : IClassFixture<TightMessageLimitHost>
+{
+    [Fact]
+    public async Task A_user_over_the_message_rate_gets_429_while_another_user_still_sends()
+    {
+        var http = host.CreateClient();
+        var flooder = await http.LogIn(await http.SignUp());
+        var other = await http.LogIn(await http.SignUp());
+        var target = await http.SignUp();
+        for (var i = 0; i < 3; i++)
+        {
+            await (await http.Send(HttpMethod.Post, "/api/chat/send", flooder.Token, new { receiver = target.Username, message = $"{i}" })).Body(HttpStatusCode.Created);
+        }
+
+        var refused = await http.Send(HttpMethod.Post, "/api/chat/send", flooder.Token, new { receiver = target.Username, message = "too many" });
+
+        await refused.Problem(HttpStatusCode.TooManyRequests);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", other.Token, new { receiver = target.Username, message = "fine" })).Body(HttpStatusCode.Created);
+    }
+}

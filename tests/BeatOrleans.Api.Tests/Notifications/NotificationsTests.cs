@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace BeatOrleans.Api.Tests.Notifications;
+
+public sealed class NotificationsTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    private async Task<JsonArray> Unread(Tokens tokens) =>
+        (await (await http.Send(HttpMethod.Get, "/api/notifications?status=unread", tokens.Token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
+
+    private Task<JsonArray> EventuallyUnread(Tokens tokens, int count) =>
+        Eventually.Until(() => Unread(tokens), unread => unread.Count >= count, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
+
+    [Fact]
+    public async Task A_message_gives_the_receiver_one_unread_message_notification_naming_the_sender()
+    {
+        var alice = await http.SignUp();
+        var aliceTokens = await http.LogIn(alice);
+        var bob = await http.SignUp();
+        var bobTokens = await http.LogIn(bob);
+
+        await http.Send(HttpMethod.Post, "/api/chat/send", aliceTokens.Token, new { receiver = bob.Username, message = "hi" });
+
+        var notification = Assert.Single(await EventuallyUnread(bobTokens, 1))!;
+        Assert.Equal("message", notification["type"]!.GetValue<string>());
+        Assert.Equal($"You have a new message from {alice.Username}", notification["message"]!.GetValue<string>());
+        Assert.Equal("unread", notification["status"]!.GetValue<string>());
+        Assert.Empty(await Unread(aliceTokens));
+    }
+
+    [Fact]
+    public async Task Mark_as_read_one_then_all_and_the_unread_filter_follows()
+    {
+        var alice = await http.LogIn(await http.SignUp());
+        var bob = await http.SignUp();
+        var bobTokens = await http.LogIn(bob);
+        for (var i = 0; i < 3; i++)
+        {
+            await http.Send(HttpMethod.Post, "/api/chat/send", alice.Token, new { receiver = bob.Username, message = $"m{i}" });
+        }
+
+        var unread = await EventuallyUnread(bobTokens, 3);
+        Assert.Equal(3, unread.Count);
+        var id = unread[0]!["notification_id"]!.GetValue<string>();
+
+        var one = await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", bobTokens.Token, new { notification_id = id })).Body(HttpStatusCode.OK);
+        Assert.Equal("read", one["status"]!.GetValue<string>());
+        Assert.Equal(2, (await Unread(bobTokens)).Count);
+
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", bobTokens.Token, new { all = true })).Body(HttpStatusCode.OK);
+        Assert.Empty(await Unread(bobTokens));
+        var all = (await (await http.Send(HttpMethod.Get, "/api/notifications", bobTokens.Token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray();
+        Assert.Equal(3, all.Count);
+    }
+
+    [Fact]
+    public async Task Another_users_notification_id_answers_404_and_stays_unread()
+    {
+        var alice = await http.LogIn(await http.SignUp());
+        var bob = await http.SignUp();
+        var bobTokens = await http.LogIn(bob);
+        await http.Send(HttpMethod.Post, "/api/chat/send", alice.Token, new { receiver = bob.Username, message = "hi" });
+        var id = (await EventuallyUnread(bobTokens, 1))[0]!["notification_id"]!.GetValue<string>();
+
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", alice.Token, new { notification_id = id })).Problem(HttpStatusCode.NotFound);
+
+        Assert.Single(await Unread(bobTokens));
+    }
+
+    [Fact]
+    public async Task Bad_filters_and_empty_mark_requests_answer_400()
+    {
+        var tokens = await http.LogIn(await http.SignUp());
+
+        await (await http.Send(HttpMethod.Get, "/api/notifications?status=bogus", tokens.Token)).Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", tokens.Token, new { })).Problem(HttpStatusCode.BadRequest);
+    }
+}

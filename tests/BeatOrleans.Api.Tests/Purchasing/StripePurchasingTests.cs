@@ -1,0 +1,259 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BeatOrleans.Api.Tests.Purchasing;
+
+/// <summary>
+/// The marketplace with the Stripe adapter, against the local fake of Stripe's API: the same adapter, settings and
+/// webhook endpoint a deployment with real Stripe keys uses. Purchases reconcile every 2 s; the market clock moves.
+/// </summary>
+public sealed class StripeMarketHost() : MarketplaceHost(Settings(), services => services.AddKeyedSingleton<TimeProvider>(Contracts.Clocks.Market, Clock))
+{
+    public static readonly FakeStripe Stripe = FakeStripe.Start().GetAwaiter().GetResult();
+
+    public static readonly MarketClock Clock = new();
+
+    public const string PublishableKey = "pk_test_beatorleans";
+
+    private static Dictionary<string, string?> Settings() => new()
+    {
+        ["Payments:Provider"] = "stripe",
+        ["Payments:Stripe:SecretKey"] = Stripe.SecretKey,
+        ["Payments:Stripe:WebhookSecret"] = Stripe.WebhookSecret,
+        ["Payments:Stripe:ApiBase"] = Stripe.ApiBase.ToString(),
+        ["Payments:Stripe:PublishableKey"] = PublishableKey,
+        ["Payments:Stripe:RequestTimeout"] = "00:00:02",
+        ["Payments:Stripe:MaxNetworkRetries"] = "0",
+        ["Purchasing:RetryPeriod"] = "00:00:01",
+        ["Purchasing:ReconcilePeriod"] = "00:00:02",
+    };
+}
+
+public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
+{
+    private readonly HttpClient http;
+    private readonly FakeStripe stripe = StripeMarketHost.Stripe;
+
+    public StripePurchasingTests(StripeMarketHost host)
+    {
+        http = host.CreateClient();
+        stripe.Webhooks.Endpoint = new Uri(host.BaseAddress, "/api/payments/stripe/webhook");
+        stripe.Webhooks.Hold = false;
+    }
+
+    private async Task<(string Producer, string Buyer, string BeatId)> Market()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var buyer = (await http.LogIn(await http.SignUp())).Token;
+        return (producer, buyer, (await http.ReadyBeat(producer)).Id());
+    }
+
+    private async Task<int> Count(string token, string path, string list, Func<System.Text.Json.Nodes.JsonNode, bool>? where = null) =>
+        (await (await http.Send(HttpMethod.Get, path, token)).Body(HttpStatusCode.OK))[list]!.AsArray().Count(n => where?.Invoke(n!) ?? true);
+
+    private Task<int> NotificationsOf(string token, string type) =>
+        Count(token, "/api/notifications", "notifications", n => n["type"]!.GetValue<string>() == type);
+
+    [Fact]
+    public async Task A_purchase_is_a_stripe_payment_intent_in_minor_units_captured_once()
+    {
+        var (producer, buyer, beatId) = await Market();
+        var placed = await (await http.Buy(buyer, beatId, "wav_lease")).Body(HttpStatusCode.Created);
+        var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
+        Assert.Equal("stripe", placed["payment"]!["provider"]!.GetValue<string>());
+        Assert.StartsWith($"{paymentId}_secret_", placed["payment"]!["client_secret"]!.GetValue<string>(), StringComparison.Ordinal);
+        // What Stripe.js needs to confirm in the browser, beside the client secret.
+        Assert.Equal(StripeMarketHost.PublishableKey, placed["payment"]!["publishable_key"]!.GetValue<string>());
+        var intent = stripe.Ledger.Intent(paymentId)!;
+        Assert.Equal(4999, intent.Amount);
+        Assert.Equal("usd", intent.Currency);
+        Assert.Equal(placed.PurchaseId(), intent.Metadata["purchase_id"]);
+        Assert.Equal(beatId, intent.Metadata["beat_id"]);
+
+        Assert.Equal("completed", (await (await http.Confirm(buyer, placed.PurchaseId())).Body(HttpStatusCode.OK)).Status());
+        Assert.Equal(4999, stripe.Ledger.NetCaptured(paymentId));
+        await stripe.Webhooks.WaitUntilSent(TimeSpan.FromSeconds(10));
+        Assert.Contains(stripe.Webhooks.Deliveries, d => d.Type == "payment_intent.succeeded" && d.Status == 200);
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+        Assert.Single(stripe.Ledger.IntentsForPurchase(placed.PurchaseId()));
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_buyers_of_one_exclusive_make_one_payment_intent_and_one_capture()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var beatId = (await http.ReadyBeat(producer)).Id();
+        // The buyers sign up a few at a time: 200 password hashes at once queue behind the hashing slots (cores - 1) for
+        // longer than a grain call may wait on a busy 2-core machine. What runs concurrently below is the buying.
+        var buyers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (_, _) => buyers.Add((await http.LogIn(await http.SignUp())).Token));
+        var intentsBefore = stripe.Ledger.IntentCount;
+        var capturesBefore = stripe.Ledger.CapturedPayments;
+
+        var answers = await Task.WhenAll(buyers.Select(async token => (Token: token, Response: await http.Buy(token, beatId, "exclusive"))));
+        var winner = Assert.Single(answers, a => a.Response.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(99, answers.Count(a => a.Response.StatusCode == HttpStatusCode.Conflict));
+        var placed = await winner.Response.Body(HttpStatusCode.Created);
+
+        // Everyone then tries to pay: only the holder has anything to pay, and pays once.
+        var confirms = await Task.WhenAll(answers.Select(a => http.Confirm(a.Token, placed.PurchaseId())));
+        Assert.Single(confirms, c => c.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(99, confirms.Count(c => c.StatusCode == HttpStatusCode.NotFound));
+        Assert.Equal(1, stripe.Ledger.IntentCount - intentsBefore);
+        Assert.Equal(1, stripe.Ledger.CapturedPayments - capturesBefore);
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+    }
+
+    [Fact]
+    public async Task A_client_side_payment_completes_from_webhooks_delivered_three_times_out_of_order_with_one_effect()
+    {
+        var (producer, buyer, beatId) = await Market();
+        stripe.Webhooks.Hold = true;
+        var placed = await (await http.Buy(buyer, beatId, "exclusive")).Body(HttpStatusCode.Created);
+        var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
+
+        // The buyer's browser pays through Stripe.js (a decline, then a good card); the server hears of it only by webhook.
+        Assert.Equal(HttpStatusCode.PaymentRequired, (await ConfirmAtStripe(paymentId, "pm_card_chargeDeclined")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ConfirmAtStripe(paymentId, "pm_card_visa")).StatusCode);
+        Assert.Equal("pending_payment", (await http.Purchase(buyer, placed.PurchaseId())).Status());
+
+        var deliveries = await stripe.Webhooks.DeliverHeld(copies: 3, shuffleSeed: 7);
+        Assert.Contains(deliveries, d => d.Type == "payment_intent.payment_failed");
+        Assert.All(deliveries, d => Assert.Equal(200, d.Status));
+        stripe.Webhooks.Hold = false;
+
+        Assert.Equal("completed", (await http.WaitForStatus(buyer, placed.PurchaseId(), "completed")).Status());
+        await Task.Delay(1000); // room for a second fulfilment, were there one
+        Assert.Equal(1, await NotificationsOf(buyer, "purchase"));
+        Assert.Equal(1, await NotificationsOf(producer, "sale"));
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+        Assert.Equal(49999, stripe.Ledger.NetCaptured(paymentId));
+        Assert.Equal("sold", (await (await http.GetAsync($"/api/beats/{beatId}")).Body(HttpStatusCode.OK))["status"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(WebhookSignature.Tampered)]
+    [InlineData(WebhookSignature.Stale)]
+    [InlineData(WebhookSignature.WrongSecret)]
+    [InlineData(WebhookSignature.Missing)]
+    public async Task A_webhook_that_fails_verification_is_400_and_changes_nothing(WebhookSignature signature)
+    {
+        var (_, buyer, beatId) = await Market();
+        stripe.Webhooks.Hold = true;
+        var placed = await (await http.Buy(buyer, beatId, "mp3_lease")).Body(HttpStatusCode.Created);
+        Assert.Equal(HttpStatusCode.OK, (await ConfirmAtStripe(placed["payment"]!["payment_id"]!.GetValue<string>(), "pm_card_visa")).StatusCode);
+        var succeeded = stripe.Webhooks.Held.Last(e => e.Type == "payment_intent.succeeded");
+        stripe.Webhooks.Hold = false;
+
+        var request = stripe.Webhooks.Prepare(succeeded, signature);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(request.Body) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (request.SignatureHeader is not null)
+        {
+            message.Headers.TryAddWithoutValidation("Stripe-Signature", request.SignatureHeader);
+        }
+
+        await (await http.SendAsync(message)).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("pending_payment", (await http.Purchase(buyer, placed.PurchaseId())).Status());
+    }
+
+    [Fact]
+    public async Task A_decline_is_402_the_intent_is_cancelled_and_nothing_is_captured()
+    {
+        var (_, buyer, beatId) = await Market();
+        var placed = await (await http.Buy(buyer, beatId, "exclusive")).Body(HttpStatusCode.Created);
+        var declined = await (await http.Confirm(buyer, placed.PurchaseId(), "pm_card_chargeDeclinedInsufficientFunds")).Body(HttpStatusCode.PaymentRequired);
+        Assert.Equal("failed", declined.Status());
+        Assert.Contains("insufficient funds", declined["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var intent = stripe.Ledger.Intent(placed["payment"]!["payment_id"]!.GetValue<string>())!;
+        Assert.Equal("canceled", intent.Status);
+        Assert.Equal(0, intent.AmountCaptured);
+    }
+
+    [Fact]
+    public async Task Stripe_failing_on_create_is_503_holds_nothing_and_the_same_key_then_succeeds()
+    {
+        var (_, buyer, beatId) = await Market();
+        var other = (await http.LogIn(await http.SignUp())).Token;
+        var key = Guid.NewGuid().ToString();
+        stripe.Faults.FailNext(1, 500);
+        await (await http.Buy(buyer, beatId, "exclusive", key)).Problem(HttpStatusCode.ServiceUnavailable);
+
+        var retried = await (await http.Buy(buyer, beatId, "exclusive", key)).Body(HttpStatusCode.Created);
+        Assert.Single(stripe.Ledger.IntentsForPurchase(retried.PurchaseId()));
+        await (await http.Buy(other, beatId, "exclusive")).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_confirmation_whose_answer_is_lost_settles_from_stripe_with_one_capture()
+    {
+        var (producer, buyer, beatId) = await Market();
+        stripe.Webhooks.Hold = true; // only the purchase's own reconciliation may settle it
+        var placed = await (await http.Buy(buyer, beatId, "unlimited")).Body(HttpStatusCode.Created);
+        stripe.Faults.LoseResponseOfNext(1);
+
+        var pending = await (await http.Confirm(buyer, placed.PurchaseId())).Body(HttpStatusCode.Accepted);
+        Assert.Equal("processing", pending.Status());
+
+        Assert.Equal("completed", (await http.WaitForStatus(buyer, placed.PurchaseId(), "completed")).Status());
+        Assert.Equal(19999, stripe.Ledger.NetCaptured(placed["payment"]!["payment_id"]!.GetValue<string>()));
+        Assert.Equal(1, stripe.Ledger.IntentsForPurchase(placed.PurchaseId()).Count(i => i.AmountCaptured > 0));
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+        stripe.Webhooks.Hold = false;
+    }
+
+    [Fact]
+    public async Task A_confirmation_stripe_failed_on_is_sent_again_under_a_new_key_and_captures_once()
+    {
+        var (producer, buyer, beatId) = await Market();
+        stripe.Webhooks.Hold = true;
+        var placed = await (await http.Buy(buyer, beatId, "wav_lease")).Body(HttpStatusCode.Created);
+        stripe.Faults.FailNext(1, 500);
+
+        Assert.Equal("processing", (await (await http.Confirm(buyer, placed.PurchaseId())).Body(HttpStatusCode.Accepted)).Status());
+
+        // The reconciliation reads the intent (still unpaid, no decline) and confirms again: one capture, one sale.
+        Assert.Equal("completed", (await http.WaitForStatus(buyer, placed.PurchaseId(), "completed")).Status());
+        Assert.Equal(4999, stripe.Ledger.NetCaptured(placed["payment"]!["payment_id"]!.GetValue<string>()));
+        Assert.Single(stripe.Ledger.IntentsForPurchase(placed.PurchaseId()));
+        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
+        stripe.Webhooks.Hold = false;
+    }
+
+    [Fact]
+    public async Task A_payment_captured_after_the_beat_was_withdrawn_is_refunded_in_full()
+    {
+        var (producer, buyer, beatId) = await Market();
+        var refundsBefore = stripe.Ledger.RefundCount;
+        var placed = await (await http.Buy(buyer, beatId, "mp3_lease")).Body(HttpStatusCode.Created);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beatId}/delete", producer)).Body(HttpStatusCode.OK);
+
+        // The buyer's browser still holds the client secret and pays: the capture cannot become a licence.
+        var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await ConfirmAtStripe(paymentId, "pm_card_visa")).StatusCode);
+
+        var refunded = await http.WaitForStatus(buyer, placed.PurchaseId(), "refunded");
+        Assert.Contains("refunded in full", refunded["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, stripe.Ledger.NetCaptured(paymentId));
+        Assert.Equal(1, stripe.Ledger.RefundCount - refundsBefore);
+        Assert.Equal(0, await Count(producer, "/api/sales", "sales"));
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{placed.PurchaseId()}/download", buyer)).Problem(HttpStatusCode.Conflict);
+        await Eventually.Until(() => NotificationsOf(buyer, "refund"), count => count != 0, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, await NotificationsOf(buyer, "refund"));
+    }
+
+    /// <summary>What Stripe.js does in the buyer's browser: confirms the intent directly at Stripe.</summary>
+    private async Task<HttpResponseMessage> ConfirmAtStripe(string paymentId, string paymentMethod)
+    {
+        using var client = new HttpClient { BaseAddress = stripe.ApiBase };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/payment_intents/{paymentId}/confirm")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["payment_method"] = paymentMethod }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stripe.SecretKey);
+        return await client.SendAsync(request);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+
+namespace BeatOrleans.Integration.Tests.Catalog;
+
+/// <summary>The catalogue in the cluster profile: a catalog silo, PostgreSQL query model, audio in S3.</summary>
+[Collection(LocalClusterGroup.Name)]
+public sealed class ClusterCatalogTests(LocalCluster cluster)
+{
+    [Fact]
+    public async Task A_beat_uploaded_on_one_node_is_ready_searchable_and_streamed_from_s3_on_the_other()
+    {
+        using var node1 = new HttpClient { BaseAddress = await cluster.Api(1) };
+        using var node2 = new HttpClient { BaseAddress = await cluster.Api(2) };
+        var account = await node1.SignUp();
+        var token = (await node1.LogIn(account)).Token;
+        var word = $"c{Guid.NewGuid():N}"[..12];
+        var beat = await node1.UploadBeat(token, await Audio.Tone(220, 3, "wav"), new() { ["title"] = $"{word} cluster", ["genre"] = "house" });
+
+        Assert.Equal("ready", (await node2.WaitUntilProcessed(beat.Id()))["status"]!.GetValue<string>());
+        await node2.SearchUntil($"q={word}&genre=house", items => items.Count == 1);
+
+        // The stream URL answers with a redirect to a presigned S3 URL; the client's Range goes with it.
+        var url = await node2.StreamUrl(beat.Id());
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var redirect = await noRedirect.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Contains("X-Amz-Signature", redirect.Headers.Location!.Query, StringComparison.Ordinal);
+        var partial = await node1.GetWithRange(url, "bytes=0-9");
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(10, (await partial.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task A_catalog_silo_killed_mid_processing_leaves_no_beat_stuck_in_processing()
+    {
+        using var node1 = new HttpClient { BaseAddress = await cluster.Api(1) };
+        var account = await node1.SignUp();
+        var token = (await node1.LogIn(account)).Token;
+        var beat = await node1.UploadBeat(token, await Audio.Tone(220, 2, "wav"));
+
+        // ffprobe is held for 3 s on catalog silos (LocalCluster), so the kill lands while the beat is processing.
+        await cluster.Kill("silo-catalog");
+        await cluster.Start("silo-catalog");
+
+        var processed = await node1.WaitUntilProcessed(beat.Id(), TimeSpan.FromSeconds(120));
+        Assert.Equal("ready", processed["status"]!.GetValue<string>());
+        Assert.InRange(processed["duration_seconds"]!.GetValue<double>(), 1.9, 2.1);
+    }
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+
+namespace BeatOrleans.Integration.Tests.Cluster;
+
+[Collection(LocalClusterGroup.Name)]
+public sealed class ClusterTests(LocalCluster cluster)
+{
+    private static HttpClient Client(Uri baseUrl) => new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task The_users_contract_holds_across_two_api_nodes()
+    {
+        using var one = Client(await cluster.Api(1));
+        using var two = Client(await cluster.Api(2));
+
+        var account = await one.SignUp();
+        var tokens = await two.LogIn(account);
+        var profile = await (await one.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
+        Assert.Equal(account.Username, profile["username"]!.GetValue<string>());
+        await (await two.Send(HttpMethod.Put, "/api/users/profile/update", tokens.Token, new { bio = "written on node 2" })).Body(HttpStatusCode.OK);
+        var onOne = await (await one.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
+        Assert.Equal("written on node 2", onOne["bio"]!.GetValue<string>());
+
+        await (await two.Send(HttpMethod.Post, "/api/users/logout", tokens.Token)).Body(HttpStatusCode.OK);
+
+        await (await one.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Problem(HttpStatusCode.Unauthorized);
+        await (await two.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Problem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Killing_the_users_silos_answers_503_fast_and_a_restart_brings_the_accounts_back_from_postgres()
+    {
+        using var api = Client(await cluster.Api(1));
+        var account = await api.SignUp();
+        await api.LogIn(account);
+        var usersSilos = (await cluster.Status()).Select(p => p.Name).Where(n => n.StartsWith("silo-users", StringComparison.Ordinal)).ToList();
+
+        foreach (var silo in usersSilos)
+        {
+            await cluster.Kill(silo);
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var login = await api.PostAsJsonAsync("/api/users/login", new { email = account.Email, password = account.Password });
+            await login.Problem(HttpStatusCode.ServiceUnavailable);
+            var signup = await api.PostAsJsonAsync("/api/users/signup",
+                new { username = ApiClient.UniqueName(), email = $"{Guid.NewGuid():N}@example.com", password = ApiClient.Password });
+            await signup.Problem(HttpStatusCode.ServiceUnavailable);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"503s took {clock.Elapsed.TotalSeconds:0.0} s");
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/live")).StatusCode);
+        }
+        finally
+        {
+            foreach (var silo in usersSilos)
+            {
+                await cluster.Start(silo);
+            }
+        }
+
+        var relogin = await Eventually.Until(
+            () => api.PostAsJsonAsync("/api/users/login", new { email = account.Email, password = account.Password }),
+            response => response.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(HttpStatusCode.OK, relogin.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_second_users_silo_started_under_load_takes_new_activations_and_no_request_fails()
+    {
+        await using var orleans = await ClusterClient.Connect(cluster);
+        using var one = Client(await cluster.Api(1));
+        using var two = Client(await cluster.Api(2));
+        var before = await orleans.ActiveSilos();
+        var failures = new List<string>();
+        using var stop = new CancellationTokenSource();
+
+        async Task Load(HttpClient http)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var response = await http.PostAsJsonAsync("/api/users/signup",
+                    new { username = ApiClient.UniqueName("load"), email = $"{Guid.NewGuid():N}@example.com", password = ApiClient.Password });
+                if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    var failure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    lock (failures)
+                    {
+                        failures.Add(failure);
+                    }
+                }
+            }
+        }
+
+        var load = Task.WhenAll(Load(one), Load(two), Load(one), Load(two));
+        var added = await cluster.AddSilo("users");
+        SiloAddressOf newSilo = new(before, await orleans.ActiveSilos());
+        await Eventually.Until(async () => (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo.Value), placed => placed != 0,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
+
+        await stop.CancelAsync();
+        await load;
+        var onNewSilo = (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo.Value);
+        await cluster.Stop(added);
+
+        Assert.StartsWith("silo-users-", added, StringComparison.Ordinal);
+        Assert.True(onNewSilo > 0, "no user grain was activated on the new silo");
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Restarting_one_users_silo_leaves_the_activations_on_the_other_users_silos_alone()
+    {
+        await using var orleans = await ClusterClient.Connect(cluster);
+        var before = await orleans.ActiveSilos();
+        var restarted = await cluster.AddSilo("users");
+        var added = (await orleans.ActiveSilos()).Except(before).Single();
+        using var api = Client(await cluster.Api(1));
+        var accounts = new List<Account>();
+        for (var i = 0; i < 40; i++)
+        {
+            accounts.Add(await api.SignUp());
+        }
+
+        var activationsBefore = await orleans.Activations("UserGrain");
+        Assert.True(activationsBefore.GetValueOrDefault(added) > 0, "no user grain landed on the added silo");
+
+        await cluster.Stop(restarted);
+        await cluster.Start(restarted);
+        var activationsAfter = await orleans.Activations("UserGrain");
+        await cluster.Stop(restarted);
+
+        foreach (var (silo, count) in activationsBefore.Where(a => !a.Key.Endpoint.Equals(added.Endpoint)))
+        {
+            Assert.True(activationsAfter.GetValueOrDefault(silo) >= count,
+                $"{silo} had {count} user grains before the restart of another silo and {activationsAfter.GetValueOrDefault(silo)} after");
+        }
+
+        foreach (var account in accounts.Take(5))
+        {
+            await api.LogIn(account);
+        }
+    }
+
+    [Fact]
+    public async Task With_one_api_node_stopped_the_other_serves_every_users_request()
+    {
+        await cluster.Stop("api-1");
+        try
+        {
+            using var two = Client(await cluster.Api(2));
+            var account = await two.SignUp();
+            var tokens = await two.LogIn(account);
+            await (await two.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
+            var refreshed = await two.PostAsJsonAsync("/api/users/refresh", new { refresh_token = tokens.RefreshToken });
+            Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        }
+        finally
+        {
+            await cluster.Start("api-1");
+        }
+    }
+
+    [Fact]
+    public async Task The_dashboard_needs_an_operator_login_in_the_cluster()
+    {
+        using var api = Client(await cluster.Api(1));
+
+        var anonymous = await api.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains(anonymous.Headers.WwwAuthenticate, h => h.Scheme == "Basic");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"operator:{cluster.OperatorPassword}")));
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_and_silo_readiness_name_their_dependencies()
+    {
+        using var api = Client(await cluster.Api(1));
+
+        var ready = await (await api.GetAsync("/health/ready")).Body(HttpStatusCode.OK);
+
+        var names = ready["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("orleans", names);
+        Assert.Contains("redis", names);
+
+        using var silo = Client(await cluster.Url("silo-users"));
+        var siloReady = await (await silo.GetAsync("/health/ready")).Body(HttpStatusCode.OK);
+        var siloChecks = siloReady["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["silo", "redis", "postgres", "shutdown"], siloChecks);
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_with_sigterm_leaves_the_cluster_at_once_and_comes_back_on_start()
+    {
+        await using var orleans = await ClusterClient.Connect(cluster);
+        var before = await orleans.ActiveSilos();
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.Stop("silo-chat");
+        stopping.Stop();
+        try
+        {
+            // An orderly leave: the silo marks itself dead in membership as it goes, without waiting for the others'
+            // failure detection, and well within Shutdown:Timeout (30 s).
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
+            await Eventually.Until(async () => (await orleans.ActiveSilos()).Count, count => count == before.Count - 1, TimeSpan.FromSeconds(3));
+
+            Assert.Equal(before.Count - 1, (await orleans.ActiveSilos()).Count);
+            Assert.Contains("Drained in", await cluster.Log("silo-chat"), StringComparison.Ordinal);
+
+            using var api = Client(await cluster.Api(1));
+            var account = await api.SignUp();
+            await (await api.Send(HttpMethod.Get, "/api/users/profile", (await api.LogIn(account)).Token)).Body(HttpStatusCode.OK);
+        }
+        finally
+        {
+            await cluster.Start("silo-chat");
+        }
+    }
+
+    /// <summary>The one silo present after a silo was added that was not there before.</summary>
+    private sealed class SiloAddressOf(IReadOnlyList<Orleans.Runtime.SiloAddress> before, IReadOnlyList<Orleans.Runtime.SiloAddress> after)
+    {
+        public Orleans.Runtime.SiloAddress Value { get; } = after.Except(before).Single();
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace BeatOrleans.Integration.Tests.Hosting;
+
+/// <summary>A process started with a profile it lacks settings for stops at once, naming what is missing.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("silos/BeatOrleans.Silo/bin/{0}/net10.0/BeatOrleans.Silo.dll", "ConnectionStrings:Redis", "--Urls=http://127.0.0.1:0")]
+    [InlineData("silos/BeatOrleans.Silo/bin/{0}/net10.0/BeatOrleans.Silo.dll", "ConnectionStrings:Postgres", "--Urls=http://127.0.0.1:0", "--ConnectionStrings:Redis=127.0.0.1:1")]
+    [InlineData("api/BeatOrleans.Api/bin/{0}/net10.0/BeatOrleans.Api.dll", "ConnectionStrings:Redis", "--Urls=http://127.0.0.1:0")]
+    [InlineData("api/BeatOrleans.Api/bin/{0}/net10.0/BeatOrleans.Api.dll", "Auth:Jwt:SigningKey", "--Urls=http://127.0.0.1:0", "--ConnectionStrings:Redis=127.0.0.1:1")]
+    public async Task Cluster_mode_without_a_required_setting_fails_at_start_naming_it(string binary, string missing, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(TestServers.RepositoryRoot, string.Format(System.Globalization.CultureInfo.InvariantCulture, binary, TestServers.BuildConfiguration)), "--Orleans:Mode=cluster", .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Directory.CreateTempSubdirectory("beatorleans-startup-").FullName,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the process kept running without {missing}");
+        }
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(missing, await output + await errors, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace BeatOrleans.Testing;
+
+/// <summary>Real audio made and measured with the ffmpeg that scripts/test.sh installs.</summary>
+public static partial class Audio
+{
+    public static string FFmpeg => Path.Combine(Environment.GetEnvironmentVariable("BEATORLEANS_TEST_FFMPEG") ?? "", "ffmpeg");
+
+    /// <summary>A sine tone of <paramref name="seconds"/> at 1/8 full scale, as wav, mp3, flac, ogg or aiff.</summary>
+    public static async Task<string> Tone(double frequency, double seconds, string format, int channels = 2)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-audio-").FullName, $"tone.{format}");
+        await Run($"-f lavfi -i sine=frequency={Invariant(frequency)}:duration={Invariant(seconds)}:sample_rate=44100 -ac {channels} -y {path}");
+        return path;
+    }
+
+    /// <summary>Mean level in dB of the band around <paramref name="frequency"/> between <paramref name="start"/> and start + duration.</summary>
+    public static async Task<double> BandLevel(string path, double frequency, double start, double duration)
+    {
+        var output = await Run($"-hide_banner -ss {Invariant(start)} -t {Invariant(duration)} -i {path} -af bandpass=f={Invariant(frequency)}:width_type=q:w=8,volumedetect -f null -");
+        var match = MeanVolume().Match(output);
+        Assert.True(match.Success, $"volumedetect printed no mean_volume: {output}");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<string> Run(string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(FFmpeg, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var text = await error;
+        Assert.True(process.ExitCode == 0, $"ffmpeg {arguments} failed: {text}");
+        return text;
+    }
+
+    [GeneratedRegex(@"mean_volume: (-?[0-9.]+) dB")]
+    private static partial Regex MeanVolume();
+}
+
+/// <summary>A folder whose ffprobe waits 3 s before running the real one.</summary>
+public static class SlowFFmpeg
+{
+    public static string Folder() => WrappedFFmpeg.Folder(ffprobe: "sleep 3");
+}
+
+/// <summary>A folder of ffmpeg/ffprobe scripts that run a shell snippet first, then the real program.</summary>
+public static class WrappedFFmpeg
+{
+    public static string Folder(string ffmpeg = "", string ffprobe = "")
+    {
+        var folder = Directory.CreateTempSubdirectory("beatorleans-ffmpeg-").FullName;
+        var real = Path.GetDirectoryName(Audio.FFmpeg) is { Length: > 0 } dir ? dir : "/usr/bin";
+        foreach (var (name, before) in new[] { ("ffmpeg", ffmpeg), ("ffprobe", ffprobe) })
+        {
+            var path = Path.Combine(folder, name);
+            File.WriteAllText(path, $"#!/bin/sh\n{before}\nexec {real}/{name} \"$@\"\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        return folder;
+    }
+}
+
