@@ -41,7 +41,7 @@ public static class SiloBuilderExtensions
             AddLocalInfrastructure(silo, options);
         }
 
-        // Notifications cross one stream hop: the default 100 ms pulling period added ~60 ms to it (ENVIRONMENT.md);
+        // Notifications cross one stream hop: the default 100 ms pulling period added ~60 ms to it (docs/BENCHMARKS.md);
         // 20 ms is a much shorter hop, and few queues keep the idle polling it costs small.
         silo.AddMemoryStreams(StorageNames.Events, streams =>
         {

@@ -16,7 +16,7 @@ public sealed record MediaOutcome(BeatMedia? Media, string? FailureReason);
 
 /// <summary>
 /// Turns a master into the voice-tagged preview, the untagged MP3 320k, the WAV and the waveform, with FFmpeg on local
-/// files (FFMpegCore's pipe input loses the first 64 KiB on Linux: ENVIRONMENT.md). Untrusted input is read with a
+/// files (FFMpegCore's pipe input was measured to lose the first 64 KiB on Linux). Untrusted input is read with a
 /// forced demuxer and the protocol whitelist file,pipe, so a crafted file cannot make FFmpeg open URLs or other files.
 /// At most <see cref="MediaOptions.MaxConcurrentJobs"/> beats are processed at once on this silo.
 /// </summary>

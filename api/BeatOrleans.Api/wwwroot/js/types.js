@@ -1,5 +1,5 @@
 // The API's shapes, from the TypeScript types generated from docs/openapi.json (clients/typescript). Only tsc reads
-// these comments (scripts/web-typecheck.sh); the browser loads this module as an empty one.
+// these comments (scripts/web-check.sh); the browser loads this module as an empty one.
 
 /** @typedef {import("beatorleans-api").components["schemas"]} Schemas */
 /** @typedef {Schemas["BeatResponse"]} Beat */
