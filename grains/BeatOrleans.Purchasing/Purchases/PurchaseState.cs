@@ -60,7 +60,8 @@ public sealed class PurchaseState
 
     [Id(8)] public bool SaleRecorded { get; set; }
 
-    [Id(9)] public List<NotificationRequested> Outbox { get; set; } = [];
+    /// <summary>Notifications written with the completion or refund that caused them, until each inbox acknowledges one.</summary>
+    [Id(9)] public List<NotificationRequested> Notifications { get; set; } = [];
 
     [Id(10)] public List<IntegrationEvent> Events { get; set; } = [];
 
