@@ -3,39 +3,6 @@ using BeatOrleans.Contracts.Purchasing;
 
 namespace BeatOrleans.Purchasing.Purchases;
 
-/// <summary>Where a purchase is in its own process; each step is written before the call that follows it, so a crash resumes it.</summary>
-[GenerateSerializer, Alias("purchasing.PurchaseStage")]
-public enum PurchaseStage
-{
-    New = 0,
-
-    /// <summary>The order is stored; the beat has not answered yet.</summary>
-    Reserving = 1,
-
-    /// <summary>The beat reserved the licence; the payment is being created (idempotently).</summary>
-    CreatingPayment = 2,
-
-    PendingPayment = 3,
-
-    /// <summary>A confirmation was sent with <see cref="PurchaseState.PaymentMethod"/> and <see cref="PurchaseState.ConfirmAttempts"/>; its answer is not stored yet.</summary>
-    Confirming = 4,
-
-    /// <summary>The payment is captured; the licence is being granted.</summary>
-    Paid = 5,
-
-    Completed = 6,
-    Failed = 7,
-    Expired = 8,
-
-    /// <summary>Captured but not grantable: the refund is being made (idempotently).</summary>
-    Refunding = 9,
-
-    Refunded = 10,
-
-    /// <summary>The beat refused the order (sold, held, own beat...): there is no purchase, only the answer to replay.</summary>
-    Rejected = 11,
-}
-
 [GenerateSerializer, Alias("purchasing.PurchaseState")]
 public sealed class PurchaseState
 {
