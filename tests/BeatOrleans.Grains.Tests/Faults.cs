@@ -10,15 +10,11 @@ namespace BeatOrleans.Grains.Tests;
 /// </summary>
 public static class Faults
 {
-    private static volatile bool streamDown;
+    private static volatile Outage? outage;
     private static int confirmAnswersToLose;
 
-    /// <summary>Every stream publication fails while the returned scope is open.</summary>
-    public static IDisposable StreamOutage()
-    {
-        streamDown = true;
-        return new Scope(() => streamDown = false);
-    }
+    /// <summary>Every stream publication fails while the returned outage is not disposed.</summary>
+    public static Outage StreamOutage() => outage = new Outage();
 
     /// <summary>The next confirmation reaches the provider, which captures the payment, but its answer is lost.</summary>
     public static void LoseNextConfirmAnswer() => Interlocked.Exchange(ref confirmAnswersToLose, 1);
@@ -26,8 +22,9 @@ public static class Faults
     internal static async Task Apply(IIncomingGrainCallContext context)
     {
         var method = context.InterfaceMethod;
-        if (streamDown && method.DeclaringType == typeof(IMemoryStreamQueueGrain) && method.Name == nameof(IMemoryStreamQueueGrain.Enqueue))
+        if (outage is { } down && method.DeclaringType == typeof(IMemoryStreamQueueGrain) && method.Name == nameof(IMemoryStreamQueueGrain.Enqueue))
         {
+            Interlocked.Increment(ref down.refusals);
             throw new InvalidOperationException("The stream is down (test fault).");
         }
 
@@ -39,8 +36,13 @@ public static class Faults
         }
     }
 
-    private sealed class Scope(Action end) : IDisposable
+    public sealed class Outage : IDisposable
     {
-        public void Dispose() => end();
+        internal int refusals;
+
+        /// <summary>Publications refused so far: proof that the code under test met the outage.</summary>
+        public int Refused => Volatile.Read(ref refusals);
+
+        public void Dispose() => outage = null;
     }
 }

@@ -159,10 +159,11 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         var purchase = Purchase(NewId());
         await purchase.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease));
 
-        using (Faults.StreamOutage())
+        using (var outage = Faults.StreamOutage())
         {
             var confirmed = await purchase.Confirm(buyer, "pm_card_visa");
             Assert.Equal((ConfirmOutcome.Completed, PurchaseStatus.Completed), (confirmed.Outcome, confirmed.Purchase!.Status));
+            Assert.True(outage.Refused > 0, "the confirmation published nothing while the stream was down");
             Assert.Empty(await Inbox(buyer).GetNotifications(false, 10));
         }
 
