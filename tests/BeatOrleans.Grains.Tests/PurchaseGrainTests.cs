@@ -98,77 +98,64 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
     [Fact]
     public async Task A_confirmation_whose_answer_was_lost_completes_on_the_next_confirm_with_one_capture_and_one_sale()
     {
-        var (producer, beatId) = await ReadyBeat();
-        var buyer = NewId();
-        var purchase = Purchase(NewId());
-        var placed = await purchase.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease));
+        var lease = await PlacedLease();
 
         Faults.LoseNextConfirmAnswer();
-        await Assert.ThrowsAsync<TimeoutException>(() => purchase.Confirm(buyer, "pm_card_visa"));
+        await Assert.ThrowsAsync<TimeoutException>(() => lease.Purchase.Confirm(lease.Buyer, "pm_card_visa"));
 
-        var again = await purchase.Confirm(buyer, "pm_card_visa");
+        var again = await lease.Purchase.Confirm(lease.Buyer, "pm_card_visa");
         Assert.Equal((ConfirmOutcome.Completed, PurchaseStatus.Completed), (again.Outcome, again.Purchase!.Status));
-        var payment = await Provider.Retrieve(placed.Purchase!.Payment.PaymentId!, default);
+        var payment = await Provider.Retrieve(lease.PaymentId, default);
         Assert.Equal((GatewayPaymentState.Succeeded, 0L), (payment.State, payment.AmountRefunded));
-        Assert.Equal([new SalesTotal("USD", LeaseMinor, 1)], await Ledger(producer).SalesTotals());
+        Assert.Equal([new SalesTotal("USD", LeaseMinor, 1)], await Ledger(lease.Producer).SalesTotals());
     }
 
     [Fact]
     public async Task A_payment_captured_in_the_window_but_seen_after_it_closed_is_honoured_with_the_licence()
     {
-        var (producer, beatId) = await ReadyBeat();
-        var buyer = NewId();
-        var purchase = Purchase(NewId());
-        var placed = await purchase.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease));
+        var lease = await PlacedLease();
         // The buyer's browser confirms with the provider directly; the purchase hears of it only by webhook.
-        await Provider.Confirm(placed.Purchase!.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        await Provider.Confirm(lease.PaymentId, "pm_card_visa", "client-side", default);
 
         GrainCluster.Clock.Advance(PastTheWindow);
 
-        Assert.True(await purchase.PaymentChanged($"evt_{NewId()}"));
-        Assert.Equal(PurchaseStatus.Completed, (await purchase.GetPurchase())!.Status);
-        Assert.Equal([new SalesTotal("USD", LeaseMinor, 1)], await Ledger(producer).SalesTotals());
+        Assert.True(await lease.Purchase.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Completed, (await lease.Purchase.GetPurchase())!.Status);
+        Assert.Equal([new SalesTotal("USD", LeaseMinor, 1)], await Ledger(lease.Producer).SalesTotals());
     }
 
     [Fact]
     public async Task A_payment_captured_for_a_beat_withdrawn_meanwhile_is_refunded_in_full_when_the_purchase_closes()
     {
-        var (producer, beatId) = await ReadyBeat();
-        var buyer = NewId();
-        var purchase = Purchase(NewId());
-        var placed = await purchase.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease));
-        var paymentId = placed.Purchase!.Payment.PaymentId!;
-        await Provider.Confirm(paymentId, "pm_card_visa", "client-side", default);
-        Assert.Equal(DeleteOutcome.Deleted, await Beat(beatId).Delete(producer));
+        var lease = await PlacedLease();
+        await Provider.Confirm(lease.PaymentId, "pm_card_visa", "client-side", default);
+        Assert.Equal(DeleteOutcome.Deleted, await Beat(lease.BeatId).Delete(lease.Producer));
 
         GrainCluster.Clock.Advance(PastTheWindow);
 
-        Assert.True(await purchase.PaymentChanged($"evt_{NewId()}"));
-        Assert.Equal(PurchaseStatus.Refunded, (await purchase.GetPurchase())!.Status);
-        var payment = await Provider.Retrieve(paymentId, default);
+        Assert.True(await lease.Purchase.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Refunded, (await lease.Purchase.GetPurchase())!.Status);
+        var payment = await Provider.Retrieve(lease.PaymentId, default);
         Assert.Equal(payment.AmountMinor, payment.AmountRefunded);
-        Assert.Empty(await Ledger(producer).SalesTotals());
-        Assert.Contains("refunded in full", (await Arrived(buyer, "refund")).Message, StringComparison.Ordinal);
+        Assert.Empty(await Ledger(lease.Producer).SalesTotals());
+        Assert.Contains("refunded in full", (await Arrived(lease.Buyer, "refund")).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_stream_failure_at_confirmation_reaches_no_caller_and_the_notifications_follow_once_it_is_back()
     {
-        var (producer, beatId) = await ReadyBeat();
-        var buyer = NewId();
-        var purchase = Purchase(NewId());
-        await purchase.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease));
+        var lease = await PlacedLease();
 
         using (var outage = Faults.StreamOutage())
         {
-            var confirmed = await purchase.Confirm(buyer, "pm_card_visa");
+            var confirmed = await lease.Purchase.Confirm(lease.Buyer, "pm_card_visa");
             Assert.Equal((ConfirmOutcome.Completed, PurchaseStatus.Completed), (confirmed.Outcome, confirmed.Purchase!.Status));
             Assert.True(outage.Refused > 0, "the confirmation published nothing while the stream was down");
-            Assert.Empty(await Inbox(buyer).GetNotifications(false, 10));
+            Assert.Empty(await Inbox(lease.Buyer).GetNotifications(false, 10));
         }
 
-        Assert.Equal("Your beat has been successfully purchased", (await Arrived(buyer, "purchase")).Message);
-        Assert.Contains("29.99 USD", (await Arrived(producer, "sale")).Message, StringComparison.Ordinal);
+        Assert.Equal("Your beat has been successfully purchased", (await Arrived(lease.Buyer, "purchase")).Message);
+        Assert.Contains("29.99 USD", (await Arrived(lease.Producer, "sale")).Message, StringComparison.Ordinal);
     }
 
     private static (OrderOutcome, string?, string?, DateTimeOffset?) Identity(OrderResult answer) =>
@@ -196,6 +183,17 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         return (producer, beatId);
     }
 
+    /// <summary>A ready beat and one buyer's placed order of its MP3 lease, not paid yet.</summary>
+    private async Task<Placed> PlacedLease()
+    {
+        var (producer, beatId) = await ReadyBeat();
+        var buyer = NewId();
+        var purchase = Purchase(NewId());
+        var answer = await purchase.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease));
+        Assert.Equal(OrderOutcome.Created, answer.Outcome);
+        return new Placed(producer, beatId, buyer, purchase, answer.Purchase!.Payment.PaymentId!);
+    }
+
     /// <summary>One buyer's order and, when it was placed, its confirmation with a card that pays.</summary>
     private async Task<(OrderResult Placed, ConfirmResult? Confirmed)> PlaceAndPay(string buyer, string beatId, string license)
     {
@@ -216,4 +214,6 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
             }
         }
     }
+
+    private sealed record Placed(string Producer, string BeatId, string Buyer, IPurchaseGrain Purchase, string PaymentId);
 }

@@ -3,6 +3,7 @@ using BeatOrleans.Contracts.Purchasing;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
 using BeatOrleans.Purchasing.Payments;
+using Microsoft.Extensions.Logging;
 
 namespace BeatOrleans.Purchasing.Purchases;
 
@@ -56,6 +57,9 @@ public sealed partial class PurchaseGrain
             LogCompletionDeferred(logger, exception, PurchaseId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: recording its completion with the buyer and the producer failed; the retry timer records it again")]
+    private static partial void LogCompletionDeferred(ILogger logger, Exception exception, string purchaseId);
 
     /// <summary>Refunds the whole payment (once, by its key); false when the provider did not answer.</summary>
     private async Task<bool> RefundPayment()

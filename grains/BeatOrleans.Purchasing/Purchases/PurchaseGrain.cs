@@ -289,9 +289,6 @@ public sealed partial class PurchaseGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: the payment provider failed ({Step})")]
     private static partial void LogGatewayFailed(ILogger logger, Exception exception, string purchaseId, string step);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: recording its completion with the buyer and the producer failed; the retry timer records it again")]
-    private static partial void LogCompletionDeferred(ILogger logger, Exception exception, string purchaseId);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: releasing its offer or coupon failed; they lapse with the payment window")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string purchaseId);
 

@@ -3,6 +3,7 @@ using BeatOrleans.Contracts.Purchasing;
 
 namespace BeatOrleans.Purchasing.Purchases;
 
+/// <summary>What a purchase stores: the order, its stage (<see cref="PurchaseStages"/>), the purchase as the buyer sees it, and both outboxes.</summary>
 [GenerateSerializer, Alias("purchasing.PurchaseState")]
 public sealed class PurchaseState
 {
@@ -27,7 +28,6 @@ public sealed class PurchaseState
 
     [Id(8)] public bool SaleRecorded { get; set; }
 
-    /// <summary>Notifications written with the completion or refund that caused them, until each inbox acknowledges one.</summary>
     [Id(9)] public List<NotificationRequested> Notifications { get; set; } = [];
 
     [Id(10)] public List<IntegrationEvent> Events { get; set; } = [];
