@@ -118,8 +118,18 @@ public sealed partial class PurchaseGrain
 
         if (!State.SaleRecorded)
         {
-            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(new Sale(PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, p.BuyerId,
-                p.AmountMinor, p.Currency, p.CompletedAt!.Value, p.Pricing?.DiscountMinor ?? 0, p.Pricing?.Coupon, p.Pricing?.OfferId));
+            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(new Sale(
+                PurchaseId: PurchaseId,
+                BeatId: p.BeatId,
+                BeatTitle: p.BeatTitle,
+                LicenseType: p.LicenseType,
+                BuyerId: p.BuyerId,
+                AmountMinor: p.AmountMinor,
+                Currency: p.Currency,
+                SoldAt: p.CompletedAt!.Value,
+                DiscountMinor: p.Pricing?.DiscountMinor ?? 0,
+                Coupon: p.Pricing?.Coupon,
+                OfferId: p.Pricing?.OfferId));
             State.SaleRecorded = changed = true;
         }
 
