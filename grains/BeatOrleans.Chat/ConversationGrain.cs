@@ -4,7 +4,6 @@ using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Outbox;
 using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace BeatOrleans.Chat;
 
@@ -32,20 +31,15 @@ internal sealed partial class ConversationGrain(
 
     private readonly WriteGate writes = new();
     private readonly List<Queued> queued = [];
-    private IGrainTimer? redeliveryTimer;
-    private bool acknowledgedUnsaved;
     private EventOutbox events = null!;
+    private NotificationOutbox notifications = null!;
 
     private string ChatId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         events = new EventOutbox(this, () => conversation.State.Events, () => conversation.WriteStateAsync());
-        if (conversation.State.Outbox.Count > 0)
-        {
-            StartRedelivery();
-        }
-
+        notifications = new NotificationOutbox(this, () => conversation.State.Notifications, Redelivery);
         return Task.CompletedTask;
     }
 
@@ -88,11 +82,10 @@ internal sealed partial class ConversationGrain(
         var batch = queued.ToList();
         queued.Clear();
         var state = conversation.State;
-        var (count, last, outbox, recorded, participants) = (state.Count, state.LastMessage, state.Outbox.Count, state.Events.Count, state.Participants);
+        var (count, last, recorded, participants) = (state.Count, state.LastMessage, state.Events.Count, state.Participants);
         var now = clock.GetUtcNow();
         var messages = batch.Select((entry, i) => new ChatMessage(
             ChatIds.MessageId(ChatId, count + i), count + i, entry.Outgoing.SenderId, entry.Outgoing.Content, now, entry.Outgoing.Offer)).ToList();
-        var notifications = batch.Zip(messages, (entry, message) => Notification(entry.Outgoing, message, now)).ToList();
         try
         {
             if (state.Participants.Count == 0)
@@ -105,9 +98,9 @@ internal sealed partial class ConversationGrain(
             await Task.WhenAll(messages.GroupBy(m => m.Sequence / PageSize).Select(page => Page(page.Key * PageSize).Append([.. page])));
             state.Count += messages.Count;
             state.LastMessage = messages[^1];
-            state.Outbox.AddRange(notifications);
             foreach (var (entry, message) in batch.Zip(messages))
             {
+                notifications.Record(Notification(entry.Outgoing, message, now));
                 await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
                     ChatId, message.MessageId, message.Sequence, entry.Outgoing.SenderId, entry.Outgoing.ReceiverId, entry.Outgoing.Content.Length, now)));
             }
@@ -119,7 +112,7 @@ internal sealed partial class ConversationGrain(
             // Nothing of the batch is stored as far as this activation can tell: forget it, fail its senders, and let
             // the next activation start from what storage holds.
             (state.Count, state.LastMessage, state.Participants) = (count, last, participants);
-            state.Outbox.RemoveRange(outbox, state.Outbox.Count - outbox);
+            notifications.Discard();
             state.Events.RemoveRange(recorded, state.Events.Count - recorded);
             DeactivateOnIdle();
             foreach (var entry in batch)
@@ -141,12 +134,7 @@ internal sealed partial class ConversationGrain(
             LogTouchFailed(logger, exception, ChatId);
         }
 
-        foreach (var notification in notifications)
-        {
-            await Publish(notification);
-        }
-
-        StartRedelivery();
+        await notifications.Publish();
         foreach (var (entry, message) in batch.Zip(messages))
         {
             await PushLive(Push.For(entry.Outgoing.ReceiverId, message, entry.Outgoing.SenderUsername, ChatId));
@@ -205,54 +193,27 @@ internal sealed partial class ConversationGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // One write stores both the acknowledgements and the removal of confirmed events.
-        await writes.Run(() => acknowledgedUnsaved ? Save() : events.Persisted(), cancellationToken);
+        await writes.Run(() => notifications.Unsaved ? Save() : events.Persisted(), cancellationToken);
     }
 
     public Task FlushOutbox() => writes.Run(events.Sweep);
 
     public void Dispose() => writes.Dispose();
 
-    /// <summary>
-    /// Forgets a delivered notification. The removal reaches storage with the next message (or at deactivation), not
-    /// with a write of its own: after a crash the inbox is sent it again and recognises its event id.
-    /// </summary>
+    /// <summary>Forgets a delivered notification; the removal reaches storage with the next message or at deactivation.</summary>
     public Task Acknowledge(string eventId)
     {
-        if (conversation.State.Outbox.RemoveAll(e => e.EventId == eventId) > 0)
-        {
-            acknowledgedUnsaved = true;
-        }
-
-        if (conversation.State.Outbox.Count == 0)
-        {
-            redeliveryTimer?.Dispose();
-            redeliveryTimer = null;
-        }
-
+        notifications.Acknowledge(eventId);
         return Task.CompletedTask;
     }
 
     private async Task Save()
     {
         await conversation.WriteStateAsync();
-        acknowledgedUnsaved = false;
+        notifications.Saved();
     }
 
     private IConversationPageGrain Page(long sequence) => GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{sequence / PageSize}");
-
-    private void StartRedelivery() => redeliveryTimer ??= this.RegisterGrainTimer(
-        static async (grain, _) => await grain.PublishUnacknowledged(),
-        this,
-        new GrainTimerCreationOptions(Redelivery, Redelivery) { KeepAlive = true });
-
-    private async Task PublishUnacknowledged()
-    {
-        var due = clock.GetUtcNow() - Redelivery;
-        foreach (var notification in conversation.State.Outbox.Where(e => e.OccurredAt <= due).ToList())
-        {
-            await Publish(notification);
-        }
-    }
 
     /// <summary>Publishes a live push; a lost one costs nothing, the receiver reads the message from REST.</summary>
     private async Task PushLive(Push push)
@@ -266,22 +227,6 @@ internal sealed partial class ConversationGrain(
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             LogPublishFailed(logger, exception, push.Message?.MessageId ?? "");
-        }
-    }
-
-    /// <summary>Publishes a notification; on failure the outbox keeps it and the timer publishes it again.</summary>
-    private Task Publish(NotificationRequested notification) =>
-        Publish(NotificationRequested.Namespace, notification.UserId, notification, notification.EventId);
-
-    private async Task Publish<T>(string streamNamespace, string userId, T item, string itemId)
-    {
-        try
-        {
-            await this.GetStreamProvider(StorageNames.Events).GetStream<T>(StreamId.Create(streamNamespace, userId)).OnNextAsync(item);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogPublishFailed(logger, exception, itemId);
         }
     }
 

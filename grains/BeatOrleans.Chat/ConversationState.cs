@@ -15,7 +15,7 @@ public sealed class ConversationState
     [Id(2)] public ChatMessage? LastMessage { get; set; }
 
     /// <summary>Notifications written with the message that caused them, kept until the inbox acknowledges them.</summary>
-    [Id(3)] public List<NotificationRequested> Outbox { get; set; } = [];
+    [Id(3)] public List<NotificationRequested> Notifications { get; set; } = [];
 
     /// <summary>Integration events written with the message that caused them, until the broker confirms them.</summary>
     [Id(4)] public List<IntegrationEvent> Events { get; set; } = [];

@@ -1,3 +1,4 @@
+using BeatOrleans.Catalog;
 using BeatOrleans.Chat;
 using BeatOrleans.Contracts;
 using BeatOrleans.Messaging;
@@ -7,11 +8,15 @@ using BeatOrleans.Purchasing;
 using BeatOrleans.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace BeatOrleans.Grains.Tests;
 
-/// <summary>An in-process cluster hosting the users, chat, notifications and purchasing (ledgers, simulated payments) domains, with a clock the tests move.</summary>
+/// <summary>
+/// An in-process cluster hosting the users, catalogue (beats, listings), chat, notifications and purchasing (simulated
+/// payments) domains, with a clock the tests move and <see cref="Faults"/> they switch on.
+/// </summary>
 public sealed class GrainCluster : IAsyncLifetime
 {
     /// <summary>Silos of an in-process test cluster share this process, so they can share this clock.</summary>
@@ -44,10 +49,23 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.AddMemoryGrainStorage(StorageNames.Realtime);
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.AddMemoryStreams(StorageNames.Events);
+            silo.UseInMemoryReminderService();
+            silo.AddIncomingGrainCallFilter(Faults.Apply);
+            var data = Directory.CreateTempSubdirectory("grain-tests-").FullName;
             var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Users:LoginThrottle:MaxFailures"] = "3" })
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Users:LoginThrottle:MaxFailures"] = "3",
+                    ["Blobs:LocalRoot"] = Path.Combine(data, "blobs"),
+                    ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(data, "catalog.db")}",
+                    // Notifications a stream failure held back are published again within a second.
+                    ["Purchasing:RetryPeriod"] = "00:00:01",
+                })
                 .Build();
             silo.Services.AddUsersDomain(configuration);
+            silo.Services.AddCatalogDomain(configuration);
+            // Beats are made ready by the tests (IBeatGrain.CompleteProcessing), not by FFmpeg racing them.
+            silo.Services.PostConfigure<GrainTypeOptions>(o => o.Classes.RemoveWhere(type => type.Name == "MediaProcessingGrain"));
             silo.Services.AddChatDomain(configuration);
             silo.Services.AddNotificationsDomain(configuration);
             silo.Services.AddPurchasingDomain(configuration);
@@ -55,6 +73,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddEventOutbox(configuration);
             silo.Services.AddRabbitMqBridge(configuration);
             silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddKeyedSingleton<TimeProvider>(Clocks.Market, Clock);
         }
     }
 }

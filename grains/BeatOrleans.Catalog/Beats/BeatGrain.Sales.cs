@@ -50,7 +50,7 @@ internal sealed partial class BeatGrain
             if (State.Hold is not { } hold || hold.PurchaseId != purchaseId || hold.Until < holdUntil)
             {
                 State.Hold = new ExclusiveHold(purchaseId, holdUntil);
-                await beat.WriteStateAsync();
+                await Commit();
             }
         }
 
@@ -66,7 +66,7 @@ internal sealed partial class BeatGrain
         }
 
         State.Hold = new ExclusiveHold(toHolder, holdUntil);
-        await beat.WriteStateAsync();
+        await Commit();
         return true;
     }
 
@@ -75,7 +75,7 @@ internal sealed partial class BeatGrain
         if (State.Hold?.PurchaseId == purchaseId)
         {
             State.Hold = null;
-            await beat.WriteStateAsync();
+            await Commit();
         }
     }
 
@@ -105,12 +105,8 @@ internal sealed partial class BeatGrain
         State.Hold = null;
         State.SoldTo = purchaseId;
         State.Beat = b with { Status = BeatStatus.Sold };
-        State.ListingVersion++;
-        await events.Record(IntegrationEvents.Create($"{BeatId}.sold", EventTypes.BeatSold, BeatId, now, new BeatSoldData(BeatId, b.ProducerId, purchaseId, now)));
-        await beat.WriteStateAsync();
-        await events.Publish();
-        await EnsureSync();
-        await PublishListing();
+        await Commit(IntegrationEvents.Create($"{BeatId}.sold", EventTypes.BeatSold, BeatId, now, new BeatSoldData(BeatId, b.ProducerId, purchaseId, now)),
+            relist: true);
         return true;
     }
 
@@ -132,10 +128,7 @@ internal sealed partial class BeatGrain
         }
 
         State.Beat = b with { Licenses = licenses };
-        State.ListingVersion++;
-        await beat.WriteStateAsync();
-        await EnsureSync();
-        await PublishListing();
+        await Commit(relist: true);
         return LicensesOutcome.Updated;
     }
 

@@ -35,6 +35,7 @@ internal sealed partial class BeatGrain(
     /// <summary>Registering a reminder writes the reminder table: once per activation while work is pending is enough.</summary>
     private bool syncRegistered;
     private EventOutbox events = null!;
+    private NotificationOutbox notifications = null!;
 
     private string BeatId => this.GetPrimaryKeyString();
 
@@ -43,6 +44,7 @@ internal sealed partial class BeatGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         events = new EventOutbox(this, () => State.Events, () => beat.WriteStateAsync());
+        notifications = new NotificationOutbox(this, () => State.Notifications, options.Value.RetryPeriod);
         if (HasPendingWork())
         {
             StartRetry();
@@ -51,7 +53,9 @@ internal sealed partial class BeatGrain(
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
+    /// <summary>One write stores both the acknowledgements and the removal of confirmed events.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        notifications.Unsaved ? Write() : events.Persisted();
 
     public Task FlushOutbox() => events.Sweep();
 
@@ -62,14 +66,26 @@ internal sealed partial class BeatGrain(
             return existing;
         }
 
-        State.Beat = new Beat(BeatId, draft.ProducerId, draft.Title, draft.Artist, draft.Genre, draft.Bpm, draft.Key, draft.Tags,
-            draft.Licenses, BeatStatus.Processing, null, null, 0, clock.GetUtcNow(), draft.Master, draft.Stems, null);
-        var created = State.Beat;
-        await events.Record(IntegrationEvents.Create($"{BeatId}.uploaded", EventTypes.BeatUploaded, BeatId, created.CreatedAt,
+        var created = State.Beat = new Beat(
+            BeatId: BeatId,
+            ProducerId: draft.ProducerId,
+            Title: draft.Title,
+            Artist: draft.Artist,
+            Genre: draft.Genre,
+            Bpm: draft.Bpm,
+            Key: draft.Key,
+            Tags: draft.Tags,
+            Licenses: draft.Licenses,
+            Status: BeatStatus.Processing,
+            FailureReason: null,
+            DurationSeconds: null,
+            Plays: 0,
+            CreatedAt: clock.GetUtcNow(),
+            Master: draft.Master,
+            Stems: draft.Stems,
+            PreviewKey: null);
+        await Commit(IntegrationEvents.Create($"{BeatId}.uploaded", EventTypes.BeatUploaded, BeatId, created.CreatedAt,
             new BeatUploadedData(BeatId, created.ProducerId, created.Title, created.Artist, draft.Master.Format, draft.Master.Bytes, created.CreatedAt)));
-        await beat.WriteStateAsync();
-        await events.Publish();
-        await EnsureSync();
         await RequestProcessing();
         CatalogTelemetry.Uploaded();
         return State.Beat;
@@ -92,13 +108,9 @@ internal sealed partial class BeatGrain(
         }
 
         State.Deleted = true;
-        State.ListingVersion++;
         var now = clock.GetUtcNow();
-        await events.Record(IntegrationEvents.Create($"{BeatId}.deleted", EventTypes.BeatDeleted, BeatId, now, new BeatDeletedData(BeatId, current.ProducerId, now)));
-        await beat.WriteStateAsync();
-        await events.Publish();
-        await EnsureSync();
-        await PublishListing();
+        await Commit(IntegrationEvents.Create($"{BeatId}.deleted", EventTypes.BeatDeleted, BeatId, now, new BeatDeletedData(BeatId, current.ProducerId, now)),
+            relist: true);
         return DeleteOutcome.Deleted;
     }
 
@@ -117,7 +129,7 @@ internal sealed partial class BeatGrain(
         }
 
         State.Beat = current with { Plays = current.Plays + 1 };
-        await beat.WriteStateAsync();
+        await Commit();
         // Popularity in search may lag by a few seconds; one listing update per burst of plays, not one per play.
         playsListingTimer ??= this.RegisterGrainTimer(
             static async (grain, _) => await grain.RefreshListingAfterPlays(),
@@ -139,7 +151,7 @@ internal sealed partial class BeatGrain(
         }
 
         State.Attempts++;
-        await beat.WriteStateAsync();
+        await Commit();
         LogAttempt(logger, BeatId, State.Attempts);
         return true;
     }
@@ -152,20 +164,12 @@ internal sealed partial class BeatGrain(
         }
 
         State.Media = media;
-        State.Beat = current with { Status = BeatStatus.Ready, DurationSeconds = media.DurationSeconds, PreviewKey = media.Preview.Key };
-        State.ListingVersion++;
+        var b = State.Beat = current with { Status = BeatStatus.Ready, DurationSeconds = media.DurationSeconds, PreviewKey = media.Preview.Key };
         var ready = new NotificationRequested($"beat-ready:{BeatId}", this.GetGrainId(), current.ProducerId, "beat_ready",
             $"Your beat \"{current.Title}\" is ready and listed in the catalogue.", clock.GetUtcNow());
-        State.Outbox.Add(ready);
-        var b = State.Beat;
-        await events.Record(IntegrationEvents.Create($"{BeatId}.ready", EventTypes.BeatReady, BeatId, ready.OccurredAt, new BeatReadyData(
+        await Commit(IntegrationEvents.Create($"{BeatId}.ready", EventTypes.BeatReady, BeatId, ready.OccurredAt, new BeatReadyData(
             BeatId, b.ProducerId, b.Title, b.Artist, b.Genre, b.Bpm, media.DurationSeconds, b.Tags,
-            [.. b.Licenses.Select(l => new BeatLicenseData(l.LicenseType, l.Price, l.Currency))], ready.OccurredAt)));
-        await beat.WriteStateAsync();
-        await events.Publish();
-        await EnsureSync();
-        await PublishListing();
-        await Publish(NotificationRequested.Namespace, ready.UserId, ready);
+            [.. b.Licenses.Select(l => new BeatLicenseData(l.LicenseType, l.Price, l.Currency))], ready.OccurredAt)), ready, relist: true);
     }
 
     public Task FailProcessing(string reason) =>
@@ -176,16 +180,15 @@ internal sealed partial class BeatGrain(
         if (version > State.ListedVersion)
         {
             State.ListedVersion = version;
-            await beat.WriteStateAsync();
+            await Commit();
         }
     }
 
-    public async Task Acknowledge(string eventId)
+    /// <summary>The inbox has the notification; the removal reaches storage with the beat's next write or at deactivation.</summary>
+    public Task Acknowledge(string eventId)
     {
-        if (State.Outbox.RemoveAll(e => e.EventId == eventId) > 0)
-        {
-            await beat.WriteStateAsync();
-        }
+        notifications.Acknowledge(eventId);
+        return Task.CompletedTask;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -231,22 +234,17 @@ internal sealed partial class BeatGrain(
             await StoreListing();
         }
 
-        foreach (var notification in State.Outbox.ToList())
-        {
-            await Publish(NotificationRequested.Namespace, notification.UserId, notification);
-        }
+        // Unacknowledged notifications are the outbox's own to publish again; it does once the reminder woke the beat.
     }
 
     private bool HasPendingWork() =>
-        (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted) || State.ListedVersion < State.ListingVersion || State.Outbox.Count > 0;
+        (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted) || State.ListedVersion < State.ListingVersion || notifications.Count > 0;
 
     private async Task Fail(string reason)
     {
         State.Beat = State.Beat! with { Status = BeatStatus.Failed, FailureReason = reason };
         var now = clock.GetUtcNow();
-        await events.Record(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now, new BeatFailedData(BeatId, State.Beat.ProducerId, reason, now)));
-        await beat.WriteStateAsync();
-        await events.Publish();
+        await Commit(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now, new BeatFailedData(BeatId, State.Beat.ProducerId, reason, now)));
         CatalogTelemetry.Failed();
         LogFailed(logger, BeatId, reason);
     }
@@ -255,10 +253,49 @@ internal sealed partial class BeatGrain(
     {
         playsListingTimer?.Dispose();
         playsListingTimer = null;
-        State.ListingVersion++;
+        await Commit(relist: true);
+    }
+
+    /// <summary>
+    /// The one way the beat stores a change: the integration event and the notification it causes are recorded with
+    /// it, then published, and whatever work it leaves pending (processing, the listing) is retried until done.
+    /// </summary>
+    /// <param name="relist">The change shows in the catalogue: the listing gets a new version and is published.</param>
+    private async Task Commit(IntegrationEvent? integrationEvent = null, NotificationRequested? notification = null, bool relist = false)
+    {
+        if (relist)
+        {
+            State.ListingVersion++;
+        }
+
+        if (integrationEvent is not null)
+        {
+            await events.Record(integrationEvent);
+        }
+
+        if (notification is not null)
+        {
+            notifications.Record(notification);
+        }
+
+        await Write();
+        await events.Publish();
+        await notifications.Publish();
+        if (HasPendingWork())
+        {
+            await EnsureSync();
+        }
+
+        if (relist)
+        {
+            await PublishListing();
+        }
+    }
+
+    private async Task Write()
+    {
         await beat.WriteStateAsync();
-        await EnsureSync();
-        await PublishListing();
+        notifications.Saved();
     }
 
     private async Task EnsureSync()
@@ -306,8 +343,21 @@ internal sealed partial class BeatGrain(
 
     /// <summary>What the catalogue lists: ready, not deleted beats only.</summary>
     private CatalogEntry? Listing() => State.Beat is { Status: BeatStatus.Ready } b && !State.Deleted
-        ? new CatalogEntry(b.BeatId, b.ProducerId, b.Title, b.Artist, b.Genre, b.Bpm, b.Key, b.Tags, b.Licenses, b.Price, b.Currency,
-            b.DurationSeconds ?? 0, b.Plays, b.CreatedAt)
+        ? new CatalogEntry(
+            BeatId: b.BeatId,
+            ProducerId: b.ProducerId,
+            Title: b.Title,
+            Artist: b.Artist,
+            Genre: b.Genre,
+            Bpm: b.Bpm,
+            Key: b.Key,
+            Tags: b.Tags,
+            Licenses: b.Licenses,
+            Price: b.Price,
+            Currency: b.Currency,
+            DurationSeconds: b.DurationSeconds ?? 0,
+            Plays: b.Plays,
+            CreatedAt: b.CreatedAt)
         : null;
 
     /// <summary>A failed publish is logged, not thrown: the state change is durable and the reminder publishes again.</summary>

@@ -22,7 +22,7 @@ public sealed class BeatState
     [Id(5)] public long ListedVersion { get; set; }
 
     /// <summary>Notifications published but not yet acknowledged by the inbox.</summary>
-    [Id(6)] public List<NotificationRequested> Outbox { get; set; } = [];
+    [Id(6)] public List<NotificationRequested> Notifications { get; set; } = [];
 
     /// <summary>Integration events recorded with the change that caused them, until the broker confirms them.</summary>
     [Id(7)] public List<IntegrationEvent> Events { get; set; } = [];

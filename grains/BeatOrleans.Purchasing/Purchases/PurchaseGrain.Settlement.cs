@@ -3,7 +3,7 @@ using BeatOrleans.Contracts.Purchasing;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
 using BeatOrleans.Purchasing.Payments;
-using Orleans.Streams;
+using Microsoft.Extensions.Logging;
 
 namespace BeatOrleans.Purchasing.Purchases;
 
@@ -21,28 +21,45 @@ internal sealed partial class PurchaseGrain
         {
             SetStage(PurchaseStage.Refunding);
             State.Purchase = State.Purchase! with { FailureReason = SoldMeanwhile };
-            await purchase.WriteStateAsync();
+            await Commit();
             return;
         }
 
-        // The event first: recording it can fail (it enrols the grain in the outbox index), and then nothing below has
-        // happened yet; the purchase is still paid and the next attempt repeats all of this.
+        // If recording the event fails, nothing has changed: the purchase is still paid and the next attempt repeats this.
         var now = clock.GetUtcNow();
         var amount = Money.ToMajor(p.AmountMinor, p.Currency);
-        await events.Record(IntegrationEvents.Create($"{PurchaseId}.completed", EventTypes.PurchaseCompleted, PurchaseId, now,
-            new PurchaseCompletedData(PurchaseId, p.BeatId, p.BuyerId, p.ProducerId, p.LicenseType, amount, p.Currency, p.Payment.Provider, p.Payment.PaymentId, now)));
-        SetStage(PurchaseStage.Completed);
-        State.Purchase = State.Purchase! with { CompletedAt = now };
-        State.Outbox.Add(new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase",
-            "Your beat has been successfully purchased", now));
-        State.Outbox.Add(new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
-            $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {amount:0.00} {p.Currency}.", now));
-        await purchase.WriteStateAsync();
-        outboxChanged = false;
-        await events.Publish();
-        await EnsureReconcile();
-        await RecordCompletion();
+        await Commit(
+            integrationEvent: IntegrationEvents.Create($"{PurchaseId}.completed", EventTypes.PurchaseCompleted, PurchaseId, now,
+                new PurchaseCompletedData(PurchaseId, p.BeatId, p.BuyerId, p.ProducerId, p.LicenseType, amount, p.Currency, p.Payment.Provider, p.Payment.PaymentId, now)),
+            change: () =>
+            {
+                SetStage(PurchaseStage.Completed);
+                State.Purchase = State.Purchase! with { CompletedAt = now };
+            },
+            notices:
+            [
+                new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase", "Your beat has been successfully purchased", now),
+                new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
+                    $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {amount:0.00} {p.Currency}.", now),
+            ],
+            followUp: RecordCompletionOrRetryLater);
     }
+
+    /// <summary>The completion is stored by now: a failure to record it elsewhere reaches no caller, the retry timer repeats it.</summary>
+    private async Task RecordCompletionOrRetryLater()
+    {
+        try
+        {
+            await RecordCompletion();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogCompletionDeferred(logger, exception, PurchaseId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: recording its completion with the buyer and the producer failed; the retry timer records it again")]
+    private static partial void LogCompletionDeferred(ILogger logger, Exception exception, string purchaseId);
 
     /// <summary>Refunds the whole payment (once, by its key); false when the provider did not answer.</summary>
     private async Task<bool> RefundPayment()
@@ -54,15 +71,16 @@ internal sealed partial class PurchaseGrain
         }
 
         var now = clock.GetUtcNow();
-        await events.Record(IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
-            new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)));
-        SetStage(PurchaseStage.Refunded);
-        State.Outbox.Add(new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
-            $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now));
-        await purchase.WriteStateAsync();
-        await events.Publish();
-        await ReleaseReservations(SoldMeanwhile);
-        await PublishNotifications();
+        await Commit(
+            integrationEvent: IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
+                new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)),
+            change: () => SetStage(PurchaseStage.Refunded),
+            notices:
+            [
+                new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
+                    $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now),
+            ],
+            followUp: () => ReleaseReservations(SoldMeanwhile));
         return true;
     }
 
@@ -100,8 +118,18 @@ internal sealed partial class PurchaseGrain
 
         if (!State.SaleRecorded)
         {
-            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(new Sale(PurchaseId, p.BeatId, p.BeatTitle, p.LicenseType, p.BuyerId,
-                p.AmountMinor, p.Currency, p.CompletedAt!.Value, p.Pricing?.DiscountMinor ?? 0, p.Pricing?.Coupon, p.Pricing?.OfferId));
+            await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId).AddSale(new Sale(
+                PurchaseId: PurchaseId,
+                BeatId: p.BeatId,
+                BeatTitle: p.BeatTitle,
+                LicenseType: p.LicenseType,
+                BuyerId: p.BuyerId,
+                AmountMinor: p.AmountMinor,
+                Currency: p.Currency,
+                SoldAt: p.CompletedAt!.Value,
+                DiscountMinor: p.Pricing?.DiscountMinor ?? 0,
+                Coupon: p.Pricing?.Coupon,
+                OfferId: p.Pricing?.OfferId));
             State.SaleRecorded = changed = true;
         }
 
@@ -123,31 +151,11 @@ internal sealed partial class PurchaseGrain
 
         if (changed)
         {
-            await purchase.WriteStateAsync();
-            outboxChanged = false;
+            await Write();
         }
 
-        await PublishNotifications();
-    }
-
-    /// <summary>
-    /// Published until each inbox acknowledges; the inbox drops a repeat by its event id. A failed publish is logged, not
-    /// thrown: the purchase is stored by then, its caller gets that outcome, and the retry timer publishes again.
-    /// </summary>
-    private async Task PublishNotifications()
-    {
-        var provider = this.GetStreamProvider(Contracts.StorageNames.Events);
-        foreach (var notification in State.Outbox.ToList())
-        {
-            try
-            {
-                await provider.GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId)).OnNextAsync(notification);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                LogNotificationFailed(logger, exception, PurchaseId, notification.EventId);
-            }
-        }
+        // Recorded at the completion and published once its ledgers know it; then until each inbox acknowledges.
+        await notifications.Publish();
     }
 
     /// <summary>
@@ -202,7 +210,7 @@ internal sealed partial class PurchaseGrain
     /// </summary>
     private async Task ReconcileClosed(bool askProvider)
     {
-        await PublishNotifications();
+        await notifications.Publish();
         if (State.Purchase!.Payment.PaymentId is not { } paymentId || State.Stage == PurchaseStage.Refunded || (!State.CancelPending && !askProvider))
         {
             return;
@@ -218,7 +226,6 @@ internal sealed partial class PurchaseGrain
             return;
         }
 
-        await purchase.WriteStateAsync();
-        outboxChanged = false;
+        await Commit();
     }
 }

@@ -126,17 +126,34 @@ internal sealed partial class PurchaseGrain
         var pricing = offerId is null && order.Coupon is null
             ? null
             : new PurchasePricing(listPrice, Math.Max(0, listPrice - amount), order.Coupon is null ? null : CouponCodes.Normalize(order.Coupon), offerId);
-        State.Purchase = new Purchase(PurchaseId, order.BuyerId, offer.ProducerId!, order.BeatId, offer.Title!, order.LicenseType,
-            amount, currency, PurchaseStatus.PendingPayment, offer.Terms!,
-            new PaymentInfo(gateway.Provider, null, null), clock.GetUtcNow(), null, payBefore, null, offer.Files, pricing, offer.Bpm, offer.Key);
+        State.Purchase = new Purchase(
+            PurchaseId: PurchaseId,
+            BuyerId: order.BuyerId,
+            ProducerId: offer.ProducerId!,
+            BeatId: order.BeatId,
+            BeatTitle: offer.Title!,
+            LicenseType: order.LicenseType,
+            AmountMinor: amount,
+            Currency: currency,
+            Status: PurchaseStatus.PendingPayment,
+            Terms: offer.Terms!,
+            Payment: new PaymentInfo(gateway.Provider, null, null),
+            CreatedAt: clock.GetUtcNow(),
+            CompletedAt: null,
+            PayBefore: payBefore,
+            FailureReason: null,
+            Files: offer.Files,
+            Pricing: pricing,
+            Bpm: offer.Bpm,
+            Key: offer.Key);
         SetStage(PurchaseStage.CreatingPayment);
     }
 
     private async Task Reject(OrderOutcome outcome, string detail)
     {
-        State.Stage = PurchaseStage.Rejected;
+        SetStage(PurchaseStage.Rejected);
         State.Answer = new OrderResult(outcome, null, detail);
-        await purchase.WriteStateAsync();
+        await Commit();
     }
 
     /// <summary>
@@ -202,9 +219,7 @@ internal sealed partial class PurchaseGrain
             // asking again changes nothing, so this is the answer every repeat of the order gets.
             LogGatewayFailed(logger, exception, PurchaseId, "create");
             await ReleaseReservations();
-            State.Stage = PurchaseStage.Rejected;
-            State.Answer = new OrderResult(OrderOutcome.PaymentRefused, null, $"The payment provider refused the payment: {exception.Message}");
-            await purchase.WriteStateAsync();
+            await Reject(OrderOutcome.PaymentRefused, $"The payment provider refused the payment: {exception.Message}");
             return State.Answer;
         }
         catch (PaymentGatewayException exception)
@@ -227,8 +242,7 @@ internal sealed partial class PurchaseGrain
         State.Purchase = p with { Payment = p.Payment with { PaymentId = payment.PaymentId, ClientSecret = payment.ClientSecret } };
         SetStage(PurchaseStage.PendingPayment);
         State.Answer = new OrderResult(OrderOutcome.Created, State.Purchase, null);
-        await purchase.WriteStateAsync();
-        await EnsureReconcile();
+        await Commit();
         return null;
     }
 
@@ -253,7 +267,7 @@ internal sealed partial class PurchaseGrain
             if (payment.State is GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation)
             {
                 SetStage(PurchaseStage.PendingPayment);
-                await purchase.WriteStateAsync();
+                await Commit();
                 return Answer(ConfirmOutcome.InvalidPaymentMethod, exception.Message);
             }
         }
@@ -282,7 +296,7 @@ internal sealed partial class PurchaseGrain
         if (payment.State is (GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation) && payment.Decline is null)
         {
             State.ConfirmAttempts++;
-            await purchase.WriteStateAsync();
+            await Commit();
             return await SendConfirmation();
         }
 
@@ -320,7 +334,7 @@ internal sealed partial class PurchaseGrain
                 return State.Stage == PurchaseStage.Failed ? Answer(ConfirmOutcome.Declined, decline.Message) : null;
             case GatewayPaymentState.RequiresAction:
                 SetStage(PurchaseStage.PendingPayment);
-                await purchase.WriteStateAsync();
+                await Commit();
                 return Answer(ConfirmOutcome.ActionRequired, "The payment needs the buyer's authentication: complete it with the client secret.");
             default:
                 return State.Stage == PurchaseStage.Confirming ? Answer(ConfirmOutcome.Pending, "The payment is processing.") : null;
@@ -342,8 +356,7 @@ internal sealed partial class PurchaseGrain
 
         SetStage(stage);
         State.Purchase = State.Purchase! with { FailureReason = reason };
-        await purchase.WriteStateAsync();
-        await ReleaseReservations();
+        await Commit(followUp: () => ReleaseReservations());
     }
 
     /// <summary>The cancelled payment, or null when the provider did not answer (then <see cref="PurchaseState.CancelPending"/> retries).</summary>

@@ -29,9 +29,9 @@ internal sealed partial class PurchaseGrain(
     private const int SeenEventsKept = 20;
 
     private EventOutbox events = null!;
+    private NotificationOutbox notifications = null!;
     private IGrainTimer? retryTimer;
     private bool reminderRegistered;
-    private bool outboxChanged;
 
     private string PurchaseId => this.GetPrimaryKeyString();
 
@@ -40,6 +40,7 @@ internal sealed partial class PurchaseGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         events = new EventOutbox(this, () => State.Events, () => purchase.WriteStateAsync());
+        notifications = new NotificationOutbox(this, () => State.Notifications, options.Value.RetryPeriod);
         if (HasPendingWork())
         {
             StartRetry();
@@ -48,15 +49,9 @@ internal sealed partial class PurchaseGrain(
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (outboxChanged && purchase.RecordExists)
-        {
-            await purchase.WriteStateAsync(cancellationToken);
-        }
-
-        await events.Persisted();
-    }
+    /// <summary>One write stores both the acknowledgements and the removal of confirmed events.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        notifications.Unsaved && purchase.RecordExists ? Write() : events.Persisted();
 
     public Task FlushOutbox() => events.Sweep();
 
@@ -74,7 +69,7 @@ internal sealed partial class PurchaseGrain(
             // Not written yet: until the payment exists nothing is owed, and a repeat of the order (same key) redoes
             // these steps with the same purchase id, so the same hold and the same payment.
             State.Order = order;
-            State.Stage = PurchaseStage.Reserving;
+            SetStage(PurchaseStage.Reserving);
         }
 
         if (State.Answer is { } answer)
@@ -118,7 +113,7 @@ internal sealed partial class PurchaseGrain(
                 State.PaymentMethod = paymentMethod;
                 State.ConfirmAttempts++;
                 SetStage(PurchaseStage.Confirming);
-                await purchase.WriteStateAsync();
+                await Commit();
                 early = await SendConfirmation();
             }
         }
@@ -163,18 +158,14 @@ internal sealed partial class PurchaseGrain(
             State.SeenEvents.RemoveAt(0);
         }
 
-        await purchase.WriteStateAsync();
-        outboxChanged = false;
+        await Commit();
         return true;
     }
 
-    /// <summary>
-    /// The inbox has the notification. It leaves the outbox in memory at once and in storage with the next write (or at
-    /// deactivation): after a crash in between it is published again, and the inbox drops the repeat by its id.
-    /// </summary>
+    /// <summary>The inbox has the notification; the removal reaches storage with the purchase's next write or at deactivation.</summary>
     public Task Acknowledge(string eventId)
     {
-        outboxChanged |= State.Outbox.RemoveAll(n => n.EventId == eventId) > 0;
+        notifications.Acknowledge(eventId);
         return Task.CompletedTask;
     }
 
@@ -194,9 +185,15 @@ internal sealed partial class PurchaseGrain(
 
     private bool PaymentWindowClosed() => State.Purchase?.PayBefore is { } payBefore && market.GetUtcNow() >= payBefore;
 
+    /// <summary>Moves the purchase to <paramref name="stage"/>, which <see cref="PurchaseStages"/> must allow from where it is.</summary>
     private void SetStage(PurchaseStage stage)
     {
         var changed = State.Stage != stage;
+        if (changed && !PurchaseStages.Allows(State.Stage, stage))
+        {
+            throw new InvalidOperationException($"Purchase {PurchaseId} cannot move from {State.Stage} to {stage}.");
+        }
+
         State.Stage = stage;
         if (State.Purchase is { } p)
         {
@@ -205,28 +202,62 @@ internal sealed partial class PurchaseGrain(
                 PurchasingMetrics.Entered(stage, p.LicenseType, p.AmountMinor, p.Currency);
             }
 
-            State.Purchase = p with
-            {
-                Status = stage switch
-                {
-                    PurchaseStage.Confirming or PurchaseStage.Paid or PurchaseStage.Refunding => PurchaseStatus.Processing,
-                    PurchaseStage.Completed => PurchaseStatus.Completed,
-                    PurchaseStage.Failed => PurchaseStatus.Failed,
-                    PurchaseStage.Expired => PurchaseStatus.Expired,
-                    PurchaseStage.Refunded => PurchaseStatus.Refunded,
-                    _ => PurchaseStatus.PendingPayment,
-                },
-            };
+            State.Purchase = p with { Status = PurchaseStages.StatusOf(stage) };
         }
     }
 
     private bool HasPendingWork() => State.Stage switch
     {
         PurchaseStage.New or PurchaseStage.Rejected => false,
-        PurchaseStage.Completed => !State.BuyerRecorded || !State.SaleRecorded || (State.Purchase?.Pricing is not null && !State.PricingCommitted) || State.Outbox.Count > 0,
-        PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded => State.CancelPending || State.Outbox.Count > 0,
+        PurchaseStage.Completed => !State.BuyerRecorded || !State.SaleRecorded || (State.Purchase?.Pricing is not null && !State.PricingCommitted) || notifications.Count > 0,
+        PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded => State.CancelPending || notifications.Count > 0,
         _ => true,
     };
+
+    /// <summary>
+    /// The one way the purchase stores a change: its integration event is recorded first (recording can fail, as it
+    /// enrols the grain in the outbox index, and then nothing has changed yet), then <paramref name="change"/> is
+    /// applied and the notifications it causes recorded with it; after the write the event and the notifications are
+    /// published and, while work is left, the purchase keeps reconciling.
+    /// </summary>
+    /// <param name="followUp">Calls the stored change leads to (ledgers, releases), made before the notifications go out.</param>
+    private async Task Commit(
+        Action? change = null,
+        IntegrationEvent? integrationEvent = null,
+        IReadOnlyList<NotificationRequested>? notices = null,
+        Func<Task>? followUp = null)
+    {
+        if (integrationEvent is not null)
+        {
+            await events.Record(integrationEvent);
+        }
+
+        change?.Invoke();
+        foreach (var notice in notices ?? [])
+        {
+            notifications.Record(notice);
+        }
+
+        await Write();
+        await events.Publish();
+        if (HasPendingWork())
+        {
+            await EnsureReconcile();
+        }
+
+        if (followUp is not null)
+        {
+            await followUp();
+        }
+
+        await notifications.Publish();
+    }
+
+    private async Task Write()
+    {
+        await purchase.WriteStateAsync();
+        notifications.Saved();
+    }
 
     private async Task EnsureReconcile()
     {
@@ -257,9 +288,6 @@ internal sealed partial class PurchaseGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: the payment provider failed ({Step})")]
     private static partial void LogGatewayFailed(ILogger logger, Exception exception, string purchaseId, string step);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: publishing notification {EventId} failed; the retry timer publishes it again")]
-    private static partial void LogNotificationFailed(ILogger logger, Exception exception, string purchaseId, string eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: releasing its offer or coupon failed; they lapse with the payment window")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string purchaseId);

@@ -36,6 +36,58 @@ public enum PurchaseStage
     Rejected = 11,
 }
 
+/// <summary>
+/// The purchase's stage machine, whole: for each stage the status its buyer sees, what moves it on, and the stages it
+/// may go to. <c>PurchaseGrain.SetStage</c> refuses any other move, so this table is the machine, not a picture of it.
+/// </summary>
+public static class PurchaseStages
+{
+    private static readonly Dictionary<PurchaseStage, Stage> Table = new()
+    {
+        // Place stores the order.
+        [PurchaseStage.New] = new(PurchaseStatus.PendingPayment, [PurchaseStage.Reserving]),
+
+        // Advance: the beat reserves the licence (an offer or a coupon may price it), or refuses the order.
+        [PurchaseStage.Reserving] = new(PurchaseStatus.PendingPayment, [PurchaseStage.CreatingPayment, PurchaseStage.Rejected]),
+
+        // Advance: the provider creates the payment, or refuses it. Unreachable, the purchase is undone (back to New
+        // by a fresh state, not by a move) and a repeat of the order starts afresh.
+        [PurchaseStage.CreatingPayment] = new(PurchaseStatus.PendingPayment, [PurchaseStage.PendingPayment, PurchaseStage.Rejected]),
+
+        // Confirm sends the confirmation; Reconcile closes it when the window ends or the provider settled it.
+        [PurchaseStage.PendingPayment] = new(PurchaseStatus.PendingPayment,
+            [PurchaseStage.Confirming, PurchaseStage.Paid, PurchaseStage.Failed, PurchaseStage.Expired]),
+
+        // The provider's answer (or, once lost, the payment's state): captured, declined, cancelled, or needing the buyer again.
+        [PurchaseStage.Confirming] = new(PurchaseStatus.Processing,
+            [PurchaseStage.PendingPayment, PurchaseStage.Paid, PurchaseStage.Failed, PurchaseStage.Expired]),
+
+        // Advance: the beat grants the licence, or refuses it (sold meanwhile) and the payment is refunded.
+        [PurchaseStage.Paid] = new(PurchaseStatus.Processing, [PurchaseStage.Completed, PurchaseStage.Refunding]),
+
+        // Advance: the provider refunds in full.
+        [PurchaseStage.Refunding] = new(PurchaseStatus.Processing, [PurchaseStage.Refunded]),
+
+        [PurchaseStage.Completed] = new(PurchaseStatus.Completed, []),
+
+        // Reconcile: a payment captured after the close (a cancel that did not answer, a payment racing the close) is honoured.
+        [PurchaseStage.Failed] = new(PurchaseStatus.Failed, [PurchaseStage.Paid]),
+        [PurchaseStage.Expired] = new(PurchaseStatus.Expired, [PurchaseStage.Paid]),
+
+        [PurchaseStage.Refunded] = new(PurchaseStatus.Refunded, []),
+        [PurchaseStage.Rejected] = new(PurchaseStatus.PendingPayment, []),
+    };
+
+    /// <summary>The status a purchase in <paramref name="stage"/> shows its buyer.</summary>
+    public static PurchaseStatus StatusOf(PurchaseStage stage) => Table[stage].Status;
+
+    /// <summary>Whether a purchase may move from <paramref name="from"/> to <paramref name="to"/> (staying put is always allowed).</summary>
+    public static bool Allows(PurchaseStage from, PurchaseStage to) => from == to || Table[from].Next.Contains(to);
+
+    private sealed record Stage(PurchaseStatus Status, PurchaseStage[] Next);
+}
+
+/// <summary>What a purchase stores: the order, its stage (<see cref="PurchaseStages"/>), the purchase as the buyer sees it, and both outboxes.</summary>
 [GenerateSerializer, Alias("purchasing.PurchaseState")]
 public sealed class PurchaseState
 {
@@ -60,7 +112,7 @@ public sealed class PurchaseState
 
     [Id(8)] public bool SaleRecorded { get; set; }
 
-    [Id(9)] public List<NotificationRequested> Outbox { get; set; } = [];
+    [Id(9)] public List<NotificationRequested> Notifications { get; set; } = [];
 
     [Id(10)] public List<IntegrationEvent> Events { get; set; } = [];
 

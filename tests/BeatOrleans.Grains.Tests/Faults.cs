@@ -1,0 +1,48 @@
+using Orleans.Providers;
+using BeatOrleans.Purchasing.Payments.Simulated;
+
+namespace BeatOrleans.Grains.Tests;
+
+/// <summary>
+/// Failures a test switches on in the grain cluster, at the grain-call boundary of real components: the memory
+/// stream's queue refusing events (a stream outage) and the payment provider's answer to a confirmation lost on its
+/// way back (the capture happened; the caller never hears of it). The grain tests run one at a time (one collection).
+/// </summary>
+public static class Faults
+{
+    private static volatile Outage? outage;
+    private static int confirmAnswersToLose;
+
+    /// <summary>Every stream publication fails while the returned outage is not disposed.</summary>
+    public static Outage StreamOutage() => outage = new Outage();
+
+    /// <summary>The next confirmation reaches the provider, which captures the payment, but its answer is lost.</summary>
+    public static void LoseNextConfirmAnswer() => Interlocked.Exchange(ref confirmAnswersToLose, 1);
+
+    internal static async Task Apply(IIncomingGrainCallContext context)
+    {
+        var method = context.InterfaceMethod;
+        if (outage is { } down && method.DeclaringType == typeof(IMemoryStreamQueueGrain) && method.Name == nameof(IMemoryStreamQueueGrain.Enqueue))
+        {
+            Interlocked.Increment(ref down.refusals);
+            throw new InvalidOperationException("The stream is down (test fault).");
+        }
+
+        await context.Invoke();
+        if (method.DeclaringType == typeof(ISimulatedPaymentGrain) && method.Name == nameof(ISimulatedPaymentGrain.Confirm)
+            && Interlocked.Exchange(ref confirmAnswersToLose, 0) == 1)
+        {
+            throw new TimeoutException("The provider's answer was lost (test fault).");
+        }
+    }
+
+    public sealed class Outage : IDisposable
+    {
+        internal int refusals;
+
+        /// <summary>Publications refused so far: proof that the code under test met the outage.</summary>
+        public int Refused => Volatile.Read(ref refusals);
+
+        public void Dispose() => outage = null;
+    }
+}
