@@ -130,6 +130,12 @@ web_summary=$(tail -n 1 "$BO_RUN_DIR/web-check.log")
 [[ $web_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] || web_summary="0 passed, 1 failed"
 [[ $web_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
 
+# House style the compiler does not check (scripts/style-check.sh: line length), counted the same way.
+"$BO_REPO_ROOT/scripts/style-check.sh" 2>&1 | tee "$BO_RUN_DIR/style-check.log" || true
+style_summary=$(tail -n 1 "$BO_RUN_DIR/style-check.log")
+[[ $style_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] || style_summary="0 passed, 1 failed"
+[[ $style_summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]] && passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+
 rc=0
 if ((test_rc != 0)); then
   bo_err "dotnet test exited with code $test_rc"
