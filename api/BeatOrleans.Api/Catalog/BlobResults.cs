@@ -1,5 +1,6 @@
 using System.Globalization;
 using BeatOrleans.Catalog.Files.Blobs;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace BeatOrleans.Api.Catalog;
@@ -11,7 +12,7 @@ namespace BeatOrleans.Api.Catalog;
 /// </summary>
 internal static class BlobResults
 {
-    public static IResult? Serve(IBlobStore blobs, string key, string contentType, TimeSpan urlLifetime, string? downloadName = null)
+    public static Results<RedirectHttpResult, PhysicalFileHttpResult>? Serve(IBlobStore blobs, string key, string contentType, TimeSpan urlLifetime, string? downloadName = null)
     {
         var location = blobs.Locate(key, urlLifetime, downloadName);
         if (location.Url is { } url)
