@@ -47,7 +47,7 @@ public static class CatalogEndpoints
         HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var beatId = Guid.NewGuid().ToString("N");
+        var beatId = EntityIds.New();
         var caller = http.User.UserId();
         if (http.Request.HasJsonContentType())
         {
@@ -106,7 +106,7 @@ public static class CatalogEndpoints
     private static Results<Ok<UploadUrlResponse>, ProblemHttpResult> UploadUrl(HttpContext http, IBlobStore blobs, SignedUrls signer, IOptions<UploadOptions> options)
     {
         var caller = http.User.UserId();
-        var uploadId = Guid.NewGuid().ToString("N");
+        var uploadId = EntityIds.New();
         var lifetime = options.Value.UploadUrlLifetime;
         var expires = signer.Expiry(lifetime);
         var fileUrl = $"{http.Request.BaseUrl()}/api/beats/uploads/{uploadId}";
@@ -147,7 +147,7 @@ public static class CatalogEndpoints
             return NotReady(beat);
         }
 
-        var play = Guid.NewGuid().ToString("N");
+        var play = EntityIds.New();
         var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play), signer.Expiry(options.Value.StreamUrlLifetime));
         return TypedResults.Ok(new StreamResponse(beat_id, $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&{query}"));
     }

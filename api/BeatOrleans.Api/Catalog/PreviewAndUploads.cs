@@ -79,7 +79,7 @@ internal static class PreviewAndUploads
         var max = options.Value.MaxVoiceTagBytes;
         RaiseBodyLimit(http, max);
         await using var upload = new MultipartUpload(blobs);
-        var tagId = Guid.NewGuid().ToString("N");
+        var tagId = EntityIds.New();
         var refusal = await upload.Read(http.Request, format => BlobKeys.VoiceTag(caller, tagId, format), null, max, 0, cancellationToken);
         if (refusal is not null)
         {

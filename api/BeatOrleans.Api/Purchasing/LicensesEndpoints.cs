@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Conventions;
@@ -7,8 +6,6 @@ using BeatOrleans.Contracts.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
-
-public sealed record UpdateLicensesRequest(JsonElement? Licenses);
 
 internal static class LicensesEndpoints
 {

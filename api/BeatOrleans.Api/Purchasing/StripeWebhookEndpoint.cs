@@ -6,8 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
 
-public sealed record WebhookReceivedResponse(bool Received);
-
 /// <summary>
 /// Stripe's webhook: the signature is checked against the raw body, then the purchase named in the payment's metadata
 /// is told its payment changed. The purchase reads the payment's current state from Stripe and deduplicates on the
