@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Catalog;
 
 namespace BeatOrleans.Api.Catalog;

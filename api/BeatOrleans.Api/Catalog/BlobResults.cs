@@ -1,6 +1,5 @@
 using System.Globalization;
 using BeatOrleans.Catalog.Files.Blobs;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace BeatOrleans.Api.Catalog;

@@ -1,9 +1,6 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Contracts.Chat;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Chat;
 

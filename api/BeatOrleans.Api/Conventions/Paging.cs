@@ -1,5 +1,3 @@
-using BeatOrleans.Api.Problems;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Conventions;
 

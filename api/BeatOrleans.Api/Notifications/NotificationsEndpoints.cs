@@ -1,8 +1,5 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Notifications;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Notifications;
 

@@ -1,4 +1,3 @@
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Purchasing;
 using Microsoft.OpenApi;
 

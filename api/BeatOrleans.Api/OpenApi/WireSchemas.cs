@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BeatOrleans.Api.Catalog;
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Chat;
 using BeatOrleans.Api.Purchasing;
 using BeatOrleans.Contracts.Chat;

@@ -1,11 +1,8 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 using BlobResult = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult, Microsoft.AspNetCore.Http.HttpResults.PhysicalFileHttpResult>;
 

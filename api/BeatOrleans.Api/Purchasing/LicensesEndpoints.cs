@@ -1,9 +1,6 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Catalog;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
 

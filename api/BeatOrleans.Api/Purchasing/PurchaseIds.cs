@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using BeatOrleans.Api.Conventions;
 
 namespace BeatOrleans.Api.Purchasing;
 

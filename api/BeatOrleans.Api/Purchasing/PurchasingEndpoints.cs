@@ -1,10 +1,7 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BeatOrleans.Api.Purchasing;
@@ -40,6 +37,7 @@ public static class PurchasingEndpoints
         var sales = app.MapGroup("/api/sales").WithTags("Purchasing");
         sales.MapGet("/", Sales)
             .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
+
         app.MapLicensesEndpoints();
         app.MapOffersEndpoints();
         app.MapCouponsEndpoints();

@@ -1,8 +1,5 @@
 using System.Text;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
 

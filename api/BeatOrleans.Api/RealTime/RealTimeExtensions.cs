@@ -1,8 +1,5 @@
 using System.Net.WebSockets;
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BeatOrleans.Api.RealTime;

@@ -1,10 +1,8 @@
 using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Users;
 
