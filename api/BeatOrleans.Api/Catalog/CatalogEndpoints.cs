@@ -223,6 +223,6 @@ public static class CatalogEndpoints
 
     internal static ProblemHttpResult NotFound() => Refusals.NotFound("No such beat.");
 
-    private static ProblemHttpResult NotReady(Beat beat) => Refusals.Problem(StatusCodes.Status409Conflict, "The beat is not ready.",
+    private static ProblemHttpResult NotReady(Beat beat) => Refusals.Conflict("The beat is not ready.",
         beat.Status == BeatStatus.Failed ? $"Processing failed: {beat.FailureReason}" : $"The beat is {beat.Status.ToString().ToLowerInvariant()}.");
 }

@@ -36,7 +36,7 @@ public static class ChatEndpoints
             SendRefusal.None => TypedResults.Created($"/api/chat/messages/{outcome.Sent!.ChatId}", outcome.Sent),
             SendRefusal.NotTheSender => Refusals.Forbidden(outcome.Detail!),
             SendRefusal.UnknownReceiver => Refusals.NotFound(outcome.Detail!),
-            SendRefusal.TooMany => Refusals.Problem(StatusCodes.Status429TooManyRequests, "Too many messages.", outcome.Detail),
+            SendRefusal.TooMany => Refusals.TooManyRequests("Too many messages.", outcome.Detail),
             _ => Refusals.Problem(StatusCodes.Status400BadRequest, "The message cannot be sent.", outcome.Detail),
         };
     }

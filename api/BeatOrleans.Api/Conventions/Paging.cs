@@ -1,4 +1,3 @@
-
 namespace BeatOrleans.Api.Conventions;
 
 /// <summary>The one paging rule of every list: <c>limit</c> from 1 to 100, <c>cursor</c> only as a list gave it out.</summary>

@@ -1,4 +1,3 @@
-
 namespace BeatOrleans.Api.Problems;
 
 /// <summary>

@@ -94,9 +94,9 @@ internal static class CouponsEndpoints
         switch (await book.Create(coupon))
         {
             case CreateCouponOutcome.CodeTaken:
-                return Refusals.Problem(StatusCodes.Status409Conflict, "Code taken.", $"You already have a coupon {coupon.Code}.");
+                return Refusals.Conflict("Code taken.", $"You already have a coupon {coupon.Code}.");
             case CreateCouponOutcome.TooMany:
-                return Refusals.Problem(StatusCodes.Status409Conflict, "Too many coupons.", $"You have {CouponCodes.MaxPerProducer} coupons; delete one first.");
+                return Refusals.Conflict("Too many coupons.", $"You have {CouponCodes.MaxPerProducer} coupons; delete one first.");
         }
 
         return TypedResults.Created($"/api/coupons/{coupon.Code}", CouponResponse.From((await book.Find(coupon.Code))!));

@@ -50,7 +50,7 @@ internal static class LicensesEndpoints
         {
             LicensesOutcome.Updated => TypedResults.Ok(LicensesResponse.From(beat with { Licenses = tiers })),
             LicensesOutcome.NotProducer => NotProducer(),
-            LicensesOutcome.Sold => Refusals.Problem(StatusCodes.Status409Conflict, "The beat is sold.", "The exclusive licence was sold; nothing more can be offered."),
+            LicensesOutcome.Sold => Refusals.Conflict("The beat is sold.", "The exclusive licence was sold; nothing more can be offered."),
             _ => PurchasingEndpoints.NoSuchBeat(),
         };
     }

@@ -69,7 +69,7 @@ internal static class OffersEndpoints
             OfferOutcome.Done => TypedResults.Created($"/api/offers/{offerId}", OfferResponse.From(result.Offer!)),
             OfferOutcome.NotFound => PurchasingEndpoints.NoSuchBeat(),
             OfferOutcome.Invalid => Refusals.Problem(StatusCodes.Status400BadRequest, "The offer cannot be made.", result.Detail),
-            _ => Refusals.Problem(StatusCodes.Status409Conflict, "The beat takes no offers now.", result.Detail),
+            _ => Refusals.Conflict("The beat takes no offers now.", result.Detail),
         };
     }
 
@@ -143,10 +143,10 @@ internal static class OffersEndpoints
     {
         OfferOutcome.NotFound => NoSuchOffer(),
         OfferOutcome.Forbidden => Refusals.Forbidden(result.Detail!),
-        OfferOutcome.Invalid => Refusals.Problem(StatusCodes.Status409Conflict, "The offer cannot be made.", result.Detail),
-        _ when result.Offer is { } o => Refusals.Problem(StatusCodes.Status409Conflict, "The offer cannot be answered.", result.Detail,
+        OfferOutcome.Invalid => Refusals.Conflict("The offer cannot be made.", result.Detail),
+        _ when result.Offer is { } o => Refusals.Conflict("The offer cannot be answered.", result.Detail,
             "offer_status", OfferNames.StatusName(o.Status)),
-        _ => Refusals.Problem(StatusCodes.Status409Conflict, "The offer cannot be answered.", result.Detail),
+        _ => Refusals.Conflict("The offer cannot be answered.", result.Detail),
     };
 
     internal static ProblemHttpResult NoSuchOffer() => Refusals.NotFound("No such offer.");

@@ -101,12 +101,12 @@ public static class PurchasingEndpoints
             OrderOutcome.NoSuchLicense => Refusals.Invalid("license_type", result.Detail!),
             OrderOutcome.KeyReused => Refusals.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.", result.Detail),
             OrderOutcome.GatewayUnavailable => Refusals.Problem(StatusCodes.Status503ServiceUnavailable, "Payments are unavailable.", result.Detail),
-            OrderOutcome.PaymentRefused => Refusals.Problem(StatusCodes.Status409Conflict, "The payment could not be created.", result.Detail),
+            OrderOutcome.PaymentRefused => Refusals.Conflict("The payment could not be created.", result.Detail),
             OrderOutcome.OfferNotFound => OffersEndpoints.NoSuchOffer(),
-            OrderOutcome.OfferUnavailable => Refusals.Problem(StatusCodes.Status409Conflict, "The offer cannot price this purchase.", result.Detail),
+            OrderOutcome.OfferUnavailable => Refusals.Conflict("The offer cannot price this purchase.", result.Detail),
             OrderOutcome.CouponNotFound => Refusals.Invalid("coupon", result.Detail!),
-            OrderOutcome.CouponUnavailable => Refusals.Problem(StatusCodes.Status409Conflict, "The coupon cannot be used for this purchase.", result.Detail),
-            _ => Refusals.Problem(StatusCodes.Status409Conflict, "The licence cannot be bought now.", result.Detail),
+            OrderOutcome.CouponUnavailable => Refusals.Conflict("The coupon cannot be used for this purchase.", result.Detail),
+            _ => Refusals.Conflict("The licence cannot be bought now.", result.Detail),
         };
     }
 
@@ -134,7 +134,7 @@ public static class PurchasingEndpoints
             ConfirmOutcome.Declined or ConfirmOutcome.ActionRequired => TypedResults.Json(body!, statusCode: StatusCodes.Status402PaymentRequired),
             ConfirmOutcome.Pending => TypedResults.Accepted($"/api/purchases/{purchase_id}", body!),
             ConfirmOutcome.InvalidPaymentMethod => Refusals.Invalid("payment_method", result.Detail!),
-            ConfirmOutcome.Closed => Refusals.Problem(StatusCodes.Status409Conflict, $"The purchase is {body!.Status}.", result.Detail,
+            ConfirmOutcome.Closed => Refusals.Conflict($"The purchase is {body!.Status}.", result.Detail,
                 "purchase_status", body.Status),
             _ => NotFound(),
         };
@@ -216,8 +216,8 @@ public static class PurchasingEndpoints
     internal static ProblemHttpResult NoSuchBeat() => Refusals.NotFound("No such beat.");
 
     /// <summary>What a purchase's files and agreement answer before it completes: <paramref name="what"/>, and the status now.</summary>
-    internal static ProblemHttpResult NotCompleted(Purchase purchase, string what) => Refusals.Problem(StatusCodes.Status409Conflict,
-        "The purchase is not completed.", $"{what}; it is {PurchaseResponse.StatusName(purchase.Status)}.");
+    internal static ProblemHttpResult NotCompleted(Purchase purchase, string what) =>
+        Refusals.Conflict("The purchase is not completed.", $"{what}; it is {PurchaseResponse.StatusName(purchase.Status)}.");
 
     private static ValidationProblem BadCursor() => Paging.UnknownCursor("cursor is not one this list gave out.");
 }

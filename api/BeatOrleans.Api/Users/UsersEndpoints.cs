@@ -82,7 +82,7 @@ public static class UsersEndpoints
                 return TypedResults.Ok(Tokens(tokens, userId, username, sessionId, secret));
             case { Status: LoginStatus.Throttled, RetryAfter: { } wait }:
                 http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Refusals.Problem(StatusCodes.Status429TooManyRequests, "Too many failed logins.", "Wait before trying again.");
+                return Refusals.TooManyRequests("Too many failed logins.", "Wait before trying again.");
             default:
                 return Unauthorized("The email or password is wrong.");
         }
@@ -181,7 +181,7 @@ public static class UsersEndpoints
 
     private static ProfileResponse ToResponse(UserProfile p) => new(p.UserId, p.Username, p.Email, p.Bio, p.PurchasedBeats, p.CreatedAt);
 
-    private static ProblemHttpResult Conflict(string detail) => Refusals.Problem(StatusCodes.Status409Conflict, "Conflict.", detail);
+    private static ProblemHttpResult Conflict(string detail) => Refusals.Conflict("Conflict.", detail);
 
     private static ProblemHttpResult Unauthorized(string detail) =>
         Refusals.Problem(StatusCodes.Status401Unauthorized, "Authentication failed.", detail);
