@@ -1,11 +1,9 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Chat;
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Health;
 using BeatOrleans.Api.Notifications;
 using BeatOrleans.Api.Orleans;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Purchasing;
 using BeatOrleans.Api.RealTime;
 using BeatOrleans.Api.Security;

@@ -1,5 +1,4 @@
 using BeatOrleans.Api.Orleans;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Authentication;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using BeatOrleans.Api.Problems;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace BeatOrleans.Api.Auth;

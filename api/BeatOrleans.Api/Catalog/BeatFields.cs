@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using BeatOrleans.Api.Conventions;
-using BeatOrleans.Api.Problems;
 using BeatOrleans.Contracts.Catalog;
 
 namespace BeatOrleans.Api.Catalog;
@@ -32,16 +30,16 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
     /// <summary>Checks raw field values; <paramref name="errors"/> gets one entry per bad field.</summary>
     public static BeatFields? Parse(
         string? title, string? artist, string? genre, string? bpm, string? key, IReadOnlyList<string>? tags, string? price, string? licenses,
-        bool hasStems, Dictionary<string, string[]> errors)
+        bool hasStems, FieldErrors errors)
     {
         title = title?.Trim();
         if (string.IsNullOrEmpty(title) || title.Length > MaxTitleLength)
         {
-            errors["title"] = [$"title is required, at most {MaxTitleLength} characters."];
+            errors.Add("title", $"title is required, at most {MaxTitleLength} characters.");
         }
         else if (!PlainText.IsPlain(title))
         {
-            errors["title"] = [$"title {PlainText.Rule}."];
+            errors.Add("title", $"title {PlainText.Rule}.");
         }
 
         artist = Optional(artist, "artist", MaxTitleLength, errors);
@@ -56,22 +54,22 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             }
             else
             {
-                errors["bpm"] = [$"bpm is a number between {MinBpm} and {MaxBpm}."];
+                errors.Add("bpm", $"bpm is a number between {MinBpm} and {MaxBpm}.");
             }
         }
 
         var cleanTags = (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
         if (cleanTags.Count > MaxTags || cleanTags.Any(t => t.Length > MaxTagLength))
         {
-            errors["tags"] = [$"At most {MaxTags} tags of at most {MaxTagLength} characters each."];
+            errors.Add("tags", $"At most {MaxTags} tags of at most {MaxTagLength} characters each.");
         }
         else if (!cleanTags.All(t => PlainText.IsPlain(t)))
         {
-            errors["tags"] = [$"Each tag {PlainText.Rule}."];
+            errors.Add("tags", $"Each tag {PlainText.Rule}.");
         }
 
         var tiers = ParseLicenses(price, licenses, hasStems, errors);
-        return errors.Count > 0 ? null : new BeatFields(title!, artist, genre, tempo, key, cleanTags, tiers);
+        return errors.Any ? null : new BeatFields(title!, artist, genre, tempo, key, cleanTags, tiers);
     }
 
     /// <summary>
@@ -102,7 +100,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
     };
 
     /// <summary>Tags in JSON: a comma-separated string or an array of strings.</summary>
-    public static IReadOnlyList<string>? JsonTags(JsonElement? element, Dictionary<string, string[]> errors)
+    public static IReadOnlyList<string>? JsonTags(JsonElement? element, FieldErrors errors)
     {
         switch (element)
         {
@@ -113,27 +111,27 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             case { ValueKind: JsonValueKind.Array } e when e.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String):
                 return [.. e.EnumerateArray().Select(t => ReadString(t)!)];
             default:
-                errors["tags"] = ["tags is a comma-separated string or an array of strings."];
+                errors.Add("tags", "tags is a comma-separated string or an array of strings.");
                 return null;
         }
     }
 
-    private static string? Optional(string? value, string name, int max, Dictionary<string, string[]> errors)
+    private static string? Optional(string? value, string name, int max, FieldErrors errors)
     {
         value = value?.Trim();
         if (value?.Length > max)
         {
-            errors[name] = [$"{name} is at most {max} characters."];
+            errors.Add(name, $"{name} is at most {max} characters.");
         }
         else if (!PlainText.IsPlain(value))
         {
-            errors[name] = [$"{name} {PlainText.Rule}."];
+            errors.Add(name, $"{name} {PlainText.Rule}.");
         }
 
         return string.IsNullOrEmpty(value) ? null : value;
     }
 
-    private static List<LicenseTier> ParseLicenses(string? price, string? licenses, bool hasStems, Dictionary<string, string[]> errors)
+    private static List<LicenseTier> ParseLicenses(string? price, string? licenses, bool hasStems, FieldErrors errors)
     {
         if (!string.IsNullOrWhiteSpace(licenses))
         {
@@ -150,17 +148,17 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             return [new LicenseTier(LicenseTypes.Mp3Lease, amount, LicenseTypes.DefaultCurrency)];
         }
 
-        errors["price"] = [$"price is a number from 0.50 to {MaxPrice} with at most two decimals."];
+        errors.Add("price", $"price is a number from 0.50 to {MaxPrice} with at most two decimals.");
         return [];
     }
 
-    internal static List<LicenseTier> ParseTierList(string licenses, bool hasStems, Dictionary<string, string[]> errors)
+    internal static List<LicenseTier> ParseTierList(string licenses, bool hasStems, FieldErrors errors)
     {
         var tiers = new List<LicenseTier>();
         const string Shape = "licenses is a JSON array like [{\"license_type\":\"exclusive\",\"price\":300}].";
         if (!PlainText.IsPlain(licenses, multiline: true))
         {
-            errors["licenses"] = [RequestErrors.InvalidUnicode];
+            errors.Add("licenses", RequestErrors.InvalidUnicode);
             return tiers;
         }
 
@@ -169,7 +167,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             using var document = JsonDocument.Parse(licenses);
             if (document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() is 0 or > 5)
             {
-                errors["licenses"] = [Shape + " Between 1 and 5 tiers."];
+                errors.Add("licenses", Shape + " Between 1 and 5 tiers.");
                 return tiers;
             }
 
@@ -179,32 +177,32 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
                     || !tier.TryGetProperty("license_type", out var type) || type.ValueKind != JsonValueKind.String
                     || !tier.TryGetProperty("price", out var amount) || amount.ValueKind is not (JsonValueKind.Number or JsonValueKind.String))
                 {
-                    errors["licenses"] = [Shape];
+                    errors.Add("licenses", Shape);
                     return tiers;
                 }
 
                 var name = type.GetString()!;
                 if (!LicenseTypes.All.Contains(name))
                 {
-                    errors["licenses"] = [$"Unknown license_type '{name}'; known: {string.Join(", ", LicenseTypes.All)}."];
+                    errors.Add("licenses", $"Unknown license_type '{name}'; known: {string.Join(", ", LicenseTypes.All)}.");
                     return tiers;
                 }
 
                 if (tiers.Any(t => t.LicenseType == name))
                 {
-                    errors["licenses"] = [$"license_type '{name}' appears twice."];
+                    errors.Add("licenses", $"license_type '{name}' appears twice.");
                     return tiers;
                 }
 
                 if (!TryPrice(amount.ValueKind == JsonValueKind.String ? amount.GetString() : amount.GetRawText(), out var value))
                 {
-                    errors["licenses"] = [$"The price of '{name}' is a number from 0.50 to {MaxPrice} with at most two decimals."];
+                    errors.Add("licenses", $"The price of '{name}' is a number from 0.50 to {MaxPrice} with at most two decimals.");
                     return tiers;
                 }
 
                 if (LicenseTypes.NeedsStems(name) && !hasStems)
                 {
-                    errors["stems"] = [$"The '{name}' licence delivers stems: upload them as the 'stems' part (a zip)."];
+                    errors.Add("stems", $"The '{name}' licence delivers stems: upload them as the 'stems' part (a zip).");
                     return tiers;
                 }
 
@@ -213,11 +211,11 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         }
         catch (JsonException)
         {
-            errors["licenses"] = [Shape];
+            errors.Add("licenses", Shape);
         }
         catch (InvalidOperationException text) when (RequestErrors.IsInvalidUnicode(text))
         {
-            errors["licenses"] = [RequestErrors.InvalidUnicode];
+            errors.Add("licenses", RequestErrors.InvalidUnicode);
         }
 
         return tiers;

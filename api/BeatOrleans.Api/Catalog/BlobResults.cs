@@ -11,7 +11,7 @@ namespace BeatOrleans.Api.Catalog;
 /// </summary>
 internal static class BlobResults
 {
-    public static IResult? Serve(IBlobStore blobs, string key, string contentType, TimeSpan urlLifetime, string? downloadName = null)
+    public static Results<RedirectHttpResult, PhysicalFileHttpResult>? Serve(IBlobStore blobs, string key, string contentType, TimeSpan urlLifetime, string? downloadName = null)
     {
         var location = blobs.Locate(key, urlLifetime, downloadName);
         if (location.Url is { } url)

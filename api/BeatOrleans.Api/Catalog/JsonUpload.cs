@@ -1,8 +1,6 @@
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Catalog;
 
@@ -19,33 +17,32 @@ internal static class JsonUpload
     {
         var request = await http.Request.ReadFromJsonAsync<JsonUploadRequest>(cancellationToken)
             ?? throw new BadHttpRequestException("The request body is empty.");
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var key = IncomingKey(request.FileUrl, caller);
         var size = key is null ? null : await blobs.Size(key, cancellationToken);
         if (size is null)
         {
-            errors["file_url"] = [UnknownFileUrl];
+            errors.Add("file_url", UnknownFileUrl);
         }
 
         var fields = BeatFields.Parse(request.Title, request.Artist, request.Genre, BeatFields.JsonText(request.Bpm), request.Key,
             BeatFields.JsonTags(request.Tags, errors), BeatFields.JsonText(request.Price), BeatFields.JsonText(request.Licenses), false, errors);
-        if (fields is null || errors.Count > 0)
+        if (fields is null || errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         if (size > limits.MaxAudioBytes)
         {
             await blobs.Delete(key!, cancellationToken);
-            return TypedResults.Problem(statusCode: 413, title: "The upload is too large.",
-                detail: $"The file is larger than the limit of {limits.MaxAudioBytes / (1024 * 1024)} MB.");
+            return Refusals.TooLarge(limits.MaxAudioBytes);
         }
 
         var head = await blobs.ReadHead(key!, MediaFormats.HeadLength, cancellationToken);
         if (MediaFormats.DetectAudio(head) is not { } format)
         {
-            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.",
-                detail: $"The file is not audio in a supported format ({string.Join(", ", MediaFormats.Audio)}), judged by its content.");
+            return Refusals.UnsupportedMediaType(
+                $"The file is not audio in a supported format ({string.Join(", ", MediaFormats.Audio)}), judged by its content.");
         }
 
         // Claimed: the object leaves the incoming folder, whose unclaimed objects are deleted after a retention period.
@@ -56,10 +53,10 @@ internal static class JsonUpload
         }
         catch (BlobNotFoundException)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file_url"] = [UnknownFileUrl] });
+            return Refusals.Invalid("file_url", UnknownFileUrl);
         }
 
-        var beat = await BeatsEndpoints.Create(grains, beatId, caller, fields, new StoredFile(master, format, size!.Value), null);
+        var beat = await CatalogEndpoints.Create(grains, beatId, caller, fields, new StoredFile(master, format, size!.Value), null);
         return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 
@@ -72,6 +69,6 @@ internal static class JsonUpload
         }
 
         var uploadId = uri.AbsolutePath[UploadsPath.Length..];
-        return BeatIds.IsValid(uploadId) ? BlobKeys.Incoming(caller, uploadId) : null;
+        return EntityIds.IsValid(uploadId) ? BlobKeys.Incoming(caller, uploadId) : null;
     }
 }

@@ -8,7 +8,10 @@ using Microsoft.Net.Http.Headers;
 namespace BeatOrleans.Api.Catalog;
 
 /// <summary>A refusal while reading an upload: the status and what to tell the client.</summary>
-public sealed record UploadRefusal(int Status, string Title, string Detail);
+public sealed record UploadRefusal(int Status, string Title, string Detail)
+{
+    public ProblemHttpResult Problem() => Refusals.Problem(Status, Title, Detail);
+}
 
 /// <summary>
 /// Reads a multipart upload section by section straight off the request body: text fields into a dictionary, the audio

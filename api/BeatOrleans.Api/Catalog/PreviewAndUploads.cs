@@ -3,7 +3,6 @@ using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Api.Catalog;
@@ -20,18 +19,18 @@ internal static class PreviewAndUploads
     /// If-Modified-Since, If-Range; a request for several ranges gets the whole file, as RFC 9110 allows). S3 blobs are a
     /// redirect to a presigned URL, so the bytes never pass through the API. Either way the play is counted once per URL.
     /// </summary>
-    public static async Task<IResult> ServePreview(
+    public static async Task<Results<Results<RedirectHttpResult, PhysicalFileHttpResult>, ProblemHttpResult>> ServePreview(
         string beat_id, string? play, string? exp, string? sig, HttpContext http, IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
     {
         if (play is null || !signer.Verify(PreviewGrant(beat_id, play), exp, sig))
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The stream URL is invalid or has expired; ask GET /api/beats/stream/{beat_id} for a new one.");
+            return Refusals.Forbidden("The stream URL is invalid or has expired; ask GET /api/beats/stream/{beat_id} for a new one.");
         }
 
-        var beat = await BeatsEndpoints.Find(grains, beat_id);
+        var beat = await CatalogEndpoints.Find(grains, beat_id);
         if (beat?.PreviewKey is not { } key)
         {
-            return BeatsEndpoints.NotFound();
+            return CatalogEndpoints.NotFound();
         }
 
         if (HttpMethods.IsGet(http.Request.Method))
@@ -40,16 +39,16 @@ internal static class PreviewAndUploads
         }
 
         http.Response.Headers.CacheControl = "private, max-age=300";
-        return BlobResults.Serve(blobs, key, "audio/mpeg", TimeSpan.FromMinutes(5)) ?? BeatsEndpoints.NotFound();
+        return BlobResults.Serve(blobs, key, "audio/mpeg", TimeSpan.FromMinutes(5)) is { } blob ? blob : CatalogEndpoints.NotFound();
     }
 
     /// <summary>The local store's stand-in for a presigned PUT: the signature names the user and the upload.</summary>
     public static async Task<Results<Ok<VoiceTagResponse>, ProblemHttpResult>> PutLocalUpload(
         string upload_id, string? user, string? exp, string? sig, HttpContext http, IBlobStore blobs, SignedUrls signer, IOptions<UploadOptions> options)
     {
-        if (user is null || !BeatIds.IsValid(upload_id) || !signer.Verify(UploadGrant(user, upload_id), exp, sig))
+        if (user is null || !EntityIds.IsValid(upload_id) || !signer.Verify(UploadGrant(user, upload_id), exp, sig))
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The upload URL is invalid or has expired.");
+            return Refusals.Forbidden("The upload URL is invalid or has expired.");
         }
 
         var max = options.Value.MaxAudioBytes;
@@ -61,7 +60,7 @@ internal static class PreviewAndUploads
         }
         catch (BlobTooLargeException)
         {
-            return TypedResults.Problem(statusCode: 413, title: "The upload is too large.", detail: $"The file is larger than the limit of {max / (1024 * 1024)} MB.");
+            return Refusals.TooLarge(max);
         }
     }
 
@@ -70,23 +69,23 @@ internal static class PreviewAndUploads
     {
         if (!http.Request.HasFormContentType)
         {
-            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.", detail: "Upload the tag as multipart/form-data with a 'file' part.");
+            return Refusals.UnsupportedMediaType("Upload the tag as multipart/form-data with a 'file' part.");
         }
 
         var caller = http.User.UserId();
         var max = options.Value.MaxVoiceTagBytes;
         RaiseBodyLimit(http, max);
         await using var upload = new MultipartUpload(blobs);
-        var tagId = Guid.NewGuid().ToString("N");
+        var tagId = EntityIds.New();
         var refusal = await upload.Read(http.Request, format => BlobKeys.VoiceTag(caller, tagId, format), null, max, 0, cancellationToken);
         if (refusal is not null)
         {
-            return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail);
+            return refusal.Problem();
         }
 
         if (upload.Audio is not { } tag)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["The 'file' part (the tag's audio) is required."] });
+            return Refusals.Invalid("file", "The 'file' part (the tag's audio) is required.");
         }
 
         await grains.GetGrain<IProducerGrain>(caller).SetVoiceTag(tag);

@@ -1,14 +1,12 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Contracts.Chat;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Chat;
 
 public static class ChatEndpoints
 {
     public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 100;
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
@@ -36,50 +34,46 @@ public static class ChatEndpoints
         return outcome.Refusal switch
         {
             SendRefusal.None => TypedResults.Created($"/api/chat/messages/{outcome.Sent!.ChatId}", outcome.Sent),
-            SendRefusal.NotTheSender => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: outcome.Detail),
-            SendRefusal.UnknownReceiver => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: outcome.Detail),
-            SendRefusal.TooMany => TypedResults.Problem(statusCode: 429, title: "Too many messages.", detail: outcome.Detail),
-            _ => TypedResults.Problem(statusCode: 400, title: "The message cannot be sent.", detail: outcome.Detail),
+            SendRefusal.NotTheSender => Refusals.Forbidden(outcome.Detail!),
+            SendRefusal.UnknownReceiver => Refusals.NotFound(outcome.Detail!),
+            SendRefusal.TooMany => Refusals.TooManyRequests("Too many messages.", outcome.Detail),
+            _ => Refusals.Problem(StatusCodes.Status400BadRequest, "The message cannot be sent.", outcome.Detail),
         };
     }
 
     private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> GetMessages(
         string chat_id, int? limit, string? before, string? after, HttpContext http, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"limit is between 1 and {MaxPageSize}."];
-        }
-
+        var errors = new FieldErrors();
+        Paging.CheckLimit(limit, errors);
         long? beforeSequence = before is null ? null : ChatIds.Sequence(chat_id, before);
         if (before is not null && beforeSequence is null)
         {
-            errors["before"] = ["before is a message_id of this chat."];
+            errors.Add("before", "before is a message_id of this chat.");
         }
 
         long? afterSequence = after is null ? null : ChatIds.Sequence(chat_id, after);
         if (after is not null && afterSequence is null)
         {
-            errors["after"] = ["after is a message_id of this chat."];
+            errors.Add("after", "after is a message_id of this chat.");
         }
 
         if (before is not null && after is not null)
         {
-            errors["after"] = ["Give before or after, not both."];
+            errors.Add("after", "Give before or after, not both.");
         }
 
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
-        var page = chat_id.Length == 32
+        var page = EntityIds.IsValid(chat_id)
             ? await grains.GetGrain<IConversationGrain>(chat_id).GetMessages(http.User.UserId(), beforeSequence, afterSequence, limit ?? DefaultPageSize)
             : null;
         if (page is null)
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the participants of a chat can read it.");
+            return Refusals.Forbidden("Only the participants of a chat can read it.");
         }
 
         var names = await grains.Usernames(page.Participants);
@@ -94,7 +88,7 @@ public static class ChatEndpoints
     {
         if (user_id != http.User.UserId())
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "You can only read your own chat history.");
+            return Refusals.Forbidden("You can only read your own chat history.");
         }
 
         var chats = await grains.GetGrain<IChatListGrain>(user_id).GetChats();

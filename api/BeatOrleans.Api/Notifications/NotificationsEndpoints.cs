@@ -1,16 +1,7 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Contracts.Notifications;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Notifications;
-
-public sealed record NotificationResponse(string NotificationId, string Type, string Message, string Status, DateTimeOffset CreatedAt);
-
-public sealed record NotificationsResponse(string UserId, IReadOnlyList<NotificationResponse> Notifications);
-
-public sealed record MarkAsReadRequest(string? NotificationId, bool? All);
-
-public sealed record MarkAsReadResponse(string? NotificationId, string Status, int? Marked);
 
 public static class NotificationsEndpoints
 {
@@ -24,24 +15,20 @@ public static class NotificationsEndpoints
 
     private static async Task<Results<Ok<NotificationsResponse>, ValidationProblem>> List(string? status, int? limit, HttpContext http, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (status is not (null or "unread" or "all"))
         {
-            errors["status"] = ["status is 'unread' or 'all'."];
+            errors.Add("status", "status is 'unread' or 'all'.");
         }
 
-        if (limit is < 1 or > 100)
+        Paging.CheckLimit(limit, errors);
+        if (errors.Any)
         {
-            errors["limit"] = ["limit is between 1 and 100."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var userId = http.User.UserId();
-        var items = await grains.GetGrain<IInboxGrain>(userId).GetNotifications(status == "unread", limit ?? 20);
+        var items = await grains.GetGrain<IInboxGrain>(userId).GetNotifications(status == "unread", limit ?? Paging.DefaultLimit);
         return TypedResults.Ok(new NotificationsResponse(userId, [.. items.Select(ToResponse)]));
     }
 
@@ -56,12 +43,12 @@ public static class NotificationsEndpoints
 
         if (string.IsNullOrEmpty(request.NotificationId) || request.NotificationId.Length > 64)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["notification_id"] = ["notification_id or all: true is required."] });
+            return Refusals.Invalid("notification_id", "notification_id or all: true is required.");
         }
 
         return await inbox.MarkRead(request.NotificationId)
             ? TypedResults.Ok(new MarkAsReadResponse(request.NotificationId, "read", null))
-            : TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "You have no notification with this id.");
+            : Refusals.NotFound("You have no notification with this id.");
     }
 
     public static NotificationResponse ToResponse(Notification n) => new(n.NotificationId, n.Type, n.Message, n.Read ? "read" : "unread", n.CreatedAt);

@@ -1,4 +1,3 @@
-using BeatOrleans.Api.Conventions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;

@@ -19,7 +19,7 @@ internal static class Parameters
         ["file"] = WireSchemas.OneOf(["mp3", "wav", "stems", LicenseAgreement.FileName]),
         ["offer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["code"] = WireSchemas.Text(Contracts.Purchasing.CouponCodes.MaxLength, 3, "^[A-Za-z0-9_-]{3,32}$"),
-        ["limit"] = WireSchemas.Int(1, PurchasingEndpoints.MaxPageSize),
+        ["limit"] = WireSchemas.Int(1, Paging.MaxLimit),
         ["cursor"] = WireSchemas.Text(WireSchemas.MaxCursorLength, 1),
         ["q"] = WireSchemas.Text(200),
         ["genre"] = WireSchemas.Text(Catalog.BeatFields.MaxGenreLength),

@@ -53,7 +53,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["purchased_beats"] = List(null, Id),
         ["deliverables"] = List(3, OneOf(DeliverableNames)),
         ["licenses"] = List(LicenseTypes.All.Count),
-        ["items"] = List(BeatsEndpoints.MaxPageSize), ["purchases"] = List(100), ["sales"] = List(100), ["messages"] = List(ChatEndpoints.MaxPageSize),
+        ["items"] = List(Paging.MaxLimit), ["purchases"] = List(100), ["sales"] = List(100), ["messages"] = List(Paging.MaxLimit),
         ["notifications"] = List(100), ["files"] = List(3), ["totals"] = List(null),
         ["peaks"] = List(10_000, Number(0, 1)),
         ["participants"] = List(2, Text(32, 3, Username), minItems: 2), ["chats"] = List(null),

@@ -1,4 +1,3 @@
-using BeatOrleans.Api.Problems;
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Extensions.Options;

@@ -1,32 +1,9 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
-
-public sealed record CreateCouponRequest(
-    string? Code, int? PercentOff, decimal? AmountOff, string? Currency, IReadOnlyList<string>? BeatIds, IReadOnlyList<string>? LicenseTypes,
-    DateTimeOffset? ExpiresAt, int? MaxUses);
-
-/// <summary>A coupon as its producer sees it: <c>uses</c> completed purchases, <c>reserved</c> purchases waiting for payment.</summary>
-public sealed record CouponResponse(
-    string Code, int? PercentOff, decimal? AmountOff, string? Currency, IReadOnlyList<string> BeatIds, IReadOnlyList<string> LicenseTypes,
-    DateTimeOffset? ExpiresAt, int? MaxUses, int Uses, int Reserved, DateTimeOffset CreatedAt)
-{
-    public static CouponResponse From(CouponUsage u)
-    {
-        var c = u.Coupon;
-        return new(c.Code, c.PercentOff, c.AmountOffMinor is { } off ? Money.ToMajor(off, c.Currency!) : null, c.Currency, c.BeatIds, c.LicenseTypes,
-            c.ExpiresAt, c.MaxUses, u.Uses, u.Reserved, c.CreatedAt);
-    }
-}
-
-public sealed record CouponsResponse(IReadOnlyList<CouponResponse> Coupons);
-
-public sealed record CouponDeletedResponse(string Code, bool Deleted);
 
 /// <summary>A producer's coupon codes; buyers use them with <c>coupon</c> in <c>POST /api/purchases</c>.</summary>
 internal static class CouponsEndpoints
@@ -50,64 +27,64 @@ internal static class CouponsEndpoints
         CreateCouponRequest request, HttpContext http, IGrainFactory grains, TimeProvider clock)
     {
         var caller = http.User.UserId();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (!CouponCodes.IsValid(request.Code))
         {
-            errors["code"] = [$"code is 3 to {CouponCodes.MaxLength} of A-Z, 0-9, '-' and '_' (letter case is ignored)."];
+            errors.Add("code", $"code is 3 to {CouponCodes.MaxLength} of A-Z, 0-9, '-' and '_' (letter case is ignored).");
         }
 
         var currency = (request.Currency ?? LicenseTypes.DefaultCurrency).Trim().ToUpperInvariant();
         switch (request.PercentOff, request.AmountOff)
         {
             case (null, null) or (not null, not null):
-                errors["percent_off"] = ["Give percent_off or amount_off, one of them."];
+                errors.Add("percent_off", "Give percent_off or amount_off, one of them.");
                 break;
             case ({ } percent, null) when percent is < 1 or > 99:
-                errors["percent_off"] = ["percent_off is a whole number from 1 to 99."];
+                errors.Add("percent_off", "percent_off is a whole number from 1 to 99.");
                 break;
             case (null, { } amount) when currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper):
-                errors["currency"] = ["currency is a three-letter ISO 4217 code (e.g. USD)."];
+                errors.Add("currency", "currency is a three-letter ISO 4217 code (e.g. USD).");
                 break;
             case (null, { } amount) when amount <= 0 || amount > OffersEndpoints.MaxAmount || Money.ToMajor(Money.ToMinor(amount, currency), currency) != amount:
-                errors["amount_off"] = [$"amount_off is a positive amount in {currency} up to {OffersEndpoints.MaxAmount}, in whole cents."];
+                errors.Add("amount_off", $"amount_off is a positive amount in {currency} up to {OffersEndpoints.MaxAmount}, in whole cents.");
                 break;
         }
 
         var beatIds = request.BeatIds?.Distinct().ToList() ?? [];
-        if (beatIds.Count > MaxBeats || beatIds.Any(id => id is null || !BeatIds.IsValid(id)))
+        if (beatIds.Count > MaxBeats || beatIds.Any(id => id is null || !EntityIds.IsValid(id)))
         {
-            errors["beat_ids"] = [$"beat_ids lists up to {MaxBeats} beat ids."];
+            errors.Add("beat_ids", $"beat_ids lists up to {MaxBeats} beat ids.");
         }
 
         var tiers = request.LicenseTypes?.Distinct().ToList() ?? [];
         if (tiers.Any(t => t is null || !LicenseTypes.All.Contains(t)))
         {
-            errors["license_types"] = [$"license_types are among {string.Join(", ", LicenseTypes.All)}."];
+            errors.Add("license_types", $"license_types are among {string.Join(", ", LicenseTypes.All)}.");
         }
 
         if (request.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
         {
-            errors["expires_at"] = ["expires_at is in the future."];
+            errors.Add("expires_at", "expires_at is in the future.");
         }
 
         if (request.MaxUses is < 1 or > 1_000_000)
         {
-            errors["max_uses"] = ["max_uses is between 1 and 1000000."];
+            errors.Add("max_uses", "max_uses is between 1 and 1000000.");
         }
 
-        if (errors.Count == 0 && beatIds.Count > 0)
+        if (!errors.Any && beatIds.Count > 0)
         {
             // A coupon is for the caller's own beats only.
             var beats = await Task.WhenAll(beatIds.Select(id => grains.GetGrain<IBeatGrain>(id).GetBeat()));
             if (beats.Any(b => b is null || b.ProducerId != caller))
             {
-                errors["beat_ids"] = ["Every beat of a coupon is one of yours."];
+                errors.Add("beat_ids", "Every beat of a coupon is one of yours.");
             }
         }
 
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var coupon = new Coupon(CouponCodes.Normalize(request.Code!), request.PercentOff,
@@ -117,9 +94,9 @@ internal static class CouponsEndpoints
         switch (await book.Create(coupon))
         {
             case CreateCouponOutcome.CodeTaken:
-                return TypedResults.Problem(statusCode: 409, title: "Code taken.", detail: $"You already have a coupon {coupon.Code}.");
+                return Refusals.Conflict("Code taken.", $"You already have a coupon {coupon.Code}.");
             case CreateCouponOutcome.TooMany:
-                return TypedResults.Problem(statusCode: 409, title: "Too many coupons.", detail: $"You have {CouponCodes.MaxPerProducer} coupons; delete one first.");
+                return Refusals.Conflict("Too many coupons.", $"You have {CouponCodes.MaxPerProducer} coupons; delete one first.");
         }
 
         return TypedResults.Created($"/api/coupons/{coupon.Code}", CouponResponse.From((await book.Find(coupon.Code))!));
@@ -139,5 +116,5 @@ internal static class CouponsEndpoints
             ? TypedResults.Ok(new CouponDeletedResponse(CouponCodes.Normalize(code), true))
             : NotFound();
 
-    private static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "You have no coupon with this code.");
+    private static ProblemHttpResult NotFound() => Refusals.NotFound("You have no coupon with this code.");
 }

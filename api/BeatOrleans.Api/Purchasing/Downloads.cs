@@ -1,10 +1,10 @@
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
+using BlobResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult, Microsoft.AspNetCore.Http.HttpResults.PhysicalFileHttpResult>;
 
 namespace BeatOrleans.Api.Purchasing;
 
@@ -27,8 +27,7 @@ internal static class Downloads
 
         if (purchase.Status != PurchaseStatus.Completed)
         {
-            return TypedResults.Problem(statusCode: 409, title: "The purchase is not completed.",
-                detail: $"Files are available once the purchase is completed; it is {PurchaseResponse.StatusName(purchase.Status)}.");
+            return PurchasingEndpoints.NotCompleted(purchase, "Files are available once the purchase is completed");
         }
 
         var expires = signer.Expiry(UrlLifetime);
@@ -44,11 +43,11 @@ internal static class Downloads
         return TypedResults.Ok(new DownloadResponse(purchase_id, main.Url, expires, files));
     }
 
-    public static async Task<IResult> Serve(string purchase_id, string file, string? exp, string? sig, IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
+    public static async Task<Results<FileContentHttpResult, BlobResult, ProblemHttpResult>> Serve(string purchase_id, string file, string? exp, string? sig, IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
     {
         if (!signer.Verify(FileGrant(purchase_id, file), exp, sig))
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The download URL is invalid or has expired; ask GET /api/purchases/{purchase_id}/download for a new one.");
+            return Refusals.Forbidden("The download URL is invalid or has expired; ask GET /api/purchases/{purchase_id}/download for a new one.");
         }
 
         var purchase = await PurchasingEndpoints.Find(grains, purchase_id);
@@ -63,8 +62,9 @@ internal static class Downloads
         }
 
         var format = deliverable.File.Format;
-        return BlobResults.Serve(blobs, deliverable.File.Key, MediaFormats.ContentType(format), UrlLifetime, DownloadName(purchase, file, format))
-            ?? PurchasingEndpoints.NotFound();
+        return BlobResults.Serve(blobs, deliverable.File.Key, MediaFormats.ContentType(format), UrlLifetime, DownloadName(purchase, file, format)) is { } blob
+            ? blob
+            : PurchasingEndpoints.NotFound();
     }
 
     private static string FileGrant(string purchaseId, string file) => $"download:{purchaseId}:{file}";

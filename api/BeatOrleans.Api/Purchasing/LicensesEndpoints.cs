@@ -1,12 +1,8 @@
-using System.Text.Json;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
 using BeatOrleans.Contracts.Catalog;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
-
-public sealed record UpdateLicensesRequest(JsonElement? Licenses);
 
 internal static class LicensesEndpoints
 {
@@ -23,39 +19,44 @@ internal static class LicensesEndpoints
 
     private static async Task<Results<Ok<LicensesResponse>, ProblemHttpResult>> Get(string beat_id, IGrainFactory grains)
     {
-        var beat = await BeatsEndpoints.Find(grains, beat_id);
-        return beat is null ? BeatsEndpoints.NotFound() : TypedResults.Ok(LicensesResponse.From(beat));
+        var beat = await FindBeat(grains, beat_id);
+        return beat is null ? PurchasingEndpoints.NoSuchBeat() : TypedResults.Ok(LicensesResponse.From(beat));
     }
 
     private static async Task<Results<Ok<LicensesResponse>, ValidationProblem, ProblemHttpResult>> Update(
         string beat_id, UpdateLicensesRequest request, HttpContext http, IGrainFactory grains)
     {
-        var beat = await BeatsEndpoints.Find(grains, beat_id);
+        var beat = await FindBeat(grains, beat_id);
         if (beat is null)
         {
-            return BeatsEndpoints.NotFound();
+            return PurchasingEndpoints.NoSuchBeat();
         }
 
         var caller = http.User.UserId();
         if (beat.ProducerId != caller)
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the beat's producer can change its licences.");
+            return NotProducer();
         }
 
         // The upload's own parser: the same rules (1-5 tiers, known types, prices, stems for trackout) and messages.
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         var tiers = BeatFields.ParseTierList(request.Licenses?.GetRawText() ?? "null", beat.Stems is not null, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         return await grains.GetGrain<IBeatGrain>(beat_id).UpdateLicenses(caller, tiers) switch
         {
             LicensesOutcome.Updated => TypedResults.Ok(LicensesResponse.From(beat with { Licenses = tiers })),
-            LicensesOutcome.NotProducer => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the beat's producer can change its licences."),
-            LicensesOutcome.Sold => TypedResults.Problem(statusCode: 409, title: "The beat is sold.", detail: "The exclusive licence was sold; nothing more can be offered."),
-            _ => BeatsEndpoints.NotFound(),
+            LicensesOutcome.NotProducer => NotProducer(),
+            LicensesOutcome.Sold => Refusals.Conflict("The beat is sold.", "The exclusive licence was sold; nothing more can be offered."),
+            _ => PurchasingEndpoints.NoSuchBeat(),
         };
     }
+
+    private static async Task<Beat?> FindBeat(IGrainFactory grains, string beatId) =>
+        EntityIds.IsValid(beatId) ? await grains.GetGrain<IBeatGrain>(beatId).GetBeat() : null;
+
+    private static ProblemHttpResult NotProducer() => Refusals.Forbidden("Only the beat's producer can change its licences.");
 }

@@ -1,9 +1,7 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
 
@@ -41,26 +39,26 @@ internal static class OffersEndpoints
 
     private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> Make(MakeOfferRequest request, HttpContext http, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.BeatId))
         {
-            errors["beat_id"] = ["beat_id is required."];
+            errors.Add("beat_id", "beat_id is required.");
         }
 
         if (request.LicenseType is null || !LicenseTypes.All.Contains(request.LicenseType))
         {
-            errors["license_type"] = [$"license_type is one of {string.Join(", ", LicenseTypes.All)}."];
+            errors.Add("license_type", $"license_type is one of {string.Join(", ", LicenseTypes.All)}.");
         }
 
         var currency = CheckMoney(request.Amount, request.Currency, request.Message, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
-        if (!BeatIds.IsValid(request.BeatId!))
+        if (!EntityIds.IsValid(request.BeatId!))
         {
-            return BeatsEndpoints.NotFound();
+            return PurchasingEndpoints.NoSuchBeat();
         }
 
         var offerId = PurchaseIds.New();
@@ -69,24 +67,24 @@ internal static class OffersEndpoints
         return result.Outcome switch
         {
             OfferOutcome.Done => TypedResults.Created($"/api/offers/{offerId}", OfferResponse.From(result.Offer!)),
-            OfferOutcome.NotFound => BeatsEndpoints.NotFound(),
-            OfferOutcome.Invalid => TypedResults.Problem(statusCode: 400, title: "The offer cannot be made.", detail: result.Detail),
-            _ => TypedResults.Problem(statusCode: 409, title: "The beat takes no offers now.", detail: result.Detail),
+            OfferOutcome.NotFound => PurchasingEndpoints.NoSuchBeat(),
+            OfferOutcome.Invalid => Refusals.Problem(StatusCodes.Status400BadRequest, "The offer cannot be made.", result.Detail),
+            _ => Refusals.Conflict("The beat takes no offers now.", result.Detail),
         };
     }
 
     private static async Task<Results<Ok<OfferResponse>, ProblemHttpResult>> Get(string offer_id, HttpContext http, IGrainFactory grains)
     {
-        var offer = IsOfferId(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(http.User.UserId()) : null;
-        return offer is null ? NotFound() : TypedResults.Ok(OfferResponse.From(offer));
+        var offer = EntityIds.IsValid(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(http.User.UserId()) : null;
+        return offer is null ? NoSuchOffer() : TypedResults.Ok(OfferResponse.From(offer));
     }
 
     private static async Task<Results<Ok<OfferResponse>, ProblemHttpResult>> Answer(
         string offerId, HttpContext http, IGrainFactory grains, Func<IOfferGrain, string, Task<OfferResult>> step)
     {
-        if (!IsOfferId(offerId))
+        if (!EntityIds.IsValid(offerId))
         {
-            return NotFound();
+            return NoSuchOffer();
         }
 
         var result = await step(grains.GetGrain<IOfferGrain>(offerId), http.User.UserId());
@@ -97,17 +95,17 @@ internal static class OffersEndpoints
         string offer_id, CounterOfferRequest request, HttpContext http, IGrainFactory grains)
     {
         var caller = http.User.UserId();
-        var offer = IsOfferId(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(caller) : null;
+        var offer = EntityIds.IsValid(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(caller) : null;
         if (offer is null)
         {
-            return NotFound();
+            return NoSuchOffer();
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         CheckMoney(request.Amount, offer.Currency, request.Message, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var result = await grains.GetGrain<IOfferGrain>(offer_id).Counter(caller, Money.ToMinor(request.Amount!.Value, offer.Currency), Message(request.Message));
@@ -117,23 +115,23 @@ internal static class OffersEndpoints
     }
 
     /// <summary>Checks amount, currency and message; answers the currency (USD unless given).</summary>
-    private static string CheckMoney(decimal? amount, string? currency, string? message, Dictionary<string, string[]> errors)
+    private static string CheckMoney(decimal? amount, string? currency, string? message, FieldErrors errors)
     {
         var code = (currency ?? LicenseTypes.DefaultCurrency).Trim().ToUpperInvariant();
         if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper))
         {
-            errors["currency"] = ["currency is a three-letter ISO 4217 code (e.g. USD)."];
+            errors.Add("currency", "currency is a three-letter ISO 4217 code (e.g. USD).");
             return LicenseTypes.DefaultCurrency;
         }
 
         if (amount is not { } value || value <= 0 || value > MaxAmount || Money.ToMajor(Money.ToMinor(value, code), code) != value)
         {
-            errors["amount"] = [$"amount is a positive price in {code} up to {MaxAmount}, in whole cents (or whole units for zero-decimal currencies)."];
+            errors.Add("amount", $"amount is a positive price in {code} up to {MaxAmount}, in whole cents (or whole units for zero-decimal currencies).");
         }
 
         if (message is { Length: > MaxMessageLength })
         {
-            errors["message"] = [$"message is at most {MaxMessageLength} characters."];
+            errors.Add("message", $"message is at most {MaxMessageLength} characters.");
         }
 
         return code;
@@ -143,14 +141,13 @@ internal static class OffersEndpoints
 
     private static ProblemHttpResult Refusal(OfferResult result) => result.Outcome switch
     {
-        OfferOutcome.NotFound => NotFound(),
-        OfferOutcome.Forbidden => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: result.Detail),
-        OfferOutcome.Invalid => TypedResults.Problem(statusCode: 409, title: "The offer cannot be made.", detail: result.Detail),
-        _ => TypedResults.Problem(statusCode: 409, title: "The offer cannot be answered.", detail: result.Detail,
-            extensions: result.Offer is { } o ? new Dictionary<string, object?> { ["offer_status"] = OfferNames.StatusName(o.Status) } : null),
+        OfferOutcome.NotFound => NoSuchOffer(),
+        OfferOutcome.Forbidden => Refusals.Forbidden(result.Detail!),
+        OfferOutcome.Invalid => Refusals.Conflict("The offer cannot be made.", result.Detail),
+        _ when result.Offer is { } o => Refusals.Conflict("The offer cannot be answered.", result.Detail,
+            "offer_status", OfferNames.StatusName(o.Status)),
+        _ => Refusals.Conflict("The offer cannot be answered.", result.Detail),
     };
 
-    private static bool IsOfferId(string id) => PurchaseIds.IsValid(id);
-
-    internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such offer.");
+    internal static ProblemHttpResult NoSuchOffer() => Refusals.NotFound("No such offer.");
 }

@@ -4,16 +4,14 @@ using System.Text;
 namespace BeatOrleans.Api.Purchasing;
 
 /// <summary>
-/// Purchase ids are 32 lower-case hex digits. With an Idempotency-Key the id derives from the buyer and the key, so
+/// Purchase ids are entity ids (<see cref="EntityIds"/>). With an Idempotency-Key the id derives from the buyer and the key, so
 /// every repeat of a request (concurrent or hours later, on any API node) reaches the one grain that answered it first.
 /// </summary>
 internal static class PurchaseIds
 {
     public const int MaxKeyLength = 255;
 
-    public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
-
-    public static string New() => Guid.NewGuid().ToString("N");
+    public static string New() => EntityIds.New();
 
     public static string ForKey(string buyerId, string idempotencyKey) => Hash($"{buyerId}\n{idempotencyKey}");
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
 
@@ -6,6 +7,10 @@ namespace BeatOrleans.Api.Purchasing;
 public sealed record CreatePurchaseRequest(string? BeatId, string? LicenseType, string? OfferId = null, string? Coupon = null);
 
 public sealed record ConfirmPurchaseRequest(string? PaymentMethod);
+
+public sealed record UpdateLicensesRequest(JsonElement? Licenses);
+
+public sealed record WebhookReceivedResponse(bool Received);
 
 /// <summary>A licence's terms as the contract shows them: null caps are unlimited.</summary>
 public sealed record TermsResponse(

@@ -1,18 +1,13 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BeatOrleans.Api.Purchasing;
 
 public static class PurchasingEndpoints
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-
     public static IEndpointRouteBuilder MapPurchasingEndpoints(this IEndpointRouteBuilder app)
     {
         var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing").NoStore();
@@ -21,8 +16,7 @@ public static class PurchasingEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");
         purchases.MapPost("/{purchase_id}/confirm", Confirm)
-            .Produces<PurchaseResponse>(StatusCodes.Status200OK).Produces<PurchaseResponse>(StatusCodes.Status202Accepted)
-            .Produces<PurchaseResponse>(StatusCodes.Status402PaymentRequired).ProducesValidationProblem()
+            .Produces<PurchaseResponse>(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("ConfirmPurchase").WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).");
         purchases.MapGet("/{purchase_id}", Get).ProducesProblem(StatusCodes.Status404NotFound)
@@ -35,12 +29,15 @@ public static class PurchasingEndpoints
         purchases.MapMethods("/{purchase_id}/files/{file}", ["GET", "HEAD"], Downloads.Serve).AllowAnonymous()
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DownloadFile").WithSummary("A licensed file's bytes, for a signed download URL.");
-        app.MapGet("/api/sales", Sales).WithTags("Purchasing")
-            .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
         purchases.MapGet("/{purchase_id}/license.pdf", Agreement)
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("GetLicenseAgreement").WithSummary("The licence agreement of a completed purchase as a PDF (buyer or producer).");
+
+        var sales = app.MapGroup("/api/sales").WithTags("Purchasing");
+        sales.MapGet("/", Sales)
+            .WithName("ListSales").WithSummary("The caller's sales as a producer, newest first, with totals per currency.");
+
         app.MapLicensesEndpoints();
         app.MapOffersEndpoints();
         app.MapCouponsEndpoints();
@@ -52,44 +49,44 @@ public static class PurchasingEndpoints
         CreatePurchaseRequest request, HttpContext http, IGrainFactory grains, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
     {
         var caller = http.User.UserId();
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.BeatId))
         {
-            errors["beat_id"] = ["beat_id is required."];
+            errors.Add("beat_id", "beat_id is required.");
         }
 
         if (request.LicenseType is null || !LicenseTypes.All.Contains(request.LicenseType))
         {
-            errors["license_type"] = [$"license_type is one of {string.Join(", ", LicenseTypes.All)}."];
+            errors.Add("license_type", $"license_type is one of {string.Join(", ", LicenseTypes.All)}.");
         }
 
         if (request.OfferId is not null && request.Coupon is not null)
         {
-            errors["coupon"] = ["A purchase priced by an offer takes no coupon: give offer_id or coupon, not both."];
+            errors.Add("coupon", "A purchase priced by an offer takes no coupon: give offer_id or coupon, not both.");
         }
         else if (request.Coupon is not null && !CouponCodes.IsValid(request.Coupon))
         {
-            errors["coupon"] = [$"coupon is a code of 3 to {CouponCodes.MaxLength} of A-Z, 0-9, '-' and '_'."];
+            errors.Add("coupon", $"coupon is a code of 3 to {CouponCodes.MaxLength} of A-Z, 0-9, '-' and '_'.");
         }
 
         if (idempotencyKey is not null && !PurchaseIds.IsValidKey(idempotencyKey))
         {
-            errors["Idempotency-Key"] = [$"The Idempotency-Key header is 1 to {PurchaseIds.MaxKeyLength} visible ASCII characters."];
+            errors.Add("Idempotency-Key", $"The Idempotency-Key header is 1 to {PurchaseIds.MaxKeyLength} visible ASCII characters.");
         }
 
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
-        if (!BeatIds.IsValid(request.BeatId!))
+        if (!EntityIds.IsValid(request.BeatId!))
         {
-            return BeatsEndpoints.NotFound();
+            return NoSuchBeat();
         }
 
-        if (request.OfferId is not null && !PurchaseIds.IsValid(request.OfferId))
+        if (request.OfferId is not null && !EntityIds.IsValid(request.OfferId))
         {
-            return OffersEndpoints.NotFound();
+            return OffersEndpoints.NoSuchOffer();
         }
 
         var purchaseId = idempotencyKey is null ? PurchaseIds.New() : PurchaseIds.ForKey(caller, idempotencyKey);
@@ -99,44 +96,46 @@ public static class PurchasingEndpoints
         return result.Outcome switch
         {
             OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller, PurchaseResponse.StripePublishableKey(http))),
-            OrderOutcome.BeatNotFound => BeatsEndpoints.NotFound(),
-            OrderOutcome.OwnBeat => TypedResults.Problem(statusCode: 400, title: "You cannot buy your own beat.", detail: result.Detail),
-            OrderOutcome.NoSuchLicense => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["license_type"] = [result.Detail!] }),
-            OrderOutcome.KeyReused => TypedResults.Problem(statusCode: 422, title: "Idempotency-Key reused.", detail: result.Detail),
-            OrderOutcome.GatewayUnavailable => TypedResults.Problem(statusCode: 503, title: "Payments are unavailable.", detail: result.Detail),
-            OrderOutcome.PaymentRefused => TypedResults.Problem(statusCode: 409, title: "The payment could not be created.", detail: result.Detail),
-            OrderOutcome.OfferNotFound => OffersEndpoints.NotFound(),
-            OrderOutcome.OfferUnavailable => TypedResults.Problem(statusCode: 409, title: "The offer cannot price this purchase.", detail: result.Detail),
-            OrderOutcome.CouponNotFound => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["coupon"] = [result.Detail!] }),
-            OrderOutcome.CouponUnavailable => TypedResults.Problem(statusCode: 409, title: "The coupon cannot be used for this purchase.", detail: result.Detail),
-            _ => TypedResults.Problem(statusCode: 409, title: "The licence cannot be bought now.", detail: result.Detail),
+            OrderOutcome.BeatNotFound => NoSuchBeat(),
+            OrderOutcome.OwnBeat => Refusals.Problem(StatusCodes.Status400BadRequest, "You cannot buy your own beat.", result.Detail),
+            OrderOutcome.NoSuchLicense => Refusals.Invalid("license_type", result.Detail!),
+            OrderOutcome.KeyReused => Refusals.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.", result.Detail),
+            OrderOutcome.GatewayUnavailable => Refusals.Problem(StatusCodes.Status503ServiceUnavailable, "Payments are unavailable.", result.Detail),
+            OrderOutcome.PaymentRefused => Refusals.Conflict("The payment could not be created.", result.Detail),
+            OrderOutcome.OfferNotFound => OffersEndpoints.NoSuchOffer(),
+            OrderOutcome.OfferUnavailable => Refusals.Conflict("The offer cannot price this purchase.", result.Detail),
+            OrderOutcome.CouponNotFound => Refusals.Invalid("coupon", result.Detail!),
+            OrderOutcome.CouponUnavailable => Refusals.Conflict("The coupon cannot be used for this purchase.", result.Detail),
+            _ => Refusals.Conflict("The licence cannot be bought now.", result.Detail),
         };
     }
 
-    private static async Task<IResult> Confirm(string purchase_id, ConfirmPurchaseRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<PurchaseResponse>, JsonHttpResult<PurchaseResponse>, Accepted<PurchaseResponse>, ValidationProblem, ProblemHttpResult>> Confirm(
+        string purchase_id, ConfirmPurchaseRequest request, HttpContext http, IGrainFactory grains)
     {
         if (string.IsNullOrWhiteSpace(request.PaymentMethod) || request.PaymentMethod.Length > 255)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["payment_method"] = ["payment_method is required (e.g. pm_card_visa)."] });
+            return Refusals.Invalid("payment_method", "payment_method is required (e.g. pm_card_visa).");
         }
 
-        if (!PurchaseIds.IsValid(purchase_id))
+        if (!EntityIds.IsValid(purchase_id))
         {
             return NotFound();
         }
 
         var caller = http.User.UserId();
         var result = await grains.GetGrain<IPurchaseGrain>(purchase_id).Confirm(caller, request.PaymentMethod.Trim());
+        // Every outcome but NotFound comes with the purchase as it stands.
         var body = result.Purchase is { } p ? PurchaseResponse.From(p, caller, PurchaseResponse.StripePublishableKey(http)) : null;
         return result.Outcome switch
         {
-            ConfirmOutcome.Completed => TypedResults.Ok(body),
+            ConfirmOutcome.Completed => TypedResults.Ok(body!),
             // The contract's decline answer is the purchase itself, status "failed", with the reason.
-            ConfirmOutcome.Declined or ConfirmOutcome.ActionRequired => TypedResults.Json(body, statusCode: StatusCodes.Status402PaymentRequired),
-            ConfirmOutcome.Pending => TypedResults.Accepted($"/api/purchases/{purchase_id}", body),
-            ConfirmOutcome.InvalidPaymentMethod => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["payment_method"] = [result.Detail!] }),
-            ConfirmOutcome.Closed => TypedResults.Problem(statusCode: 409, title: $"The purchase is {body!.Status}.", detail: result.Detail,
-                extensions: new Dictionary<string, object?> { ["purchase_status"] = body.Status }),
+            ConfirmOutcome.Declined or ConfirmOutcome.ActionRequired => TypedResults.Json(body!, statusCode: StatusCodes.Status402PaymentRequired),
+            ConfirmOutcome.Pending => TypedResults.Accepted($"/api/purchases/{purchase_id}", body!),
+            ConfirmOutcome.InvalidPaymentMethod => Refusals.Invalid("payment_method", result.Detail!),
+            ConfirmOutcome.Closed => Refusals.Conflict($"The purchase is {body!.Status}.", result.Detail,
+                "purchase_status", body.Status),
             _ => NotFound(),
         };
     }
@@ -152,13 +151,15 @@ public static class PurchasingEndpoints
 
     private static async Task<Results<Ok<PurchasesPageResponse>, ValidationProblem>> List(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
     {
-        if (BadLimit(limit) is { } badLimit)
+        var errors = new FieldErrors();
+        Paging.CheckLimit(limit, errors);
+        if (errors.Any)
         {
-            return badLimit;
+            return errors.Problem();
         }
 
         var caller = http.User.UserId();
-        var page = await grains.GetGrain<IPurchaseLedgerGrain>(caller).Purchases(limit ?? DefaultPageSize, cursor);
+        var page = await grains.GetGrain<IPurchaseLedgerGrain>(caller).Purchases(limit ?? Paging.DefaultLimit, cursor);
         if (page is null)
         {
             return BadCursor();
@@ -170,13 +171,15 @@ public static class PurchasingEndpoints
 
     private static async Task<Results<Ok<SalesPageResponse>, ValidationProblem>> Sales(HttpContext http, IGrainFactory grains, int? limit, string? cursor)
     {
-        if (BadLimit(limit) is { } badLimit)
+        var errors = new FieldErrors();
+        Paging.CheckLimit(limit, errors);
+        if (errors.Any)
         {
-            return badLimit;
+            return errors.Problem();
         }
 
         var ledger = grains.GetGrain<IPurchaseLedgerGrain>(http.User.UserId());
-        var page = await ledger.Sales(limit ?? DefaultPageSize, cursor);
+        var page = await ledger.Sales(limit ?? Paging.DefaultLimit, cursor);
         if (page is null)
         {
             return BadCursor();
@@ -187,7 +190,7 @@ public static class PurchasingEndpoints
             [.. totals.Select(t => new SalesTotalResponse(t.Currency, Money.ToMajor(t.AmountMinor, t.Currency), t.Count))], page.NextCursor));
     }
 
-    private static async Task<IResult> Agreement(string purchase_id, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Agreement(string purchase_id, HttpContext http, IGrainFactory grains)
     {
         var caller = http.User.UserId();
         var purchase = await Find(grains, purchase_id);
@@ -198,22 +201,23 @@ public static class PurchasingEndpoints
 
         if (purchase.Status != PurchaseStatus.Completed)
         {
-            return TypedResults.Problem(statusCode: 409, title: "The purchase is not completed.",
-                detail: $"The licence agreement exists once the purchase is completed; it is {PurchaseResponse.StatusName(purchase.Status)}.");
+            return NotCompleted(purchase, "The licence agreement exists once the purchase is completed");
         }
 
         return TypedResults.File(await LicenseAgreement.For(purchase, grains), "application/pdf", $"license-{purchase_id}.pdf");
     }
 
     internal static async Task<Purchase?> Find(IGrainFactory grains, string purchaseId) =>
-        PurchaseIds.IsValid(purchaseId) ? await grains.GetGrain<IPurchaseGrain>(purchaseId).GetPurchase() : null;
+        EntityIds.IsValid(purchaseId) ? await grains.GetGrain<IPurchaseGrain>(purchaseId).GetPurchase() : null;
 
-    internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such purchase.");
+    internal static ProblemHttpResult NotFound() => Refusals.NotFound("No such purchase.");
 
-    private static ValidationProblem? BadLimit(int? limit) => limit is < 1 or > MaxPageSize
-        ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit is between 1 and {MaxPageSize}."] })
-        : null;
+    /// <summary>Purchasing's own answer for a beat id that names no beat (the catalogue answers its routes with the same words).</summary>
+    internal static ProblemHttpResult NoSuchBeat() => Refusals.NotFound("No such beat.");
 
-    private static ValidationProblem BadCursor() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this list gave out."] });
+    /// <summary>What a purchase's files and agreement answer before it completes: <paramref name="what"/>, and the status now.</summary>
+    internal static ProblemHttpResult NotCompleted(Purchase purchase, string what) =>
+        Refusals.Conflict("The purchase is not completed.", $"{what}; it is {PurchaseResponse.StatusName(purchase.Status)}.");
+
+    private static ValidationProblem BadCursor() => Paging.UnknownCursor("cursor is not one this list gave out.");
 }

@@ -1,10 +1,7 @@
 using System.Text;
 using BeatOrleans.Contracts.Purchasing;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Purchasing;
-
-public sealed record WebhookReceivedResponse(bool Received);
 
 /// <summary>
 /// Stripe's webhook: the signature is checked against the raw body, then the purchase named in the payment's metadata
@@ -27,7 +24,7 @@ internal static class StripeWebhookEndpoint
         var secret = configuration["Payments:Stripe:WebhookSecret"];
         if (configuration["Payments:Provider"] != "stripe" || string.IsNullOrEmpty(secret))
         {
-            return TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "Stripe payments are not configured on this deployment.");
+            return Refusals.NotFound("Stripe payments are not configured on this deployment.");
         }
 
         // The API's request body limit (1 MiB, far above any Stripe event) already answers 413 for anything larger.
@@ -37,18 +34,19 @@ internal static class StripeWebhookEndpoint
         var result = StripeWebhook.Read(body, http.Request.Headers[StripeWebhook.SignatureHeader], secret, clock);
         if (!result.IsValid)
         {
-            return TypedResults.Problem(statusCode: 400, title: "The webhook is not verified.", detail: result.Error);
+            return Refusals.Problem(StatusCodes.Status400BadRequest, "The webhook is not verified.", result.Error);
         }
 
         // Events without a purchase (another integration's payments, types purchasing does not use) are acknowledged
         // so Stripe stops retrying them.
-        if (result.Event.PurchaseId is { } purchaseId && PurchaseIds.IsValid(purchaseId)
+        if (result.Event.PurchaseId is { } purchaseId && EntityIds.IsValid(purchaseId)
             && (result.Event.Type.StartsWith("payment_intent.", StringComparison.Ordinal) || result.Event.Type.StartsWith("charge.", StringComparison.Ordinal)))
         {
             if (!await grains.GetGrain<IPurchaseGrain>(purchaseId).PaymentChanged(result.Event.EventId))
             {
                 // Stripe delivers again (with backoff) what a 2xx did not acknowledge.
-                return TypedResults.Problem(statusCode: 503, title: "The event could not be handled yet.", detail: "The payment provider did not answer; deliver again.");
+                return Refusals.Problem(StatusCodes.Status503ServiceUnavailable, "The event could not be handled yet.",
+                    "The payment provider did not answer; deliver again.");
             }
         }
 

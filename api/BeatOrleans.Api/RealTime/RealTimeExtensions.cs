@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Conventions;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BeatOrleans.Api.RealTime;
@@ -41,16 +40,16 @@ public static class RealTimeExtensions
         return app;
     }
 
-    private static async Task<IResult> Stream(string userId, bool wantsMessages, HttpContext http, PushRelay relay)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(string userId, bool wantsMessages, HttpContext http, PushRelay relay)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            return TypedResults.Problem(statusCode: 400, title: "A WebSocket upgrade is required.");
+            return Refusals.Problem(StatusCodes.Status400BadRequest, "A WebSocket upgrade is required.");
         }
 
         if (userId != http.User.UserId())
         {
-            return TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "The token's user must be the user of the path.");
+            return Refusals.Forbidden("The token's user must be the user of the path.");
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync();

@@ -1,8 +1,8 @@
 using System.Globalization;
 using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Catalog;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BeatOrleans.Api.Users;
 
@@ -25,6 +25,9 @@ public static class UsersEndpoints
         users.MapPut("/profile/update", UpdateProfile)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
         users.MapPost("/logout", Logout).NoStore().WithName("Logout").WithSummary("End the caller's session.");
+        users.MapPost("/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery().WithTags("Beats")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithName("UploadVoiceTag").WithSummary("Upload your voice tag (audio), mixed into the previews of your later uploads.");
         users.MapGet("/{user_id}", GetPublicProfile).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetUser").WithSummary("Another user's public profile (no email).");
         return app;
     }
@@ -32,13 +35,13 @@ public static class UsersEndpoints
     private static async Task<Results<Created<SignupResponse>, ValidationProblem, ProblemHttpResult>> Signup(
         SignupRequest request, IGrainFactory grains)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         UsersValidation.Username(request.Username, errors);
         UsersValidation.Email(request.Email, errors);
         UsersValidation.Password(request.Password, request.Username, request.Email, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var userId = Guid.CreateVersion7().ToString("N");
@@ -56,20 +59,20 @@ public static class UsersEndpoints
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
         LoginRequest request, IGrainFactory grains, TokenIssuer tokens, HttpContext http)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrEmpty(request.Email) || request.Email.Length > UsersValidation.MaxEmailLength)
         {
-            errors["email"] = ["An email is required."];
+            errors.Add("email", "An email is required.");
         }
 
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > UsersValidation.MaxPasswordLength)
         {
-            errors["password"] = ["A password is required."];
+            errors.Add("password", "A password is required.");
         }
 
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var outcome = await grains.GetGrain<ILoginGrain>(0).Login(request.Email!, request.Password!);
@@ -79,7 +82,7 @@ public static class UsersEndpoints
                 return TypedResults.Ok(Tokens(tokens, userId, username, sessionId, secret));
             case { Status: LoginStatus.Throttled, RetryAfter: { } wait }:
                 http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return TypedResults.Problem(statusCode: 429, title: "Too many failed logins.", detail: "Wait before trying again.");
+                return Refusals.TooManyRequests("Too many failed logins.", "Wait before trying again.");
             default:
                 return Unauthorized("The email or password is wrong.");
         }
@@ -90,7 +93,7 @@ public static class UsersEndpoints
     {
         if (string.IsNullOrEmpty(request.RefreshToken))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refresh_token"] = ["A refresh token is required."] });
+            return Refusals.Invalid("refresh_token", "A refresh token is required.");
         }
 
         if (!RefreshTokens.TryParse(request.RefreshToken, out var sessionId, out var secret))
@@ -115,19 +118,19 @@ public static class UsersEndpoints
     private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfile(HttpContext http, IGrainFactory grains)
     {
         var profile = await grains.GetGrain<IUserGrain>(http.User.UserId()).GetProfile();
-        return profile is null ? NotFound("The account no longer exists.") : TypedResults.Ok(ToResponse(profile));
+        return profile is null ? Refusals.NotFound("The account no longer exists.") : TypedResults.Ok(ToResponse(profile));
     }
 
     private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
         ProfileUpdateRequest request, HttpContext http, IGrainFactory grains, UserDirectory directory)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         UsersValidation.Username(request.Username, errors, required: false);
         UsersValidation.Email(request.Email, errors, required: false);
         UsersValidation.Bio(request.Bio, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var result = await grains.GetGrain<IUserGrain>(http.User.UserId())
@@ -138,7 +141,7 @@ public static class UsersEndpoints
             { Status: ProfileUpdateStatus.Updated, Profile: { } p } => TypedResults.Ok(ToResponse(p)),
             { Status: ProfileUpdateStatus.UsernameTaken } => Conflict("This username is taken."),
             { Status: ProfileUpdateStatus.EmailTaken } => Conflict("An account with this email exists."),
-            _ => NotFound("The account no longer exists."),
+            _ => Refusals.NotFound("The account no longer exists."),
         };
     }
 
@@ -161,12 +164,12 @@ public static class UsersEndpoints
     {
         if (user_id.Length > 64)
         {
-            return NotFound("No user has this id.");
+            return Refusals.NotFound("No user has this id.");
         }
 
         var profile = await grains.GetGrain<IUserGrain>(user_id).GetProfile();
         return profile is null
-            ? NotFound("No user has this id.")
+            ? Refusals.NotFound("No user has this id.")
             : TypedResults.Ok(new PublicProfileResponse(profile.UserId, profile.Username, profile.Bio, profile.CreatedAt));
     }
 
@@ -178,10 +181,8 @@ public static class UsersEndpoints
 
     private static ProfileResponse ToResponse(UserProfile p) => new(p.UserId, p.Username, p.Email, p.Bio, p.PurchasedBeats, p.CreatedAt);
 
-    private static ProblemHttpResult Conflict(string detail) => TypedResults.Problem(statusCode: 409, title: "Conflict.", detail: detail);
-
-    private static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: detail);
+    private static ProblemHttpResult Conflict(string detail) => Refusals.Conflict("Conflict.", detail);
 
     private static ProblemHttpResult Unauthorized(string detail) =>
-        TypedResults.Problem(statusCode: 401, title: "Authentication failed.", detail: detail);
+        Refusals.Problem(StatusCodes.Status401Unauthorized, "Authentication failed.", detail);
 }

@@ -18,33 +18,33 @@ internal static partial class UsersValidation
     [GeneratedRegex("^[A-Za-z0-9_.-]{3,32}$")]
     private static partial Regex UsernamePattern();
 
-    public static void Username(string? value, Dictionary<string, string[]> errors, bool required = true)
+    public static void Username(string? value, FieldErrors errors, bool required = true)
     {
         if (value is null)
         {
             if (required)
             {
-                errors["username"] = ["A username is required."];
+                errors.Add("username", "A username is required.");
             }
         }
         else if (!UsernamePattern().IsMatch(value))
         {
-            errors["username"] = ["A username is 3-32 characters of letters, digits, '_', '.' and '-'."];
+            errors.Add("username", "A username is 3-32 characters of letters, digits, '_', '.' and '-'.");
         }
     }
 
-    public static void Email(string? value, Dictionary<string, string[]> errors, bool required = true)
+    public static void Email(string? value, FieldErrors errors, bool required = true)
     {
         if (value is null)
         {
             if (required)
             {
-                errors["email"] = ["An email is required."];
+                errors.Add("email", "An email is required.");
             }
         }
         else if (!IsEmail(value))
         {
-            errors["email"] = ["This is not an email address."];
+            errors.Add("email", "This is not an email address.");
         }
     }
 
@@ -52,24 +52,24 @@ internal static partial class UsersValidation
     /// NIST SP 800-63B 5.1.1.2: a length floor, no composition rules, and a refusal of values that are known or
     /// trivially guessed: the common-passwords list and the account's own username or email.
     /// </summary>
-    public static void Password(string? value, string? username, string? email, Dictionary<string, string[]> errors)
+    public static void Password(string? value, string? username, string? email, FieldErrors errors)
     {
         // NIST counts each Unicode code point as one character: four emoji are four, not the eight UTF-16 units.
         if (value is null || value.EnumerateRunes().Count() < MinPasswordLength)
         {
-            errors["password"] = [$"A password has at least {MinPasswordLength} characters."];
+            errors.Add("password", $"A password has at least {MinPasswordLength} characters.");
         }
         else if (value.Length > MaxPasswordLength)
         {
-            errors["password"] = [$"A password has at most {MaxPasswordLength} characters."];
+            errors.Add("password", $"A password has at most {MaxPasswordLength} characters.");
         }
         else if (IsGuessable(value.Trim()))
         {
-            errors["password"] = ["This password is too common; choose another (a passphrase of several words works well)."];
+            errors.Add("password", "This password is too common; choose another (a passphrase of several words works well).");
         }
         else if (IsAccountName(value.Trim(), username, email))
         {
-            errors["password"] = ["A password must not be the username or email."];
+            errors.Add("password", "A password must not be the username or email.");
         }
     }
 
@@ -91,11 +91,11 @@ internal static partial class UsersValidation
         bool Same(string? name) => name is not null && string.Equals(trimmed, name.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
-    public static void Bio(string? value, Dictionary<string, string[]> errors)
+    public static void Bio(string? value, FieldErrors errors)
     {
         if (value is { Length: > MaxBioLength })
         {
-            errors["bio"] = [$"A bio has at most {MaxBioLength} characters."];
+            errors.Add("bio", $"A bio has at most {MaxBioLength} characters.");
         }
     }
 

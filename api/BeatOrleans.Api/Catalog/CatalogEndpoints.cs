@@ -1,20 +1,15 @@
 using BeatOrleans.Api.Auth;
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Api.Catalog;
 
-public static class BeatsEndpoints
+public static class CatalogEndpoints
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-
     public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         var beats = app.MapGroup("/api/beats").WithTags("Beats");
@@ -42,9 +37,6 @@ public static class BeatsEndpoints
         beats.MapDelete("/{beat_id}/delete", Delete)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
-        app.MapPost("/api/users/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery().WithTags("Beats")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithName("UploadVoiceTag").WithSummary("Upload your voice tag (audio), mixed into the previews of your later uploads.");
         return app;
     }
 
@@ -52,7 +44,7 @@ public static class BeatsEndpoints
         HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var beatId = Guid.NewGuid().ToString("N");
+        var beatId = EntityIds.New();
         var caller = http.User.UserId();
         if (http.Request.HasJsonContentType())
         {
@@ -61,8 +53,7 @@ public static class BeatsEndpoints
 
         if (!http.Request.HasFormContentType || !http.Request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type.",
-                detail: "Upload as multipart/form-data (file + fields) or application/json (file_url).");
+            return Refusals.UnsupportedMediaType("Upload as multipart/form-data (file + fields) or application/json (file_url).");
         }
 
         // The default 1 MiB body limit is for JSON; an upload may be as large as its parts' limits allow.
@@ -73,22 +64,22 @@ public static class BeatsEndpoints
             limits.MaxAudioBytes, limits.MaxStemsBytes, cancellationToken);
         if (refusal is not null)
         {
-            return TypedResults.Problem(statusCode: refusal.Status, title: refusal.Title, detail: refusal.Detail);
+            return refusal.Problem();
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (upload.Audio is null)
         {
-            errors["file"] = ["The 'file' part (the audio) is required."];
+            errors.Add("file", "The 'file' part (the audio) is required.");
         }
 
         var f = upload.Fields;
         var fields = BeatFields.Parse(f.GetValueOrDefault("title"), f.GetValueOrDefault("artist"), f.GetValueOrDefault("genre"),
             f.GetValueOrDefault("bpm"), f.GetValueOrDefault("key"), BeatFields.SplitTags(f.GetValueOrDefault("tags")),
             f.GetValueOrDefault("price"), f.GetValueOrDefault("licenses"), upload.Stems is not null, errors);
-        if (fields is null || errors.Count > 0)
+        if (fields is null || errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.Problem();
         }
 
         var beat = await Create(grains, beatId, caller, fields, upload.Audio!, upload.Stems);
@@ -112,7 +103,7 @@ public static class BeatsEndpoints
     private static Results<Ok<UploadUrlResponse>, ProblemHttpResult> UploadUrl(HttpContext http, IBlobStore blobs, SignedUrls signer, IOptions<UploadOptions> options)
     {
         var caller = http.User.UserId();
-        var uploadId = Guid.NewGuid().ToString("N");
+        var uploadId = EntityIds.New();
         var lifetime = options.Value.UploadUrlLifetime;
         var expires = signer.Expiry(lifetime);
         var fileUrl = $"{http.Request.BaseUrl()}/api/beats/uploads/{uploadId}";
@@ -153,14 +144,14 @@ public static class BeatsEndpoints
             return NotReady(beat);
         }
 
-        var play = Guid.NewGuid().ToString("N");
+        var play = EntityIds.New();
         var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play), signer.Expiry(options.Value.StreamUrlLifetime));
         return TypedResults.Ok(new StreamResponse(beat_id, $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&{query}"));
     }
 
     private static async Task<Results<Ok<DeletedResponse>, ProblemHttpResult>> Delete(string beat_id, HttpContext http, IGrainFactory grains)
     {
-        if (!BeatIds.IsValid(beat_id))
+        if (!EntityIds.IsValid(beat_id))
         {
             return NotFound();
         }
@@ -168,7 +159,7 @@ public static class BeatsEndpoints
         return await grains.GetGrain<IBeatGrain>(beat_id).Delete(http.User.UserId()) switch
         {
             DeleteOutcome.Deleted => TypedResults.Ok(new DeletedResponse(beat_id, true)),
-            DeleteOutcome.NotProducer => TypedResults.Problem(statusCode: 403, title: "Forbidden.", detail: "Only the beat's producer can delete it."),
+            DeleteOutcome.NotProducer => Refusals.Forbidden("Only the beat's producer can delete it."),
             _ => NotFound(),
         };
     }
@@ -177,50 +168,46 @@ public static class BeatsEndpoints
         HttpContext http, IGrainFactory grains, string? q, string? genre, string? producer_id, double? bpm_min, double? bpm_max,
         string? key, decimal? price_max, string? sort, int? limit, string? cursor)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         CatalogSort order = CatalogSort.Newest;
         if (sort is not null && !SortNames.TryGetValue(sort, out order))
         {
-            errors["sort"] = [$"sort is one of {string.Join(", ", SortNames.Keys)}."];
+            errors.Add("sort", $"sort is one of {string.Join(", ", SortNames.Keys)}.");
         }
 
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"limit is between 1 and {MaxPageSize}."];
-        }
-
+        Paging.CheckLimit(limit, errors);
         if (q?.Length > 200)
         {
-            errors["q"] = ["q is at most 200 characters."];
+            errors.Add("q", "q is at most 200 characters.");
         }
 
         if (bpm_min < 0 || bpm_max < 0 || bpm_min > bpm_max || !double.IsFinite(bpm_min ?? 0) || !double.IsFinite(bpm_max ?? 0))
         {
-            errors["bpm_min"] = ["bpm_min and bpm_max are positive numbers and bpm_min <= bpm_max."];
+            errors.Add("bpm_min", "bpm_min and bpm_max are positive numbers and bpm_min <= bpm_max.");
         }
 
         if (price_max < 0)
         {
-            errors["price_max"] = ["price_max is positive."];
+            errors.Add("price_max", "price_max is positive.");
         }
 
         // No beat costs more than the highest price a tier may have: a larger cap filters nothing (and would overflow the store's numbers).
         price_max = price_max > BeatFields.MaxPrice ? BeatFields.MaxPrice : price_max;
 
-        if (errors.Count == 0)
+        if (errors.Any)
         {
-            var page = await grains.GetGrain<ICatalogSearchGrain>(0).Search(new CatalogQuery(
-                q, genre, producer_id, bpm_min, bpm_max, key, price_max, order, limit ?? DefaultPageSize, cursor));
-            if (page is not null)
-            {
-                var baseUrl = http.Request.BaseUrl();
-                return TypedResults.Ok(new BeatsPageResponse([.. page.Items.Select(e => BeatResponse.From(e, baseUrl))], page.NextCursor));
-            }
-
-            errors["cursor"] = ["cursor is not one this search gave out (it belongs to the same sort)."];
+            return errors.Problem();
         }
 
-        return TypedResults.ValidationProblem(errors);
+        var page = await grains.GetGrain<ICatalogSearchGrain>(0).Search(new CatalogQuery(
+            q, genre, producer_id, bpm_min, bpm_max, key, price_max, order, limit ?? Paging.DefaultLimit, cursor));
+        if (page is null)
+        {
+            return Paging.UnknownCursor("cursor is not one this search gave out (it belongs to the same sort).");
+        }
+
+        var baseUrl = http.Request.BaseUrl();
+        return TypedResults.Ok(new BeatsPageResponse([.. page.Items.Select(e => BeatResponse.From(e, baseUrl))], page.NextCursor));
     }
 
     private static readonly Dictionary<string, CatalogSort> SortNames = new(StringComparer.OrdinalIgnoreCase)
@@ -232,16 +219,10 @@ public static class BeatsEndpoints
     };
 
     internal static async Task<Beat?> Find(IGrainFactory grains, string beatId) =>
-        BeatIds.IsValid(beatId) ? await grains.GetGrain<IBeatGrain>(beatId).GetBeat() : null;
+        EntityIds.IsValid(beatId) ? await grains.GetGrain<IBeatGrain>(beatId).GetBeat() : null;
 
-    internal static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Not found.", detail: "No such beat.");
+    internal static ProblemHttpResult NotFound() => Refusals.NotFound("No such beat.");
 
-    private static ProblemHttpResult NotReady(Beat beat) => TypedResults.Problem(statusCode: 409, title: "The beat is not ready.",
-        detail: beat.Status == BeatStatus.Failed ? $"Processing failed: {beat.FailureReason}" : $"The beat is {beat.Status.ToString().ToLowerInvariant()}.");
-}
-
-internal static class BeatIds
-{
-    /// <summary>Beat ids are 32 lower-case hex digits; anything else names no beat (and never activates a grain).</summary>
-    public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+    private static ProblemHttpResult NotReady(Beat beat) => Refusals.Conflict("The beat is not ready.",
+        beat.Status == BeatStatus.Failed ? $"Processing failed: {beat.FailureReason}" : $"The beat is {beat.Status.ToString().ToLowerInvariant()}.");
 }
