@@ -1,6 +1,6 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using BeatOrleans.Integration.Tests;
+using BeatOrleans.Testing;
 
 namespace BeatOrleans.Api.Tests.Architecture;
 
