@@ -36,7 +36,7 @@ public sealed class ClusterScriptTests
             var account = await http.SignUp();
             var pids = await Pids(environment);
             await LocalCluster.RunScript(environment, "down");
-            Assert.All(pids, pid => Assert.False(Alive(pid), $"process {pid} still runs after down"));
+            Assert.All(pids, process => Assert.False(Alive(process), $"process {process.Pid} still runs after down"));
 
             await LocalCluster.RunScript(environment, "up");
             var tokens = await http.LogIn(account); // the account came back from the PostgreSQL data kept by down
@@ -46,7 +46,8 @@ public sealed class ClusterScriptTests
 
             await LocalCluster.RunScript(environment, "down", "--purge");
             Assert.False(Directory.Exists(folder), "down --purge left the cluster folder");
-            Assert.All(pids, pid => Assert.False(Alive(pid), $"process {pid} still runs after down --purge"));
+            Assert.All(pids, process =>
+                Assert.False(Alive(process), $"process {process.Pid} still runs after down --purge"));
             await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("/health/live"));
         }
         finally
@@ -58,21 +59,37 @@ public sealed class ClusterScriptTests
         }
     }
 
-    private static async Task<List<int>> Pids(Dictionary<string, string?> environment) =>
+    /// <summary>The cluster's processes and their start times: a pid that <c>down</c> frees may be reused.</summary>
+    private static async Task<List<(int Pid, DateTime Started)>> Pids(Dictionary<string, string?> environment) =>
         [.. (await LocalCluster.RunScript(environment, "status"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture))];
+            .Select(line => int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture))
+            .Select(pid => (pid, StartedAt(pid) ?? throw new InvalidOperationException($"{pid} is not running")))];
 
-    private static bool Alive(int pid)
+    /// <summary>True while that very process runs: the same pid with another start time is a new process.</summary>
+    private static bool Alive((int Pid, DateTime Started) process) => StartedAt(process.Pid) == process.Started;
+
+    /// <summary>When the process with this pid started; null when none runs (exited, reaped or not).</summary>
+    private static DateTime? StartedAt(int pid)
     {
         try
         {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+            {
+                return null;
+            }
+
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            return process.HasExited ? null : process.StartTime;
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
-            return false;
+            return null;
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            return null;
         }
     }
 }
