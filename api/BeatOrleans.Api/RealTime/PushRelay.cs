@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Contracts.Notifications;
-using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -136,19 +135,9 @@ public sealed partial class PushRelay(
 
     private async Task EndIfSessionOver(string userId, UserConnections connections, ILiveConnection connection)
     {
-        string? activeUser;
-        try
-        {
-            activeUser = await grains.GetGrain<ISessionGrain>(connection.SessionId).GetActiveUser();
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // The periodic session check tries again.
-            LogSessionUncheckable(logger, exception);
-            return;
-        }
-
-        if (activeUser != userId && connections.End(connection))
+        // Unknown is left to the periodic session check, which asks again.
+        var verdict = await SessionCheck.Of(grains, userId, connection.SessionId, logger);
+        if (verdict == SessionVerdict.Over && connections.End(connection))
         {
             connection.CloseForEndedSession();
             LogSessionEnded(logger, 1, userId);
@@ -176,9 +165,6 @@ public sealed partial class PushRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A push grain could not be reached")]
     private static partial void LogPushGrainUnreachable(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The session of a new live connection could not be checked")]
-    private static partial void LogSessionUncheckable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} live connections of user {UserId}: their session has ended")]
     private static partial void LogSessionEnded(ILogger logger, int count, string userId);

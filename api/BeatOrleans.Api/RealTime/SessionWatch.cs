@@ -1,4 +1,3 @@
-using BeatOrleans.Contracts.Users;
 using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Api.RealTime;
@@ -11,7 +10,7 @@ namespace BeatOrleans.Api.RealTime;
 /// longer than <see cref="RealTimeOptions.UncheckedSessionLimit"/> is treated as over, as HTTP requests refuse a
 /// token whose session cannot be checked.
 /// </summary>
-public sealed partial class SessionWatch(
+public sealed class SessionWatch(
     PushRelay relay,
     IGrainFactory grains,
     IOptions<RealTimeOptions> options,
@@ -43,9 +42,10 @@ public sealed partial class SessionWatch(
     private async Task CheckAll(CancellationToken cancellation)
     {
         var sessions = relay.OpenSessions();
-        var verdicts = new Verdict[sessions.Count];
+        var verdicts = new SessionVerdict[sessions.Count];
         await Parallel.ForAsync(0, sessions.Count, new ParallelOptions { MaxDegreeOfParallelism = ChecksAtOnce, CancellationToken = cancellation },
-            async (i, _) => verdicts[i] = await Check(sessions[i].UserId, sessions[i].SessionId));
+            async (i, _) => verdicts[i] =
+                await SessionCheck.Of(grains, sessions[i].UserId, sessions[i].SessionId, logger));
 
         var now = clock.GetUtcNow();
         var watched = new HashSet<string>(StringComparer.Ordinal);
@@ -54,8 +54,8 @@ public sealed partial class SessionWatch(
             var (userId, sessionId) = sessions[i];
             watched.Add(sessionId);
             var since = lastOpen.TryGetValue(sessionId, out var seen) ? seen : now;
-            lastOpen[sessionId] = verdicts[i] == Verdict.Open ? now : since;
-            if (verdicts[i] == Verdict.Over || (verdicts[i] == Verdict.Unknown && now - since > options.Value.UncheckedSessionLimit))
+            lastOpen[sessionId] = verdicts[i] == SessionVerdict.Open ? now : since;
+            if (verdicts[i] == SessionVerdict.Over || (verdicts[i] == SessionVerdict.Unknown && now - since > options.Value.UncheckedSessionLimit))
             {
                 relay.EndSession(userId, sessionId);
             }
@@ -65,28 +65,5 @@ public sealed partial class SessionWatch(
         {
             lastOpen.Remove(gone);
         }
-    }
-
-    private async Task<Verdict> Check(string userId, string sessionId)
-    {
-        try
-        {
-            return await grains.GetGrain<ISessionGrain>(sessionId).GetActiveUser() == userId ? Verdict.Open : Verdict.Over;
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogSessionUncheckable(logger, exception);
-            return Verdict.Unknown;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The session of a live connection could not be checked")]
-    private static partial void LogSessionUncheckable(ILogger logger, Exception exception);
-
-    private enum Verdict
-    {
-        Open,
-        Over,
-        Unknown,
     }
 }

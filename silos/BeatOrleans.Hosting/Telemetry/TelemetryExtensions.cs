@@ -36,8 +36,8 @@ public static class TelemetryExtensions
     /// Instruments measured on every request or every grain message that repeat what is kept: a dropped instrument is
     /// not listened to, so the framework skips building its tags. Requests are counted and timed, by route and status,
     /// by <c>http.server.request.duration</c>; grain messages by Orleans' dispatcher counters; rate-limit rejections
-    /// by <c>aspnetcore.rate_limiting.requests</c>. Dropping these took 10-15% off the CPU of a profile read
-    /// (docs/BENCHMARKS.md, "What telemetry costs").
+    /// by <c>aspnetcore.rate_limiting.requests</c>. Together with lazily redacted log scopes, dropping these took about
+    /// 10% off the CPU of a profile read and 20% off a live check (docs/BENCHMARKS.md, "CPU per request in the cluster").
     /// </summary>
     internal static readonly string[] PerRequestRepeats =
     [
