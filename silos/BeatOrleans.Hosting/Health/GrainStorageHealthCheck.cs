@@ -10,7 +10,15 @@ public sealed class GrainStorageHealthCheck(Func<DbConnection> connect) : IHealt
 {
     public static GrainStorageHealthCheck Sqlite(string connectionString) => new(() => new SqliteConnection(connectionString));
 
-    public static GrainStorageHealthCheck Postgres(string connectionString) => new(() => new NpgsqlConnection(connectionString));
+    /// <summary>
+    /// A connection of its own each time, not one from the pool: an idle pooled connection answers even while new
+    /// ones cannot be opened (seen for ~40 s after a Kubernetes deployment came up), and grain writes need new ones.
+    /// </summary>
+    public static GrainStorageHealthCheck Postgres(string connectionString) =>
+        new(() => new NpgsqlConnection(Unpooled(connectionString)));
+
+    private static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
