@@ -27,7 +27,7 @@ builder.AddMarketplaceCors();
 builder.AddMarketplaceAuth();
 builder.AddMarketplaceRateLimits();
 builder.AddMarketplaceHealthChecks();
-builder.AddUserDirectory();
+builder.AddUserCaches();
 builder.AddMarketplaceRealTime();
 builder.AddMarketplaceCatalog();
 builder.AddWebClient();

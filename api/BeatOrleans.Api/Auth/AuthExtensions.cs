@@ -45,16 +45,20 @@ public static class AuthExtensions
                 $"{SessionCheckOptions.Section}:CacheDuration must be between 0 and 1 minute.")
             .ValidateOnStart();
         services.AddSingleton<SessionCache>();
-        services.AddHostedService(sp => sp.GetRequiredService<SessionCache>());
+        services.AddSingleton<CachingTokenHandler>();
 
         services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, SigningCredentials, PreviousSigningKeys, TimeProvider>((bearer, jwt, signing, previous, clock) =>
+            .Configure<IOptions<JwtOptions>, SigningCredentials, PreviousSigningKeys, TimeProvider, CachingTokenHandler>(
+                (bearer, jwt, signing, previous, clock, handler) =>
             {
                 bearer.MapInboundClaims = false;
+                handler.MapInboundClaims = false;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(handler);
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Value.Issuer,
@@ -132,6 +136,7 @@ public static class AuthExtensions
             return;
         }
 
+        var started = sessions.Entries.BeginRead();
         try
         {
             if (await services.GetRequiredService<IGrainFactory>().GetGrain<ISessionGrain>(sessionId).GetActiveUser() != userId)
@@ -140,7 +145,7 @@ public static class AuthExtensions
                 return;
             }
 
-            sessions.RememberOpen(sessionId, userId);
+            sessions.Entries.Store(sessionId, userId, started);
         }
         catch (Exception exception) when (OrleansUnavailability.Matches(exception))
         {

@@ -9,9 +9,9 @@ public sealed record UserName(string UserId, string Username);
 /// <summary>
 /// The send path's view of users, kept on this API node for <see cref="Lifetime"/>: every message names its sender
 /// and its receiver, and asking the users silo each time cost three grain calls per message (docs/BENCHMARKS.md).
-/// Only found users are kept, so a new account is found at once. A rename made through this node is seen at once;
-/// through another node, it is seen here within <see cref="Lifetime"/>: until then a message to the old username
-/// still reaches the renamed user, and notifications show the old name.
+/// Only found users are kept, so a new account is found at once. A rename is pushed to every node
+/// (<see cref="Caching.NodeCacheNotices"/>) before it is answered; a node that missed the notice sees it within
+/// <see cref="Lifetime"/>, until when a message to the old username still reaches the renamed user.
 /// </summary>
 public sealed class UserDirectory(IGrainFactory grains, IMemoryCache cache)
 {
@@ -75,13 +75,24 @@ public sealed class UserDirectory(IGrainFactory grains, IMemoryCache cache)
     }
 }
 
-public static class UserDirectoryExtensions
+public static class UserCachesExtensions
 {
-    /// <summary>The node's <see cref="UserDirectory"/>, over a memory cache of at most 100,000 users.</summary>
-    public static WebApplicationBuilder AddUserDirectory(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The node's views of the users domain: the <see cref="UserDirectory"/> (over a memory cache of at most 100,000
+    /// users), the <see cref="ProfileCache"/>, and the registration that keeps both and the session cache true.
+    /// </summary>
+    public static WebApplicationBuilder AddUserCaches(this WebApplicationBuilder builder)
     {
         builder.Services.AddMemoryCache(o => o.SizeLimit = 200_000);
         builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddOptions<ProfileCacheOptions>()
+            .Bind(builder.Configuration.GetSection(ProfileCacheOptions.Section))
+            .Validate(o => o.Duration >= TimeSpan.Zero && o.Duration <= TimeSpan.FromMinutes(1),
+                $"{ProfileCacheOptions.Section}:Duration must be between 0 and 1 minute.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ProfileCache>();
+        builder.Services.AddSingleton<Caching.NodeCacheNotices>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Caching.NodeCacheNotices>());
         return builder;
     }
 }

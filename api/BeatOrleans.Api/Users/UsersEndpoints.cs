@@ -115,9 +115,9 @@ public static class UsersEndpoints
             : TypedResults.Ok(Tokens(tokens, userId, profile.Username, sessionId, next));
     }
 
-    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfile(HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfile(HttpContext http, ProfileCache profiles)
     {
-        var profile = await grains.GetGrain<IUserGrain>(http.User.UserId()).GetProfile();
+        var profile = await profiles.Get(http.User.UserId());
         return profile is null ? Refusals.NotFound("The account no longer exists.") : TypedResults.Ok(ToResponse(profile));
     }
 
@@ -160,14 +160,14 @@ public static class UsersEndpoints
         return TypedResults.Ok(new LogoutResponse(true));
     }
 
-    private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(string user_id, IGrainFactory grains)
+    private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(string user_id, ProfileCache profiles)
     {
         if (user_id.Length > 64)
         {
             return Refusals.NotFound("No user has this id.");
         }
 
-        var profile = await grains.GetGrain<IUserGrain>(user_id).GetProfile();
+        var profile = await profiles.Get(user_id);
         return profile is null
             ? Refusals.NotFound("No user has this id.")
             : TypedResults.Ok(new PublicProfileResponse(profile.UserId, profile.Username, profile.Bio, profile.CreatedAt));

@@ -2,13 +2,15 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
+using Microsoft.Extensions.Logging;
 
 namespace BeatOrleans.Users.Accounts;
 
-internal sealed class UserGrain(
+internal sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Documents)] IPersistentState<UserState> account,
     PasswordHashing passwords,
-    TimeProvider clock) : Grain, IUserGrain, IOutboxOwner
+    TimeProvider clock,
+    ILogger<UserGrain> logger) : Grain, IUserGrain, IOutboxOwner
 {
     private EventOutbox events = null!;
 
@@ -121,6 +123,7 @@ internal sealed class UserGrain(
             .Where(pair => pair.Item1 != pair.Item2)
             .Select(pair => Index(pair.Item1).Release(UserId));
         await Task.WhenAll(freed);
+        await ForgetInNodeCaches();
         return new ProfileUpdateResult(ProfileUpdateStatus.Updated, ToProfile());
     }
 
@@ -130,12 +133,32 @@ internal sealed class UserGrain(
         {
             account.State.PurchasedBeats.Add(beatId);
             await account.WriteStateAsync();
+            await ForgetInNodeCaches();
         }
     }
 
     public Task<bool> Holds(IdentityKey key) => Task.FromResult(
         account.RecordExists
         && (key == IdentityKey.ForUsername(account.State.Username) || key == IdentityKey.ForEmail(account.State.Email)));
+
+    /// <summary>
+    /// API nodes may keep a profile for a few seconds; awaited, so the change is answered once every reachable node
+    /// has forgotten the old profile (an unreachable one forgets when its entry lapses).
+    /// </summary>
+    private async Task ForgetInNodeCaches()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<INodeCachesGrain>(0).ProfileChanged(UserId);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogSignalFailed(logger, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A profile change could not be signalled to the API nodes; their copies lapse on their own")]
+    private static partial void LogSignalFailed(ILogger logger, Exception exception);
 
     private IIdentityIndexGrain Index(IdentityKey key) => GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey);
 

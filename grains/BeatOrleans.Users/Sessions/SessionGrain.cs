@@ -94,7 +94,7 @@ internal sealed partial class SessionGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<ISessionRevocationsGrain>(0).Revoked(this.GetPrimaryKeyString());
+            await GrainFactory.GetGrain<INodeCachesGrain>(0).SessionRevoked(this.GetPrimaryKeyString());
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

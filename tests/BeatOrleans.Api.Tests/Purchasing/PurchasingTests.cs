@@ -46,6 +46,9 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         await (await http.Confirm(strangerToken, id)).Problem(HttpStatusCode.NotFound);
         await (await http.Send(HttpMethod.Get, $"/api/purchases/{id}/download", buyerToken)).Problem(HttpStatusCode.Conflict);
 
+        var before = await (await http.Send(HttpMethod.Get, "/api/users/profile", buyerToken)).Body(HttpStatusCode.OK);
+        Assert.Empty(before["purchased_beats"]!.AsArray());
+
         var completed = await (await http.Confirm(buyerToken, id)).Body(HttpStatusCode.OK);
         Assert.Equal("completed", completed.Status());
         Assert.Equal(id, completed.PurchaseId());

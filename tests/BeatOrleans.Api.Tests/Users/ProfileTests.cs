@@ -24,6 +24,27 @@ public sealed class ProfileTests(MarketplaceHost host) : IClassFixture<Marketpla
     }
 
     [Fact]
+    public async Task A_change_shows_on_the_very_next_read_of_a_profile_that_was_just_read()
+    {
+        var account = await http.SignUp();
+        var tokens = await http.LogIn(account);
+        var other = await http.LogIn(await http.SignUp());
+        await (await http.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, $"/api/users/{account.UserId}", other.Token)).Body(HttpStatusCode.OK);
+
+        var username = ApiClient.UniqueName("renamed");
+        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", tokens.Token, new { username, bio = "changed" }))
+            .Body(HttpStatusCode.OK);
+
+        var own = await (await http.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
+        Assert.Equal(username, own["username"]!.GetValue<string>());
+        Assert.Equal("changed", own["bio"]!.GetValue<string>());
+        var seen = await (await http.Send(HttpMethod.Get, $"/api/users/{account.UserId}", other.Token)).Body(HttpStatusCode.OK);
+        Assert.Equal(username, seen["username"]!.GetValue<string>());
+        Assert.Equal("changed", seen["bio"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Update_changes_username_email_and_bio()
     {
         var tokens = await http.LogIn(await http.SignUp());

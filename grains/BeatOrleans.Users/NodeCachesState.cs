@@ -1,10 +1,10 @@
 using BeatOrleans.Contracts.Users;
 
-namespace BeatOrleans.Users.Sessions;
+namespace BeatOrleans.Users;
 
 /// <summary>The API nodes' registrations, stored so a restarted users silo (or an idle deactivation) loses none.</summary>
-[GenerateSerializer, Alias("users.SessionRevocationsState")]
-public sealed class SessionRevocationsState
+[GenerateSerializer, Alias("users.NodeCachesState")]
+public sealed class NodeCachesState
 {
     [Id(0)] public List<NodeRegistration> Nodes { get; set; } = [];
 }
@@ -12,7 +12,7 @@ public sealed class SessionRevocationsState
 [GenerateSerializer, Alias("users.NodeRegistration")]
 public sealed class NodeRegistration
 {
-    [Id(0)] public ISessionRevocationObserver Node { get; set; } = null!;
+    [Id(0)] public INodeCacheObserver Node { get; set; } = null!;
 
     [Id(1)] public DateTimeOffset RefreshedAt { get; set; }
 }

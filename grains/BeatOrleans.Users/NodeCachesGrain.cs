@@ -2,19 +2,19 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Users;
 using Microsoft.Extensions.Logging;
 
-namespace BeatOrleans.Users.Sessions;
+namespace BeatOrleans.Users;
 
 /// <summary>
-/// Keeps the API nodes' registrations in storage: nodes refresh them every minute, and a node caches sessions only
-/// while its last registration is recent, so a revocation must reach every node that registered lately, including
+/// Keeps the API nodes' registrations in storage: nodes refresh them every minute, and a node caches sessions and
+/// profiles only while its last registration is recent, so a notice must reach every node that registered lately, including
 /// after this grain's silo restarted or the grain was collected (an in-memory list lost exactly those; measured: a
-/// logout on one node, then the other node answering 200 from its cache). A revocation is awaited by the logout that
-/// caused it, so each call to a node is bounded.
+/// logout on one node, then the other node answering 200 from its cache). A notice is awaited by the logout or the
+/// profile change that caused it, so each call to a node is bounded.
 /// </summary>
-internal sealed partial class SessionRevocationsGrain(
-    [PersistentState("registrations", StorageNames.Realtime)] IPersistentState<SessionRevocationsState> registrations,
+internal sealed partial class NodeCachesGrain(
+    [PersistentState("registrations", StorageNames.Realtime)] IPersistentState<NodeCachesState> registrations,
     TimeProvider clock,
-    ILogger<SessionRevocationsGrain> logger) : Grain, ISessionRevocationsGrain
+    ILogger<NodeCachesGrain> logger) : Grain, INodeCachesGrain
 {
     /// <summary>Three missed refreshes of a node's one-minute cycle.</summary>
     public static readonly TimeSpan Lapse = TimeSpan.FromMinutes(3);
@@ -24,7 +24,7 @@ internal sealed partial class SessionRevocationsGrain(
 
     private List<NodeRegistration> Nodes => registrations.State.Nodes;
 
-    public async Task Subscribe(ISessionRevocationObserver node)
+    public async Task Subscribe(INodeCacheObserver node)
     {
         var now = clock.GetUtcNow();
         Nodes.RemoveAll(n => n.RefreshedAt < now - Lapse || n.Node.Equals(node));
@@ -33,18 +33,22 @@ internal sealed partial class SessionRevocationsGrain(
         await registrations.WriteStateAsync();
     }
 
+    public Task SessionRevoked(string sessionId) => TellEveryNode(node => node.SessionRevoked(sessionId));
+
+    public Task ProfileChanged(string userId) => TellEveryNode(node => node.ProfileChanged(userId));
+
     /// <summary>
     /// Interleaves with everything, so it only reads the list: a node that fails stays listed until its registration
     /// lapses (nothing is written here, which could race a Subscribe's write of the same state).
     /// </summary>
-    public Task Revoked(string sessionId)
+    private Task TellEveryNode(Func<INodeCacheObserver, Task> notice)
     {
         var horizon = clock.GetUtcNow() - Lapse;
         return Task.WhenAll(Nodes.Where(n => n.RefreshedAt >= horizon).Select(n => n.Node).ToList().Select(async node =>
         {
             try
             {
-                await node.Revoked(sessionId).WaitAsync(NodeAnswer, clock);
+                await notice(node).WaitAsync(NodeAnswer, clock);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -53,6 +57,6 @@ internal sealed partial class SessionRevocationsGrain(
         }));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "An API node did not take a session revocation (gone or slow); its cache entries lapse on their own")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "An API node did not take a cache notice (gone or slow); its cache entries lapse on their own")]
     private static partial void LogNodeFailed(ILogger logger, Exception exception);
 }
