@@ -4,7 +4,7 @@
 #   scripts/bench/request-cost.sh [seconds] [repository root of the build to measure (default: this one)]
 # WARMUP (seconds, default 15) is the load before each measured run: the JIT's tiered compilation of the hot path
 # takes several seconds of it, and a shorter warm-up measures the compiler (2 s gave ~120 us per live check, 15 s ~30).
-# Prints, per endpoint: requests, req/s, API-process CPU microseconds per request; then profile/live ratios.
+# Prints, per round and endpoint: requests, req/s, API-process CPU microseconds per request; then profile/live ratios.
 set -euo pipefail
 duration=${1:-8}
 root=$(cd "${2:-$(dirname "$0")/../..}" && pwd)
@@ -43,8 +43,12 @@ measure() {
   US=$(awk -v r="$requests" -v c=$((after - before)) -v t="$ticks" 'BEGIN{printf "%.1f", c/t*1e6/r}')
   printf "%-22s %8d requests %7d req/s %7.1f us CPU/request\n" "$name" "$requests" "$RPS" "$US"
 }
-measure "GET /health/live" "$base/health/live"
-live_rps=$RPS live_us=$US
-measure "GET /api/users/profile" "$base/api/users/profile" -H "Authorization: Bearer $token"
-awk -v lr="$live_rps" -v lu="$live_us" -v pr="$RPS" -v pu="$US" \
-  'BEGIN{printf "profile/live: %.2f by req/s; a profile read costs %.2fx the CPU of a live check\n", pr/lr, pu/lu}'
+# ROUNDS (default 2) alternating pairs: the first pair still carries some of the JIT's work, the last is the figure.
+for round in $(seq 1 "${ROUNDS:-2}"); do
+  echo "round $round"
+  measure "GET /health/live" "$base/health/live"
+  live_rps=$RPS live_us=$US
+  measure "GET /api/users/profile" "$base/api/users/profile" -H "Authorization: Bearer $token"
+  awk -v lr="$live_rps" -v lu="$live_us" -v pr="$RPS" -v pu="$US" \
+    'BEGIN{printf "profile/live: %.2f by req/s; a profile read costs %.2fx the CPU of a live check\n", pr/lr, pu/lu}'
+done
