@@ -6,10 +6,10 @@ namespace BeatOrleans.Users;
 
 /// <summary>
 /// Keeps the API nodes' registrations in storage: nodes refresh them every minute, and a node caches sessions and
-/// profiles only while its last registration is recent, so a notice must reach every node that registered lately, including
-/// after this grain's silo restarted or the grain was collected (an in-memory list lost exactly those; measured: a
-/// logout on one node, then the other node answering 200 from its cache). A notice is awaited by the logout or the
-/// profile change that caused it, so each call to a node is bounded.
+/// profiles only while its last registration is recent, so a notice must reach every node that registered lately,
+/// including after this grain's silo restarted or the grain was collected (an in-memory list lost exactly those;
+/// measured: a logout on one node, then the other node answering 200 from its cache). A notice is awaited by the
+/// logout or the profile change that caused it, so each call to a node is bounded.
 /// </summary>
 internal sealed partial class NodeCachesGrain(
     [PersistentState("registrations", StorageNames.Realtime)] IPersistentState<NodeCachesState> registrations,
@@ -57,6 +57,7 @@ internal sealed partial class NodeCachesGrain(
         }));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "An API node did not take a cache notice (gone or slow); its cache entries lapse on their own")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "An API node did not take a cache notice (gone or slow); its cache entries lapse on their own")]
     private static partial void LogNodeFailed(ILogger logger, Exception exception);
 }

@@ -52,8 +52,8 @@ public static class AuthExtensions
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, SigningCredentials, PreviousSigningKeys, TimeProvider, CachingTokenHandler>(
-                (bearer, jwt, signing, previous, clock, handler) =>
+            .Configure<IOptions<JwtOptions>, SigningCredentials, PreviousSigningKeys, TimeProvider,
+                CachingTokenHandler>((bearer, jwt, signing, previous, clock, handler) =>
             {
                 bearer.MapInboundClaims = false;
                 handler.MapInboundClaims = false;

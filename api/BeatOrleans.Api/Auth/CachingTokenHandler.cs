@@ -20,7 +20,8 @@ public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandle
 
     private readonly ConcurrentDictionary<string, TokenValidationResult> valid = new(StringComparer.Ordinal);
 
-    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    public override async Task<TokenValidationResult> ValidateTokenAsync(
+        string token, TokenValidationParameters validationParameters)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (valid.TryGetValue(token, out var known))

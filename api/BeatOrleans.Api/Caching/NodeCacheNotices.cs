@@ -84,6 +84,7 @@ public sealed partial class NodeCacheNotices(
         profiles.Entries.TrustUntil(until);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register for cache notices; sessions and profiles are read from grains on every request until it succeeds")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Could not register for cache notices; sessions and profiles come from grains until it succeeds")]
     private static partial void LogRegistrationFailed(ILogger logger, Exception exception);
 }

@@ -11,7 +11,8 @@ namespace BeatOrleans.Api.Caching;
 public sealed class NoticedCache<TValue>(TimeSpan duration, TimeProvider clock, int maxEntries)
     where TValue : class
 {
-    /// <summary>How long a notice is remembered: longer than any read that could race it (grain calls time out sooner).</summary>
+    /// <summary>How long a notice is remembered: longer than any read that could race it (grain calls time out
+    /// sooner).</summary>
     private static readonly TimeSpan NoticesKept = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
@@ -40,7 +41,8 @@ public sealed class NoticedCache<TValue>(TimeSpan duration, TimeProvider clock, 
         return false;
     }
 
-    /// <summary>Call before reading from the grain; pass the answer to <see cref="Store"/>. Negative: do not keep it.</summary>
+    /// <summary>Call before reading from the grain; pass the answer to <see cref="Store"/> (negative: keep
+    /// nothing).</summary>
     public long BeginRead() =>
         Enabled && clock.GetUtcNow().UtcTicks < Volatile.Read(ref trustedUntil) ? Volatile.Read(ref stamp) : -1;
 
@@ -69,7 +71,8 @@ public sealed class NoticedCache<TValue>(TimeSpan duration, TimeProvider clock, 
         }
     }
 
-    /// <summary>The entry stopped being true: it is dropped, and no read that started before now may store it again.</summary>
+    /// <summary>The entry stopped being true: it is dropped, and no read that started before now may store
+    /// it again.</summary>
     public void Notice(string key)
     {
         notices[key] = new Entry(key, clock.GetUtcNow().UtcTicks + NoticesKept.Ticks, Interlocked.Increment(ref stamp));

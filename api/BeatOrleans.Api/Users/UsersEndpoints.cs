@@ -115,7 +115,8 @@ public static class UsersEndpoints
             : TypedResults.Ok(Tokens(tokens, userId, profile.Username, sessionId, next));
     }
 
-    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfile(HttpContext http, ProfileCache profiles)
+    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfile(
+        HttpContext http, ProfileCache profiles)
     {
         var profile = await profiles.Get(http.User.UserId());
         return profile is null ? Refusals.NotFound("The account no longer exists.") : TypedResults.Ok(ToResponse(profile));
@@ -160,7 +161,8 @@ public static class UsersEndpoints
         return TypedResults.Ok(new LogoutResponse(true));
     }
 
-    private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(string user_id, ProfileCache profiles)
+    private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(
+        string user_id, ProfileCache profiles)
     {
         if (user_id.Length > 64)
         {

@@ -2,7 +2,8 @@ using Orleans.Concurrency;
 
 namespace BeatOrleans.Contracts.Users;
 
-/// <summary>An API node's caches of the users domain (open sessions, profiles), told when an entry stops being true.</summary>
+/// <summary>An API node's caches of the users domain (open sessions, profiles), told when an entry stops being
+/// true.</summary>
 [Alias("users.INodeCacheObserver")]
 public interface INodeCacheObserver : IGrainObserver
 {
@@ -23,11 +24,13 @@ public interface INodeCacheObserver : IGrainObserver
 [Alias("users.INodeCachesGrain")]
 public interface INodeCachesGrain : IGrainWithIntegerKey
 {
-    /// <summary>Registers (or refreshes) a node's observer; a registration not refreshed within a few minutes lapses.</summary>
+    /// <summary>Registers (or refreshes) a node's observer; a registration not refreshed within a few minutes
+    /// lapses.</summary>
     [Alias("Subscribe")]
     Task Subscribe(INodeCacheObserver node);
 
-    /// <summary>Tells every registered node, and returns once each has answered or failed; one slow node holds up no other notice.</summary>
+    /// <summary>Tells every registered node, and returns once each has answered or failed; one slow node holds up
+    /// no other notice.</summary>
     [AlwaysInterleave, Alias("SessionRevoked")]
     Task SessionRevoked(string sessionId);
 

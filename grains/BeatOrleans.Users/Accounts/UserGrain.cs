@@ -157,7 +157,8 @@ internal sealed partial class UserGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A profile change could not be signalled to the API nodes; their copies lapse on their own")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A profile change could not be signalled to the API nodes; their copies lapse on their own")]
     private static partial void LogSignalFailed(ILogger logger, Exception exception);
 
     private IIdentityIndexGrain Index(IdentityKey key) => GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey);

@@ -2,7 +2,8 @@ using BeatOrleans.Api.Caching;
 
 namespace BeatOrleans.Api.Tests.Caching;
 
-/// <summary>What an API node may serve from its caches of sessions and profiles, and what a notice takes away.</summary>
+/// <summary>What an API node may serve from its caches of sessions and profiles, and what a notice takes
+/// away.</summary>
 public sealed class NoticedCacheTests
 {
     private readonly ManualClock clock = new();

@@ -33,13 +33,14 @@ public sealed class ProfileTests(MarketplaceHost host) : IClassFixture<Marketpla
         await (await http.Send(HttpMethod.Get, $"/api/users/{account.UserId}", other.Token)).Body(HttpStatusCode.OK);
 
         var username = ApiClient.UniqueName("renamed");
-        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", tokens.Token, new { username, bio = "changed" }))
-            .Body(HttpStatusCode.OK);
+        var change = new { username, bio = "changed" };
+        await (await http.Send(HttpMethod.Put, "/api/users/profile/update", tokens.Token, change)).Body(HttpStatusCode.OK);
 
         var own = await (await http.Send(HttpMethod.Get, "/api/users/profile", tokens.Token)).Body(HttpStatusCode.OK);
         Assert.Equal(username, own["username"]!.GetValue<string>());
         Assert.Equal("changed", own["bio"]!.GetValue<string>());
-        var seen = await (await http.Send(HttpMethod.Get, $"/api/users/{account.UserId}", other.Token)).Body(HttpStatusCode.OK);
+        var seen = await (await http.Send(HttpMethod.Get, $"/api/users/{account.UserId}", other.Token))
+            .Body(HttpStatusCode.OK);
         Assert.Equal(username, seen["username"]!.GetValue<string>());
         Assert.Equal("changed", seen["bio"]!.GetValue<string>());
     }
