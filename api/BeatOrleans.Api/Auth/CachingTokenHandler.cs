@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -15,10 +16,11 @@ namespace BeatOrleans.Api.Auth;
 /// </summary>
 public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandler
 {
-    /// <summary>At most this many tokens are remembered (a few hundred bytes and a claims list each).</summary>
-    public const int MaxEntries = 100_000;
+    /// <summary>At most this many tokens are remembered (the token and its claims, ~2 KB each).</summary>
+    public const int MaxEntries = 50_000;
 
-    private readonly ConcurrentDictionary<string, TokenValidationResult> valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Validated> valid = new(StringComparer.Ordinal);
+    private long lastSweep;
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(
         string token, TokenValidationParameters validationParameters)
@@ -26,9 +28,9 @@ public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandle
         var now = clock.GetUtcNow().UtcDateTime;
         if (valid.TryGetValue(token, out var known))
         {
-            if (now < known.SecurityToken.ValidTo)
+            if (now < known.Token.ValidTo)
             {
-                return Copy(known);
+                return known.Result();
             }
 
             valid.TryRemove(KeyValuePair.Create(token, known));
@@ -45,31 +47,45 @@ public sealed class CachingTokenHandler(TimeProvider clock) : JsonWebTokenHandle
             Sweep(now);
         }
 
+        var validated = new Validated(result.SecurityToken, result.ClaimsIdentity, result.Issuer, result.TokenType);
         if (valid.Count < MaxEntries)
         {
-            valid[token] = result;
+            valid[token] = validated;
         }
 
-        return Copy(result);
+        return validated.Result();
     }
 
-    private static TokenValidationResult Copy(TokenValidationResult known) => new()
-    {
-        IsValid = true,
-        SecurityToken = known.SecurityToken,
-        ClaimsIdentity = known.ClaimsIdentity.Clone(),
-        Issuer = known.Issuer,
-        TokenType = known.TokenType,
-    };
-
+    /// <summary>Drops expired tokens, at most once a second: a cache full of live tokens is not walked on every
+    /// request.</summary>
     private void Sweep(DateTime now)
     {
-        foreach (var (token, result) in valid)
+        var last = Interlocked.Read(ref lastSweep);
+        if (now.Ticks - last < TimeSpan.TicksPerSecond
+            || Interlocked.CompareExchange(ref lastSweep, now.Ticks, last) != last)
         {
-            if (now >= result.SecurityToken.ValidTo)
+            return;
+        }
+
+        foreach (var (token, validated) in valid)
+        {
+            if (now >= validated.Token.ValidTo)
             {
-                valid.TryRemove(KeyValuePair.Create(token, result));
+                valid.TryRemove(KeyValuePair.Create(token, validated));
             }
         }
+    }
+
+    /// <summary>What a validation established, without the parameters it was made with.</summary>
+    private sealed record Validated(SecurityToken Token, ClaimsIdentity Identity, string? Issuer, string? TokenType)
+    {
+        public TokenValidationResult Result() => new()
+        {
+            IsValid = true,
+            SecurityToken = Token,
+            ClaimsIdentity = Identity.Clone(),
+            Issuer = Issuer,
+            TokenType = TokenType,
+        };
     }
 }

@@ -18,6 +18,7 @@ public sealed class NoticedCache<TValue>(TimeSpan duration, TimeProvider clock, 
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry> notices = new(StringComparer.Ordinal);
     private long stamp;
+    private long lastFullSweep;
     private long trustedUntil = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>Zero duration turns the cache off: every read asks the grain.</summary>
@@ -55,7 +56,7 @@ public sealed class NoticedCache<TValue>(TimeSpan duration, TimeProvider clock, 
 
         if (entries.Count >= maxEntries)
         {
-            Sweep();
+            SweepWhenFull();
             if (entries.Count >= maxEntries)
             {
                 return;
@@ -97,6 +98,17 @@ public sealed class NoticedCache<TValue>(TimeSpan duration, TimeProvider clock, 
             {
                 notices.TryRemove(KeyValuePair.Create(key, notice));
             }
+        }
+    }
+
+    /// <summary>A full cache is swept at most once a second, not on every read that misses it.</summary>
+    private void SweepWhenFull()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref lastFullSweep);
+        if (now - last >= TimeSpan.TicksPerSecond && Interlocked.CompareExchange(ref lastFullSweep, now, last) == last)
+        {
+            Sweep();
         }
     }
 
