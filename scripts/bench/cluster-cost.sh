@@ -13,7 +13,10 @@ rounds=${2:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 ticks=$(getconf CLK_TCK)
 
-export CLUSTER_DIR CLUSTER_BASE_PORT=${BENCH_BASE_PORT:-18200} CLUSTER_RATE_LIMIT=100000 CLUSTER_DOMAINS=users CLUSTER_API_NODES=1
+export CLUSTER_DIR CLUSTER_BASE_PORT=${BENCH_BASE_PORT:-18200} CLUSTER_RATE_LIMIT=100000 CLUSTER_API_NODES=1
+# BENCH_DOMAINS (default: users) are the domains that get a silo; with more than users, the other silos' CPU per
+# request is printed too: an Orleans client sends a grain call to the gateway of any silo, which forwards it.
+CLUSTER_DOMAINS=${BENCH_DOMAINS:-users}
 CLUSTER_DIR=$(mktemp -d)
 cleanup() { scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$CLUSTER_DIR"; }
 trap cleanup EXIT
@@ -24,6 +27,8 @@ api_pid=$(scripts/cluster.sh status | awk '$1=="api-1"{print $2}')
 silo_pid=$(scripts/cluster.sh status | awk '$1 ~ /^silo-users/{print $2; exit}')
 taskset -a -p -c 0 "$api_pid" >/dev/null
 taskset -a -p -c 1 "$silo_pid" >/dev/null
+other_pids=$(scripts/cluster.sh status | awk '$1 ~ /^silo-/ && $1 !~ /^silo-users/{print $2}')
+for pid in $other_pids; do taskset -a -p -c 1 "$pid" >/dev/null; done
 
 json='content-type: application/json'
 # USERS accounts (default 48), each logged in once; the profile runs rotate through their tokens, so the reads spread
@@ -53,22 +58,27 @@ end
 LUA
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+others() { for pid in $other_pids; do cpu "$pid"; done | awk '{s += $1} END{print s + 0}'; }
 # measure NAME URL [wrk args...]: a warm-up, then one measured run; sets RPS, API_US and SILO_US
 measure() {
   local name=$1 url=$2; shift 2
   taskset -c 1 wrk -t1 -c16 -d"${WARMUP:-15}s" "$@" "$url" >/dev/null
-  local a0 s0 a1 s1 requests
-  a0=$(cpu "$api_pid") s0=$(cpu "$silo_pid")
+  local a0 s0 o0 a1 s1 o1 requests
+  a0=$(cpu "$api_pid") s0=$(cpu "$silo_pid") o0=$(others)
   local report
   report=$(taskset -c 1 wrk -t1 -c16 -d"${duration}s" "$@" "$url")
   requests=$(awk '/requests in/{print $1}' <<<"$report")
   if grep -q "Non-2xx" <<<"$report"; then echo "$name: $(grep "Non-2xx" <<<"$report" | xargs)" >&2; fi
-  a1=$(cpu "$api_pid") s1=$(cpu "$silo_pid")
+  a1=$(cpu "$api_pid") s1=$(cpu "$silo_pid") o1=$(others)
   RPS=$(awk -v r="$requests" -v d="$duration" 'BEGIN{printf "%.0f", r/d}')
   API_US=$(awk -v r="$requests" -v c=$((a1 - a0)) -v t="$ticks" 'BEGIN{printf "%.1f", c/t*1e6/r}')
   SILO_US=$(awk -v r="$requests" -v c=$((s1 - s0)) -v t="$ticks" 'BEGIN{printf "%.1f", c/t*1e6/r}')
-  printf "%-24s %8d requests %7d req/s  API node %6.1f us/request  users silo %6.1f us/request\n" \
+  printf "%-24s %8d requests %7d req/s  API node %6.1f us/request  users silo %6.1f us/request" \
     "$name" "$requests" "$RPS" "$API_US" "$SILO_US"
+  if [ -n "$other_pids" ]; then
+    awk -v r="$requests" -v c=$((o1 - o0)) -v t="$ticks" 'BEGIN{printf "  other silos %6.1f us/request", c/t*1e6/r}'
+  fi
+  echo
 }
 for round in $(seq 1 "$rounds"); do
   echo "round $round"
