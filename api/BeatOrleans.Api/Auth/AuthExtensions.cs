@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using BeatOrleans.Api.Orleans;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
@@ -77,7 +78,7 @@ public static class AuthExtensions
                 };
                 bearer.Events = new JwtBearerEvents
                 {
-                    OnMessageReceived = AcceptQueryTokenOnRealTimePaths,
+                    OnMessageReceived = context => AcceptKnownToken(context, jwt.Value, clock, handler),
                     OnTokenValidated = context => RequireOpenSession(context, jwt.Value, clock),
                     OnChallenge = WriteChallenge,
                     OnForbidden = context => context.HttpContext.WriteProblem(403, "You are not allowed to do this.").AsTask(),
@@ -99,41 +100,78 @@ public static class AuthExtensions
         }
     }
 
-    /// <summary>Browsers cannot set headers on WebSockets, so only the real-time paths take ?access_token=.</summary>
-    private static Task AcceptQueryTokenOnRealTimePaths(MessageReceivedContext context)
+    /// <summary>
+    /// Takes the token (browsers cannot set headers on WebSockets, so only the real-time paths take ?access_token=),
+    /// and accepts at once a token this node validated before (<see cref="CachingTokenHandler"/>), skipping the
+    /// bearer handler's per-request setup and validation; its lifetime policy and session are checked as for any token.
+    /// </summary>
+    private static async Task AcceptKnownToken(MessageReceivedContext context, JwtOptions jwt, TimeProvider clock,
+        CachingTokenHandler tokens)
     {
         var path = context.HttpContext.Request.Path;
         if ((path.StartsWithSegments("/hubs") || path.StartsWithSegments("/ws"))
-            && context.Request.Query.TryGetValue("access_token", out var token))
+            && context.Request.Query.TryGetValue("access_token", out var query))
         {
-            context.Token = token;
+            context.Token = query;
         }
 
-        return Task.CompletedTask;
+        var token = context.Token ?? BearerToken(context.Request.Headers.Authorization.ToString());
+        if (token is null || !tokens.TryGetValidated(token, out var identity, out var securityToken))
+        {
+            return;
+        }
+
+        var principal = new ClaimsPrincipal(identity);
+        var failure = await SessionFailure(context.HttpContext, principal, securityToken, jwt, clock);
+        if (failure is null)
+        {
+            context.Principal = principal;
+            context.Success();
+        }
+        else
+        {
+            context.Fail(failure);
+        }
     }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, as the bearer handler reads it.</summary>
+    private static string? BearerToken(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7
+            ? authorization[7..].Trim()
+            : null;
 
     private static async Task RequireOpenSession(TokenValidatedContext context, JwtOptions jwt, TimeProvider clock)
     {
-        // Checked before the session, so an over-long token costs no grain call.
-        if (context.SecurityToken is not JsonWebToken token || !AccessTokenLifetime.IsAcceptable(token, jwt, clock.GetUtcNow()))
+        var failure = await SessionFailure(context.HttpContext, context.Principal, context.SecurityToken, jwt, clock);
+        if (failure is not null)
         {
-            context.Fail("The token's lifetime is not one this API issues.");
-            return;
+            context.Fail(failure);
+        }
+    }
+
+    /// <summary>Why a validly signed token is refused (its lifetime, or its session), or null when it is
+    /// accepted.</summary>
+    private static async Task<string?> SessionFailure(HttpContext http, ClaimsPrincipal? principal,
+        SecurityToken? securityToken, JwtOptions jwt, TimeProvider clock)
+    {
+        // Checked before the session, so an over-long token costs no grain call.
+        if (securityToken is not JsonWebToken token || !AccessTokenLifetime.IsAcceptable(token, jwt, clock.GetUtcNow()))
+        {
+            return "The token's lifetime is not one this API issues.";
         }
 
-        var userId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
-        var sessionId = context.Principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
+        var userId = principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        var sessionId = principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
         if (userId is null || sessionId is null)
         {
-            context.Fail("The token names no user or session.");
-            return;
+            return "The token names no user or session.";
         }
 
-        var services = context.HttpContext.RequestServices;
+        var services = http.RequestServices;
         var sessions = services.GetRequiredService<SessionCache>();
         if (sessions.IsKnownOpen(sessionId, userId))
         {
-            return;
+            return null;
         }
 
         var started = sessions.Entries.BeginRead();
@@ -141,16 +179,16 @@ public static class AuthExtensions
         {
             if (await services.GetRequiredService<IGrainFactory>().GetGrain<ISessionGrain>(sessionId).GetActiveUser() != userId)
             {
-                context.Fail("The session has ended.");
-                return;
+                return "The session has ended.";
             }
 
             sessions.Entries.Store(sessionId, userId, started);
+            return null;
         }
         catch (Exception exception) when (OrleansUnavailability.Matches(exception))
         {
-            context.HttpContext.Items[UnavailableItem] = true;
-            context.Fail("Sessions cannot be checked right now.");
+            http.Items[UnavailableItem] = true;
+            return "Sessions cannot be checked right now.";
         }
     }
 
