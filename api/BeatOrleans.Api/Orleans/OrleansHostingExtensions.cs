@@ -29,41 +29,58 @@ public static class OrleansHostingExtensions
         var serviceId = configuration["Silo:ServiceId"] ?? "beatorleans";
         builder.UseOrleansClient(client =>
         {
-            client.Services.AddCachedGrainInterfaceTypes();
             if (mode.Name == OrleansMode.Cluster)
             {
                 var redis = configuration.GetConnectionString("Redis")
                     ?? throw new InvalidOperationException("ConnectionStrings:Redis is required when Orleans:Mode is cluster (cluster membership).");
                 client.UseRedisClustering(redis);
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = clusterId;
-                    o.ServiceId = serviceId;
-                });
             }
             else
             {
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000), serviceId, clusterId);
             }
 
-            // A call to a dead silo fails fast on the broken connection; this bounds the rest.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(5)));
-            // Which silos host which grain types reaches a client by polling its gateway (default once a minute). When a
-            // domain's only silo restarts, the client answered "no implementation" (503) until its next poll: measured
-            // up to a minute after the purchasing silo came back (ClusterPurchasingTests). The poll returns nothing
-            // when the manifest did not change, so a short interval is cheap.
-            client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = configuration.GetValue("Orleans:TypeMapRefreshInterval", TimeSpan.FromSeconds(2)));
-            // Which gateways are alive reaches a client the same way (default once a minute). A silo that crashed where its
-            // address stops answering (a container or pod gone) holds the requests the client routes through its gateway
-            // until ResponseTimeout: measured in containers, every domain answered some 503s for as long as the client kept
-            // the dead gateway. The refresh drops it once membership declares the silo dead.
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
+            ConfigureClient(client, configuration);
             client.AddDashboard();
-            client.Services.AddOptions<ReadRetryOptions>().Bind(configuration.GetSection(ReadRetryOptions.Section));
-            client.AddOutgoingGrainCallFilter<ReadRetryFilter>();
-            client.AddBeatOrleansTracing(configuration);
         });
+        if (mode.Name == OrleansMode.Cluster && configuration.GetValue("Orleans:DomainGateways", true))
+        {
+            // Registered after the client, so Orleans' services and every endpoint get the routing factory.
+            builder.Services.AddSingleton(services => new DomainGrainFactory(services.GetRequiredService<IClusterClient>()));
+            builder.Services.AddSingleton<IGrainFactory>(services => services.GetRequiredService<DomainGrainFactory>());
+            builder.Services.AddSingleton<DomainSilos>();
+            builder.Services.AddHostedService<DomainClients>();
+        }
+
         return builder;
+    }
+
+    /// <summary>What every Orleans client of an API node is configured with, the main one and the per-domain ones.</summary>
+    internal static void ConfigureClient(IClientBuilder client, IConfiguration configuration)
+    {
+        var clusterId = configuration["Silo:ClusterId"] ?? "beatorleans";
+        var serviceId = configuration["Silo:ServiceId"] ?? "beatorleans";
+        client.Services.AddCachedGrainInterfaceTypes();
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
+        });
+        // A call to a dead silo fails fast on the broken connection; this bounds the rest.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(5)));
+        // Which silos host which grain types reaches a client by polling its gateway (default once a minute). When a
+        // domain's only silo restarts, the client answered "no implementation" (503) until its next poll: measured
+        // up to a minute after the purchasing silo came back (ClusterPurchasingTests). The poll returns nothing
+        // when the manifest did not change, so a short interval is cheap.
+        client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = configuration.GetValue("Orleans:TypeMapRefreshInterval", TimeSpan.FromSeconds(2)));
+        // Which gateways are alive reaches a client the same way (default once a minute). A silo that crashed where its
+        // address stops answering (a container or pod gone) holds the requests the client routes through its gateway
+        // until ResponseTimeout: measured in containers, every domain answered some 503s for as long as the client kept
+        // the dead gateway. The refresh drops it once membership declares the silo dead.
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
+        client.Services.AddOptions<ReadRetryOptions>().Bind(configuration.GetSection(ReadRetryOptions.Section));
+        client.AddOutgoingGrainCallFilter<ReadRetryFilter>();
+        client.AddBeatOrleansTracing(configuration);
     }
 }
 
