@@ -137,11 +137,13 @@ internal sealed partial class DomainClients(
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Grain calls to the {Domain} domain now enter the cluster through its own silos")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Grain calls to the {Domain} domain now enter the cluster through its own silos")]
     private partial void LogConnected(string domain);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The {Domain} domain's client could not connect; its calls go through the main client, next try in {Seconds} s")]
+        Message = "The {Domain} domain's client could not connect; its calls go through the main client, " +
+            "next try in {Seconds} s")]
     private partial void LogNotConnected(Exception exception, string domain, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A domain client did not stop cleanly")]
@@ -178,7 +180,10 @@ public sealed class DomainSilos(IClusterManifestProvider manifests, GrainInterfa
 
     private Snapshot? current;
 
-    /// <summary>The silos that host <paramref name="domain"/> (an index into <see cref="Domains.All"/>) as the manifest knows them now.</summary>
+    /// <summary>
+    /// The silos that host <paramref name="domain"/> (an index into <see cref="Domains.All"/>) as the manifest knows
+    /// them now.
+    /// </summary>
     public IReadOnlySet<SiloAddress> Hosting(int domain)
     {
         var manifest = manifests.Current;
@@ -202,7 +207,8 @@ public sealed class DomainSilos(IClusterManifestProvider manifests, GrainInterfa
             {
                 foreach (var (key, value) in properties.Properties)
                 {
-                    if (!key.StartsWith(WellKnownGrainTypeProperties.ImplementedInterfacePrefix, StringComparison.Ordinal))
+                    const string Implements = WellKnownGrainTypeProperties.ImplementedInterfacePrefix;
+                    if (!key.StartsWith(Implements, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -260,9 +266,7 @@ internal sealed partial class DomainGatewayListProvider(
             chosen = active;
         }
 
-        var gateways = chosen
-            .Select(entry => SiloAddress.New(entry.SiloAddress.Endpoint.Address, entry.ProxyPort, entry.SiloAddress.Generation).ToGatewayUri())
-            .ToList();
+        var gateways = chosen.Select(GatewayOf).ToList();
         var described = string.Join(", ", gateways.Select(uri => uri.Authority).Order(StringComparer.Ordinal));
         if (described != last)
         {
@@ -280,7 +284,15 @@ internal sealed partial class DomainGatewayListProvider(
         return gateways;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Domain} calls enter through {Count} of {Active} gateways: {Gateways}")]
+    /// <summary>The silo's gateway, as Orleans' own Redis gateway list names it.</summary>
+    private static Uri GatewayOf(MembershipEntry entry)
+    {
+        var silo = entry.SiloAddress;
+        return SiloAddress.New(silo.Endpoint.Address, entry.ProxyPort, silo.Generation).ToGatewayUri();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Domain} calls enter through {Count} of {Active} gateways: {Gateways}")]
     private partial void LogGateways(string domain, int count, int active, string gateways);
 
     [LoggerMessage(Level = LogLevel.Information,

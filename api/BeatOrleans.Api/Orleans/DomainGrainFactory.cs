@@ -19,7 +19,10 @@ public sealed class DomainGrainFactory(IClusterClient main) : IGrainFactory
     /// <summary>The domain a grain interface belongs to, as an index into <see cref="Domains.All"/>, or -1.</summary>
     public static int DomainOf(Type grainInterface) => DomainIndex.Of(grainInterface);
 
-    /// <summary>From now on calls to <paramref name="domain"/>'s grains go through <paramref name="factory"/> (null: the main client).</summary>
+    /// <summary>
+    /// From now on calls to <paramref name="domain"/>'s grains go through <paramref name="factory"/>
+    /// (null: the main client).
+    /// </summary>
     internal void Route(int domain, IGrainFactory? factory) => Volatile.Write(ref routes[domain], factory);
 
     /// <summary>The domains whose calls go through a client of their own now.</summary>
@@ -30,22 +33,28 @@ public sealed class DomainGrainFactory(IClusterClient main) : IGrainFactory
 
     private IGrainFactory For(Type grainInterface) => For(DomainIndex.Of(grainInterface));
 
-    private IGrainFactory For(int domain) => domain >= 0 && Volatile.Read(ref routes[domain]) is { } routed ? routed : main;
+    private IGrainFactory For(int domain) =>
+        domain >= 0 && Volatile.Read(ref routes[domain]) is { } routed ? routed : main;
 
     public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithGuidKey => For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+        where TGrainInterface : IGrainWithGuidKey =>
+        For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
 
     public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithIntegerKey => For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+        where TGrainInterface : IGrainWithIntegerKey =>
+        For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
 
     public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
-        where TGrainInterface : IGrainWithStringKey => For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
+        where TGrainInterface : IGrainWithStringKey =>
+        For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, grainClassNamePrefix);
 
-    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+    public TGrainInterface GetGrain<TGrainInterface>(
+        Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
         where TGrainInterface : IGrainWithGuidCompoundKey =>
         For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, keyExtension, grainClassNamePrefix);
 
-    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+    public TGrainInterface GetGrain<TGrainInterface>(
+        long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
         where TGrainInterface : IGrainWithIntegerCompoundKey =>
         For<TGrainInterface>().GetGrain<TGrainInterface>(primaryKey, keyExtension, grainClassNamePrefix);
 
@@ -56,9 +65,11 @@ public sealed class DomainGrainFactory(IClusterClient main) : IGrainFactory
     public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver => main.DeleteObjectReference<TGrainObserverInterface>(obj);
 
-    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => For(grainInterfaceType).GetGrain(grainInterfaceType, grainPrimaryKey);
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) =>
+        For(grainInterfaceType).GetGrain(grainInterfaceType, grainPrimaryKey);
 
-    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => For(grainInterfaceType).GetGrain(grainInterfaceType, grainPrimaryKey);
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) =>
+        For(grainInterfaceType).GetGrain(grainInterfaceType, grainPrimaryKey);
 
     public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) =>
         For(grainInterfaceType).GetGrain(grainInterfaceType, grainPrimaryKey);
@@ -69,16 +80,19 @@ public sealed class DomainGrainFactory(IClusterClient main) : IGrainFactory
     public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) =>
         For(grainInterfaceType).GetGrain(grainInterfaceType, grainPrimaryKey, keyExtension);
 
-    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable => main.GetGrain<TGrainInterface>(grainId);
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId)
+        where TGrainInterface : IAddressable => main.GetGrain<TGrainInterface>(grainId);
 
     public IAddressable GetGrain(GrainId grainId) => main.GetGrain(grainId);
 
-    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => main.GetGrain(grainId, interfaceType);
+    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) =>
+        main.GetGrain(grainId, interfaceType);
 
     public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) =>
         For(interfaceType).GetGrain(interfaceType, grainKey, grainClassNamePrefix);
 
-    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => For(interfaceType).GetGrain(interfaceType, grainKey);
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) =>
+        For(interfaceType).GetGrain(interfaceType, grainKey);
 
     private static class DomainOfType<T>
     {

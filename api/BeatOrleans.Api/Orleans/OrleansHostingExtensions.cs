@@ -46,7 +46,8 @@ public static class OrleansHostingExtensions
         if (mode.Name == OrleansMode.Cluster && configuration.GetValue("Orleans:DomainGateways", true))
         {
             // Registered after the client, so Orleans' services and every endpoint get the routing factory.
-            builder.Services.AddSingleton(services => new DomainGrainFactory(services.GetRequiredService<IClusterClient>()));
+            builder.Services.AddSingleton(
+                services => new DomainGrainFactory(services.GetRequiredService<IClusterClient>()));
             builder.Services.AddSingleton<IGrainFactory>(services => services.GetRequiredService<DomainGrainFactory>());
             builder.Services.AddSingleton<DomainSilos>();
             builder.Services.AddHostedService<DomainClients>();
@@ -55,7 +56,9 @@ public static class OrleansHostingExtensions
         return builder;
     }
 
-    /// <summary>What every Orleans client of an API node is configured with, the main one and the per-domain ones.</summary>
+    /// <summary>
+    /// What every Orleans client of an API node is configured with, the main one and the per-domain ones.
+    /// </summary>
     internal static void ConfigureClient(IClientBuilder client, IConfiguration configuration)
     {
         var clusterId = configuration["Silo:ClusterId"] ?? "beatorleans";
@@ -67,17 +70,22 @@ public static class OrleansHostingExtensions
             o.ServiceId = serviceId;
         });
         // A call to a dead silo fails fast on the broken connection; this bounds the rest.
-        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(5)));
+        client.Configure<ClientMessagingOptions>(o =>
+            o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(5)));
         // Which silos host which grain types reaches a client by polling its gateway (default once a minute). When a
         // domain's only silo restarts, the client answered "no implementation" (503) until its next poll: measured
         // up to a minute after the purchasing silo came back (ClusterPurchasingTests). The poll returns nothing
         // when the manifest did not change, so a short interval is cheap.
-        client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = configuration.GetValue("Orleans:TypeMapRefreshInterval", TimeSpan.FromSeconds(2)));
+        client.Configure<TypeManagementOptions>(o =>
+            o.TypeMapRefreshInterval =
+                configuration.GetValue("Orleans:TypeMapRefreshInterval", TimeSpan.FromSeconds(2)));
         // Which gateways are alive reaches a client the same way (default once a minute). A silo that crashed where its
         // address stops answering (a container or pod gone) holds the requests the client routes through its gateway
         // until ResponseTimeout: measured in containers, every domain answered some 503s for as long as the client kept
         // the dead gateway. The refresh drops it once membership declares the silo dead.
-        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
+        client.Configure<GatewayOptions>(o =>
+            o.GatewayListRefreshPeriod =
+                configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
         client.Services.AddOptions<ReadRetryOptions>().Bind(configuration.GetSection(ReadRetryOptions.Section));
         client.AddOutgoingGrainCallFilter<ReadRetryFilter>();
         client.AddBeatOrleansTracing(configuration);

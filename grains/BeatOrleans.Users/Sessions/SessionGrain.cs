@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Users.Sessions;
 
+/// <remarks>Random placement, for the same reason as <see cref="Accounts.UserGrain"/>.</remarks>
+[Orleans.Placement.RandomPlacement]
 internal sealed partial class SessionGrain(
     [PersistentState("session", StorageNames.Realtime)] IPersistentState<SessionState> session,
     IOptions<SessionOptions> options,

@@ -47,15 +47,19 @@ public sealed class DomainRoutingTests
         var strays = new List<string>();
         foreach (var (domain, index) in Domains.All.Select((d, i) => (d, i)))
         {
-            var grainClasses = domain.GrainAssembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IGrain).IsAssignableFrom(t));
+            var grainClasses = domain.GrainAssembly.GetTypes()
+                .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IGrain).IsAssignableFrom(t))
+                .ToList();
             foreach (var grainClass in grainClasses)
             {
                 strays.AddRange(grainClass.GetInterfaces()
-                    .Where(i => i.Assembly == contracts && DomainGrainFactory.DomainOf(i) is var owner and >= 0 && owner != index)
+                    .Where(i => i.Assembly == contracts
+                        && DomainGrainFactory.DomainOf(i) is var owner and >= 0 && owner != index)
                     .Select(i => $"{grainClass.Name} ({domain.Name}) implements {i.Name}"));
             }
 
-            Assert.Contains(grainClasses, g => g.GetInterfaces().Any(i => i.Assembly == contracts && DomainGrainFactory.DomainOf(i) == index));
+            Assert.Contains(grainClasses,
+                g => g.GetInterfaces().Any(i => i.Assembly == contracts && DomainGrainFactory.DomainOf(i) == index));
         }
 
         Assert.True(strays.Count == 0, string.Join("; ", strays));
