@@ -6,6 +6,8 @@
 # WARMUP (seconds, default 15) of load before each measured run lets tiered compilation finish (see request-cost.sh).
 # Prints, per round and endpoint: requests, req/s, API-node and silo CPU microseconds per request, then the ratios
 # the performance issue asks for (profile req/s over /health/live req/s on one API core).
+# BENCH_PATHS: more GET paths measured the same way after the profile (with the rotating tokens), e.g.
+# BENCH_PATHS="/api/beats?limit=20" for a catalogue search (with "catalog" in BENCH_DOMAINS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-8}
@@ -16,7 +18,7 @@ ticks=$(getconf CLK_TCK)
 export CLUSTER_DIR CLUSTER_BASE_PORT=${BENCH_BASE_PORT:-18200} CLUSTER_RATE_LIMIT=100000 CLUSTER_API_NODES=1
 # BENCH_DOMAINS (default: users) are the domains that get a silo; with more than users, the other silos' CPU per
 # request is printed too: an Orleans client sends a grain call to the gateway of any silo, which forwards it.
-CLUSTER_DOMAINS=${BENCH_DOMAINS:-users}
+export CLUSTER_DOMAINS=${BENCH_DOMAINS:-users}
 CLUSTER_DIR=$(mktemp -d)
 cleanup() { scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$CLUSTER_DIR"; }
 trap cleanup EXIT
@@ -87,4 +89,7 @@ for round in $(seq 1 "$rounds"); do
   measure "GET /api/users/profile" "$api/api/users/profile" -s "$CLUSTER_DIR/rotate.lua"
   awk -v lr="$live_rps" -v lu="$live_us" -v pr="$RPS" -v pu="$API_US" \
     'BEGIN{printf "profile/live on one API core: %.2f by req/s; a profile read costs the API node %.2fx a live check\n", pr/lr, pu/lu}'
+  for path in ${BENCH_PATHS:-}; do
+    measure "GET ${path%%\?*}" "$api$path" -s "$CLUSTER_DIR/rotate.lua"
+  done
 done
