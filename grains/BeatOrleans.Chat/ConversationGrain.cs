@@ -135,15 +135,20 @@ internal sealed partial class ConversationGrain(
         }
 
         await notifications.Publish();
+        var pushes = new List<Push>();
         foreach (var (entry, message) in batch.Zip(messages))
         {
-            await PushLive(Push.For(entry.Outgoing.ReceiverId, message, entry.Outgoing.SenderUsername, ChatId));
+            pushes.Add(Push.For(entry.Outgoing.ReceiverId, message, entry.Outgoing.SenderUsername, ChatId));
             if (entry.Outgoing.Offer is not null)
             {
                 // An offer changes what both sides may do next, so the sender's other connections see it too.
-                await PushLive(Push.For(entry.Outgoing.SenderId, message, entry.Outgoing.SenderUsername, ChatId));
+                pushes.Add(Push.For(entry.Outgoing.SenderId, message, entry.Outgoing.SenderUsername, ChatId));
             }
+        }
 
+        await PushLive(pushes);
+        foreach (var (entry, message) in batch.Zip(messages))
+        {
             entry.Stored.TrySetResult(message);
         }
     }
@@ -215,18 +220,26 @@ internal sealed partial class ConversationGrain(
 
     private IConversationPageGrain Page(long sequence) => GrainFactory.GetGrain<IConversationPageGrain>($"{ChatId}/{sequence / PageSize}");
 
-    /// <summary>Publishes a live push; a lost one costs nothing, the receiver reads the message from REST.</summary>
-    private async Task PushLive(Push push)
+    /// <summary>
+    /// Hands the batch's live pushes to each user's push grain in one one-way call, in order; a lost push costs
+    /// nothing, the receiver reads the message from REST.
+    /// </summary>
+    private async Task PushLive(List<Push> pushes)
     {
-        try
+        // Direct one-way calls, not a stream: a push goes to one known grain, and the stream hop cost a pulling
+        // period plus queueing per message without making a best-effort push any more durable.
+        foreach (var user in pushes.GroupBy(p => p.UserId, StringComparer.Ordinal))
         {
-            // A direct one-way call, not a stream: a push goes to one known grain, and the stream hop cost a pulling
-            // period plus queueing per message without making a best-effort push any more durable.
-            await GrainFactory.GetGrain<IUserPushGrain>(push.UserId).Push(push);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogPublishFailed(logger, exception, push.Message?.MessageId ?? "");
+            var grain = GrainFactory.GetGrain<IUserPushGrain>(user.Key);
+            List<Push> own = [.. user];
+            try
+            {
+                await (own.Count == 1 ? grain.Push(own[0]) : grain.PushAll(own));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogPublishFailed(logger, exception, own[0].Message?.MessageId ?? "");
+            }
         }
     }
 

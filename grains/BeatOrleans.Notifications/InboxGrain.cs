@@ -198,8 +198,9 @@ internal sealed partial class InboxGrain(
         foreach (var notification in notifications)
         {
             NotificationsMetrics.Stored(notification.Type);
-            await PushLive(notification);
         }
+
+        await PushLive(notifications);
 
         foreach (var entry in batch)
         {
@@ -283,16 +284,20 @@ internal sealed partial class InboxGrain(
         }
     }
 
-    private async Task PushLive(Notification notification)
+    /// <summary>The batch's notifications to the user's live connections, in one one-way call.</summary>
+    private async Task PushLive(List<Notification> notifications)
     {
+        var push = GrainFactory.GetGrain<IUserPushGrain>(UserId);
         try
         {
-            await GrainFactory.GetGrain<IUserPushGrain>(UserId).Push(new Push(UserId, null, notification));
+            await (notifications.Count == 1
+                ? push.Push(new Push(UserId, null, notifications[0]))
+                : push.PushAll([.. notifications.Select(n => new Push(UserId, null, n))]));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // Stored already: the user sees it from GET /api/notifications.
-            LogPushFailed(logger, exception, notification.NotificationId);
+            LogPushFailed(logger, exception, notifications[0].NotificationId);
         }
     }
 

@@ -80,10 +80,7 @@ public sealed partial class NotificationOutbox
         {
             var batch = fresh.ToList();
             fresh.Clear();
-            foreach (var notification in batch)
-            {
-                await PublishOne(notification);
-            }
+            await PublishAll(batch);
         }
 
         if (pending().Count > 0)
@@ -110,10 +107,7 @@ public sealed partial class NotificationOutbox
     public async Task Redeliver()
     {
         var due = clock.GetUtcNow() - redelivery;
-        foreach (var notification in pending().Where(n => n.OccurredAt <= due).ToList())
-        {
-            await PublishOne(notification);
-        }
+        await PublishAll([.. pending().Where(n => n.OccurredAt <= due)]);
 
         if (pending().Count == 0)
         {
@@ -121,19 +115,28 @@ public sealed partial class NotificationOutbox
         }
     }
 
-    private async Task PublishOne(NotificationRequested notification)
-    {
-        try
+    /// <summary>
+    /// One stream call per inbox, each carrying that inbox's notifications in order, all inboxes at once: a batch of
+    /// a busy conversation costs one queue round trip, not one per notification.
+    /// </summary>
+    private Task PublishAll(IReadOnlyList<NotificationRequested> notifications) =>
+        Task.WhenAll(notifications.GroupBy(n => n.UserId, StringComparer.Ordinal).Select(async inbox =>
         {
-            await grain.GetStreamProvider(StorageNames.Events)
-                .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, notification.UserId))
-                .OnNextAsync(notification);
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogPublishFailed(logger, exception, notification.EventId, grain.GetGrainId());
-        }
-    }
+            var stream = grain.GetStreamProvider(StorageNames.Events)
+                .GetStream<NotificationRequested>(StreamId.Create(NotificationRequested.Namespace, inbox.Key));
+            List<NotificationRequested> items = [.. inbox];
+            try
+            {
+                await (items.Count == 1 ? stream.OnNextAsync(items[0]) : stream.OnNextBatchAsync(items));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                foreach (var notification in items)
+                {
+                    LogPublishFailed(logger, exception, notification.EventId, grain.GetGrainId());
+                }
+            }
+        }));
 
     private void StartRedelivery() => redeliveryTimer ??= grain.RegisterGrainTimer(
         static (outbox, _) => outbox.Redeliver(),

@@ -5,6 +5,7 @@
 #     and the highest rate whose p99 stays under 250 ms with nothing lost (scripts/cluster.sh: Redis, PostgreSQL,
 #     RabbitMQ, one silo for each domain on a message's path: users, chat, notifications; BENCH_DOMAINS to change it,
 #     e.g. BENCH_DOMAINS="users chat notifications catalog purchasing" for every domain's silo on the same cores)
+#   - CPU per message of every API node and silo and of the load generator, at each rate
 #   - idle SignalR connections one API node holds, and its memory per connection
 # Usage: [PAIRS=20] [RATES="25 50 100 200 400"] [BENCH_DOMAINS=...] scripts/bench/chat.sh [append-messages] [seconds-per-rate] [connections]
 set -euo pipefail
@@ -27,6 +28,11 @@ CLUSTER_API_ARGS=--RateLimits:MessagesPerUserPer10Seconds=100000 scripts/cluster
 api1=$(scripts/cluster.sh status | awk '$1=="api-1"{print $3}')
 api2=$(scripts/cluster.sh status | awk '$1=="api-2"{print $3}')
 pid2=$(scripts/cluster.sh status | awk '$1=="api-2"{print $2}')
+# The processes on a message's path, for ChatBench's CPU per message (the dotnet process under a wrapper, if any).
+CHAT_PROCS=$(scripts/cluster.sh status | while read -r name pid _; do
+  echo "$name=$(pgrep -P "$pid" dotnet || echo "$pid")"
+done | xargs)
+export CHAT_PROCS
 # shellcheck disable=SC2086
 bench latency "$api1" "$api2" "$seconds" ${RATES:-25 50 100 200 400}
 bench connections "$api2" "$(pgrep -P "$pid2" dotnet || echo "$pid2")" "$connections"

@@ -93,6 +93,8 @@ public sealed class SessionTests(GrainCluster cluster)
 
         public Task Deliver(Push push) => Task.CompletedTask;
 
+        public Task DeliverAll(IReadOnlyList<Push> pushes) => Task.CompletedTask;
+
         public Task SessionEnded(string userId, string sessionId)
         {
             Ended.Enqueue((userId, sessionId));

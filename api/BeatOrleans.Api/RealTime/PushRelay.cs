@@ -85,25 +85,66 @@ public sealed partial class PushRelay(
         }
     }
 
-    public async Task Deliver(Push push)
+    /// <summary>Queues the push for its user's connections here and returns; see <see cref="IPushObserver"/>.</summary>
+    public Task Deliver(Push push)
     {
-        if (!users.TryGetValue(push.UserId, out var connections))
+        if (users.TryGetValue(push.UserId, out var connections))
         {
-            return;
+            _ = connections.Then(() => Send(connections, [push]));
         }
 
-        var (method, payload) = push.Message is { } message
-            ? ("ReceiveMessage", (object)RealTimeMessage.From(message))
-            : ("ReceiveNotification", RealTimeNotification.From(push.Notification!));
+        return Task.CompletedTask;
+    }
 
-        // The relay's own list, not Clients.User: a connection whose session ended gets nothing more, even while
-        // SignalR is still tearing it down.
-        var client = hub.Clients.Clients(connections.HubConnectionIds()).SendAsync(method, payload);
-        var frame = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), json.Value.SerializerOptions);
-        var sockets = connections.Sockets(wantsMessages: push.Message is not null).Select(s => s.Send(frame));
-        await Task.WhenAll([client, .. sockets]);
-        // Clocks of the processes involved: on one machine exact, across machines as good as their time sync.
-        ApiMetrics.Pushed(push.Message is not null ? "message" : "notification", push.Message?.SentAt ?? push.Notification!.CreatedAt, DateTimeOffset.UtcNow);
+    /// <summary>Queues pushes for their users' connections here, in order, and returns.</summary>
+    public Task DeliverAll(IReadOnlyList<Push> pushes)
+    {
+        foreach (var user in pushes.GroupBy(p => p.UserId, StringComparer.Ordinal))
+        {
+            if (users.TryGetValue(user.Key, out var connections))
+            {
+                List<Push> own = [.. user];
+                _ = connections.Then(() => Send(connections, own));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task Send(UserConnections connections, IReadOnlyList<Push> pushes)
+    {
+        foreach (var push in pushes)
+        {
+            try
+            {
+                var (method, payload) = push.Message is { } message
+                    ? ("ReceiveMessage", (object)RealTimeMessage.From(message))
+                    : ("ReceiveNotification", RealTimeNotification.From(push.Notification!));
+
+                // The relay's own list, not Clients.User: a connection whose session ended gets nothing more, even
+                // while SignalR is still tearing it down.
+                var client = hub.Clients.Clients(connections.HubConnectionIds()).SendAsync(method, payload);
+                var sockets = connections.Sockets(wantsMessages: push.Message is not null);
+                if (sockets.Count > 0)
+                {
+                    var frame = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), json.Value.SerializerOptions);
+                    await Task.WhenAll([client, .. sockets.Select(s => s.Send(frame))]);
+                }
+                else
+                {
+                    await client;
+                }
+
+                // Clocks of the processes involved: on one machine exact, across machines as good as their time sync.
+                ApiMetrics.Pushed(push.Message is not null ? "message" : "notification",
+                    push.Message?.SentAt ?? push.Notification!.CreatedAt, DateTimeOffset.UtcNow);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Best effort: the client reads what it missed from the REST endpoints.
+                LogPushFailed(logger, exception, push.UserId);
+            }
+        }
     }
 
     /// <summary>The session grain revoked a session of this user (logout, refresh-token reuse).</summary>
@@ -162,6 +203,9 @@ public sealed partial class PushRelay(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A live push to user {UserId} failed")]
+    private static partial void LogPushFailed(ILogger logger, Exception exception, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A push grain could not be reached")]
     private static partial void LogPushGrainUnreachable(ILogger logger, Exception exception);

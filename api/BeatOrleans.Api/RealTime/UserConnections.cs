@@ -9,6 +9,7 @@ internal sealed class UserConnections(Func<Task> subscribe)
     private readonly Lock gate = new();
     private readonly List<Entry> entries = [];
     private readonly Lazy<Task> subscription = new(subscribe);
+    private Task sending = Task.CompletedTask;
     private bool retired;
 
     /// <summary>
@@ -16,6 +17,19 @@ internal sealed class UserConnections(Func<Task> subscribe)
     /// connection awaits it, so none counts as registered before the grain can reach it.
     /// </summary>
     public Task Subscribed => subscription.Value;
+
+    /// <summary>
+    /// Runs <paramref name="send"/> on the thread pool after every send queued before it: the user's pushes reach
+    /// their connections in order, while other users' pushes go out in parallel. <paramref name="send"/> must not throw.
+    /// </summary>
+    public Task Then(Func<Task> send)
+    {
+        lock (gate)
+        {
+            sending = sending.ContinueWith(_ => send(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            return sending;
+        }
+    }
 
     /// <summary>False once the set has emptied and left the relay: the caller starts a new one.</summary>
     public bool TryAdd(ILiveConnection connection)

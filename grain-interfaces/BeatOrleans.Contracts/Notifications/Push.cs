@@ -28,19 +28,31 @@ public sealed record Push(
         new(userId, new MessagePush(chatId, message.MessageId, senderUsername, message.Content, message.SentAt, message.Offer), null);
 }
 
-/// <summary>An API node's receiver of pushes for the users connected to it.</summary>
+/// <summary>
+/// An API node's receiver of pushes for the users connected to it. Orleans hands a client object its calls one at a
+/// time, so a node answers as soon as it has queued a push for its user's connections (in order per user) and sends
+/// it to them afterwards: one user's slow connection never holds up the pushes of the node's other users.
+/// </summary>
 [Alias("notifications.IPushObserver")]
 public interface IPushObserver : IGrainObserver
 {
     [Alias("Deliver")]
     Task Deliver(Push push);
 
+    /// <summary>Several pushes of one user, in the order they are to be shown.</summary>
+    [Alias("DeliverAll")]
+    Task DeliverAll(IReadOnlyList<Push> pushes);
+
     /// <summary>Ends the node's connections that were opened with a session that has just been revoked.</summary>
     [Alias("SessionEnded")]
     Task SessionEnded(string userId, string sessionId);
 }
 
-/// <summary>Fans one user's pushes out to every API node holding a connection of that user; keyed by user id.</summary>
+/// <summary>
+/// Fans one user's pushes out to every API node holding a connection of that user; keyed by user id. To each node
+/// one call is in flight at a time, and the pushes that arrive meanwhile go out together in the next one, so a busy
+/// user costs a node call per batch rather than per push, and the pushes reach every node in order.
+/// </summary>
 [Alias("notifications.IUserPushGrain")]
 public interface IUserPushGrain : IGrainWithStringKey
 {
@@ -55,6 +67,10 @@ public interface IUserPushGrain : IGrainWithStringKey
     /// <summary>Hands a live push to every registered node; one-way, best effort (clients catch up over REST).</summary>
     [OneWay, Alias("Push")]
     Task Push(Push push);
+
+    /// <summary>Several live pushes in the order they are to be shown (a batch a producer stored with one write); one-way.</summary>
+    [OneWay, Alias("PushAll")]
+    Task PushAll(IReadOnlyList<Push> pushes);
 
     /// <summary>
     /// Tells every registered node that one of the user's sessions was revoked; one-way, best effort (each node also

@@ -87,6 +87,8 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
     {
         latencies.Clear();
         var cpu = CpuSample.Take();
+        var processCpu = ProcessCpu.Take();
+        var stepStart = clock.Elapsed.TotalSeconds;
         var failures = 0;
         var total = rate * stepSeconds;
         var interval = 1000.0 / rate;
@@ -137,6 +139,17 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
 
         Console.WriteLine($"rate {rate}/s for {stepSeconds}s (machine {busy:0}% busy): delivered {sorted.Length}/{total}, failed sends {failures}, undelivered after 5 s {lost}, " +
             $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {P(1.0):0.0} ms");
+        if (processCpu.Count > 0)
+        {
+            // CPU per delivered message of each process on the path (CHAT_PROCS) and of this load generator: the figure
+            // that carries over to a machine with more cores than this one.
+            var delivered = Math.Max(1, sorted.Length);
+            var wall = clock.Elapsed.TotalSeconds - stepStart;
+            var costs = ProcessCpu.Take().Since(processCpu).Select(c => (c.Name, Us: c.Seconds * 1e6 / delivered, Cores: c.Seconds / wall)).ToList();
+            Console.WriteLine("  cpu per message: " + string.Join(", ", costs.Select(c => $"{c.Name} {c.Us:0} us ({c.Cores:0.00} cores)")) +
+                $"; processes of the path together {costs.Where(c => c.Name != "chatbench").Sum(c => c.Us):0} us");
+        }
+
         if (P(0.99) < 250 && failures == 0 && lost == 0)
         {
             best = Math.Max(best, rate);
@@ -235,6 +248,47 @@ static async Task<int> Append(int messages)
 }
 
 /// <summary>The machine's CPU time from /proc/stat: how busy all cores were between two samples, this client included.</summary>
+// CPU time (user + system) of the processes named in CHAT_PROCS ("name=pid name=pid ...") and of this process.
+internal sealed record ProcessCpu(IReadOnlyList<(string Name, double Seconds)> Samples)
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ: what Linux reports /proc/<pid>/stat in
+
+    public int Count => Samples.Count;
+
+    public static ProcessCpu Take()
+    {
+        var named = (Environment.GetEnvironmentVariable("CHAT_PROCS") ?? "")
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('='))
+            .Where(p => p.Length == 2 && int.TryParse(p[1], out _))
+            .Select(p => (Name: p[0], Seconds: Seconds(int.Parse(p[1]))))
+            .ToList();
+        if (named.Count > 0)
+        {
+            named.Add(("chatbench", Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds));
+        }
+
+        return new ProcessCpu(named);
+    }
+
+    public IEnumerable<(string Name, double Seconds)> Since(ProcessCpu start) =>
+        Samples.Zip(start.Samples, (now, then) => (now.Name, now.Seconds - then.Seconds));
+
+    private static double Seconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+}
+
 internal readonly record struct CpuSample(long Idle, long Total)
 {
     public static CpuSample Take()
