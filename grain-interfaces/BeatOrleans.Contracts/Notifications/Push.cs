@@ -51,7 +51,7 @@ public interface IPushObserver : IGrainObserver
 /// <summary>
 /// Fans one user's pushes out to every API node holding a connection of that user; keyed by user id. To each node
 /// one call is in flight at a time, and the pushes that arrive meanwhile go out together in the next one, so a busy
-/// user costs a node call per batch rather than per push, and the pushes reach every node in order.
+/// user costs a node call per batch rather than per push; each node gets the pushes in the order this grain took them.
 /// </summary>
 [Alias("notifications.IUserPushGrain")]
 public interface IUserPushGrain : IGrainWithStringKey
