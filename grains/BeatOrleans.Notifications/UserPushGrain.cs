@@ -22,7 +22,7 @@ internal sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPush
     /// <summary>The most pushes one node call carries.</summary>
     public const int MaxBatch = 256;
 
-    /// <summary>The most pushes queued for one node; beyond it the oldest are dropped (pushes are best effort).</summary>
+    /// <summary>The most pushes queued for one node; beyond it the oldest are dropped (best effort).</summary>
     public const int MaxQueued = 10_000;
 
     private readonly Dictionary<IPushObserver, Node> nodes = [];
@@ -104,7 +104,7 @@ internal sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPush
         }
     }
 
-    /// <summary>Sends a node what is queued for it, a batch per call, until nothing is left or the node is gone.</summary>
+    /// <summary>Sends a node what is queued for it, a batch per call, until nothing is left or it fails.</summary>
     private async Task Send(Node node)
     {
         while (node.Queued.Count > 0)
@@ -148,7 +148,8 @@ internal sealed partial class UserPushGrain(TimeProvider clock, ILogger<UserPush
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a push observer that failed")]
     private static partial void LogNodeGone(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} live pushes of user {UserId}: a node fell too far behind")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Dropped {Count} live pushes of user {UserId}: a node fell too far behind")]
     private static partial void LogDropped(ILogger logger, int count, string userId);
 
     /// <summary>A node's observer, when it last subscribed, and what waits to be sent to it.</summary>

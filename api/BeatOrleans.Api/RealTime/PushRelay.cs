@@ -127,7 +127,8 @@ public sealed partial class PushRelay(
                 var sockets = connections.Sockets(wantsMessages: push.Message is not null);
                 if (sockets.Count > 0)
                 {
-                    var frame = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), json.Value.SerializerOptions);
+                    var frame = JsonSerializer.SerializeToUtf8Bytes(
+                        payload, payload.GetType(), json.Value.SerializerOptions);
                     await Task.WhenAll([client, .. sockets.Select(s => s.Send(frame))]);
                 }
                 else

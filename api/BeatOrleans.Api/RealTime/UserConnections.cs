@@ -19,14 +19,16 @@ internal sealed class UserConnections(Func<Task> subscribe)
     public Task Subscribed => subscription.Value;
 
     /// <summary>
-    /// Runs <paramref name="send"/> on the thread pool after every send queued before it: the user's pushes reach
-    /// their connections in order, while other users' pushes go out in parallel. <paramref name="send"/> must not throw.
+    /// Runs <paramref name="send"/> on the thread pool after every send queued before it: the user's pushes
+    /// reach their connections in order, while other users' pushes go out in parallel.
+    /// <paramref name="send"/> must not throw.
     /// </summary>
     public Task Then(Func<Task> send)
     {
         lock (gate)
         {
-            sending = sending.ContinueWith(_ => send(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            sending = sending.ContinueWith(
+                _ => send(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
             return sending;
         }
     }

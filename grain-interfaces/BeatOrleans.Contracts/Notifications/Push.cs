@@ -68,7 +68,9 @@ public interface IUserPushGrain : IGrainWithStringKey
     [OneWay, Alias("Push")]
     Task Push(Push push);
 
-    /// <summary>Several live pushes in the order they are to be shown (a batch a producer stored with one write); one-way.</summary>
+    /// <summary>
+    /// Several live pushes in the order they are to be shown (a batch a producer stored with one write); one-way.
+    /// </summary>
     [OneWay, Alias("PushAll")]
     Task PushAll(IReadOnlyList<Push> pushes);
 

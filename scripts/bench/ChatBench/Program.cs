@@ -145,8 +145,10 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
             // that carries over to a machine with more cores than this one.
             var delivered = Math.Max(1, sorted.Length);
             var wall = clock.Elapsed.TotalSeconds - stepStart;
-            var costs = ProcessCpu.Take().Since(processCpu).Select(c => (c.Name, Us: c.Seconds * 1e6 / delivered, Cores: c.Seconds / wall)).ToList();
-            Console.WriteLine("  cpu per message: " + string.Join(", ", costs.Select(c => $"{c.Name} {c.Us:0} us ({c.Cores:0.00} cores)")) +
+            var costs = ProcessCpu.Take().Since(processCpu)
+                .Select(c => (c.Name, Us: c.Seconds * 1e6 / delivered, Cores: c.Seconds / wall)).ToList();
+            Console.WriteLine("  cpu per message: " +
+                string.Join(", ", costs.Select(c => $"{c.Name} {c.Us:0} us ({c.Cores:0.00} cores)")) +
                 $"; processes of the path together {costs.Where(c => c.Name != "chatbench").Sum(c => c.Us):0} us");
         }
 
