@@ -208,7 +208,13 @@ internal sealed partial class ConversationGrain(
     /// <summary>Forgets a delivered notification; the removal reaches storage with the next message or at deactivation.</summary>
     public Task Acknowledge(string eventId)
     {
-        notifications.Acknowledge(eventId);
+        notifications.Acknowledge([eventId]);
+        return Task.CompletedTask;
+    }
+
+    public Task AcknowledgeAll(IReadOnlyList<string> eventIds)
+    {
+        notifications.Acknowledge(eventIds);
         return Task.CompletedTask;
     }
 

@@ -118,7 +118,7 @@ internal sealed partial class InboxGrain(
     {
         if (Enqueue(request, acknowledge: true) is null)
         {
-            await Acknowledge(request);
+            await Acknowledge(request.Source, [request.EventId]);
             return;
         }
 
@@ -207,7 +207,8 @@ internal sealed partial class InboxGrain(
             entry.Stored.TrySetResult();
         }
 
-        await Task.WhenAll(batch.Where(entry => entry.Acknowledge).Select(entry => Acknowledge(entry.Request)));
+        await Task.WhenAll(batch.Where(entry => entry.Acknowledge).GroupBy(entry => entry.Request.Source)
+            .Select(source => Acknowledge(source.Key, [.. source.Select(entry => entry.Request.EventId)])));
         // Not awaited: the broker's confirm is no reason to hold the next batch; a failure stays for the retry timer.
         _ = events.Publish();
     }
@@ -271,16 +272,18 @@ internal sealed partial class InboxGrain(
         await inbox.WriteStateAsync();
     }
 
-    private async Task Acknowledge(NotificationRequested request)
+    /// <summary>One call per source for a batch: a busy conversation's batch costs it one acknowledgement.</summary>
+    private async Task Acknowledge(GrainId source, List<string> eventIds)
     {
         try
         {
-            await GrainFactory.GetGrain<IEventSource>(request.Source).Acknowledge(request.EventId);
+            var grain = GrainFactory.GetGrain<IEventSource>(source);
+            await (eventIds.Count == 1 ? grain.Acknowledge(eventIds[0]) : grain.AcknowledgeAll(eventIds));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // The source publishes again and this inbox acknowledges the duplicate.
-            LogAcknowledgeFailed(logger, exception, request.EventId);
+            LogAcknowledgeFailed(logger, exception, eventIds.Count, eventIds[0]);
         }
     }
 
@@ -307,8 +310,9 @@ internal sealed partial class InboxGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live push of notification {NotificationId} failed")]
     private static partial void LogPushFailed(ILogger logger, Exception exception, string notificationId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Acknowledging event {EventId} failed; its source will publish it again")]
-    private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, string eventId);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Acknowledging {Count} event(s), the first {EventId}, failed; their source will publish them again")]
+    private static partial void LogAcknowledgeFailed(ILogger logger, Exception exception, int count, string eventId);
 
     /// <summary>A notification waiting for the next write: whether to acknowledge it to its source, and when it is stored.</summary>
     private sealed class Queued(NotificationRequested request)

@@ -90,9 +90,9 @@ public sealed partial class NotificationOutbox
     }
 
     /// <summary>The inbox has the notification: it leaves the outbox (in storage with the owner's next write).</summary>
-    public void Acknowledge(string eventId)
+    public void Acknowledge(IReadOnlyCollection<string> eventIds)
     {
-        if (pending().RemoveAll(n => n.EventId == eventId) > 0)
+        if (pending().RemoveAll(n => eventIds.Contains(n.EventId)) > 0)
         {
             Unsaved = true;
         }

@@ -24,4 +24,10 @@ public interface IEventSource : IGrain
     /// <summary>The consumer has durably handled this event; it leaves the outbox.</summary>
     [Alias("Acknowledge")]
     Task Acknowledge(string eventId);
+
+    /// <summary>
+    /// The consumer has durably handled these events (a batch it stored with one write); they leave the outbox.
+    /// </summary>
+    [Alias("AcknowledgeAll")]
+    Task AcknowledgeAll(IReadOnlyList<string> eventIds);
 }

@@ -187,7 +187,13 @@ internal sealed partial class BeatGrain(
     /// <summary>The inbox has the notification; the removal reaches storage with the beat's next write or at deactivation.</summary>
     public Task Acknowledge(string eventId)
     {
-        notifications.Acknowledge(eventId);
+        notifications.Acknowledge([eventId]);
+        return Task.CompletedTask;
+    }
+
+    public Task AcknowledgeAll(IReadOnlyList<string> eventIds)
+    {
+        notifications.Acknowledge(eventIds);
         return Task.CompletedTask;
     }
 

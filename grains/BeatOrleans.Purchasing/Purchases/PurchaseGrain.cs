@@ -165,7 +165,13 @@ internal sealed partial class PurchaseGrain(
     /// <summary>The inbox has the notification; the removal reaches storage with the purchase's next write or at deactivation.</summary>
     public Task Acknowledge(string eventId)
     {
-        notifications.Acknowledge(eventId);
+        notifications.Acknowledge([eventId]);
+        return Task.CompletedTask;
+    }
+
+    public Task AcknowledgeAll(IReadOnlyList<string> eventIds)
+    {
+        notifications.Acknowledge(eventIds);
         return Task.CompletedTask;
     }
 
