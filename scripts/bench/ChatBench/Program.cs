@@ -139,11 +139,11 @@ static async Task<int> Latency(Uri senderNode, Uri receiverNode, int seconds, in
 
         Console.WriteLine($"rate {rate}/s for {stepSeconds}s (machine {busy:0}% busy): delivered {sorted.Length}/{total}, failed sends {failures}, undelivered after 5 s {lost}, " +
             $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {P(1.0):0.0} ms");
-        if (processCpu.Count > 0)
+        if (processCpu.Count > 0 && sorted.Length > 0)
         {
             // CPU per delivered message of each process on the path (CHAT_PROCS) and of this load generator: the figure
             // that carries over to a machine with more cores than this one.
-            var delivered = Math.Max(1, sorted.Length);
+            var delivered = sorted.Length;
             var wall = clock.Elapsed.TotalSeconds - stepStart;
             var costs = ProcessCpu.Take().Since(processCpu)
                 .Select(c => (c.Name, Us: c.Seconds * 1e6 / delivered, Cores: c.Seconds / wall)).ToList();
