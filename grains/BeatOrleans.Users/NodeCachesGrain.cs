@@ -11,8 +11,14 @@ namespace BeatOrleans.Users;
 /// measured: a logout on one node, then the other node answering 200 from its cache). A notice is awaited by the
 /// logout or the profile change that caused it, so each call to a node is bounded.
 /// </summary>
+/// <remarks>
+/// The state is "node-caches", not "registrations": the ADO.NET stores (the embedded SQLite file) key a row by state
+/// name and grain key, not by grain type, so this grain read the row of the grain it replaced
+/// (<c>SessionRevocationsGrain</c>, key 0), whose observer interface no longer exists, and could not activate: after
+/// an upgrade, logout and profile changes failed and no node cached anything.
+/// </remarks>
 internal sealed partial class NodeCachesGrain(
-    [PersistentState("registrations", StorageNames.Realtime)] IPersistentState<NodeCachesState> registrations,
+    [PersistentState("node-caches", StorageNames.Realtime)] IPersistentState<NodeCachesState> registrations,
     TimeProvider clock,
     ILogger<NodeCachesGrain> logger) : Grain, INodeCachesGrain
 {
