@@ -86,15 +86,7 @@ public sealed partial class PushRelay(
     }
 
     /// <summary>Queues the push for its user's connections here and returns; see <see cref="IPushObserver"/>.</summary>
-    public Task Deliver(Push push)
-    {
-        if (users.TryGetValue(push.UserId, out var connections))
-        {
-            _ = connections.Then(() => Send(connections, [push]));
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task Deliver(Push push) => DeliverAll([push]);
 
     /// <summary>Queues pushes for their users' connections here, in order, and returns.</summary>
     public Task DeliverAll(IReadOnlyList<Push> pushes)
