@@ -12,7 +12,12 @@ internal static class UsersMetrics
 
     private static readonly Counter<long> Logins = Meter.CreateCounter<long>("beatorleans.users.logins", "{login}", "Login attempts, by outcome: succeeded, failed, throttled");
 
+    private static readonly Counter<long> RefusedChecks = Meter.CreateCounter<long>("beatorleans.users.password_checks_refused",
+        "{check}", "Password hashes and verifications refused because every hashing slot stayed busy past the queue time");
+
     public static void SignedUp() => Signups.Add(1);
+
+    public static void PasswordCheckRefused() => RefusedChecks.Add(1);
 
     public static void LoggedIn(LoginStatus status) => Logins.Add(1, new KeyValuePair<string, object?>("outcome", status switch
     {

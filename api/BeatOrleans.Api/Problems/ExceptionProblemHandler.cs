@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,7 +20,8 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
                 LogUnavailable(logger, http.Request.Path, exception.GetType().Name, exception.Message);
-                http.Response.Headers.RetryAfter = "5";
+                // A full hashing queue drains in a second or two; a lost silo takes longer to be replaced.
+                http.Response.Headers.RetryAfter = Causes(exception).Any(e => e is PasswordChecksBusyException) ? "2" : "5";
             }
             else
             {
@@ -46,6 +48,9 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         // The dashboard makes a grain of whatever silo address a URL names, and fails on one that is not an address.
         _ when path.StartsWithSegments("/dashboard") && Causes(exception).Any(e => e is FormatException) =>
             Problem(404, "Not found.", "No silo has this address."),
+        // Refused before anything changed: the same request may be sent again as it is.
+        _ when Causes(exception).Any(e => e is PasswordChecksBusyException) => Problem(503,
+            "Too many sign-ins are being checked right now.", "Nothing was changed; try again in a few seconds."),
         _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
         _ => Problem(500, "An unexpected error occurred."),

@@ -1,3 +1,4 @@
+using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -14,11 +15,20 @@ public sealed class PasswordHashingOptions
 
     /// <summary>Hashes computed at once; by default all cores but one, so grain turns always keep a core.</summary>
     public int MaxConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>
+    /// How long a hash may wait for a free slot before the signup or login is refused as busy (nothing changed, the
+    /// client told to try again). Well under <see cref="BeatOrleans.Contracts.Credentials.ResponseTimeout"/>, so a
+    /// caller never gives up on a check that is still going to happen.
+    /// </summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
 /// PBKDF2-HMAC-SHA512 through ASP.NET Core Identity's hasher. A hash costs ~100 ms of one core, so it runs
-/// on the thread pool behind a semaphore: a burst of logins queues here instead of occupying every core.
+/// on the thread pool behind a semaphore: a burst of logins queues here instead of occupying every core. The queue
+/// is bounded in time: past <see cref="PasswordHashingOptions.QueueTimeout"/> a check is refused with
+/// <see cref="PasswordChecksBusyException"/>, which its callers raise before they change anything.
 /// </summary>
 public sealed class PasswordHashing : IDisposable
 {
@@ -26,6 +36,7 @@ public sealed class PasswordHashing : IDisposable
     private readonly PasswordHasher<object> hasher;
     private readonly SemaphoreSlim slots;
     private readonly Lazy<string> decoy;
+    private readonly TimeSpan queueTimeout;
 
     public PasswordHashing(IOptions<PasswordHashingOptions> options)
     {
@@ -35,6 +46,7 @@ public sealed class PasswordHashing : IDisposable
             IterationCount = options.Value.Iterations,
         }));
         slots = new SemaphoreSlim(options.Value.MaxConcurrency);
+        queueTimeout = options.Value.QueueTimeout;
         decoy = new Lazy<string>(() => hasher.HashPassword(Account, Guid.NewGuid().ToString()));
     }
 
@@ -50,7 +62,12 @@ public sealed class PasswordHashing : IDisposable
 
     private async Task<T> Run<T>(Func<T> work)
     {
-        await slots.WaitAsync();
+        if (!await slots.WaitAsync(queueTimeout))
+        {
+            UsersMetrics.PasswordCheckRefused();
+            throw new PasswordChecksBusyException();
+        }
+
         try
         {
             return await Task.Run(work);

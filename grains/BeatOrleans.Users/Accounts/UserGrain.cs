@@ -40,6 +40,9 @@ internal sealed partial class UserGrain(
             return new SignupResult(SignupStatus.AlreadyRegistered, null);
         }
 
+        // The hash before the claims: it may wait for a hashing slot and be refused as busy, and a refused signup
+        // must leave no name claimed behind it.
+        var passwordHash = await passwords.Hash(signup.Password);
         var username = IdentityKey.ForUsername(signup.Username);
         var email = IdentityKey.ForEmail(signup.Email);
         if (!await Index(username).Claim(UserId))
@@ -57,7 +60,7 @@ internal sealed partial class UserGrain(
         {
             Username = signup.Username.Trim(),
             Email = signup.Email.Trim(),
-            PasswordHash = await passwords.Hash(signup.Password),
+            PasswordHash = passwordHash,
             CreatedAt = clock.GetUtcNow(),
         };
         var created = account.State;

@@ -4,7 +4,13 @@ using Orleans.Concurrency;
 
 namespace BeatOrleans.Users.Login;
 
-[StatelessWorker]
+/// <summary>
+/// Checks credentials. Reentrant: it keeps no state between calls, and a login spends most of its time waiting for a
+/// hashing slot. Without it a silo ran only as many logins at once as it had stateless workers (one per core), and a
+/// burst queued in front of those workers, unbounded, past its callers' timeout, instead of in the hashing queue,
+/// whose wait is bounded (<see cref="PasswordHashingOptions.QueueTimeout"/>).
+/// </summary>
+[StatelessWorker, Reentrant]
 internal sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
 {
     public async Task<LoginOutcome> Login(string email, string password)
