@@ -18,8 +18,9 @@ public static class UsersDomain
             .Validate(o => o.Iterations >= PasswordHashingOptions.MinimumIterations,
                 $"{PasswordHashingOptions.Section}:Iterations must be at least {PasswordHashingOptions.MinimumIterations} (OWASP, PBKDF2-HMAC-SHA512).")
             .Validate(o => o.MaxConcurrency >= 1, $"{PasswordHashingOptions.Section}:MaxConcurrency must be at least 1.")
-            .Validate(o => o.QueueTimeout > TimeSpan.Zero && o.QueueTimeout <= TimeSpan.FromSeconds(10),
-                $"{PasswordHashingOptions.Section}:QueueTimeout must be positive and at most 10 s (credential calls time out after 15 s).")
+            .Validate(o => o.QueueTimeout > TimeSpan.Zero && o.QueueTimeout <= TimeSpan.FromSeconds(4),
+                $"{PasswordHashingOptions.Section}:QueueTimeout must be positive and at most 4 s "
+                + "(an API node's grain call times out after 5 s).")
             .ValidateOnStart();
         services.AddOptions<SessionOptions>()
             .Bind(configuration.GetSection(SessionOptions.Section))

@@ -12,8 +12,10 @@ internal static class UsersMetrics
 
     private static readonly Counter<long> Logins = Meter.CreateCounter<long>("beatorleans.users.logins", "{login}", "Login attempts, by outcome: succeeded, failed, throttled");
 
-    private static readonly Counter<long> RefusedChecks = Meter.CreateCounter<long>("beatorleans.users.password_checks_refused",
-        "{check}", "Password hashes and verifications refused because every hashing slot stayed busy past the queue time");
+    private static readonly Counter<long> RefusedChecks = Meter.CreateCounter<long>(
+        "beatorleans.users.password_checks_refused",
+        "{check}",
+        "Password hashes and verifications refused because every hashing slot stayed busy past the queue time");
 
     public static void SignedUp() => Signups.Add(1);
 

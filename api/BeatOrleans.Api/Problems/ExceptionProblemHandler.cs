@@ -21,7 +21,8 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             {
                 LogUnavailable(logger, http.Request.Path, exception.GetType().Name, exception.Message);
                 // A full hashing queue drains in a second or two; a lost silo takes longer to be replaced.
-                http.Response.Headers.RetryAfter = Causes(exception).Any(e => e is PasswordChecksBusyException) ? "2" : "5";
+                var busy = Causes(exception).Any(e => e is PasswordChecksBusyException);
+                http.Response.Headers.RetryAfter = busy ? "2" : "5";
             }
             else
             {

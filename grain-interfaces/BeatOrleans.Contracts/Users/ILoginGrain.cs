@@ -22,6 +22,6 @@ public sealed record LoginOutcome(
 public interface ILoginGrain : IGrainWithIntegerKey
 {
     /// <summary>Logs in by email and password, throttling repeated failures per account.</summary>
-    [ResponseTimeout(Credentials.ResponseTimeout), Alias("Login")]
+    [Alias("Login")]
     Task<LoginOutcome> Login(string email, string password);
 }

@@ -7,7 +7,7 @@ namespace BeatOrleans.Contracts.Users;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the account, claiming its username and email in the uniqueness index.</summary>
-    [ResponseTimeout(Credentials.ResponseTimeout), Alias("Register")]
+    [Alias("Register")]
     Task<SignupResult> Register(Signup signup);
 
     /// <summary>The account as its owner sees it, or null when no account has this id.</summary>
@@ -15,7 +15,7 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserProfile?> GetProfile();
 
     /// <summary>Checks a password against the stored hash, off the grain's scheduler.</summary>
-    [ReadOnly, ResponseTimeout(Credentials.ResponseTimeout), Alias("VerifyPassword")]
+    [ReadOnly, Alias("VerifyPassword")]
     Task<bool> VerifyPassword(string password);
 
     /// <summary>Changes username, email or bio, moving index claims without a gap.</summary>

@@ -18,10 +18,11 @@ public sealed class PasswordHashingOptions
 
     /// <summary>
     /// How long a hash may wait for a free slot before the signup or login is refused as busy (nothing changed, the
-    /// client told to try again). Well under <see cref="BeatOrleans.Contracts.Credentials.ResponseTimeout"/>, so a
-    /// caller never gives up on a check that is still going to happen.
+    /// client told to try again). The API node gives a grain call 5 s (<c>Orleans:ResponseTimeout</c>); a signup
+    /// still waiting when its caller gave up would go on to create the account after its client was answered 503,
+    /// so the wait plus the hash has to fit well inside that.
     /// </summary>
-    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
