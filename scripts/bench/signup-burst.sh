@@ -34,9 +34,9 @@ echo "$count signups sent at once:"
 awk '{print $1}' "$out"/burst*[0-9] | sort | uniq -c | sed 's/^ */  /; s/ \([0-9]*\)$/ answered \1/'
 echo "  slowest answer: $(awk '{print $2}' "$out"/burst*[0-9] | sort -n | tail -1) s"
 for name in "${names[@]}"; do
-  read -r status seconds <"$out/$name"
+  read -r status seconds <"$out/$name" || true
   [[ $status == 201 ]] && continue
   signup "$name" "$out/$name.again"
-  read -r again _ <"$out/$name.again"
+  read -r again _ <"$out/$name.again" || true
   echo "  $name: $status after $seconds s (\"$(title "$out/$name")\", Retry-After $(retry_after "$out/$name")); sent again: $again $(title "$out/$name.again")"
 done
