@@ -40,9 +40,6 @@ internal sealed partial class UserGrain(
             return new SignupResult(SignupStatus.AlreadyRegistered, null);
         }
 
-        // The hash before the claims: it may wait for a hashing slot and be refused as busy, and a refused signup
-        // must leave no name claimed behind it.
-        var passwordHash = await passwords.Hash(signup.Password);
         var username = IdentityKey.ForUsername(signup.Username);
         var email = IdentityKey.ForEmail(signup.Email);
         if (!await Index(username).Claim(UserId))
@@ -54,6 +51,19 @@ internal sealed partial class UserGrain(
         {
             await Index(username).Release(UserId);
             return new SignupResult(SignupStatus.EmailTaken, null);
+        }
+
+        // The claims before the hash, so a signup for a taken name is answered at once, without a hash. The hash may
+        // wait for a slot and be refused as busy; a refused signup then frees its names, leaving nothing behind.
+        string passwordHash;
+        try
+        {
+            passwordHash = await passwords.Hash(signup.Password);
+        }
+        catch (PasswordChecksBusyException)
+        {
+            await Task.WhenAll(Index(username).Release(UserId), Index(email).Release(UserId));
+            throw;
         }
 
         account.State = new UserState
