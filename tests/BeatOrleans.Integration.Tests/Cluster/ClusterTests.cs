@@ -82,11 +82,13 @@ public sealed class ClusterTests(LocalCluster cluster)
         {
             while (!stop.IsCancellationRequested)
             {
+                var sent = Stopwatch.StartNew();
                 var response = await http.PostAsJsonAsync("/api/users/signup",
                     new { username = ApiClient.UniqueName("load"), email = $"{Guid.NewGuid():N}@example.com", password = ApiClient.Password });
                 if (response.StatusCode != HttpStatusCode.Created)
                 {
-                    var failure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    var body = await response.Content.ReadAsStringAsync();
+                    var failure = $"{(int)response.StatusCode} after {sent.ElapsedMilliseconds} ms: {body}";
                     lock (failures)
                     {
                         failures.Add(failure);
@@ -108,8 +110,21 @@ public sealed class ClusterTests(LocalCluster cluster)
 
         Assert.StartsWith("silo-users-", added, StringComparison.Ordinal);
         Assert.True(onNewSilo > 0, "no user grain was activated on the new silo");
-        // Whole answers, not xUnit's cut of a collection: a failure here has to say which call failed and why.
-        Assert.True(failures.Count == 0, $"{failures.Count} signups failed:\n{string.Join("\n", failures)}");
+        // Whole answers, not xUnit's cut of a collection, and what the API nodes logged about them (the exception
+        // behind a 503): a failure here has to say which call failed and why.
+        if (failures.Count > 0)
+        {
+            var logged = new List<string>();
+            foreach (var node in new[] { "api-1", "api-2" })
+            {
+                logged.AddRange((await cluster.Log(node)).Split('\n')
+                    .Where(line => line.Contains("found its domain unavailable", StringComparison.Ordinal))
+                    .Select(line => $"{node}: {line.Trim()}"));
+            }
+
+            Assert.Fail($"{failures.Count} signups failed:\n{string.Join("\n", failures)}\n"
+                + $"API nodes:\n{string.Join("\n", logged.TakeLast(20))}");
+        }
     }
 
     [Fact]
