@@ -21,8 +21,7 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             {
                 LogUnavailable(logger, http.Request.Path, exception.GetType().Name, exception.Message);
                 // A full hashing queue drains in a second or two; a lost silo takes longer to be replaced.
-                var busy = Causes(exception).Any(e => e is PasswordChecksBusyException);
-                http.Response.Headers.RetryAfter = busy ? "2" : "5";
+                http.Response.Headers.RetryAfter = IsBusy(exception) ? "2" : "5";
             }
             else
             {
@@ -50,12 +49,15 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         _ when path.StartsWithSegments("/dashboard") && Causes(exception).Any(e => e is FormatException) =>
             Problem(404, "Not found.", "No silo has this address."),
         // Refused before anything changed: the same request may be sent again as it is.
-        _ when Causes(exception).Any(e => e is PasswordChecksBusyException) => Problem(503,
+        _ when IsBusy(exception) => Problem(503,
             "Too many sign-ins are being checked right now.", "Nothing was changed; try again in a few seconds."),
         _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
         _ => Problem(500, "An unexpected error occurred."),
     };
+
+    /// <summary>A users silo refused a password check for a full hashing queue, before anything changed.</summary>
+    private static bool IsBusy(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException);
 
     private static IEnumerable<Exception> Causes(Exception exception)
     {
