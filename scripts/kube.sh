@@ -80,7 +80,25 @@ cmd_render() {
   kubectl_bin
   { kubectl kustomize "$BO_REPO_ROOT/deploy/kubernetes/local" 2>>"$dir/render.log"; secrets_yaml; } >"$dir/rendered.yaml"
   rm -rf "$dir/play"
-  python3 "$BO_REPO_ROOT/scripts/lib/kube-for-podman.py" "$dir/rendered.yaml" "$dir/play" >/dev/null
+  KUBE_HOST_ALIASES=$(server_aliases) python3 "$BO_REPO_ROOT/scripts/lib/kube-for-podman.py" "$dir/rendered.yaml" "$dir/play" >/dev/null
+}
+
+# The servers' fixed addresses on the network, the last ones of its subnet ("redis=10.89.0.251,..."; empty while the
+# network does not exist): every pod finds them in /etc/hosts, not through podman's DNS (see kube-for-podman.py).
+server_aliases() {
+  local subnet
+  subnet=$(podman network inspect --format '{{range .Subnets}}{{.Subnet}} {{end}}' "$network" 2>/dev/null | awk '{print $1}')
+  [[ -n $subnet ]] || return 0
+  python3 - "$subnet" "${servers[@]}" <<'PY'
+import ipaddress, sys
+hosts = list(ipaddress.ip_network(sys.argv[1]).hosts())
+names = sys.argv[2:]
+print(",".join(f"{name}={hosts[len(hosts) - len(names) + i]}" for i, name in enumerate(names)))
+PY
+}
+
+server_address() { # DEPLOYMENT -> its fixed address, if it is a server
+  tr ',' '\n' <<<"$(server_aliases)" | awk -F= -v name="$1" '$1 == name {print $2}'
 }
 
 pod() { echo "$1-pod-0"; }
@@ -120,7 +138,9 @@ play() { # DEPLOYMENT...
   local name file configmaps=()
   for file in "$dir/play"/configmap-*.yaml; do configmaps+=(--configmap "$file"); done
   for name in "$@"; do
-    podman kube play --network "$network:alias=$name" "${configmaps[@]}" "$dir/play/$name.yaml" \
+    local address
+    address=$(server_address "$name")
+    podman kube play --network "$network:alias=$name" ${address:+--ip "$address"} "${configmaps[@]}" "$dir/play/$name.yaml" \
       >>"$dir/play.log" 2>"$dir/play.err" || { cat "$dir/play.err" >&2; die "podman kube play $name failed"; }
     grep -v 'unable to get systemd connection\|failed to connect to syslog' "$dir/play.err" >&2 || true
   done
@@ -132,9 +152,9 @@ cmd_up() {
   [[ -x /usr/bin/catatonit || -x /usr/libexec/podman/catatonit ]] ||
     bo_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends catatonit >>"$dir/install.log" 2>&1
   cmd_down >/dev/null 2>&1 || true
-  cmd_render
   t0=$(bo_now_ms)
   podman network exists "$network" || podman network create "$network" >/dev/null
+  cmd_render
   t1=$(bo_now_ms)
   play "${servers[@]}"
   wait_ready "${servers[@]}"

@@ -12,6 +12,12 @@ Measured differences this bridges (podman 4.3 on Debian 12), nothing else change
   - Services, Ingresses and PodDisruptionBudgets have no podman counterpart: each pod joins the network under its
     Deployment's name (the Service names in these manifests are the Deployment names), and the API's hostPort
     stands in for the Ingress.
+  - Names of the servers: podman's DNS server (aardvark-dns 1.4) answers the Service names, but it stops answering
+    for seconds at a time while it reloads, which it does whenever a pod joins or leaves the network; a users silo
+    that opened its first PostgreSQL connection then failed with "Resource temporarily unavailable" (EAI_AGAIN) and
+    every signup of the walk-through answered 503. With KUBE_HOST_ALIASES ("name=address,..."; scripts/kube.sh gives
+    the servers fixed addresses) every pod gets those names in /etc/hosts (the pod spec's hostAliases), so reaching
+    a server needs no DNS query.
 Writes OUT_DIR/configmap-<name>.yaml and OUT_DIR/<deployment>.yaml, and prints the Deployment names in file order.
 """
 import base64
@@ -39,8 +45,12 @@ for doc in docs:
         deployments.append(doc)
     # Service, Ingress, PodDisruptionBudget: see above.
 
+aliases = [pair.split("=", 1) for pair in os.environ.get("KUBE_HOST_ALIASES", "").split(",") if pair]
+
 for deployment in deployments:
     spec = deployment["spec"]["template"]["spec"]
+    if aliases:
+        spec["hostAliases"] = [{"ip": address, "hostnames": [name]} for name, address in aliases]
     for container in spec.get("containers", []):
         for env in container.get("env") or []:
             source = env.get("valueFrom") or {}
