@@ -165,7 +165,7 @@ public static class CatalogEndpoints
     }
 
     private static async Task<Results<Ok<BeatsPageResponse>, ValidationProblem>> Search(
-        HttpContext http, IGrainFactory grains, string? q, string? genre, string? producer_id, double? bpm_min, double? bpm_max,
+        HttpContext http, SearchCache searches, string? q, string? genre, string? producer_id, double? bpm_min, double? bpm_max,
         string? key, decimal? price_max, string? sort, int? limit, string? cursor)
     {
         var errors = new FieldErrors();
@@ -199,7 +199,7 @@ public static class CatalogEndpoints
             return errors.Problem();
         }
 
-        var page = await grains.GetGrain<ICatalogSearchGrain>(0).Search(new CatalogQuery(
+        var page = await searches.Search(new CatalogQuery(
             q, genre, producer_id, bpm_min, bpm_max, key, price_max, order, limit ?? Paging.DefaultLimit, cursor));
         if (page is null)
         {
