@@ -5,7 +5,7 @@ namespace BeatOrleans.Api.Catalog;
 
 public static class CatalogExtensions
 {
-    /// <summary>Blob storage (the same the catalog silos use), upload limits, signed URLs and the search cache.</summary>
+    /// <summary>Blob storage (shared with the catalog silos), upload limits, signed URLs, the search cache.</summary>
     public static WebApplicationBuilder AddMarketplaceCatalog(this WebApplicationBuilder builder)
     {
         builder.Services.AddBlobStorage(builder.Configuration);
