@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BeatOrleans.Api.Telemetry;
 using BeatOrleans.Contracts.Catalog;
 using Microsoft.Extensions.Options;
 
@@ -61,7 +62,7 @@ public sealed class SearchCache
         var now = clock.GetUtcNow().UtcTicks;
         if (entries.TryGetValue(query, out var known) && known.Expires > now)
         {
-            return known.Page;
+            return Kept(known);
         }
 
         if (entries.Count >= maxEntries && !Sweep(now))
@@ -74,14 +75,24 @@ public sealed class SearchCache
         var stored = known is null ? entries.TryAdd(query, entry) : entries.TryUpdate(query, entry, known);
         if (!stored)
         {
-            return entries.TryGetValue(query, out var other) ? other.Page : Read(query);
+            return entries.TryGetValue(query, out var other) ? Kept(other) : Read(query);
         }
 
         entry.Start(Read(query), () => entries.TryRemove(new KeyValuePair<CatalogQuery, Entry>(query, entry)));
         return entry.Page;
     }
 
-    private Task<CatalogPage?> Read(CatalogQuery query) => read(query);
+    private static Task<CatalogPage?> Kept(Entry entry)
+    {
+        ApiMetrics.Searched("cache");
+        return entry.Page;
+    }
+
+    private Task<CatalogPage?> Read(CatalogQuery query)
+    {
+        ApiMetrics.Searched("catalogue");
+        return read(query);
+    }
 
     /// <summary>Drops lapsed entries, at most once a second; true when there is room afterwards.</summary>
     private bool Sweep(long now)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using BeatOrleans.Api.Catalog;
@@ -122,6 +124,30 @@ public sealed class SearchCacheTests
         await cache.Search(Newest with { Limit = 4 });
         await cache.Search(Newest with { Limit = 4 });
         Assert.Equal(6, catalogue.Reads);
+    }
+
+    [Fact]
+    public async Task Each_search_is_counted_by_what_answered_it()
+    {
+        var answered = new ConcurrentBag<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument is { Name: "beatorleans.catalog.searches", Meter.Name: "BeatOrleans.Api" })
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) => answered.Add($"{tags[0].Key}={tags[0].Value}"));
+        listener.Start();
+        var cache = Cache();
+        catalogue.Listed = ["b1"];
+
+        await cache.Search(Newest);
+        await cache.Search(Newest);
+
+        Assert.Contains("answered=catalogue", answered);
+        Assert.Contains("answered=cache", answered);
     }
 
     private static List<string> Ids(CatalogPage? page) => [.. page!.Items.Select(item => item.BeatId)];
