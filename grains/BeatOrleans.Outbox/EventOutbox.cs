@@ -33,6 +33,7 @@ public sealed partial class EventOutbox
     private readonly IGrainFactory grains;
     private readonly OutboxOptions options;
     private readonly ILogger<EventOutbox> logger;
+    private readonly bool recording;
     private IGrainTimer? retry;
     private bool enrolled;
     private bool storedHasConfirmed;
@@ -51,6 +52,7 @@ public sealed partial class EventOutbox
         grains = services.GetRequiredService<IGrainFactory>();
         options = services.GetRequiredService<IOptions<OutboxOptions>>().Value;
         logger = services.GetRequiredService<ILogger<EventOutbox>>();
+        recording = services.GetRequiredService<OutboxDestination>().Exists;
         // A stored outbox that is not empty means the grain is in the index already (it enrolled before writing).
         enrolled = pending().Count > 0;
         Count();
@@ -64,9 +66,17 @@ public sealed partial class EventOutbox
 
     private IOutboxIndexGrain Index => grains.GetGrain<IOutboxIndexGrain>(Owner.GetUniformHashCode() % IndexShards);
 
-    /// <summary>Adds an event to the outbox; call it before the state write that makes the change durable.</summary>
+    /// <summary>
+    /// Adds an event to the outbox; call it before the state write that makes the change durable. Records nothing
+    /// when the silo has no destination for events (<see cref="OutboxDestination"/>: the RabbitMQ bridge is off).
+    /// </summary>
     public async Task Record(IntegrationEvent integrationEvent)
     {
+        if (!recording)
+        {
+            return;
+        }
+
         if (!enrolled)
         {
             await Index.Enroll(Owner);

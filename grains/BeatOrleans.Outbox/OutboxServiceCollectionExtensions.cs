@@ -15,6 +15,8 @@ public static class OutboxServiceCollectionExtensions
                 $"{OutboxOptions.Section}: RetryPeriod and SweepPeriod must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        // Until the host says otherwise (a later registration wins): events are recorded.
+        services.TryAddSingleton(new OutboxDestination(true));
         services.AddHostedService<OutboxSweeper>();
         return services;
     }
