@@ -38,11 +38,16 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         BadHttpRequestException { InnerException: JsonException json } => Malformed(RequestErrors.DescribeJson(json)),
         BadHttpRequestException { InnerException: InvalidOperationException text } when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
         BadHttpRequestException bad when bad.StatusCode == 413 => Problem(413, "The request body is too large."),
+        BadHttpRequestException bad when RequestErrors.IsMissingBody(bad.Message) => Problem(400, "The request body is missing.",
+            "This endpoint takes a JSON object; the body was empty or null."),
         BadHttpRequestException bad when RequestErrors.DescribeBinding(bad.Message) is { } binding => binding,
         BadHttpRequestException bad => Problem(bad.StatusCode, "The request is malformed.", RequestErrors.Describe(bad)),
         JsonException json => Malformed(RequestErrors.DescribeJson(json)),
         // System.Text.Json reports a lone UTF-16 surrogate ("\ud800") as an invalid operation, not a JSON error.
         InvalidOperationException text when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
+        // A Content-Type whose charset .NET does not know ("application/json; charset=bogus"): the body cannot be read.
+        InvalidOperationException charset when RequestErrors.IsUnknownCharset(charset) => Problem(415,
+            "The request's charset is not supported.", "Send JSON as UTF-8: 'application/json' or 'application/json; charset=utf-8'."),
         // The multipart reader's limits (header count and length, boundary length) and broken framing.
         InvalidDataException data => Problem(400, "The multipart body is malformed.", data.Message),
         // The dashboard makes a grain of whatever silo address a URL names, and fails on one that is not an address.

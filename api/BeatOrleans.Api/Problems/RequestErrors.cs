@@ -49,6 +49,15 @@ internal static partial class RequestErrors
         return missing.Success ? Invalid(missing.Groups["name"].Value, $"'{missing.Groups["name"].Value}' is required.") : null;
     }
 
+    /// <summary>An endpoint that takes a JSON body got none, or the JSON literal <c>null</c>.</summary>
+    public static bool IsMissingBody(string message) =>
+        message.StartsWith("Implicit body inferred for parameter", StringComparison.Ordinal)
+        || message.StartsWith("Required parameter", StringComparison.Ordinal) && message.Contains("from the request body", StringComparison.Ordinal);
+
+    /// <summary>ASP.NET Core could not read a JSON body in the charset its Content-Type names.</summary>
+    public static bool IsUnknownCharset(InvalidOperationException exception) =>
+        exception.Message.Contains("request content type charset", StringComparison.Ordinal);
+
     /// <summary>Other framework refusals, without the type names some of them carry.</summary>
     public static string Describe(BadHttpRequestException exception) =>
         exception.Message.Contains('<', StringComparison.Ordinal) || exception.Message.Contains("System.", StringComparison.Ordinal)

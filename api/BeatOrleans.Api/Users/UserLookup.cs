@@ -1,3 +1,4 @@
+using BeatOrleans.Api.Conventions;
 using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Api.Users;
@@ -5,7 +6,11 @@ namespace BeatOrleans.Api.Users;
 /// <summary>Finds users by the names clients use for them: a username (any case) or a user id.</summary>
 public static class UserLookup
 {
-    /// <summary>The profile named by a username or a user id, or null.</summary>
+    /// <summary>
+    /// The profile named by a username or a user id, or null. A user id always means its own user: it is tried
+    /// before the usernames, so an account named like another's id (possible before such names were refused,
+    /// <see cref="UsersValidation.Username"/>) can never take that user's messages.
+    /// </summary>
     public static async Task<UserProfile?> Find(this IGrainFactory grains, string usernameOrId)
     {
         if (string.IsNullOrWhiteSpace(usernameOrId) || usernameOrId.Length > 64)
@@ -13,8 +18,13 @@ public static class UserLookup
             return null;
         }
 
+        if (EntityIds.IsValid(usernameOrId) && await grains.GetGrain<IUserGrain>(usernameOrId).GetProfile() is { } byId)
+        {
+            return byId;
+        }
+
         var owner = await grains.GetGrain<IIdentityIndexGrain>(IdentityKey.ForUsername(usernameOrId).GrainKey).GetOwner();
-        return await grains.GetGrain<IUserGrain>(owner ?? usernameOrId).GetProfile();
+        return owner is null ? null : await grains.GetGrain<IUserGrain>(owner).GetProfile();
     }
 
     /// <summary>Current usernames of these user ids (an id whose account is gone maps to itself).</summary>

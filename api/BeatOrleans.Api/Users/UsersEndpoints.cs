@@ -1,6 +1,7 @@
 using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
+using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
 
@@ -164,8 +165,9 @@ public static class UsersEndpoints
     private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(
         string user_id, ProfileCache profiles)
     {
-        if (user_id.Length > 64)
+        if (!EntityIds.IsValid(user_id))
         {
+            // Not the shape of a user id (blank, too long, ...): no user has it, and no grain is asked.
             return Refusals.NotFound("No user has this id.");
         }
 

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
+using BeatOrleans.Api.Conventions;
 
 namespace BeatOrleans.Api.Users;
 
@@ -30,6 +31,12 @@ internal static partial class UsersValidation
         else if (!UsernamePattern().IsMatch(value))
         {
             errors.Add("username", "A username is 3-32 characters of letters, digits, '_', '.' and '-'.");
+        }
+        else if (value.Length == EntityIds.Length && value.All(char.IsAsciiHexDigit))
+        {
+            // Clients may name a user by username or by user id (chat receivers): a name shaped like an id would be
+            // ambiguous, and could pass for another user's id.
+            errors.Add("username", "A username cannot be 32 hexadecimal digits: that is the shape of a user id.");
         }
     }
 

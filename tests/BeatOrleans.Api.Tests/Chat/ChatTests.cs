@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using BeatOrleans.Contracts.Users;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BeatOrleans.Api.Tests.Chat;
 
@@ -54,6 +56,25 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         var chat = Assert.Single(history.Chats);
         Assert.Equal(new[] { alice.Username, bob.Username }.Order(), chat.Participants.Order());
         Assert.Equal("Sure, let's do it!", chat.LastMessage.Content);
+    }
+
+    [Fact]
+    public async Task A_user_id_as_receiver_always_reaches_that_user_even_when_an_older_account_is_named_like_it()
+    {
+        var (alice, _) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        // An account created before such names were refused, named like alice's id (the API now answers 400 to it).
+        var impostorId = Guid.CreateVersion7().ToString("N");
+        var registered = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(impostorId)
+            .Register(new Signup(alice.UserId, $"{impostorId}@example.com", ApiClient.Password));
+        Assert.Equal(SignupStatus.Created, registered.Status);
+
+        var sent = await Sent(bobTokens, alice.UserId, "for alice only");
+
+        Assert.Equal(alice.Username, sent.Receiver);
+        var aliceTokens = await http.LogIn(alice);
+        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{alice.UserId}", aliceTokens.Token)).Body<ChatHistoryView>(HttpStatusCode.OK);
+        Assert.Equal("for alice only", Assert.Single(history.Chats).LastMessage.Content);
     }
 
     [Fact]

@@ -68,6 +68,48 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
         Assert.Contains("multipart", problem["title"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("utf-7")]
+    public async Task A_json_body_in_a_charset_the_api_cannot_read_is_415_for_anonymous_and_signed_in_callers(string charset)
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+
+        foreach (var (path, bearer) in new[] { ("/api/users/login", (string?)null), ("/api/chat/send", token) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("""{"email":"a@b.co","password":"xxxxxxxxx"}""") };
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            var problem = await (await http.SendAsync(request)).Problem(HttpStatusCode.UnsupportedMediaType);
+            Assert.Contains("UTF-8", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task An_empty_or_null_json_body_is_a_400_in_the_apis_words(string body)
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+
+        foreach (var (path, bearer) in new[] { ("/api/users/signup", (string?)null), ("/api/purchases", token) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (bearer is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            }
+
+            var problem = await (await http.SendAsync(request)).Problem(HttpStatusCode.BadRequest);
+            Assert.Equal("The request body is missing.", problem["title"]!.GetValue<string>());
+            Assert.DoesNotContain("Implicit body", problem.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
+
     private async Task<HttpResponseMessage> PostRaw(string path, string token, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };

@@ -110,6 +110,7 @@ public sealed class ProfileTests(MarketplaceHost host) : IClassFixture<Marketpla
     [Theory]
     [InlineData("username", "x")]
     [InlineData("email", "nope")]
+    [InlineData("username", "0190a5b2c3d47e8f9a0b1c2d3e4f5a6b")] // the shape of a user id
     public async Task Update_with_an_invalid_field_answers_400(string field, string value)
     {
         var tokens = await http.LogIn(await http.SignUp());
@@ -118,6 +119,18 @@ public sealed class ProfileTests(MarketplaceHost host) : IClassFixture<Marketpla
 
         var problem = await response.Problem(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]?[field]);
+    }
+
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("%09")]
+    [InlineData("%E3%80%80")]
+    [InlineData("not-an-id")]
+    public async Task A_public_profile_asked_by_a_blank_or_malformed_id_is_404(string id)
+    {
+        var viewer = await http.LogIn(await http.SignUp());
+
+        await (await http.Send(HttpMethod.Get, $"/api/users/{id}", viewer.Token)).Problem(HttpStatusCode.NotFound);
     }
 
     [Fact]
