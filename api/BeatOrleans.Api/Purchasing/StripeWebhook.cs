@@ -57,9 +57,11 @@ public static class StripeWebhook
         {
             return Rejected(e.Message);
         }
-        catch (Exception e) when (e is Newtonsoft.Json.JsonException or System.Text.Json.JsonException or FormatException or OverflowException or ArgumentException)
+        catch (Exception e) when (e is Newtonsoft.Json.JsonException or System.Text.Json.JsonException or FormatException or OverflowException
+            or ArgumentException or InvalidOperationException)
         {
-            // A timestamp that is not a number, or a body that is not an event, even when correctly signed.
+            // A timestamp that is not a number, or a body that is not an event (an array, null), even when correctly
+            // signed: System.Text.Json reports JSON of the wrong kind as an invalid operation.
             return Rejected($"unreadable delivery: {e.Message}");
         }
     }

@@ -15,7 +15,9 @@ public static class RealTimeExtensions
         {
             o.MaximumReceiveMessageSize = MaxIncomingFrameBytes;
             o.EnableDetailedErrors = false;
+            o.AddFilter<HubFailures>();
         }).AddJsonProtocol(o => ApiConventions.Configure(o.PayloadSerializerOptions));
+        builder.Logging.AddFilter(HubFailures.DispatcherCategory, LogLevel.Critical);
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddOptions<RealTimeOptions>()
             .Bind(builder.Configuration.GetSection(RealTimeOptions.Section))

@@ -81,10 +81,13 @@ public sealed class StripeGatewayWebhookTests : IAsyncLifetime, IDisposable
         Assert.Equal(accepted, result.IsValid);
     }
 
-    [Fact]
-    public void A_correctly_signed_body_that_is_not_an_event_is_refused()
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("null")]
+    [InlineData("42")]
+    public void A_correctly_signed_body_that_is_not_an_event_is_refused(string body)
     {
-        var body = "not json";
         var header = global::Stripe.EventUtility.GenerateSignatureHeader(body, fake.WebhookSecret, clock.GetUtcNow().ToUnixTimeSeconds());
 
         var result = StripeWebhook.Read(body, header, fake.WebhookSecret, clock);
