@@ -705,8 +705,11 @@ export interface components {
         };
         /** @description Text parts are read as UTF-8 (at most 64 KiB each, 32 in all); the audio part is streamed to storage. */
         BeatUploadForm: {
-            /** @description The master: WAV, MP3, FLAC, AIFF or OGG, judged by its content (other: 415); at most Uploads:MaxAudioBytes (413). */
-            file: unknown;
+            /**
+             * Format: binary
+             * @description The master: WAV, MP3, FLAC, AIFF or OGG, judged by its content (other: 415); at most Uploads:MaxAudioBytes (413).
+             */
+            file: string;
             title: string;
             /** @description Defaults to the uploader's username. */
             artist?: string;
@@ -719,8 +722,11 @@ export interface components {
             price?: number;
             /** @description A JSON array of tiers, e.g. [{"license_type":"exclusive","price":300}]. */
             licenses?: string;
-            /** @description A zip of the stems (at most Uploads:MaxStemsBytes); needed to offer trackout. */
-            stems?: unknown;
+            /**
+             * Format: binary
+             * @description A zip of the stems (at most Uploads:MaxStemsBytes); needed to offer trackout.
+             */
+            stems?: string;
         };
         /** @description The seed's JSON upload: the audio was PUT to an upload_url first; file_url names it (once). */
         BeatUploadJson: {
@@ -1172,8 +1178,11 @@ export interface components {
             bytes: number;
         };
         VoiceTagUploadForm: {
-            /** @description The tag's audio, judged by its content. */
-            file: unknown;
+            /**
+             * Format: binary
+             * @description The tag's audio, judged by its content.
+             */
+            file: string;
         };
         WaveformResponse: {
             beat_id: string;
@@ -2216,7 +2225,7 @@ export interface operations {
         /** @description The audio's bytes (any content type); checked when an upload claims it. */
         requestBody: {
             content: {
-                "application/octet-stream": unknown;
+                "application/octet-stream": string;
             };
         };
         responses: {
@@ -4103,6 +4112,19 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many requests from this client or for this account; wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description An unexpected error (no details are given). */
             500: {
                 headers: {
@@ -4577,6 +4599,19 @@ export interface operations {
             /** @description The body is not of a media type this operation reads. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client or for this account; wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -181,9 +181,13 @@ internal static class UploadForms
         return schema;
     }
 
-    /// <summary>A file part: bytes, not a JSON value, so no JSON type; its media type says what it holds.</summary>
+    /// <summary>
+    /// A file part: bytes, and its media type says what they hold. <c>type: string</c> with <c>format: binary</c> is
+    /// what client generators (NSwag, Kiota, orval, openapi-typescript) read as a file or a blob: with
+    /// <c>contentMediaType</c> alone they typed the part as an untyped value and could not send bytes.
+    /// </summary>
     private static OpenApiSchema Binary(string description, string mediaType) =>
-        new() { Description = description, ContentMediaType = mediaType };
+        new() { Type = JsonSchemaType.String, Format = "binary", Description = description, ContentMediaType = mediaType };
 
     private static OpenApiSchemaReference Ref(string name, OpenApiDocument document) => new(name, document);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Catalog;
@@ -16,6 +17,7 @@ internal static class OffersEndpoints
         var offers = app.MapGroup("/api/offers").WithTags("Offers").NoStore();
         offers.MapPost("/", Make)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("MakeOffer").WithSummary("Offer a price for one licence tier of a beat; posted in the chat with its producer.");
         offers.MapGet("/{offer_id}", Get).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetOffer").WithSummary("One offer, for its buyer or the beat's producer.");
@@ -30,6 +32,7 @@ internal static class OffersEndpoints
             .WithAnswers().WithName("WithdrawOffer").WithSummary("The party who made an open offer takes it back.");
         offers.MapPost("/{offer_id}/counter", Counter)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithName("CounterOffer").WithSummary("The other party answers with another price: a new offer the first party answers.");
         return app;
     }
@@ -37,8 +40,14 @@ internal static class OffersEndpoints
     private static RouteHandlerBuilder WithAnswers(this RouteHandlerBuilder route) => route
         .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-    private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> Make(MakeOfferRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> Make(
+        MakeOfferRequest request, HttpContext http, IGrainFactory grains, MessageThrottle throttle)
     {
+        if (Throttled(http, throttle) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.BeatId))
         {
@@ -92,8 +101,13 @@ internal static class OffersEndpoints
     }
 
     private static async Task<Results<Created<OfferResponse>, ValidationProblem, ProblemHttpResult>> Counter(
-        string offer_id, CounterOfferRequest request, HttpContext http, IGrainFactory grains)
+        string offer_id, CounterOfferRequest request, HttpContext http, IGrainFactory grains, MessageThrottle throttle)
     {
+        if (Throttled(http, throttle) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var caller = http.User.UserId();
         var offer = EntityIds.IsValid(offer_id) ? await grains.GetGrain<IOfferGrain>(offer_id).GetOffer(caller) : null;
         if (offer is null)
@@ -112,6 +126,21 @@ internal static class OffersEndpoints
         return result.Outcome == OfferOutcome.Done
             ? TypedResults.Created($"/api/offers/{result.Counter!.OfferId}", OfferResponse.From(result.Counter))
             : Refusal(result);
+    }
+
+    /// <summary>
+    /// An offer and a counter-offer each post a message in the chat with the other party, so they draw on the
+    /// caller's chat budget (<see cref="MessageThrottle"/>): offers are no way around the message rate limit.
+    /// </summary>
+    private static ProblemHttpResult? Throttled(HttpContext http, MessageThrottle throttle)
+    {
+        if (throttle.TryTake(http.User.UserId()) is not { } wait)
+        {
+            return null;
+        }
+
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Refusals.TooManyRequests("Too many messages.", "An offer is posted in the chat: wait before making more.");
     }
 
     /// <summary>Checks amount, currency and message; answers the currency (USD unless given).</summary>

@@ -242,4 +242,24 @@ public sealed class MessageRateLimitTests(TightMessageLimitHost host) : IClassFi
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         await (await http.Send(HttpMethod.Post, "/api/chat/send", other.Token, new { receiver = target.Username, message = "fine" })).Body(HttpStatusCode.Created);
     }
+
+    [Fact]
+    public async Task Offers_post_chat_messages_so_they_draw_on_the_same_budget()
+    {
+        var http = host.CreateClient();
+        var producer = await http.LogIn(await http.SignUp());
+        var beat = await http.ReadyBeat(producer.Token, new() { ["title"] = "Haggled" });
+        var buyer = await http.LogIn(await http.SignUp());
+        for (var i = 0; i < 3; i++)
+        {
+            await (await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 10m + i, $"offer {i}")).Body(HttpStatusCode.Created);
+        }
+
+        var refused = await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 20m, "one more");
+        var chat = await http.Send(HttpMethod.Post, "/api/chat/send", buyer.Token, new { receiver = producer.Username, message = "and a message" });
+
+        await refused.Problem(HttpStatusCode.TooManyRequests);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        await chat.Problem(HttpStatusCode.TooManyRequests);
+    }
 }

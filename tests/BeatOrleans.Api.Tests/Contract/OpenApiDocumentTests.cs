@@ -104,5 +104,19 @@ public sealed class OpenApiDocumentTests(MarketplaceHost host) : IClassFixture<M
             schemas["LicenseResponse"]!["properties"]!["license_type"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Every_file_part_is_a_binary_string_that_client_generators_can_send_as_bytes()
+    {
+        var schemas = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!.AsObject();
+
+        foreach (var (form, part) in new[] { ("BeatUploadForm", "file"), ("BeatUploadForm", "stems"), ("VoiceTagUploadForm", "file") })
+        {
+            var schema = schemas[form]!["properties"]![part]!;
+            Assert.Equal("string", schema["type"]?.GetValue<string>());
+            Assert.Equal("binary", schema["format"]?.GetValue<string>());
+            Assert.NotNull(schema["contentMediaType"]);
+        }
+    }
+
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd() + "\n";
 }
