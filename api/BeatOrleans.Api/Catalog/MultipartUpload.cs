@@ -181,5 +181,5 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
     }
 
     private static UploadRefusal TooLarge(string part, long max) =>
-        new(413, "The upload is too large.", $"The '{part}' part is larger than the limit of {max / (1024 * 1024)} MB.");
+        new(413, "The upload is too large.", $"The '{part}' part is larger than the limit of {Refusals.Megabytes(max)}.");
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace BeatOrleans.Api.Problems;
 
 /// <summary>
@@ -25,7 +27,11 @@ internal static class Refusals
     public static ProblemHttpResult TooManyRequests(string title, string? detail) => Problem(StatusCodes.Status429TooManyRequests, title, detail);
 
     public static ProblemHttpResult TooLarge(long maxBytes) => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large.",
-        $"The file is larger than the limit of {maxBytes / (1024 * 1024)} MB.");
+        $"The file is larger than the limit of {Megabytes(maxBytes)}.");
+
+    /// <summary>A byte limit as people read it: "5 MB", "0.95 MB" (MiB, as the settings' defaults are whole MiB).</summary>
+    public static string Megabytes(long bytes) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Math.Round(bytes / (1024.0 * 1024.0), 2):0.##} MB");
 
     /// <summary>A refusal of its own kind (a throttle, an unavailable provider): the title says what happened, the detail why.</summary>
     public static ProblemHttpResult Problem(int status, string title, string? detail = null) =>

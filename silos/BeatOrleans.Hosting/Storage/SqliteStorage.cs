@@ -28,13 +28,48 @@ public static class SqliteStorage
         return silo;
     }
 
+    /// <summary>
+    /// Creates the database's folder and file for this user alone (0700, 0600) when they do not exist yet: the file
+    /// holds emails and password hashes, and SQLite would create it readable by every local user (0644). SQLite gives
+    /// its -wal and -shm files the database file's mode. Existing folders and files keep the mode an operator chose.
+    /// </summary>
     private static void EnsureDirectory(string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (!string.IsNullOrEmpty(directory))
+        if (string.IsNullOrEmpty(file) || file == ":memory:")
         {
-            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        var path = Path.GetFullPath(file);
+        var directory = Path.GetDirectoryName(path);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory!);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        if (!File.Exists(path))
+        {
+            try
+            {
+                // An empty file is a new database to SQLite; created here, it gets the mode asked for, not the umask's.
+                using var created = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process of this data folder created it first.
+            }
         }
     }
 }
