@@ -96,7 +96,10 @@ public sealed class ConventionsTests(MarketplaceHost host) : IClassFixture<Marke
         var response = await http.GetAsync("/scalar/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("openapi/v1.json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("openapi/v1.json", page, StringComparison.Ordinal);
+        // Scalar's default web fonts come from fonts.scalar.com: off, so the page asks nothing of a third party.
+        Assert.Contains("\"withDefaultFonts\":false", page, StringComparison.Ordinal);
     }
 
     [Fact]
