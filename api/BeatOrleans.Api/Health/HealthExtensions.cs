@@ -12,10 +12,14 @@ namespace BeatOrleans.Api.Health;
 
 public static class HealthExtensions
 {
-    /// <summary>Readiness of this node: the cluster answers, and the stores it uses itself (SQLite embedded, Redis membership in the cluster).</summary>
+    /// <summary>
+    /// Readiness of this node: the cluster answers, and the stores it uses itself (SQLite embedded, Redis membership in
+    /// the cluster, the audio store in every profile; the broker embedded).
+    /// </summary>
     public static WebApplicationBuilder AddMarketplaceHealthChecks(this WebApplicationBuilder builder)
     {
-        var checks = builder.Services.AddHealthChecks().AddCheck<OrleansClusterHealthCheck>("orleans", tags: [HealthChecksExtensions.ReadyTag]);
+        var checks = builder.Services.AddHealthChecks().AddCheck<OrleansClusterHealthCheck>("orleans", tags: [HealthChecksExtensions.ReadyTag])
+            .AddCheck<BlobStoreHealthCheck>(BlobStoreHealthCheck.Name, HealthStatus.Degraded, [HealthChecksExtensions.ReadyTag]);
         var mode = OrleansMode.From(builder.Configuration);
         if (mode.Embedded)
         {

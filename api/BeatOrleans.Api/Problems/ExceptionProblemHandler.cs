@@ -58,6 +58,10 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             "Too many sign-ins are being checked right now.", "Nothing was changed; try again in a few seconds."),
         _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
+        // A service the request needs (the S3 audio store, Stripe) did not answer: nothing was kept, and the same
+        // request may be sent again once it is back.
+        _ when Causes(exception).Any(e => e is HttpRequestException or System.Net.Sockets.SocketException) => Problem(503,
+            "A service this request needs cannot be reached right now.", "It did not answer; try again shortly."),
         _ => Problem(500, "An unexpected error occurred."),
     };
 

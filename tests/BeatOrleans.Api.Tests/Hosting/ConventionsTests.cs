@@ -68,6 +68,7 @@ public sealed class ConventionsTests(MarketplaceHost host) : IClassFixture<Marke
         var names = ready["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).ToList();
         Assert.Contains("orleans", names);
         Assert.Contains("sqlite", names);
+        Assert.Contains("blobs", names);
     }
 
     [Fact]
