@@ -845,18 +845,18 @@ export interface components {
         };
         HttpValidationProblemDetails: {
             /** Format: uri */
-            type?: null | string;
-            title?: null | string;
+            type: string;
+            title: string;
             /** Format: int32 */
-            status?: null | number;
-            detail?: null | string;
-            instance?: null | string;
+            status: number;
+            detail: string;
+            instance: string;
             /** @description Field (wire name) -> what is wrong with it. */
             errors?: {
                 [key: string]: string[];
             };
             /** @description The W3C trace id of the request, for finding it in the logs. */
-            trace_id?: string;
+            trace_id: string;
         };
         LicenseOfferResponse: {
             /** @enum {string} */
@@ -1003,14 +1003,14 @@ export interface components {
         };
         ProblemDetails: {
             /** Format: uri */
-            type?: null | string;
-            title?: null | string;
+            type: string;
+            title: string;
             /** Format: int32 */
-            status?: null | number;
-            detail?: null | string;
-            instance?: null | string;
+            status: number;
+            detail: string;
+            instance: string;
             /** @description The W3C trace id of the request, for finding it in the logs. */
-            trace_id?: string;
+            trace_id: string;
         };
         ProfileResponse: {
             user_id: string;

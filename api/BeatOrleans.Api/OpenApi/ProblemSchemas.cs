@@ -3,8 +3,9 @@ using Microsoft.OpenApi;
 namespace BeatOrleans.Api.OpenApi;
 
 /// <summary>
-/// RFC 9457 problems as this API writes them: its own titles, a detail cut at <see cref="WireSchemas.MaxProblemTextLength"/>
-/// characters (ProblemsExtensions), the request path as <c>instance</c>, and field errors under <c>errors</c>.
+/// RFC 9457 problems as this API writes them: type, title, status and detail always (ProblemsExtensions fills what a
+/// writer left out), its own titles, a detail cut at <see cref="WireSchemas.MaxProblemTextLength"/> characters, the
+/// request path as <c>instance</c>, the trace id, and field errors under <c>errors</c>.
 /// </summary>
 internal static class ProblemSchemas
 {
@@ -34,6 +35,16 @@ internal static class ProblemSchemas
                 MaxLength = 128,
                 Description = "The W3C trace id of the request, for finding it in the logs.",
             };
+            // ProblemsExtensions fills each of these on every problem the API writes, so a client may rely on them.
+            schema.Required = new HashSet<string> { "type", "title", "status", "detail", "instance", "trace_id" };
+            foreach (var field in schema.Required)
+            {
+                if (schema.Properties[field] is OpenApiSchema property && property.Type is { } type)
+                {
+                    property.Type = type & ~JsonSchemaType.Null;
+                }
+            }
+
             if (name == ValidationProblem)
             {
                 schema.Properties["errors"] = new OpenApiSchema
