@@ -646,7 +646,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's notifications, newest first. */
+        /** The caller's notifications, newest first, a page at a time. */
         get: operations["GetNotifications"];
         put?: never;
         post?: never;
@@ -752,6 +752,7 @@ export interface components {
         ChatHistoryResponse: {
             user_id: string;
             chats: components["schemas"]["ChatResponse"][];
+            next_cursor: null | string;
         };
         ChatResponse: {
             chat_id: string;
@@ -949,6 +950,7 @@ export interface components {
         NotificationsResponse: {
             user_id: string;
             notifications: components["schemas"]["NotificationResponse"][];
+            next_cursor: null | string;
         };
         OfferCardResponse: {
             offer_id: string;
@@ -5176,7 +5178,12 @@ export interface operations {
     };
     GetChatHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 user_id: string;
@@ -5194,12 +5201,14 @@ export interface operations {
                     "application/json": components["schemas"]["ChatHistoryResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -5256,6 +5265,8 @@ export interface operations {
                 status?: "unread" | "all";
                 /** @description Page size, 1 to 100 (default 20; chat messages 50). */
                 limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -68,6 +68,28 @@ internal sealed partial class InboxGrain(
     public Task<IReadOnlyList<Notification>> GetNotifications(bool unreadOnly, int limit) => Task.FromResult<IReadOnlyList<Notification>>(
         [.. kept.AsEnumerable().Reverse().Select(n => n.Notification).Where(n => !unreadOnly || !n.Read).Take(limit)]);
 
+    public Task<NotificationPage> GetPage(bool unreadOnly, int limit, long? before)
+    {
+        var page = new List<StoredNotification>(limit + 1);
+        for (var i = kept.Count - 1; i >= 0 && page.Count <= limit; i--)
+        {
+            var stored = kept[i];
+            if ((before is null || stored.Sequence < before) && (!unreadOnly || !stored.Notification.Read))
+            {
+                page.Add(stored);
+            }
+        }
+
+        var more = page.Count > limit;
+        if (more)
+        {
+            page.RemoveAt(limit);
+        }
+
+        return Task.FromResult(
+            new NotificationPage([.. page.Select(n => n.Notification)], more ? page[^1].Sequence : null));
+    }
+
     public Task<bool> MarkRead(string notificationId) => writes.Run(async () =>
     {
         var index = kept.FindIndex(n => n.Notification.NotificationId == notificationId);

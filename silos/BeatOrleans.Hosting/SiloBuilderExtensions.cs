@@ -56,9 +56,10 @@ public static class SiloBuilderExtensions
         // no dependency on another silo), and every silo consumes the inbound queue (competing consumers).
         silo.Services.AddEventOutbox(configuration);
         silo.Services.AddRabbitMqBridge(configuration);
-        // Without a broker, integration events have nowhere to go: outboxes record none rather than store, index and
-        // relay events the bridge would drop (measured on the chat path: two relay calls a message, docs/BENCHMARKS.md).
-        silo.Services.AddSingleton(new OutboxDestination(!string.IsNullOrWhiteSpace(configuration.GetConnectionString("RabbitMq"))));
+        // Without a broker, integration events have nowhere to go: outboxes record none rather than store, index
+        // and relay events the bridge would drop (on the chat path: two relay calls a message, docs/BENCHMARKS.md).
+        var broker = configuration.GetConnectionString("RabbitMq");
+        silo.Services.AddSingleton(new OutboxDestination(!string.IsNullOrWhiteSpace(broker)));
 
         foreach (var domain in hosted)
         {

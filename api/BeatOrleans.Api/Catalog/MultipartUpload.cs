@@ -181,5 +181,6 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
     }
 
     private static UploadRefusal TooLarge(string part, long max) =>
-        new(413, "The upload is too large.", $"The '{part}' part is larger than the limit of {Refusals.Megabytes(max)}.");
+        new(413, "The upload is too large.",
+            $"The '{part}' part is larger than the limit of {Refusals.Megabytes(max)}.");
 }

@@ -13,4 +13,4 @@ public sealed record MessagesResponse(string ChatId, IReadOnlyList<MessageRespon
 
 public sealed record ChatResponse(string ChatId, IReadOnlyList<string> Participants, MessageResponse LastMessage);
 
-public sealed record ChatHistoryResponse(string UserId, IReadOnlyList<ChatResponse> Chats);
+public sealed record ChatHistoryResponse(string UserId, IReadOnlyList<ChatResponse> Chats, string? NextCursor);

@@ -17,7 +17,8 @@ internal sealed class BlobStoreHealthCheck(IBlobStore store) : IHealthCheck
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -26,10 +27,11 @@ internal sealed class BlobStoreHealthCheck(IBlobStore store) : IHealthCheck
             await store.Size(ProbeKey, timeout.Token);
             return HealthCheckResult.Healthy("the audio store answers");
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception)
+            when (exception is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Degraded(
-                $"the audio store does not answer ({exception.GetType().Name}); uploads, previews and downloads are unavailable");
+            return HealthCheckResult.Degraded($"the audio store does not answer ({exception.GetType().Name}); "
+                + "uploads, previews and downloads are unavailable");
         }
     }
 }

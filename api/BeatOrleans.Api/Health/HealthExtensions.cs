@@ -18,8 +18,10 @@ public static class HealthExtensions
     /// </summary>
     public static WebApplicationBuilder AddMarketplaceHealthChecks(this WebApplicationBuilder builder)
     {
-        var checks = builder.Services.AddHealthChecks().AddCheck<OrleansClusterHealthCheck>("orleans", tags: [HealthChecksExtensions.ReadyTag])
-            .AddCheck<BlobStoreHealthCheck>(BlobStoreHealthCheck.Name, HealthStatus.Degraded, [HealthChecksExtensions.ReadyTag]);
+        var checks = builder.Services.AddHealthChecks()
+            .AddCheck<OrleansClusterHealthCheck>("orleans", tags: [HealthChecksExtensions.ReadyTag])
+            .AddCheck<BlobStoreHealthCheck>(
+                BlobStoreHealthCheck.Name, HealthStatus.Degraded, [HealthChecksExtensions.ReadyTag]);
         var mode = OrleansMode.From(builder.Configuration);
         if (mode.Embedded)
         {
@@ -44,7 +46,8 @@ public static class HealthExtensions
         }
 
         app.MapOpenApi().AllowAnonymous();
-        // No web fonts from fonts.scalar.com: the reference loads nothing from outside this API (offline, and no third party).
+        // No web fonts from fonts.scalar.com: the reference loads nothing from outside this API (works offline,
+        // tells no third party).
         app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API").DisableDefaultFonts()).AllowAnonymous();
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(DashboardAccess.Policy);
         return app;

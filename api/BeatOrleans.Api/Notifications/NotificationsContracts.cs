@@ -2,7 +2,8 @@ namespace BeatOrleans.Api.Notifications;
 
 public sealed record NotificationResponse(string NotificationId, string Type, string Message, string Status, DateTimeOffset CreatedAt);
 
-public sealed record NotificationsResponse(string UserId, IReadOnlyList<NotificationResponse> Notifications);
+public sealed record NotificationsResponse(
+    string UserId, IReadOnlyList<NotificationResponse> Notifications, string? NextCursor);
 
 public sealed record MarkAsReadRequest(string? NotificationId, bool? All);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Contracts.Notifications;
 
@@ -8,12 +9,14 @@ public static class NotificationsEndpoints
     public static IEndpointRouteBuilder MapNotificationsEndpoints(this IEndpointRouteBuilder app)
     {
         var notifications = app.MapGroup("/api/notifications").WithTags("Notifications");
-        notifications.MapGet("/", List).WithName("GetNotifications").WithSummary("The caller's notifications, newest first.");
+        notifications.MapGet("/", List).WithName("GetNotifications")
+            .WithSummary("The caller's notifications, newest first, a page at a time.");
         notifications.MapPost("/mark-as-read", MarkAsRead).ProducesProblem(StatusCodes.Status404NotFound).WithName("MarkNotificationRead").WithSummary("Mark one notification, or all, as read.");
         return app;
     }
 
-    private static async Task<Results<Ok<NotificationsResponse>, ValidationProblem>> List(string? status, int? limit, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<Ok<NotificationsResponse>, ValidationProblem>> List(
+        string? status, int? limit, string? cursor, HttpContext http, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         if (status is not (null or "unread" or "all"))
@@ -27,9 +30,33 @@ public static class NotificationsEndpoints
             return errors.Problem();
         }
 
+        long? before = null;
+        if (cursor is not null)
+        {
+            if (!TryReadCursor(cursor, out var sequence))
+            {
+                return Paging.UnknownCursor("cursor is not one this list gave out.");
+            }
+
+            before = sequence;
+        }
+
         var userId = http.User.UserId();
-        var items = await grains.GetGrain<IInboxGrain>(userId).GetNotifications(status == "unread", limit ?? Paging.DefaultLimit);
-        return TypedResults.Ok(new NotificationsResponse(userId, [.. items.Select(ToResponse)]));
+        var page = await grains.GetGrain<IInboxGrain>(userId)
+            .GetPage(status == "unread", limit ?? Paging.DefaultLimit, before);
+        var nextCursor = page.Next is { } next ? $"{CursorPrefix}{next}" : null;
+        return TypedResults.Ok(new NotificationsResponse(userId, [.. page.Items.Select(ToResponse)], nextCursor));
+    }
+
+    /// <summary>A cursor names the notification a page stops before, by its number in the inbox.</summary>
+    private const string CursorPrefix = "n";
+
+    private static bool TryReadCursor(string cursor, out long sequence)
+    {
+        sequence = 0;
+        return cursor.Length is > 1 and <= 20 && cursor.StartsWith(CursorPrefix, StringComparison.Ordinal)
+            && cursor.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0
+            && long.TryParse(cursor.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
     }
 
     private static async Task<Results<Ok<MarkAsReadResponse>, ValidationProblem, ProblemHttpResult>> MarkAsRead(

@@ -187,7 +187,10 @@ internal static class UploadForms
     /// <c>contentMediaType</c> alone they typed the part as an untyped value and could not send bytes.
     /// </summary>
     private static OpenApiSchema Binary(string description, string mediaType) =>
-        new() { Type = JsonSchemaType.String, Format = "binary", Description = description, ContentMediaType = mediaType };
+        new()
+        {
+            Type = JsonSchemaType.String, Format = "binary", Description = description, ContentMediaType = mediaType,
+        };
 
     private static OpenApiSchemaReference Ref(string name, OpenApiDocument document) => new(name, document);
 

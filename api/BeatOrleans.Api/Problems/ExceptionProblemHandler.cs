@@ -38,8 +38,8 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         BadHttpRequestException { InnerException: JsonException json } => Malformed(RequestErrors.DescribeJson(json)),
         BadHttpRequestException { InnerException: InvalidOperationException text } when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
         BadHttpRequestException bad when bad.StatusCode == 413 => Problem(413, "The request body is too large."),
-        BadHttpRequestException bad when RequestErrors.IsMissingBody(bad.Message) => Problem(400, "The request body is missing.",
-            "This endpoint takes a JSON object; the body was empty or null."),
+        BadHttpRequestException bad when RequestErrors.IsMissingBody(bad.Message) => Problem(400,
+            "The request body is missing.", "This endpoint takes a JSON object; the body was empty or null."),
         BadHttpRequestException bad when RequestErrors.DescribeBinding(bad.Message) is { } binding => binding,
         BadHttpRequestException bad => Problem(bad.StatusCode, "The request is malformed.", RequestErrors.Describe(bad)),
         JsonException json => Malformed(RequestErrors.DescribeJson(json)),
@@ -47,7 +47,8 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         InvalidOperationException text when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
         // A Content-Type whose charset .NET does not know ("application/json; charset=bogus"): the body cannot be read.
         InvalidOperationException charset when RequestErrors.IsUnknownCharset(charset) => Problem(415,
-            "The request's charset is not supported.", "Send JSON as UTF-8: 'application/json' or 'application/json; charset=utf-8'."),
+            "The request's charset is not supported.",
+            "Send JSON as UTF-8: 'application/json' or 'application/json; charset=utf-8'."),
         // The multipart reader's limits (header count and length, boundary length) and broken framing.
         InvalidDataException data => Problem(400, "The multipart body is malformed.", data.Message),
         // The dashboard makes a grain of whatever silo address a URL names, and fails on one that is not an address.
@@ -60,7 +61,8 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             "The silos that host it cannot be reached; try again shortly."),
         // A service the request needs (the S3 audio store, Stripe) did not answer: nothing was kept, and the same
         // request may be sent again once it is back.
-        _ when Causes(exception).Any(e => e is HttpRequestException or System.Net.Sockets.SocketException) => Problem(503,
+        _ when Causes(exception).Any(e => e is HttpRequestException or System.Net.Sockets.SocketException) =>
+            Problem(503,
             "A service this request needs cannot be reached right now.", "It did not answer; try again shortly."),
         _ => Problem(500, "An unexpected error occurred."),
     };

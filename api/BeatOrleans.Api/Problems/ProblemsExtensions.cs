@@ -36,7 +36,10 @@ public static class ProblemsExtensions
         return builder;
     }
 
-    /// <summary>The RFC section of a status, as ASP.NET Core writes for the statuses it knows; about:blank otherwise (RFC 9457 4.2.1).</summary>
+    /// <summary>
+    /// The RFC section of a status, as ASP.NET Core writes for the statuses it knows; about:blank otherwise
+    /// (RFC 9457 4.2.1).
+    /// </summary>
     private static string TypeOf(int status) => status switch
     {
         StatusCodes.Status402PaymentRequired => "https://tools.ietf.org/html/rfc9110#section-15.5.3",
@@ -50,9 +53,11 @@ public static class ProblemsExtensions
     {
         HttpValidationProblemDetails { Errors.Count: > 0 } => "See 'errors': what is wrong with each field, by name.",
         { Status: StatusCodes.Status413PayloadTooLarge } => "The request body is larger than this endpoint accepts.",
-        { Status: StatusCodes.Status415UnsupportedMediaType } => "This endpoint does not take the request's Content-Type.",
+        { Status: StatusCodes.Status415UnsupportedMediaType } =>
+            "This endpoint does not take the request's Content-Type.",
         { Status: StatusCodes.Status429TooManyRequests } => "Too many requests: wait for the time Retry-After gives.",
-        { Status: StatusCodes.Status405MethodNotAllowed } => "The path exists, but not for this method; the Allow header lists the methods it takes.",
+        { Status: StatusCodes.Status405MethodNotAllowed } =>
+            "The path exists, but not for this method; the Allow header lists the methods it takes.",
         { Status: StatusCodes.Status404NotFound } => "Nothing is at this path.",
         _ => problem.Title!,
     };

@@ -29,7 +29,7 @@ internal static class Refusals
     public static ProblemHttpResult TooLarge(long maxBytes) => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large.",
         $"The file is larger than the limit of {Megabytes(maxBytes)}.");
 
-    /// <summary>A byte limit as people read it: "5 MB", "0.95 MB" (MiB, as the settings' defaults are whole MiB).</summary>
+    /// <summary>A byte limit as people read it: "5 MB", "0.95 MB" (in MiB, as the defaults are).</summary>
     public static string Megabytes(long bytes) =>
         string.Create(CultureInfo.InvariantCulture, $"{Math.Round(bytes / (1024.0 * 1024.0), 2):0.##} MB");
 

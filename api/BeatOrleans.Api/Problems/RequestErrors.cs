@@ -52,7 +52,8 @@ internal static partial class RequestErrors
     /// <summary>An endpoint that takes a JSON body got none, or the JSON literal <c>null</c>.</summary>
     public static bool IsMissingBody(string message) =>
         message.StartsWith("Implicit body inferred for parameter", StringComparison.Ordinal)
-        || message.StartsWith("Required parameter", StringComparison.Ordinal) && message.Contains("from the request body", StringComparison.Ordinal);
+        || message.StartsWith("Required parameter", StringComparison.Ordinal)
+            && message.Contains("from the request body", StringComparison.Ordinal);
 
     /// <summary>ASP.NET Core could not read a JSON body in the charset its Content-Type names.</summary>
     public static bool IsUnknownCharset(InvalidOperationException exception) =>

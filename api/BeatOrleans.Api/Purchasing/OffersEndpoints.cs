@@ -139,8 +139,10 @@ internal static class OffersEndpoints
             return null;
         }
 
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Refusals.TooManyRequests("Too many messages.", "An offer is posted in the chat: wait before making more.");
+        http.Response.Headers.RetryAfter =
+            Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Refusals.TooManyRequests(
+            "Too many messages.", "An offer is posted in the chat: wait before making more.");
     }
 
     /// <summary>Checks amount, currency and message; answers the currency (USD unless given).</summary>

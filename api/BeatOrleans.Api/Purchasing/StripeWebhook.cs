@@ -57,8 +57,8 @@ public static class StripeWebhook
         {
             return Rejected(e.Message);
         }
-        catch (Exception e) when (e is Newtonsoft.Json.JsonException or System.Text.Json.JsonException or FormatException or OverflowException
-            or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is Newtonsoft.Json.JsonException or System.Text.Json.JsonException
+            or FormatException or OverflowException or ArgumentException or InvalidOperationException)
         {
             // A timestamp that is not a number, or a body that is not an event (an array, null), even when correctly
             // signed: System.Text.Json reports JSON of the wrong kind as an invalid operation.

@@ -13,7 +13,8 @@ internal sealed partial class HubFailures(ILogger<HubFailures> logger) : IHubFil
 {
     public const string DispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(
+        HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {

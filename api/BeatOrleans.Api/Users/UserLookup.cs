@@ -1,4 +1,3 @@
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Contracts.Users;
 
 namespace BeatOrleans.Api.Users;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Catalog;
-using BeatOrleans.Api.Conventions;
 using BeatOrleans.Api.Security;
 using BeatOrleans.Contracts.Users;
 

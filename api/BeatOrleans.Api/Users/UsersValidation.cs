@@ -1,6 +1,5 @@
 using System.Net.Mail;
 using System.Text.RegularExpressions;
-using BeatOrleans.Api.Conventions;
 
 namespace BeatOrleans.Api.Users;
 

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace BeatOrleans.Api.Tests.Catalog;
 
-/// <summary>A host with an upload limit of 1,000,000 bytes: not a whole number of MB, as an operator may well set it.</summary>
+/// <summary>A host with an upload limit of 1,000,000 bytes: not a whole number of MB.</summary>
 public sealed class SmallUploadsHost() : MarketplaceHost(new() { ["Uploads:MaxAudioBytes"] = "1000000" });
 
 public sealed class CatalogLimitsTests(SmallUploadsHost host) : IClassFixture<SmallUploadsHost>

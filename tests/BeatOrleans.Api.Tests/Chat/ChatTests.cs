@@ -73,8 +73,35 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
 
         Assert.Equal(alice.Username, sent.Receiver);
         var aliceTokens = await http.LogIn(alice);
-        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{alice.UserId}", aliceTokens.Token)).Body<ChatHistoryView>(HttpStatusCode.OK);
+        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{alice.UserId}", aliceTokens.Token))
+            .Body<ChatHistoryView>(HttpStatusCode.OK);
         Assert.Equal("for alice only", Assert.Single(history.Chats).LastMessage.Content);
+    }
+
+    [Fact]
+    public async Task The_chat_history_comes_a_page_at_a_time_most_recent_first()
+    {
+        var (me, myTokens) = await NewUser();
+        var others = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, tokens) = await NewUser();
+            await Send(tokens, me.Username, $"hello {i}");
+            others.Add(tokens.Username);
+        }
+
+        var history = $"/api/chat/history/{me.UserId}";
+        var first = await (await http.Send(HttpMethod.Get, $"{history}?limit=2", myTokens.Token))
+            .Body<ChatHistoryView>(HttpStatusCode.OK);
+        Assert.Equal(["hello 2", "hello 1"], first.Chats.Select(c => c.LastMessage.Content));
+        Assert.NotNull(first.NextCursor);
+        var second = await (await http.Send(
+                HttpMethod.Get, $"{history}?limit=2&cursor={Uri.EscapeDataString(first.NextCursor)}", myTokens.Token))
+            .Body<ChatHistoryView>(HttpStatusCode.OK);
+        Assert.Equal(["hello 0"], second.Chats.Select(c => c.LastMessage.Content));
+        Assert.Null(second.NextCursor);
+        await (await http.Send(HttpMethod.Get, $"{history}?cursor=c1.x", myTokens.Token))
+            .Problem(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -252,11 +279,13 @@ public sealed class MessageRateLimitTests(TightMessageLimitHost host) : IClassFi
         var buyer = await http.LogIn(await http.SignUp());
         for (var i = 0; i < 3; i++)
         {
-            await (await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 10m + i, $"offer {i}")).Body(HttpStatusCode.Created);
+            await (await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 10m + i, $"offer {i}"))
+                .Body(HttpStatusCode.Created);
         }
 
         var refused = await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 20m, "one more");
-        var chat = await http.Send(HttpMethod.Post, "/api/chat/send", buyer.Token, new { receiver = producer.Username, message = "and a message" });
+        var message = new { receiver = producer.Username, message = "and a message" };
+        var chat = await http.Send(HttpMethod.Post, "/api/chat/send", buyer.Token, message);
 
         await refused.Problem(HttpStatusCode.TooManyRequests);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);

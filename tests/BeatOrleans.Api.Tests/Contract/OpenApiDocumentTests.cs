@@ -107,9 +107,11 @@ public sealed class OpenApiDocumentTests(MarketplaceHost host) : IClassFixture<M
     [Fact]
     public async Task Every_file_part_is_a_binary_string_that_client_generators_can_send_as_bytes()
     {
-        var schemas = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!.AsObject();
+        var document = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
+        var schemas = document["components"]!["schemas"]!.AsObject();
 
-        foreach (var (form, part) in new[] { ("BeatUploadForm", "file"), ("BeatUploadForm", "stems"), ("VoiceTagUploadForm", "file") })
+        var parts = new[] { ("BeatUploadForm", "file"), ("BeatUploadForm", "stems"), ("VoiceTagUploadForm", "file") };
+        foreach (var (form, part) in parts)
         {
             var schema = schemas[form]!["properties"]![part]!;
             Assert.Equal("string", schema["type"]?.GetValue<string>());

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BeatOrleans.Api.Tests.Messaging;
 
-/// <summary>The embedded default has no RabbitMQ: integration events have nowhere to go, so no producer keeps any.</summary>
+/// <summary>The embedded default has no RabbitMQ: events have nowhere to go, and no producer keeps any.</summary>
 public sealed class NoBrokerTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
 {
     [Fact]
@@ -16,15 +16,18 @@ public sealed class NoBrokerTests(MarketplaceHost host) : IClassFixture<Marketpl
         var alice = await http.SignUp();
         var bob = await http.SignUp();
         var tokens = await http.LogIn(alice);
-        var sent = await (await http.Send(HttpMethod.Post, "/api/chat/send", tokens.Token, new { receiver = bob.Username, message = "hi" }))
+        var sent = await (await http.Send(
+                HttpMethod.Post, "/api/chat/send", tokens.Token, new { receiver = bob.Username, message = "hi" }))
             .Body(HttpStatusCode.Created);
         var chatId = sent["chat_id"]!.GetValue<string>();
         var bobTokens = await http.LogIn(bob);
         // The message and its notification went all the way: stored, readable, in the receiver's inbox.
-        var messages = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", bobTokens.Token)).Body(HttpStatusCode.OK);
+        var messages = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", bobTokens.Token))
+            .Body(HttpStatusCode.OK);
         Assert.Single(messages["messages"]!.AsArray());
-        await Eventually.Holds(async () =>
-            (await (await http.Send(HttpMethod.Get, "/api/notifications", bobTokens.Token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray().Count == 1,
+        await Eventually.Holds(
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", bobTokens.Token))
+                .Body(HttpStatusCode.OK))["notifications"]!.AsArray().Count == 1,
             TimeSpan.FromSeconds(10), "the receiver's inbox did not get the message's notification");
 
         // A producer joins the outbox index before its first event is stored; with nothing recorded, none joined.

@@ -14,6 +14,44 @@ public sealed class NotificationsTests(MarketplaceHost host) : IClassFixture<Mar
         Eventually.Until(() => Unread(tokens), unread => unread.Count >= count, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
 
     [Fact]
+    public async Task Notifications_come_a_page_at_a_time_newest_first_and_the_cursor_reaches_the_oldest()
+    {
+        var sender = await http.LogIn(await http.SignUp());
+        var receiver = await http.SignUp();
+        var receiverTokens = await http.LogIn(receiver);
+        for (var i = 0; i < 5; i++)
+        {
+            var message = new { receiver = receiver.Username, message = $"m{i}" };
+            await (await http.Send(HttpMethod.Post, "/api/chat/send", sender.Token, message))
+                .Body(HttpStatusCode.Created);
+        }
+
+        await EventuallyUnread(receiverTokens, 5);
+        var seen = new List<JsonNode>();
+        var pages = new List<int>();
+        string? cursor = null;
+        do
+        {
+            var path = cursor is null
+                ? "/api/notifications?limit=2"
+                : $"/api/notifications?limit=2&cursor={Uri.EscapeDataString(cursor)}";
+            var page = await (await http.Send(HttpMethod.Get, path, receiverTokens.Token)).Body(HttpStatusCode.OK);
+            var items = page["notifications"]!.AsArray();
+            pages.Add(items.Count);
+            seen.AddRange(items.Select(n => n!));
+            cursor = page["next_cursor"]?.GetValue<string>();
+        }
+        while (cursor is not null && pages.Count < 10);
+
+        Assert.Equal([2, 2, 1], pages);
+        Assert.Equal(5, seen.Select(n => n["notification_id"]!.GetValue<string>()).Distinct().Count());
+        var times = seen.Select(n => n["created_at"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+        await (await http.Send(HttpMethod.Get, "/api/notifications?cursor=made-up", receiverTokens.Token))
+            .Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task A_message_gives_the_receiver_one_unread_message_notification_naming_the_sender()
     {
         var alice = await http.SignUp();

@@ -22,14 +22,20 @@ public sealed class HubRefusalLogTests(CapturingHost host) : IClassFixture<Captu
         var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, (await http.LogIn(await http.SignUp())).Token);
         await using var _ = hub;
 
-        var unknown = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>("SendMessage", $"nobody_{Guid.NewGuid():N}"[..20], "hi"));
-        var empty = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>("SendMessage", receiver.Username, ""));
+        var nobody = $"nobody_{Guid.NewGuid():N}"[..20];
+        var unknown = await Assert.ThrowsAsync<HubException>(
+            () => hub.InvokeAsync<object>("SendMessage", nobody, "hi"));
+        var empty = await Assert.ThrowsAsync<HubException>(
+            () => hub.InvokeAsync<object>("SendMessage", receiver.Username, ""));
         var sent = await hub.InvokeAsync<System.Text.Json.Nodes.JsonObject>("SendMessage", receiver.Username, "hi");
 
         Assert.Contains("UnknownReceiver", unknown.Message, StringComparison.Ordinal);
         Assert.NotEqual(unknown.Message, empty.Message);
         Assert.Equal("hi", sent["content"]!.GetValue<string>());
-        var errors = CapturingHost.Log.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).ToList();
+        var errors = CapturingHost.Log.Lines
+            .Where(l => l.StartsWith("Error", StringComparison.Ordinal)
+                || l.StartsWith("Critical", StringComparison.Ordinal))
+            .ToList();
         Assert.True(errors.Count == 0, $"error log entries: {string.Join(Environment.NewLine, errors)}");
     }
 }

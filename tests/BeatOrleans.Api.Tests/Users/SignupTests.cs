@@ -31,7 +31,8 @@ public sealed class SignupTests(MarketplaceHost host) : IClassFixture<Marketplac
     [InlineData("fine_name", "ok@example.com", "short", "password")]
     [InlineData(null, "ok@example.com", "long enough", "username")]
     [InlineData("fine_name", null, "long enough", "email")]
-    [InlineData("0190a5b2c3d47e8f9a0b1c2d3e4f5a6b", "ok@example.com", "long enough", "username")] // the shape of a user id
+    // The shape of a user id, in either case.
+    [InlineData("0190a5b2c3d47e8f9a0b1c2d3e4f5a6b", "ok@example.com", "long enough", "username")]
     [InlineData("0190A5B2C3D47E8F9A0B1C2D3E4F5A6B", "ok@example.com", "long enough", "username")]
     public async Task Signup_with_an_invalid_field_answers_400_naming_the_field(string? username, string? email, string? password, string field)
     {

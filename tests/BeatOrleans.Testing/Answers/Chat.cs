@@ -8,4 +8,4 @@ public sealed record MessagesView(string ChatId, IReadOnlyList<MessageView> Mess
 
 public sealed record ChatView(string ChatId, IReadOnlyList<string> Participants, MessageView LastMessage);
 
-public sealed record ChatHistoryView(string UserId, IReadOnlyList<ChatView> Chats);
+public sealed record ChatHistoryView(string UserId, IReadOnlyList<ChatView> Chats, string? NextCursor = null);
