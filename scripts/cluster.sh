@@ -25,6 +25,7 @@
 #   CLUSTER_POSTGRES       use this PostgreSQL (Npgsql connection string) instead of starting one
 #   CLUSTER_RABBITMQ       with CLUSTER_REDIS and CLUSTER_POSTGRES: the RabbitMQ (amqp:// URI) of the bridge; unset, the
 #                          bridge is off. Without CLUSTER_REDIS/CLUSTER_POSTGRES the script starts a RabbitMQ too
+#   CLUSTER_BRIDGE         off: the processes get no RabbitMQ (the bridge is off, as in the scale benchmark's chat step)
 #   CLUSTER_ID             Orleans cluster and service id (default beatorleans-local)
 #   CLUSTER_CONFIGURATION  Release (default) or Debug; CLUSTER_NO_BUILD=1 skips the build
 #   CLUSTER_OPERATOR_PASSWORD  dashboard operator password (default: generated, see $CLUSTER_DIR/operator)
@@ -70,6 +71,7 @@ servers() { # the connection strings, from the environment or the servers this s
   else
     return 1
   fi
+  [[ ${CLUSTER_BRIDGE:-on} != off ]] || rabbitmq=""
 }
 
 start_servers() {

@@ -180,15 +180,25 @@ container() { echo "${project}_$1_1"; }
 
 state() { podman inspect --format '{{.State.Status}}' "$(container "$1")" 2>/dev/null || echo absent; }
 
+restarts() { podman inspect --format '{{.RestartCount}}' "$(container "$1")" 2>/dev/null || echo 0; }
+
 # podman runs health checks from systemd timers, and there is no systemd here: run each check ourselves.
+# A service that exits while it starts is brought back by its restart policy (restart: unless-stopped), as it would
+# be in production; it fails the wait only when it stays down for 20 s or has restarted more than 3 times.
 wait_healthy() { # SERVICE...
-  local service deadline
+  local service deadline down_since
   deadline=$(($(bo_now_ms) + 180000))
   for service in "$@"; do
+    down_since=""
     until podman healthcheck run "$(container "$service")" >/dev/null 2>&1; do
       if [[ $(state "$service") != running ]]; then
-        podman logs --tail 30 "$(container "$service")" >&2 || true
-        die "$service is $(state "$service"), not running"
+        [[ -n $down_since ]] || { down_since=$(bo_now_ms); log "$service is $(state "$service"); waiting for its restart"; }
+        if (($(bo_now_ms) - down_since > 20000 || $(restarts "$service") > 3)); then
+          podman logs --tail 30 "$(container "$service")" >&2 || true
+          die "$service is $(state "$service") after $(restarts "$service") restart(s), not running"
+        fi
+      else
+        down_since=""
       fi
       (($(bo_now_ms) < deadline)) || { podman logs --tail 30 "$(container "$service")" >&2; die "$service not healthy after 180 s"; }
       sleep 1

@@ -28,8 +28,9 @@ public static class UsersDomain
             .ValidateOnStart();
         services.AddOptions<LoginThrottleOptions>()
             .Bind(configuration.GetSection(LoginThrottleOptions.Section))
-            .Validate(o => o.MaxFailures >= 1 && o.Window > TimeSpan.Zero,
-                $"{LoginThrottleOptions.Section}: MaxFailures must be at least 1 and Window positive.")
+            .Validate(o => o.MaxFailures >= 1 && o.MaxFailuresPerAccount >= o.MaxFailures && o.Window > TimeSpan.Zero,
+                $"{LoginThrottleOptions.Section}: MaxFailures must be at least 1, "
+                + "MaxFailuresPerAccount at least MaxFailures, and Window positive.")
             .ValidateOnStart();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton(TimeProvider.System);

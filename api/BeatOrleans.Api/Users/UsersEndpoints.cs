@@ -75,7 +75,9 @@ public static class UsersEndpoints
             return errors.Problem();
         }
 
-        var outcome = await grains.GetGrain<ILoginGrain>(0).Login(request.Email!, request.Password!);
+        // The client's address (from a trusted proxy's X-Forwarded-For, where one is configured) scopes the lockout.
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var outcome = await grains.GetGrain<ILoginGrain>(0).Login(request.Email!, request.Password!, client);
         switch (outcome)
         {
             case { Status: LoginStatus.Succeeded, UserId: { } userId, Username: { } username, SessionId: { } sessionId, RefreshSecret: { } secret }:

@@ -24,4 +24,11 @@ public interface ILoginGrain : IGrainWithIntegerKey
     /// <summary>Logs in by email and password, throttling repeated failures per account.</summary>
     [Alias("Login")]
     Task<LoginOutcome> Login(string email, string password);
+
+    /// <summary>
+    /// Logs in by email and password from <paramref name="client"/> (its address): repeated failures lock the account
+    /// for that client, and many more from any clients lock it for all, so one client cannot lock its owner out.
+    /// </summary>
+    [Alias("LoginFrom")]
+    Task<LoginOutcome> Login(string email, string password, string client);
 }

@@ -1,5 +1,6 @@
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Users.Accounts;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace BeatOrleans.Users.Login;
@@ -10,21 +11,34 @@ namespace BeatOrleans.Users.Login;
 /// burst queued in front of those workers, unbounded, past its callers' timeout, instead of in the hashing queue,
 /// whose wait is bounded (<see cref="PasswordHashingOptions.QueueTimeout"/>).
 /// </summary>
+/// <remarks>
+/// Failures are counted twice: per account and client, where <see cref="LoginThrottleOptions.MaxFailures"/> stops one
+/// guesser, and per account, where <see cref="LoginThrottleOptions.MaxFailuresPerAccount"/> stops guessing spread over
+/// many addresses. Counting per account alone let anyone who knew an email keep its owner out with five wrong passwords
+/// every quarter of an hour.
+/// </remarks>
 [StatelessWorker, Reentrant]
-internal sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
+internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrottleOptions> throttling)
+    : Grain, ILoginGrain
 {
-    public async Task<LoginOutcome> Login(string email, string password)
+    public Task<LoginOutcome> Login(string email, string password) => Login(email, password, "");
+
+    public async Task<LoginOutcome> Login(string email, string password, string client)
     {
-        var outcome = await Attempt(email, password);
+        var outcome = await Attempt(email, password, client);
         UsersMetrics.LoggedIn(outcome.Status);
         return outcome;
     }
 
-    private async Task<LoginOutcome> Attempt(string email, string password)
+    private async Task<LoginOutcome> Attempt(string email, string password, string client)
     {
         var key = IdentityKey.ForEmail(email);
-        var throttle = GrainFactory.GetGrain<ILoginThrottleGrain>(key.Normalized);
-        if (await throttle.GetRetryAfter() is { } wait)
+        var account = GrainFactory.GetGrain<ILoginThrottleGrain>(key.Normalized);
+        var fromClient = GrainFactory.GetGrain<ILoginThrottleGrain>($"{key.Normalized}|{client}");
+        var limits = throttling.Value;
+        var waits = await Task.WhenAll(
+            fromClient.GetRetryAfter(limits.MaxFailures), account.GetRetryAfter(limits.MaxFailuresPerAccount));
+        if (waits.Max() is { } wait)
         {
             return new LoginOutcome(LoginStatus.Throttled, null, null, null, null, wait);
         }
@@ -36,11 +50,12 @@ internal sealed class LoginGrain(PasswordHashing passwords) : Grain, ILoginGrain
             : await GrainFactory.GetGrain<IUserGrain>(profile.UserId).VerifyPassword(password);
         if (!verified || profile is null)
         {
-            await throttle.RecordFailure();
+            await Task.WhenAll(fromClient.RecordFailure(), account.RecordFailure());
             return new LoginOutcome(LoginStatus.InvalidCredentials, null, null, null, null, null);
         }
 
-        await throttle.Reset();
+        // The client's own count only: failures from elsewhere may be someone else's guessing.
+        await fromClient.Reset();
         var sessionId = Guid.NewGuid().ToString("N");
         var secret = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Open(profile.UserId);
         return new LoginOutcome(LoginStatus.Succeeded, profile.UserId, profile.Username, sessionId, secret, null);

@@ -11,10 +11,10 @@ internal sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options,
 {
     private readonly Queue<DateTimeOffset> failures = new();
 
-    public Task<TimeSpan?> GetRetryAfter()
+    public Task<TimeSpan?> GetRetryAfter(int limit)
     {
         Forget();
-        if (failures.Count < options.Value.MaxFailures)
+        if (failures.Count < limit)
         {
             return Task.FromResult<TimeSpan?>(null);
         }
