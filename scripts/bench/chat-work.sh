@@ -2,7 +2,7 @@
 # Work per chat message in the cluster profile: grain calls by grain type (the Orleans dashboard's counters) and
 # Redis commands (INFO commandstats; a grain state write is one EVALSHA) per message, at one fixed rate of ChatBench
 # (REST send on api-1, SignalR receive on api-2; users, chat and notifications silos). Counts, not CPU: they hold
-# still on a busy machine and carry over to one with more cores.
+# still on a busy machine and carry over to one with more cores. CPU per message of each process is printed too.
 #   [PAIRS=20] [RATE=400] [CLUSTER_BRIDGE=on|off] scripts/bench/chat-work.sh [seconds]
 # CLUSTER_BRIDGE=off: no RabbitMQ for the processes, as in the scale benchmark's chat step.
 # ChatBench warms up for 10 s at the rate, then measures `seconds`; every message of the run is counted, and the
@@ -20,16 +20,24 @@ trap 'scripts/cluster.sh down >/dev/null 2>&1 || true; rm -rf "$CLUSTER_DIR"' EX
 CLUSTER_API_ARGS=--RateLimits:MessagesPerUserPer10Seconds=100000 scripts/cluster.sh up >/dev/null
 api1=$(scripts/cluster.sh url api-1)
 api2=$(scripts/cluster.sh url api-2)
+# CPU per message of each process on the path, as scripts/bench/chat.sh prints it (ChatBench reads CHAT_PROCS).
+CHAT_PROCS=$(scripts/cluster.sh status | while read -r name pid _; do
+  echo "$name=$(pgrep -P "$pid" dotnet || echo "$pid")"
+done | xargs)
+export CHAT_PROCS
 # shellcheck disable=SC1091
 source "$CLUSTER_DIR/servers.env"
 redis_port=${BEATORLEANS_TEST_REDIS##*:}
 operator=$(cat "$CLUSTER_DIR/operator")
 
 redis_counts() { redis-cli -p "$redis_port" info commandstats | tr -d '\r' | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\).*/\1 \2/p'; }
+# The dashboard collects the silos' counters once its grain is active: wake it before the run.
+curl -fs -o /dev/null -u "operator:$operator" "$api1/dashboard/DashboardCounters"
 redis_counts >"$CLUSTER_DIR/redis.before"
 out=$(PAIRS=${PAIRS:-20} dotnet scripts/bench/ChatBench/bin/Release/net10.0/ChatBench.dll latency "$api1" "$api2" "$seconds" "$rate" 2>&1 |
   grep -vE '^(warn|info|      )')
 redis_counts >"$CLUSTER_DIR/redis.after"
+sleep 3 # the silos report their counters to the dashboard every second
 curl -fs -u "operator:$operator" "$api1/dashboard/DashboardCounters" >"$CLUSTER_DIR/counters.json"
 echo "$out"
 # Messages of the run: the warm-up's one per pair, 10 s at the rate, then the measured seconds.
