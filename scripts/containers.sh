@@ -54,11 +54,16 @@ install_tools() {
   for pkg in podman podman-compose runc debootstrap; do
     command -v "$pkg" >/dev/null || missing+=("$pkg")
   done
+  # Podman only recommends its network stack, which --no-install-recommends skips: without netavark it falls back to
+  # CNI with no DNS, and no container finds another by name (containers.conf asks for netavark).
+  for pkg in netavark aardvark-dns; do
+    [[ -x /usr/lib/podman/$pkg ]] || missing+=("$pkg")
+  done
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
   bo_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$dir/install.log" 2>&1
   bo_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    podman podman-compose runc debootstrap >>"$dir/install.log" 2>&1 || die "apt-get install failed (see $dir/install.log)"
+    "${missing[@]}" >>"$dir/install.log" 2>&1 || die "apt-get install failed (see $dir/install.log)"
 }
 
 image_exists() { podman image exists "$1" && [[ ${CONTAINERS_REBUILD:-0} != 1 ]]; }
