@@ -559,7 +559,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your coupons, newest first, with their uses. */
+        /** Your coupons, newest first, with their uses, a page at a time. */
         get: operations["ListCoupons"];
         put?: never;
         /** Create a coupon code for your beats: a percentage or an amount off, optional beats, tiers, expiry and maximum uses. */
@@ -795,6 +795,7 @@ export interface components {
         };
         CouponsResponse: {
             coupons: components["schemas"]["CouponResponse"][];
+            next_cursor: null | string;
         };
         CreateCouponRequest: {
             /** @description Letter case is ignored. */
@@ -4646,7 +4647,12 @@ export interface operations {
     };
     ListCoupons: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4662,12 +4668,14 @@ export interface operations {
                     "application/json": components["schemas"]["CouponsResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {

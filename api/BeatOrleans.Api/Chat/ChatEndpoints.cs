@@ -100,54 +100,18 @@ public static class ChatEndpoints
             return errors.Problem();
         }
 
-        var after = (DateTimeOffset.MaxValue, "");
-        if (cursor is not null && !HistoryCursor.TryRead(cursor, out after))
+        if (!TimeKeyCursor.TryStart(cursor, EntityIds.IsValid, out var after))
         {
             return Paging.UnknownCursor("cursor is not one this list gave out.");
         }
 
-        // Most recent first, ties by chat id: a total order, so a page ends at a place the next one starts from even
-        // while new messages move chats to the front (a chat that moves up past the cursor is on the first page again).
-        var chats = (await grains.GetGrain<IChatListGrain>(user_id).GetChats())
-            .OrderByDescending(c => c.LastMessage.SentAt).ThenBy(c => c.ChatId, StringComparer.Ordinal)
-            .Where(c => c.LastMessage.SentAt < after.Item1
-                || c.LastMessage.SentAt == after.Item1 && string.CompareOrdinal(c.ChatId, after.Item2) > 0)
-            .Take((limit ?? Paging.DefaultLimit) + 1)
-            .ToList();
-        string? next = null;
-        if (chats.Count > (limit ?? Paging.DefaultLimit))
-        {
-            chats.RemoveAt(chats.Count - 1);
-            next = HistoryCursor.Write(chats[^1].LastMessage.SentAt, chats[^1].ChatId);
-        }
-
+        // Most recent first: a chat that moves to the front past a cursor is on the first page again.
+        var (chats, next) = TimeKeyCursor.Page(await grains.GetGrain<IChatListGrain>(user_id).GetChats(),
+            c => c.LastMessage.SentAt, c => c.ChatId, limit ?? Paging.DefaultLimit, after);
         var names = await grains.Usernames(chats.SelectMany(c => c.Participants));
         return TypedResults.Ok(new ChatHistoryResponse(user_id,
             [.. chats.Select(c => new ChatResponse(
                 c.ChatId, [.. c.Participants.Select(p => names[p])], ToResponse(c.LastMessage, names)))], next));
-    }
-
-    /// <summary>Where a page of the chat history ends: its last chat's last-message time (UTC ticks) and id.</summary>
-    private static class HistoryCursor
-    {
-        public static string Write(DateTimeOffset sentAt, string chatId) =>
-            string.Create(CultureInfo.InvariantCulture, $"c{sentAt.UtcTicks}.{chatId}");
-
-        public static bool TryRead(string cursor, out (DateTimeOffset SentAt, string ChatId) position)
-        {
-            position = default;
-            var dot = cursor.IndexOf('.', StringComparison.Ordinal);
-            if (cursor.Length > 64 || !cursor.StartsWith('c') || dot < 2 || !EntityIds.IsValid(cursor[(dot + 1)..])
-                || !long.TryParse(
-                    cursor.AsSpan(1, dot - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || ticks > DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return false;
-            }
-
-            position = (new DateTimeOffset(ticks, TimeSpan.Zero), cursor[(dot + 1)..]);
-            return true;
-        }
     }
 
     private static MessageResponse ToResponse(ChatMessage m, Dictionary<string, string> names) =>

@@ -19,6 +19,6 @@ public sealed record CouponResponse(
     }
 }
 
-public sealed record CouponsResponse(IReadOnlyList<CouponResponse> Coupons);
+public sealed record CouponsResponse(IReadOnlyList<CouponResponse> Coupons, string? NextCursor);
 
 public sealed record CouponDeletedResponse(string Code, bool Deleted);

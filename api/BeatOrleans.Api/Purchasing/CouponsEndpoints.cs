@@ -15,7 +15,8 @@ internal static class CouponsEndpoints
         var coupons = app.MapGroup("/api/coupons").WithTags("Coupons").NoStore();
         coupons.MapPost("/", Create).ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("CreateCoupon").WithSummary("Create a coupon code for your beats: a percentage or an amount off, optional beats, tiers, expiry and maximum uses.");
-        coupons.MapGet("/", List).WithName("ListCoupons").WithSummary("Your coupons, newest first, with their uses.");
+        coupons.MapGet("/", List).WithName("ListCoupons")
+            .WithSummary("Your coupons, newest first, with their uses, a page at a time.");
         coupons.MapGet("/{code}", Get).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetCoupon").WithSummary("One of your coupons, with its uses.");
         coupons.MapDelete("/{code}", Delete).ProducesProblem(StatusCodes.Status404NotFound)
@@ -102,8 +103,26 @@ internal static class CouponsEndpoints
         return TypedResults.Created($"/api/coupons/{coupon.Code}", CouponResponse.From((await book.Find(coupon.Code))!));
     }
 
-    private static async Task<Ok<CouponsResponse>> List(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(new CouponsResponse([.. (await grains.GetGrain<ICouponBookGrain>(http.User.UserId()).List()).Select(CouponResponse.From)]));
+    private static async Task<Results<Ok<CouponsResponse>, ValidationProblem>> List(
+        int? limit, string? cursor, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        Paging.CheckLimit(limit, errors);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        if (!TimeKeyCursor.TryStart(cursor, CouponCodes.IsValid, out var after))
+        {
+            return Paging.UnknownCursor("cursor is not one this list gave out.");
+        }
+
+        // Newest first, as the book lists them; a producer may have up to CouponCodes.MaxPerProducer.
+        var (coupons, next) = TimeKeyCursor.Page(await grains.GetGrain<ICouponBookGrain>(http.User.UserId()).List(),
+            c => c.Coupon.CreatedAt, c => c.Coupon.Code, limit ?? Paging.DefaultLimit, after);
+        return TypedResults.Ok(new CouponsResponse([.. coupons.Select(CouponResponse.From)], next));
+    }
 
     private static async Task<Results<Ok<CouponResponse>, ProblemHttpResult>> Get(string code, HttpContext http, IGrainFactory grains)
     {

@@ -132,7 +132,9 @@ public sealed class OpenApiContract
         root["$defs"] = definitions.DeepClone();
         // Each built schema gets its own base URI, so the registry never sees two schemas under one id.
         var id = new Uri($"https://beatorleans.test/contract/{Interlocked.Increment(ref built)}");
-        return JsonSchema.FromText(root.ToJsonString(), baseUri: id);
+        // Build options of its own, so a registry of its own: the default options' registry is shared and not safe
+        // for threads, and tests build schemas in parallel (seen once: "Could not resolve .../contract/2#/$defs/...").
+        return JsonSchema.FromText(root.ToJsonString(), new BuildOptions(), baseUri: id);
     }
 
     public static JsonNode Rewrite(JsonNode node, string prefix = "#/components/schemas/")

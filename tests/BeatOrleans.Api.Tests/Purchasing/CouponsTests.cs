@@ -11,6 +11,33 @@ public sealed class CouponsTests(MarketplaceHost host) : IClassFixture<Marketpla
     private static string Code() => $"SAVE{Guid.NewGuid():N}"[..16].ToUpperInvariant();
 
     [Fact]
+    public async Task A_producers_coupons_come_a_page_at_a_time_newest_first()
+    {
+        var producer = await User();
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var code = Code();
+            await (await http.CreateCoupon(producer.Token, new { code, percent_off = 10 + i }))
+                .Body(HttpStatusCode.Created);
+            codes.Add(code);
+        }
+
+        var first = await (await http.Send(HttpMethod.Get, "/api/coupons?limit=2", producer.Token))
+            .Body(HttpStatusCode.OK);
+        var cursor = Uri.EscapeDataString(first["next_cursor"]!.GetValue<string>());
+        var second = await (await http.Send(HttpMethod.Get, $"/api/coupons?limit=2&cursor={cursor}", producer.Token))
+            .Body(HttpStatusCode.OK);
+
+        var listed = first["coupons"]!.AsArray().Concat(second["coupons"]!.AsArray())
+            .Select(c => c!.Str("code")).ToList();
+        Assert.Equal(Enumerable.Reverse(codes), listed);
+        Assert.Null(second["next_cursor"]);
+        await (await http.Send(HttpMethod.Get, "/api/coupons?cursor=t1.x", producer.Token))
+            .Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task A_percent_coupon_discounts_the_purchase_the_payment_and_the_sale_and_counts_one_use()
     {
         var producer = await User();
