@@ -67,8 +67,8 @@ export async function chatView(_, query) {
 
   // Participants are usernames; the other one names the conversation and is who a message goes to.
   const loadList = async () => {
-    /** @type {ChatHistory} */
     // The 100 most recent conversations (the list is paged; older ones are a scroll the page does not offer yet).
+    /** @type {ChatHistory} */
     const history = await call("GET", `/api/chat/history/${encodeURIComponent(me.user_id)}${queryString({ limit: 100 })}`);
     const mine = (session()?.username ?? me.username).toLowerCase();
     const items = history.chats.map((c) => {
