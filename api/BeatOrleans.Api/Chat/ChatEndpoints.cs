@@ -93,16 +93,9 @@ public static class ChatEndpoints
             return Refusals.Forbidden("You can only read your own chat history.");
         }
 
-        var errors = new FieldErrors();
-        Paging.CheckLimit(limit, errors);
-        if (errors.Any)
+        if (TimeKeyCursor.Check(limit, cursor, EntityIds.IsValid, out var after) is { } invalid)
         {
-            return errors.Problem();
-        }
-
-        if (!TimeKeyCursor.TryStart(cursor, EntityIds.IsValid, out var after))
-        {
-            return Paging.UnknownCursor("cursor is not one this list gave out.");
+            return invalid;
         }
 
         // Most recent first: a chat that moves to the front past a cursor is on the first page again.

@@ -12,8 +12,28 @@ internal static class TimeKeyCursor
     public static string Write(DateTimeOffset time, string key) =>
         string.Create(CultureInfo.InvariantCulture, $"t{time.UtcTicks}.{key}");
 
+    /// <summary>
+    /// Checks a list request's <c>limit</c> and <c>cursor</c>: null when both are good (<paramref name="after"/> is
+    /// where the page starts), else the 400 to answer.
+    /// </summary>
+    public static ValidationProblem? Check(
+        int? limit, string? cursor, Func<string, bool> isKey, out (DateTimeOffset Time, string Key)? after)
+    {
+        after = null;
+        var errors = new FieldErrors();
+        Paging.CheckLimit(limit, errors);
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        return TryStart(cursor, isKey, out after)
+            ? null
+            : Paging.UnknownCursor("cursor is not one this list gave out.");
+    }
+
     /// <summary>Where a page starts: the beginning without a cursor; false for a cursor never given out.</summary>
-    public static bool TryStart(string? cursor, Func<string, bool> isKey, out (DateTimeOffset Time, string Key)? after)
+    private static bool TryStart(string? cursor, Func<string, bool> isKey, out (DateTimeOffset Time, string Key)? after)
     {
         after = null;
         if (cursor is null)

@@ -106,16 +106,9 @@ internal static class CouponsEndpoints
     private static async Task<Results<Ok<CouponsResponse>, ValidationProblem>> List(
         int? limit, string? cursor, HttpContext http, IGrainFactory grains)
     {
-        var errors = new FieldErrors();
-        Paging.CheckLimit(limit, errors);
-        if (errors.Any)
+        if (TimeKeyCursor.Check(limit, cursor, CouponCodes.IsValid, out var after) is { } invalid)
         {
-            return errors.Problem();
-        }
-
-        if (!TimeKeyCursor.TryStart(cursor, CouponCodes.IsValid, out var after))
-        {
-            return Paging.UnknownCursor("cursor is not one this list gave out.");
+            return invalid;
         }
 
         // Newest first, as the book lists them; a producer may have up to CouponCodes.MaxPerProducer.

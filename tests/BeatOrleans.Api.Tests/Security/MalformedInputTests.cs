@@ -77,17 +77,10 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
 
         foreach (var (path, bearer) in new[] { ("/api/users/login", (string?)null), ("/api/chat/send", token) })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path)
-            {
-                Content = new StringContent("""{"email":"a@b.co","password":"xxxxxxxxx"}"""),
-            };
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
-            if (bearer is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
+            var content = new StringContent("""{"email":"a@b.co","password":"xxxxxxxxx"}""");
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
 
-            var problem = await (await http.SendAsync(request)).Problem(HttpStatusCode.UnsupportedMediaType);
+            var problem = await (await Post(path, bearer, content)).Problem(HttpStatusCode.UnsupportedMediaType);
             Assert.Contains("UTF-8", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
     }
@@ -101,19 +94,24 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
 
         foreach (var (path, bearer) in new[] { ("/api/users/signup", (string?)null), ("/api/purchases", token) })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path)
-            {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
-            };
-            if (bearer is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
+            var content = new StringContent(body, Encoding.UTF8, "application/json");
 
-            var problem = await (await http.SendAsync(request)).Problem(HttpStatusCode.BadRequest);
+            var problem = await (await Post(path, bearer, content)).Problem(HttpStatusCode.BadRequest);
             Assert.Equal("The request body is missing.", problem["title"]!.GetValue<string>());
             Assert.DoesNotContain("Implicit body", problem.ToJsonString(), StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>A POST with this content, signed in when <paramref name="bearer"/> is given.</summary>
+    private async Task<HttpResponseMessage> Post(string path, string? bearer, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return await http.SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> PostRaw(string path, string token, string json)
