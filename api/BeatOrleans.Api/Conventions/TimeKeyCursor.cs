@@ -55,7 +55,9 @@ internal static class TimeKeyCursor
     {
         position = default;
         var dot = cursor.IndexOf('.', StringComparison.Ordinal);
-        if (cursor.Length > WireLimit || !cursor.StartsWith('t') || dot < 2 || !isKey(cursor[(dot + 1)..])
+        // The document's bound on a cursor.
+        if (cursor.Length > OpenApi.WireSchemas.MaxCursorLength
+            || !cursor.StartsWith('t') || dot < 2 || !isKey(cursor[(dot + 1)..])
             || !long.TryParse(cursor.AsSpan(1, dot - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             || ticks > DateTimeOffset.MaxValue.UtcTicks)
         {
@@ -88,7 +90,4 @@ internal static class TimeKeyCursor
         page.RemoveAt(limit);
         return (page, Write(time(page[^1]), key(page[^1])));
     }
-
-    /// <summary>The document's bound on a cursor (WireSchemas.MaxCursorLength).</summary>
-    private const int WireLimit = 256;
 }
