@@ -38,7 +38,9 @@ if ((rc != 0)); then
   # The stack's logs go with its teardown: keep every silo's and API node's output for the record first.
   mkdir -p "$results/$target-logs"
   log "the walk-through failed; each process's output is in $results/$target-logs, its last lines follow"
-  for name in $("$control" status | awk '$1 ~ /^(silo|api)/ {print $1}'); do
+  # The servers the silos wait on last (a broker that blocks publishers says so in its log): the record keeps only
+  # the end of the output.
+  for name in $("$control" status | awk '$1 ~ /^(silo|api)/ && $2 !~ /^http/ {print $1}') redis postgres rabbitmq; do
     "$control" logs "$name" >"$results/$target-logs/$name.log" 2>&1 || true
     tail -n 25 "$results/$target-logs/$name.log" | sed "s/^/[$name] /" >&2
   done

@@ -69,8 +69,8 @@ internal sealed partial class ConversationGrain(
         var message = await entry.Stored.Task;
         if (committed)
         {
-            // The batch's committer hands the integration events to the broker; the other senders need not wait for it.
-            await events.Publish();
+            // The batch's committer hands the integration events to the broker; no sender waits for its confirm.
+            events.PublishInBackground();
         }
 
         return message;

@@ -231,8 +231,8 @@ internal sealed partial class InboxGrain(
 
         await Task.WhenAll(batch.Where(entry => entry.Acknowledge).GroupBy(entry => entry.Request.Source)
             .Select(source => Acknowledge(source.Key, [.. source.Select(entry => entry.Request.EventId)])));
-        // Not awaited: the broker's confirm is no reason to hold the next batch; a failure stays for the retry timer.
-        _ = events.Publish();
+        // The broker's confirm is no reason to hold the next batch.
+        events.PublishInBackground();
     }
 
     private void Forget(List<Queued> batch)

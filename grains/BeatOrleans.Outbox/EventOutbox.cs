@@ -88,6 +88,15 @@ public sealed partial class EventOutbox
     }
 
     /// <summary>
+    /// Publishes the outbox without holding the caller; call it after the state write that stored the events. The
+    /// change and its events are durable by then, so the request is answered: the broker's confirm is no part of the
+    /// answer. A broker that is up but does not confirm (a memory or disk alarm blocks its publishers) would otherwise
+    /// hold every request that produces an event for up to <c>Messaging:PublishTimeout</c>, and a client with a shorter
+    /// timeout would be told of a failure for a change that was made. A failure stays for the retry timer.
+    /// </summary>
+    public void PublishInBackground() => _ = Publish();
+
+    /// <summary>
     /// Publishes the outbox; call it after the state write. A failure leaves the events for the retry timer. One
     /// publication runs at a time: a call while one runs joins it (it also takes the events recorded meanwhile),
     /// so a grain whose calls interleave never sends an event twice or drops the wrong ones from the list.
@@ -151,19 +160,27 @@ public sealed partial class EventOutbox
         enrolled = false;
     }
 
-    /// <summary>For <c>OnDeactivateAsync</c>: stores the removal of confirmed events the state still holds.</summary>
-    public Task Persisted()
+    /// <summary>
+    /// For <c>OnDeactivateAsync</c>: lets a publication in flight end, then stores the removal of confirmed events
+    /// the state still holds.
+    /// </summary>
+    public async Task Persisted()
     {
+        if (publishing is { IsCompleted: false })
+        {
+            await publishing;
+        }
+
         // The activation ends: what it still holds is counted again by the next one (or by another silo's).
         OutboxMetrics.Pending.Add(-counted);
         counted = 0;
         if (!storedHasConfirmed)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         storedHasConfirmed = false;
-        return persist();
+        await persist();
     }
 
     /// <summary>Brings this outbox's share of <see cref="OutboxMetrics.Pending"/> up to date.</summary>

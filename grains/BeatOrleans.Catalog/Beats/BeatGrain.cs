@@ -285,7 +285,7 @@ internal sealed partial class BeatGrain(
         }
 
         await Write();
-        await events.Publish();
+        events.PublishInBackground();
         await notifications.Publish();
         if (HasPendingWork())
         {

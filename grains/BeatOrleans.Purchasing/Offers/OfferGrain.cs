@@ -317,7 +317,7 @@ internal sealed partial class OfferGrain(
         }
 
         await offer.WriteStateAsync();
-        await events.Publish();
+        events.PublishInBackground();
         await PostChat();
     }
 

@@ -245,7 +245,7 @@ internal sealed partial class PurchaseGrain(
         }
 
         await Write();
-        await events.Publish();
+        events.PublishInBackground();
         if (HasPendingWork())
         {
             await EnsureReconcile();

@@ -78,7 +78,7 @@ internal sealed partial class UserGrain(
             $"{UserId}.registered", EventTypes.UserRegistered, UserId, created.CreatedAt, new UserRegistered(UserId, created.Username, created.CreatedAt)));
         await account.WriteStateAsync();
         await Task.WhenAll(Index(username).Confirm(UserId), Index(email).Confirm(UserId));
-        await events.Publish();
+        events.PublishInBackground();
         UsersMetrics.SignedUp();
         return new SignupResult(SignupStatus.Created, ToProfile());
     }
