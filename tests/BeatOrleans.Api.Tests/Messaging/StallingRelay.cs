@@ -73,9 +73,11 @@ public sealed class StallingRelay : IAsyncDisposable
         try
         {
             await upstream.ConnectAsync(broker.Host, broker.Port, stop.Token);
-            await Task.WhenAny(Pump(client.GetStream(), upstream.GetStream()), Pump(upstream.GetStream(), client.GetStream()));
+            var (near, far) = (client.GetStream(), upstream.GetStream());
+            await Task.WhenAny(Pump(near, far), Pump(far, near));
         }
-        catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception exception)
+            when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // A side closed, or the relay stops: the other side sees its connection end.
         }
