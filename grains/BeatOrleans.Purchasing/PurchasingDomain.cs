@@ -22,8 +22,10 @@ public static class PurchasingDomain
         services.AddOptions<PurchasingOptions>()
             .Bind(configuration.GetSection(PurchasingOptions.Section))
             .Validate(o => o.PaymentWindow > TimeSpan.Zero && o.ReconcilePeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero
-                    && o.OfferExpiry > TimeSpan.Zero && o.OfferPurchaseWindow > TimeSpan.Zero,
-                $"{PurchasingOptions.Section}: PaymentWindow, ReconcilePeriod, RetryPeriod, OfferExpiry and OfferPurchaseWindow must be positive.")
+                    && o.OfferExpiry > TimeSpan.Zero && o.OfferPurchaseWindow > TimeSpan.Zero
+                    && o.MaxUnpaidHoldsPerBuyer >= 1,
+                $"{PurchasingOptions.Section}: PaymentWindow, ReconcilePeriod, RetryPeriod, OfferExpiry and "
+                + "OfferPurchaseWindow must be positive, MaxUnpaidHoldsPerBuyer at least 1.")
             .ValidateOnStart();
         services.AddOptions<ReminderOptions>().PostConfigure<IOptions<PurchasingOptions>>((reminders, purchasing) =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, purchasing.Value.ReconcilePeriod.Ticks)));

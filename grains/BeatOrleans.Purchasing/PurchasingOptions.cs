@@ -19,4 +19,11 @@ public sealed class PurchasingOptions
 
     /// <summary>How long an accepted offer prices the buyer's purchase (and holds an exclusive for them).</summary>
     public TimeSpan OfferPurchaseWindow { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>
+    /// How many unpaid purchases that hold something scarce (an exclusive licence, a coupon use) one buyer may have at
+    /// a time. Without a bound, one account could hold every exclusive of the catalogue, or every use of a coupon, by
+    /// starting purchases it never pays, again each time the payment window closes.
+    /// </summary>
+    public int MaxUnpaidHoldsPerBuyer { get; set; } = 3;
 }

@@ -106,6 +106,8 @@ public static class PurchasingEndpoints
             OrderOutcome.OfferUnavailable => Refusals.Conflict("The offer cannot price this purchase.", result.Detail),
             OrderOutcome.CouponNotFound => Refusals.Invalid("coupon", result.Detail!),
             OrderOutcome.CouponUnavailable => Refusals.Conflict("The coupon cannot be used for this purchase.", result.Detail),
+            OrderOutcome.TooManyHolds =>
+                Refusals.Conflict("Too many unpaid purchases hold an exclusive or a coupon.", result.Detail),
             _ => Refusals.Conflict("The licence cannot be bought now.", result.Detail),
         };
     }

@@ -43,6 +43,9 @@ public enum OrderOutcome
 
     /// <summary>The coupon cannot be used for this purchase: expired, used up, or not for this beat, tier or currency.</summary>
     CouponUnavailable = 13,
+
+    /// <summary>The buyer has as many unpaid purchases holding an exclusive or a coupon use as one buyer may.</summary>
+    TooManyHolds = 14,
 }
 
 /// <summary>The answer to an order: the first answer again when the order is repeated.</summary>

@@ -30,6 +30,15 @@ public sealed record LedgerPage<T>(
     [property: Id(0)] IReadOnlyList<T> Items,
     [property: Id(1)] string? NextCursor);
 
+/// <summary>
+/// The answer to <see cref="IPurchaseLedgerGrain.Hold"/>: whether the purchase now counts among the buyer's holds, and
+/// when not, the moment the first of the buyer's holds lapses on its own.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("purchasing.HoldAnswer")]
+public sealed record HoldAnswer(
+    [property: Id(0)] bool Held,
+    [property: Id(1)] DateTimeOffset? FirstLapse);
+
 /// <summary>A user's purchases as a buyer and sales as a producer, keyed by the user id; entries are only ever added.</summary>
 [Alias("purchasing.IPurchaseLedgerGrain")]
 public interface IPurchaseLedgerGrain : IGrainWithStringKey
@@ -37,6 +46,19 @@ public interface IPurchaseLedgerGrain : IGrainWithStringKey
     /// <summary>The user placed this purchase (a repeat is ignored).</summary>
     [Alias("AddPurchase")]
     Task AddPurchase(string purchaseId);
+
+    /// <summary>
+    /// Counts an unpaid purchase of the user's that holds something scarce (an exclusive licence, a coupon use) until
+    /// <paramref name="until"/>, unless the user has <paramref name="limit"/> such holds already. A repeat for the
+    /// same purchase is answered as the first; a hold stops counting at <paramref name="until"/> or at
+    /// <see cref="EndHold"/>.
+    /// </summary>
+    [Alias("Hold")]
+    Task<HoldAnswer> Hold(string purchaseId, DateTimeOffset until, int limit);
+
+    /// <summary>The purchase holds nothing any more: paid, failed, expired or refused (a repeat is ignored).</summary>
+    [Alias("EndHold")]
+    Task EndHold(string purchaseId);
 
     /// <summary>The user sold a licence (a repeat is ignored).</summary>
     [Alias("AddSale")]

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Purchasing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BeatOrleans.Purchasing.Ledger;
 
@@ -19,6 +20,9 @@ public sealed class LedgerState
 
     /// <summary>The purchase ids of the newest entries of both lists; a repeated add comes from a retry soon after the first.</summary>
     [Id(3)] public List<string> Recent { get; set; } = [];
+
+    /// <summary>The user's unpaid purchases that hold something scarce, with the end of their payment window.</summary>
+    [Id(4)] public Dictionary<string, DateTimeOffset> Holds { get; set; } = [];
 }
 
 /// <summary>
@@ -28,7 +32,8 @@ public sealed class LedgerState
 /// meaning, and a cursor is the position where the next (older) page starts.
 /// </summary>
 internal sealed class PurchaseLedgerGrain(
-    [PersistentState("ledger", StorageNames.Documents)] IPersistentState<LedgerState> ledger) : Grain, IPurchaseLedgerGrain
+    [PersistentState("ledger", StorageNames.Documents)] IPersistentState<LedgerState> ledger,
+    [FromKeyedServices(Clocks.Market)] TimeProvider market) : Grain, IPurchaseLedgerGrain
 {
     private const int RecentKept = 256;
     private const string PurchasesList = "p";
@@ -43,6 +48,41 @@ internal sealed class PurchaseLedgerGrain(
             await Page(PurchasesList, State.Purchases).Put(State.Purchases % LedgerPageGrain.Size, new LedgerEntry(purchaseId, null));
             State.Purchases++;
             await Remember(PurchasesList, purchaseId);
+        }
+    }
+
+    public async Task<HoldAnswer> Hold(string purchaseId, DateTimeOffset until, int limit)
+    {
+        // A hold whose window closed holds nothing (the beat and the coupon book let it go at the same moment), so it
+        // is dropped here whether or not its purchase said so.
+        var now = market.GetUtcNow();
+        var lapsed = State.Holds.Where(h => h.Value <= now).Select(h => h.Key).ToList();
+        lapsed.ForEach(id => State.Holds.Remove(id));
+        if (State.Holds.ContainsKey(purchaseId))
+        {
+            return new HoldAnswer(true, null);
+        }
+
+        if (State.Holds.Count >= limit)
+        {
+            if (lapsed.Count > 0)
+            {
+                await ledger.WriteStateAsync();
+            }
+
+            return new HoldAnswer(false, State.Holds.Values.Min());
+        }
+
+        State.Holds[purchaseId] = until;
+        await ledger.WriteStateAsync();
+        return new HoldAnswer(true, null);
+    }
+
+    public async Task EndHold(string purchaseId)
+    {
+        if (State.Holds.Remove(purchaseId))
+        {
+            await ledger.WriteStateAsync();
         }
     }
 

@@ -154,6 +154,9 @@ internal sealed partial class PurchaseGrain
             await Write();
         }
 
+        // Paid: the licence is the buyer's, and the slot among their unpaid holds is free.
+        await EndHold();
+
         // Recorded at the completion and published once its ledgers know it; then until each inbox acknowledges.
         await notifications.Publish();
     }

@@ -17,7 +17,10 @@ internal sealed partial class PurchaseGrain
         _ => "The beat is no longer in the catalogue.",
     };
 
-    /// <summary>Runs the steps that need no one's input from the current stage on; an answer when the provider was unreachable.</summary>
+    /// <summary>
+    /// Runs the steps that need no one's input from the current stage on; an answer that is not stored, when the
+    /// provider was unreachable or the buyer holds too much already.
+    /// </summary>
     private async Task<OrderResult?> Advance()
     {
         while (true)
@@ -25,7 +28,11 @@ internal sealed partial class PurchaseGrain
             switch (State.Stage)
             {
                 case PurchaseStage.Reserving:
-                    await ReserveBeat();
+                    if (await ReserveBeat() is { } refused)
+                    {
+                        return refused;
+                    }
+
                     break;
                 case PurchaseStage.CreatingPayment:
                     if (await CreatePayment() is { } unavailable)
@@ -50,11 +57,24 @@ internal sealed partial class PurchaseGrain
         }
     }
 
-    private async Task ReserveBeat()
+    /// <summary>Reserves what the order needs; an answer when the order is refused without being stored.</summary>
+    private async Task<OrderResult?> ReserveBeat()
     {
         var order = State.Order!;
         var payBefore = market.GetUtcNow() + options.Value.PaymentWindow;
         var beat = Beat(order.BeatId);
+        var limit = options.Value.MaxUnpaidHoldsPerBuyer;
+        if (HoldsScarce(order) && await Ledger(order.BuyerId).Hold(PurchaseId, payBefore, limit)
+                is { Held: false, FirstLapse: var firstLapse })
+        {
+            // Refused before anything is reserved or stored, and not remembered: the same order (the same
+            // Idempotency-Key) goes through once the buyer has a free slot.
+            purchase.State = new PurchaseState();
+            return new OrderResult(OrderOutcome.TooManyHolds, null,
+                $"You have {limit} unpaid purchases that hold an exclusive licence or a coupon use, as many as one "
+                + "buyer may: pay for one, or order again once the first payment window closes at "
+                + $"{firstLapse:yyyy-MM-ddTHH:mm:ssZ}.");
+        }
 
         // An accepted offer prices the purchase: the one named, or else the buyer's newest for this beat and tier.
         var offerId = order.OfferId ?? (order.Coupon is null
@@ -69,7 +89,7 @@ internal sealed partial class PurchaseGrain
                 if (order.OfferId is not null)
                 {
                     await Reject(redemption.Outcome == RedeemOutcome.NotFound ? OrderOutcome.OfferNotFound : OrderOutcome.OfferUnavailable, redemption.Detail!);
-                    return;
+                    return null;
                 }
 
                 (offerId, redemption) = (null, null);
@@ -102,7 +122,7 @@ internal sealed partial class PurchaseGrain
             await Reject(Refusal(offer.Outcome), offerId is not null && offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.NotFound or ReserveOutcome.NoSuchLicense
                 ? $"{refusal} The offer {offerId} is void."
                 : refusal);
-            return;
+            return null;
         }
 
         var tier = offer.Tier!;
@@ -117,7 +137,7 @@ internal sealed partial class PurchaseGrain
             {
                 await beat.ReleaseHold(PurchaseId);
                 await Reject(applied.Outcome == CouponOutcome.NotFound ? OrderOutcome.CouponNotFound : OrderOutcome.CouponUnavailable, applied.Detail!);
-                return;
+                return null;
             }
 
             amount = listPrice - applied.DiscountMinor;
@@ -147,6 +167,7 @@ internal sealed partial class PurchaseGrain
             Bpm: offer.Bpm,
             Key: offer.Key);
         SetStage(PurchaseStage.CreatingPayment);
+        return null;
     }
 
     private async Task Reject(OrderOutcome outcome, string detail)
@@ -154,6 +175,34 @@ internal sealed partial class PurchaseGrain
         SetStage(PurchaseStage.Rejected);
         State.Answer = new OrderResult(outcome, null, detail);
         await Commit();
+        await EndHold();
+    }
+
+    /// <summary>An order that reserves what another buyer could have had: an exclusive or a coupon use.</summary>
+    private static bool HoldsScarce(PurchaseOrder order) =>
+        order.LicenseType == LicenseTypes.Exclusive || order.Coupon is not null;
+
+    private IPurchaseLedgerGrain Ledger(string userId) => GrainFactory.GetGrain<IPurchaseLedgerGrain>(userId);
+
+    /// <summary>
+    /// The purchase no longer counts among its buyer's unpaid holds. The count drops a hold at the end of its payment
+    /// window anyway, so a failure here only keeps the buyer's slot taken until then.
+    /// </summary>
+    private async Task EndHold()
+    {
+        if (State.Order is not { } order || !HoldsScarce(order))
+        {
+            return;
+        }
+
+        try
+        {
+            await Ledger(order.BuyerId).EndHold(PurchaseId);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReleaseFailed(logger, exception, PurchaseId);
+        }
     }
 
     /// <summary>
@@ -185,6 +234,7 @@ internal sealed partial class PurchaseGrain
         }
 
         await Beat(p.BeatId).ReleaseHold(PurchaseId);
+        await EndHold();
     }
 
     private static OrderOutcome Refusal(ReserveOutcome outcome) => outcome switch
@@ -238,7 +288,7 @@ internal sealed partial class PurchaseGrain
             return new OrderResult(OrderOutcome.GatewayUnavailable, null, "The payment provider could not be reached; nothing was charged. Try again.");
         }
 
-        await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.BuyerId).AddPurchase(PurchaseId);
+        await Ledger(p.BuyerId).AddPurchase(PurchaseId);
         State.Purchase = p with { Payment = p.Payment with { PaymentId = payment.PaymentId, ClientSecret = payment.ClientSecret } };
         SetStage(PurchaseStage.PendingPayment);
         State.Answer = new OrderResult(OrderOutcome.Created, State.Purchase, null);

@@ -295,7 +295,8 @@ internal sealed partial class PurchaseGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: the payment provider failed ({Step})")]
     private static partial void LogGatewayFailed(ILogger logger, Exception exception, string purchaseId, string step);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: releasing its offer or coupon failed; they lapse with the payment window")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Purchase {PurchaseId}: releasing its offer, coupon use or buyer's hold failed; they lapse in time")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string purchaseId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purchase {PurchaseId}: reconciling failed; the next tick tries again")]

@@ -418,6 +418,49 @@ public sealed class HoldExpiryTests(MarketClockHost host) : IClassFixture<Market
     }
 
     [Fact]
+    public async Task A_buyer_holds_at_most_three_unpaid_exclusives_until_one_is_paid_or_its_window_closes()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var buyer = (await http.LogIn(await http.SignUp())).Token;
+        var other = (await http.LogIn(await http.SignUp())).Token;
+        var beats = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            beats.Add((await http.ReadyBeat(producer)).Id());
+        }
+
+        var held = new List<JsonObject>();
+        for (var i = 0; i < 3; i++)
+        {
+            held.Add(await (await http.Buy(buyer, beats[i], "exclusive")).Body(HttpStatusCode.Created));
+        }
+
+        // A fourth is refused, and reserves nothing: another buyer can hold that exclusive meanwhile.
+        var refused = await (await http.Buy(buyer, beats[3], "exclusive", "fourth")).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("3 unpaid purchases", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var others = await (await http.Buy(other, beats[3], "exclusive")).Body(HttpStatusCode.Created);
+        var declined = await http.Confirm(other, others.PurchaseId(), "pm_card_chargeDeclined");
+        await declined.Body(HttpStatusCode.PaymentRequired);
+        // Leases hold nothing another buyer could want: they are not counted.
+        Assert.Equal("completed", (await http.BuyAndPay(buyer, beats[4], "mp3_lease")).Status());
+
+        // Paying for one frees its slot; the refused order, sent again with its key, was not remembered.
+        var paid = await (await http.Confirm(buyer, held[0].PurchaseId())).Body(HttpStatusCode.OK);
+        Assert.Equal("completed", paid.Status());
+        var fourth = await (await http.Buy(buyer, beats[3], "exclusive", "fourth")).Body(HttpStatusCode.Created);
+        await (await http.Buy(buyer, beats[4], "exclusive")).Problem(HttpStatusCode.Conflict);
+
+        // Three held again; once their payment windows close, the buyer may hold again.
+        MarketClockHost.Clock.Advance(TimeSpan.FromMinutes(16));
+        foreach (var purchase in new[] { held[1], held[2], fourth })
+        {
+            await http.WaitForStatus(buyer, purchase.PurchaseId(), "expired");
+        }
+
+        Assert.Equal("completed", (await http.BuyAndPay(buyer, beats[4], "exclusive")).Status());
+    }
+
+    [Fact]
     public async Task A_hold_whose_window_passed_is_free_even_before_its_purchase_notices()
     {
         var producer = (await http.LogIn(await http.SignUp())).Token;
