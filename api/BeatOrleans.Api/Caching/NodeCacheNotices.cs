@@ -23,6 +23,9 @@ public sealed partial class NodeCacheNotices(
     /// <summary>The grain keeps a registration this long (<c>NodeCachesGrain.Lapse</c>), less a margin.</summary>
     private static readonly TimeSpan Registered = TimeSpan.FromMinutes(2.5);
 
+    /// <summary>The longest a stopping node waits to leave the list.</summary>
+    private static readonly TimeSpan Leave = TimeSpan.FromSeconds(2);
+
     private INodeCacheObserver? reference;
     private Timer? refresher;
 
@@ -53,11 +56,25 @@ public sealed partial class NodeCacheNotices(
         refresher = new Timer(_ => _ = Register(), null, Refresh, Refresh);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         refresher?.Change(Timeout.Infinite, Timeout.Infinite);
         TrustUntil(DateTimeOffset.MinValue);
-        return Task.CompletedTask;
+        if (reference is null)
+        {
+            return;
+        }
+
+        // Leave the list, so that no logout or profile change waits on this node once it is gone (up to the grain's
+        // lapse of three minutes otherwise). A node that crashes cannot; the grain skips it after one failed notice.
+        try
+        {
+            await grains.GetGrain<INodeCachesGrain>(0).Unsubscribe(reference).WaitAsync(Leave, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogUnsubscribeFailed(logger, exception.Message);
+        }
     }
 
     public void Dispose() => refresher?.Dispose();
@@ -87,4 +104,8 @@ public sealed partial class NodeCacheNotices(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Could not register for cache notices; sessions and profiles come from grains until it succeeds")]
     private static partial void LogRegistrationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Could not leave the cache notices' list ({Reason}); the node's registration lapses on its own")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string reason);
 }

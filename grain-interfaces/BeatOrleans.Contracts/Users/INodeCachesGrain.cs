@@ -29,6 +29,10 @@ public interface INodeCachesGrain : IGrainWithIntegerKey
     [Alias("Subscribe")]
     Task Subscribe(INodeCacheObserver node);
 
+    /// <summary>A node that stops takes its registration with it: notices no longer wait on its answer.</summary>
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(INodeCacheObserver node);
+
     /// <summary>Tells every registered node, and returns once each has answered or failed; one slow node holds up
     /// no other notice.</summary>
     [AlwaysInterleave, Alias("SessionRevoked")]
