@@ -9,6 +9,8 @@ public static class RealTimeExtensions
     /// <summary>The largest frame a client may send: a message of 4000 characters fits with room to spare.</summary>
     public const long MaxIncomingFrameBytes = 32 * 1024;
 
+    private const string HubPath = "/hubs/marketplace";
+
     public static WebApplicationBuilder AddMarketplaceRealTime(this WebApplicationBuilder builder)
     {
         builder.Services.AddSignalR(o =>
@@ -36,7 +38,18 @@ public static class RealTimeExtensions
     public static WebApplication MapMarketplaceRealTime(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapHub<MarketplaceHub>("/hubs/marketplace");
+        // WebSockets only. Long polling and server-sent events carry a connection over many requests that name it by
+        // its token in the URL, and ASP.NET Core runs them as whoever the connection's last poll was (it logs a user
+        // change, it does not refuse it): another user holding the token could send as its owner and read its pushes.
+        // Over a WebSocket the connection is the one authenticated request.
+        // A request on the hub's path that is not the WebSocket itself would only be another transport's poll or
+        // send: a send before the owner connects would still reach the connection's input, so none gets that far.
+        app.Use((http, next) =>
+            http.Request.Path.Equals(HubPath, StringComparison.Ordinal) && !http.WebSockets.IsWebSocketRequest
+                ? Refusals.Problem(StatusCodes.Status400BadRequest, "A WebSocket upgrade is required.").ExecuteAsync(http)
+                : next(http));
+        app.MapHub<MarketplaceHub>(HubPath,
+            o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
         app.Map("/ws/chat/{user_id}", (string user_id, HttpContext http, PushRelay relay) => Stream(user_id, wantsMessages: true, http, relay));
         app.Map("/ws/notifications/{user_id}", (string user_id, HttpContext http, PushRelay relay) => Stream(user_id, wantsMessages: false, http, relay));
         return app;
