@@ -11,6 +11,8 @@ public static class RealTimeExtensions
 
     private const string HubPath = "/hubs/marketplace";
 
+    private const string WebSocketRequired = "A WebSocket upgrade is required.";
+
     public static WebApplicationBuilder AddMarketplaceRealTime(this WebApplicationBuilder builder)
     {
         builder.Services.AddSignalR(o =>
@@ -46,7 +48,7 @@ public static class RealTimeExtensions
         // send: a send before the owner connects would still reach the connection's input, so none gets that far.
         app.Use((http, next) =>
             http.Request.Path.Equals(HubPath, StringComparison.Ordinal) && !http.WebSockets.IsWebSocketRequest
-                ? Refusals.Problem(StatusCodes.Status400BadRequest, "A WebSocket upgrade is required.").ExecuteAsync(http)
+                ? Refusals.Problem(StatusCodes.Status400BadRequest, WebSocketRequired).ExecuteAsync(http)
                 : next(http));
         app.MapHub<MarketplaceHub>(HubPath,
             o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
@@ -59,7 +61,7 @@ public static class RealTimeExtensions
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            return Refusals.Problem(StatusCodes.Status400BadRequest, "A WebSocket upgrade is required.");
+            return Refusals.Problem(StatusCodes.Status400BadRequest, WebSocketRequired);
         }
 
         if (userId != http.User.UserId())
