@@ -155,9 +155,11 @@ internal static class OffersEndpoints
             return LicenseTypes.DefaultCurrency;
         }
 
-        if (amount is not { } value || value <= 0 || value > MaxAmount || Money.ToMajor(Money.ToMinor(value, code), code) != value)
+        if (amount is not { } value || value < Money.MinimumCharge || value > MaxAmount
+            || Money.ToMajor(Money.ToMinor(value, code), code) != value)
         {
-            errors.Add("amount", $"amount is a positive price in {code} up to {MaxAmount}, in whole cents (or whole units for zero-decimal currencies).");
+            errors.Add("amount", $"amount is a price in {code} from {Money.MinimumCharge:0.00} to {MaxAmount}, "
+                + "in whole cents (or whole units for zero-decimal currencies): a smaller payment cannot be taken.");
         }
 
         if (message is { Length: > MaxMessageLength })

@@ -78,7 +78,9 @@ public sealed record PurchaseResponse(
         new PaymentResponse(p.Payment.Provider, p.Payment.PaymentId, canPay ? p.Payment.ClientSecret : null,
             canPay && p.Payment.Provider == "stripe" ? stripePublishableKey : null),
         p.CreatedAt, p.Status == PurchaseStatus.PendingPayment ? p.PayBefore : null, p.CompletedAt, p.FailureReason,
-        Money.ToMajor(p.ListAmountMinor, p.Currency), Money.ToMajor(p.ListAmountMinor - p.AmountMinor, p.Currency), p.Pricing?.Coupon, p.Pricing?.OfferId,
+        Money.ToMajor(p.ListAmountMinor, p.Currency),
+        Money.ToMajor(Math.Max(0, p.ListAmountMinor - p.AmountMinor), p.Currency),
+        p.Pricing?.Coupon, p.Pricing?.OfferId,
         p.Status == PurchaseStatus.Completed ? $"/api/purchases/{p.PurchaseId}/license.pdf" : null);
     }
 

@@ -9,6 +9,13 @@ public static class Money
         "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
     };
 
+    /// <summary>
+    /// The smallest payment the marketplace takes, in major units (the least list price a producer may set): Stripe
+    /// refuses charges under 0.50 in the common currencies, so a lower offer or a coupon that leaves less could only
+    /// fail at the payment.
+    /// </summary>
+    public const decimal MinimumCharge = 0.50m;
+
     public static long ToMinor(decimal amount, string currency) =>
         (long)decimal.Round(ZeroDecimal.Contains(currency) ? amount : amount * 100m, MidpointRounding.AwayFromZero);
 

@@ -96,7 +96,8 @@ internal sealed partial class BeatGrain
             return true;
         }
 
-        if (HeldByAnother(purchaseId))
+        // An exclusive the producer stopped offering is not sold, whoever held it: the payment is refunded.
+        if (HeldByAnother(purchaseId) || b.Licenses.All(l => l.LicenseType != LicenseTypes.Exclusive))
         {
             return false;
         }

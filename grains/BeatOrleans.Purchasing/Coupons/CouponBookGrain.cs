@@ -106,9 +106,11 @@ internal sealed class CouponBookGrain(
             return new CouponApplication(CouponOutcome.NotApplicable, 0, $"The coupon takes {c.Currency} off; this licence is priced in {claim.Currency}.");
         }
 
-        if (discount >= claim.PriceMinor)
+        if (claim.PriceMinor - discount < Money.ToMinor(Money.MinimumCharge, claim.Currency))
         {
-            return new CouponApplication(CouponOutcome.NotApplicable, 0, "The coupon would leave nothing to pay; it cannot be used for this licence.");
+            return new CouponApplication(CouponOutcome.NotApplicable, 0,
+                $"The coupon would leave less than {Money.MinimumCharge:0.00} {claim.Currency} to pay, the smallest "
+                + "payment; it cannot be used for this licence.");
         }
 
         Lapse(entry, now);

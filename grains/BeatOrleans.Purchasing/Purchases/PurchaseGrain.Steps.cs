@@ -14,6 +14,8 @@ internal sealed partial class PurchaseGrain
     {
         ReserveOutcome.Sold => "The beat was sold exclusively to another buyer.",
         ReserveOutcome.Held => "Another buyer is paying for this exclusive.",
+        ReserveOutcome.NoSuchLicense => "The producer no longer offers this licence.",
+        ReserveOutcome.NotReady => "The beat is not for sale right now.",
         _ => "The beat is no longer in the catalogue.",
     };
 
@@ -126,9 +128,12 @@ internal sealed partial class PurchaseGrain
         }
 
         var tier = offer.Tier!;
-        var currency = redemption?.Currency ?? tier.Currency;
         var listPrice = Money.ToMinor(tier.Price, tier.Currency);
-        var amount = redemption?.AmountMinor ?? listPrice;
+        // An accepted offer prices the purchase only where it is not dearer than the list price: a producer who lowered
+        // the price since accepting meant the lower price for everyone, and the buyer is never charged more than it.
+        var offered = redemption is { } r && (r.Currency != tier.Currency || r.AmountMinor <= listPrice) ? r : null;
+        var currency = offered?.Currency ?? tier.Currency;
+        var amount = offered?.AmountMinor ?? listPrice;
         if (order.Coupon is { } code)
         {
             var applied = await GrainFactory.GetGrain<ICouponBookGrain>(offer.ProducerId!).Apply(

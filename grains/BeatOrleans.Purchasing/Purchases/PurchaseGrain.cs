@@ -98,13 +98,14 @@ internal sealed partial class PurchaseGrain(
         ConfirmResult? early = null;
         if (State.Stage == PurchaseStage.PendingPayment)
         {
-            // The beat decides again just before any money moves: an exclusive sold or deleted meanwhile is not charged.
+            // The beat decides again just before any money moves: a beat sold, deleted or unlisted meanwhile, or a
+            // licence the producer stopped offering, is not charged.
             var offer = PaymentWindowClosed() ? null : await Beat(current.BeatId).Reserve(PurchaseId, buyerId, current.LicenseType, current.PayBefore!.Value);
             if (offer is null)
             {
                 await Close(PurchaseStage.Expired, ExpiredReason);
             }
-            else if (offer.Outcome is ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound)
+            else if (offer.Outcome != ReserveOutcome.Reserved)
             {
                 await Close(PurchaseStage.Failed, UnavailableReason(offer.Outcome));
             }
