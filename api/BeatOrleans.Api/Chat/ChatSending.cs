@@ -36,6 +36,12 @@ public static class ChatSending
             return new SendOutcome(SendRefusal.Invalid, $"A message has 1 to {MaxMessageLength} characters.", null);
         }
 
+        if (!PlainText.IsPlain(content, multiline: true))
+        {
+            // Line breaks and tabs are text; NULs, escape sequences and bidirectional overrides only disguise it.
+            return new SendOutcome(SendRefusal.Invalid, $"A message {PlainText.Rule}.", null);
+        }
+
         if (string.IsNullOrWhiteSpace(receiver))
         {
             return new SendOutcome(SendRefusal.Invalid, "A receiver (username or user id) is required.", null);

@@ -166,6 +166,10 @@ internal static class OffersEndpoints
         {
             errors.Add("message", $"message is at most {MaxMessageLength} characters.");
         }
+        else if (!PlainText.IsPlain(message, multiline: true))
+        {
+            errors.Add("message", $"message {PlainText.Rule}.");
+        }
 
         return code;
     }

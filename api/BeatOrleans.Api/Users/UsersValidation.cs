@@ -103,6 +103,10 @@ internal static partial class UsersValidation
         {
             errors.Add("bio", $"A bio has at most {MaxBioLength} characters.");
         }
+        else if (!PlainText.IsPlain(value, multiline: true))
+        {
+            errors.Add("bio", $"bio {PlainText.Rule}.");
+        }
     }
 
     private static bool IsEmail(string value) =>

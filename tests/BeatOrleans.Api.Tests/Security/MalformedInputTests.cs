@@ -10,6 +10,32 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
     private readonly HttpClient http = host.CreateClient();
 
     [Fact]
+    public async Task Control_characters_and_bidirectional_overrides_are_refused_in_bios_chat_messages_and_offers()
+    {
+        var producer = await http.LogIn(await http.SignUp());
+        var buyer = await http.LogIn(await http.SignUp());
+        var beat = await http.ReadyBeat(producer.Token);
+        var profile = await http.Send(HttpMethod.Get, "/api/users/profile", producer.Token);
+        var receiver = (await profile.Body(HttpStatusCode.OK))["username"]!.GetValue<string>();
+
+        var bio = await http.Send(HttpMethod.Put, "/api/users/profile/update", buyer.Token, new { bio = "\u202eexe" });
+        var nul = await Chat(buyer.Token, new { receiver, message = "a\u0000" });
+        var escape = await Chat(buyer.Token, new { receiver, message = "\u001b[2J" });
+        var offer = await http.MakeOffer(buyer.Token, beat.Id(), "mp3_lease", 20m, "pay \u202eevil");
+
+        Assert.True((await bio.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("bio"));
+        await nul.Problem(HttpStatusCode.BadRequest);
+        await escape.Problem(HttpStatusCode.BadRequest);
+        Assert.True((await offer.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("message"));
+        // Line breaks and tabs are text.
+        var lines = new { receiver, message = "first line\n\tsecond line" };
+        await (await Chat(buyer.Token, lines)).Body(HttpStatusCode.Created);
+    }
+
+    private Task<HttpResponseMessage> Chat(string token, object body) =>
+        http.Send(HttpMethod.Post, "/api/chat/send", token, body);
+
+    [Fact]
     public async Task An_unpaired_surrogate_in_a_json_upload_is_a_field_error()
     {
         var token = (await http.LogIn(await http.SignUp())).Token;
