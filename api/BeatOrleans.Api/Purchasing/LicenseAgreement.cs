@@ -29,13 +29,19 @@ internal static partial class LicenseAgreement
         }
     }
 
-    /// <summary>The agreement, with the parties' current usernames.</summary>
+    /// <summary>
+    /// The agreement, with the parties' usernames at the sale, so it is the same document after a rename (a sale
+    /// completed before the names were kept, or while they could not be read, shows the current ones).
+    /// </summary>
     public static async Task<byte[]> For(Purchase purchase, IGrainFactory grains)
     {
-        var producer = await grains.GetGrain<IUserGrain>(purchase.ProducerId).GetProfile();
-        var buyer = await grains.GetGrain<IUserGrain>(purchase.BuyerId).GetProfile();
-        return Render(purchase, producer?.Username ?? purchase.ProducerId, buyer?.Username ?? purchase.BuyerId);
+        var producer = purchase.ProducerName ?? await CurrentName(purchase.ProducerId, grains);
+        var buyer = purchase.BuyerName ?? await CurrentName(purchase.BuyerId, grains);
+        return Render(purchase, producer ?? purchase.ProducerId, buyer ?? purchase.BuyerId);
     }
+
+    private static async Task<string?> CurrentName(string userId, IGrainFactory grains) =>
+        (await grains.GetGrain<IUserGrain>(userId).GetProfile())?.Username;
 
     public static byte[] Render(Purchase p, string producerName, string buyerName)
     {

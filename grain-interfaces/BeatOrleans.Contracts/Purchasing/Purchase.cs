@@ -59,7 +59,9 @@ public sealed record Purchase(
     [property: Id(15)] IReadOnlyList<DeliverableFile> Files,
     [property: Id(16)] PurchasePricing? Pricing = null,
     [property: Id(17)] double? Bpm = null,
-    [property: Id(18)] string? Key = null)
+    [property: Id(18)] string? Key = null,
+    [property: Id(19)] string? BuyerName = null,
+    [property: Id(20)] string? ProducerName = null)
 {
     /// <summary>The tier's price before any offer or coupon (the amount itself when neither applied).</summary>
     public long ListAmountMinor => Pricing?.ListAmountMinor ?? AmountMinor;

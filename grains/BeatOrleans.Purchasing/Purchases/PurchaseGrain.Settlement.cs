@@ -26,6 +26,7 @@ internal sealed partial class PurchaseGrain
         }
 
         // If recording the event fails, nothing has changed: the purchase is still paid and the next attempt repeats this.
+        var (buyerName, producerName) = await PartyNames(p);
         var now = clock.GetUtcNow();
         var amount = Money.ToMajor(p.AmountMinor, p.Currency);
         await Commit(
@@ -34,7 +35,10 @@ internal sealed partial class PurchaseGrain
             change: () =>
             {
                 SetStage(PurchaseStage.Completed);
-                State.Purchase = State.Purchase! with { CompletedAt = now };
+                State.Purchase = State.Purchase! with
+                {
+                    CompletedAt = now, BuyerName = buyerName, ProducerName = producerName,
+                };
             },
             notices:
             [
@@ -44,6 +48,31 @@ internal sealed partial class PurchaseGrain
             ],
             followUp: RecordCompletionOrRetryLater);
     }
+
+    /// <summary>
+    /// The parties' usernames at the sale, for the licence agreement, which must read the same later whatever they are
+    /// renamed to. Without an answer (the users domain down) the names stay unknown and the agreement shows the
+    /// current ones: the sale does not wait for them.
+    /// </summary>
+    private async Task<(string? Buyer, string? Producer)> PartyNames(Purchase p)
+    {
+        try
+        {
+            var profiles = await Task.WhenAll(
+                GrainFactory.GetGrain<IUserGrain>(p.BuyerId).GetProfile(),
+                GrainFactory.GetGrain<IUserGrain>(p.ProducerId).GetProfile());
+            return (profiles[0]?.Username, profiles[1]?.Username);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogNamesUnknown(logger, exception, PurchaseId);
+            return (null, null);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Purchase {PurchaseId}: the parties' names could not be read; its agreement shows the current ones")]
+    private static partial void LogNamesUnknown(ILogger logger, Exception exception, string purchaseId);
 
     /// <summary>The completion is stored by now: a failure to record it elsewhere reaches no caller, the retry timer repeats it.</summary>
     private async Task RecordCompletionOrRetryLater()

@@ -47,6 +47,15 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
         var forProducer = await (await http.Send(HttpMethod.Get, path, producer)).Content.ReadAsByteArrayAsync();
         Assert.Equal(pdf, forProducer);
+        // Renamed parties: the agreement still names them as they were at the sale.
+        foreach (var token in new[] { buyer, producer })
+        {
+            var renamed = new { username = $"renamed{Guid.NewGuid():N}"[..20] };
+            var update = await http.Send(HttpMethod.Put, "/api/users/profile/update", token, renamed);
+            await update.Body(HttpStatusCode.OK);
+        }
+
+        Assert.Equal(pdf, await (await http.Send(HttpMethod.Get, path, buyer)).Content.ReadAsByteArrayAsync());
         await (await http.Send(HttpMethod.Get, path, stranger)).Problem(HttpStatusCode.NotFound);
         await (await http.Send(HttpMethod.Get, "/api/purchases/0123456789abcdef0123456789abcdef/license.pdf", buyer)).Problem(HttpStatusCode.NotFound);
         await (await http.Send(HttpMethod.Get, path, null)).Problem(HttpStatusCode.Unauthorized);
