@@ -92,7 +92,8 @@ public static class PurchasingEndpoints
         var purchaseId = idempotencyKey is null ? PurchaseIds.New() : PurchaseIds.ForKey(caller, idempotencyKey);
         var result = await grains.GetGrain<IPurchaseGrain>(purchaseId).Place(
             new PurchaseOrder(caller, request.BeatId!, request.LicenseType!, PurchaseIds.RequestHash(request.BeatId!, request.LicenseType!, request.OfferId, request.Coupon),
-                request.OfferId, request.Coupon is null ? null : CouponCodes.Normalize(request.Coupon)));
+                request.OfferId, request.Coupon is null ? null : CouponCodes.Normalize(request.Coupon),
+                Keyed: idempotencyKey is not null));
         return result.Outcome switch
         {
             OrderOutcome.Created => TypedResults.Created($"/api/purchases/{purchaseId}", PurchaseResponse.From(result.Purchase!, caller, PurchaseResponse.StripePublishableKey(http))),

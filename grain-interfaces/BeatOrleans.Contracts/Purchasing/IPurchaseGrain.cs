@@ -10,7 +10,8 @@ public sealed record PurchaseOrder(
     [property: Id(2)] string LicenseType,
     [property: Id(3)] string RequestHash,
     [property: Id(4)] string? OfferId = null,
-    [property: Id(5)] string? Coupon = null);
+    [property: Id(5)] string? Coupon = null,
+    [property: Id(6)] bool Keyed = true);
 
 [GenerateSerializer, Alias("purchasing.OrderOutcome")]
 public enum OrderOutcome

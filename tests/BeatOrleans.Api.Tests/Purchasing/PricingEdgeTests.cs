@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Data.Sqlite;
 
 namespace BeatOrleans.Api.Tests.Purchasing;
 
@@ -46,6 +47,35 @@ public sealed class PricingEdgeTests(MarketplaceHost host) : IClassFixture<Marke
         Assert.Equal(19.99m, purchase.Dec("amount"));
         Assert.Equal(19.99m, purchase.Dec("list_price"));
         Assert.Equal(0m, purchase.Dec("discount"));
+    }
+
+    [Fact]
+    public async Task A_refused_order_without_an_idempotency_key_leaves_nothing_in_storage()
+    {
+        var producer = await User();
+        var beat = await http.ReadyBeat(producer.Token);
+        var before = await PurchaseRows();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await (await http.Buy(producer.Token, beat.Id(), "mp3_lease")).Problem(HttpStatusCode.BadRequest);
+        }
+
+        Assert.Equal(before, await PurchaseRows());
+        // Under a key the refusal is kept, so that its repeats get the same answer.
+        await (await http.Buy(producer.Token, beat.Id(), "mp3_lease", "own")).Problem(HttpStatusCode.BadRequest);
+        await (await http.Buy(producer.Token, beat.Id(), "mp3_lease", "own")).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal(before + 1, await PurchaseRows());
+    }
+
+    private async Task<long> PurchaseRows()
+    {
+        var file = Path.Combine(host.DataDirectory, "beatorleans.db");
+        await using var sqlite = new SqliteConnection($"Data Source={file}");
+        await sqlite.OpenAsync();
+        var count = sqlite.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE GrainTypeString = 'purchase'";
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]
