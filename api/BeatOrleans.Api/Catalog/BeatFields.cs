@@ -41,6 +41,10 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         {
             errors.Add("title", $"title {PlainText.Rule}.");
         }
+        else if (!PlainText.IsVisible(title))
+        {
+            errors.Add("title", "title needs a visible character, not only spaces or invisible ones.");
+        }
 
         artist = Optional(artist, "artist", MaxTitleLength, errors);
         genre = Optional(genre, "genre", MaxGenreLength, errors);
@@ -66,6 +70,10 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         else if (!cleanTags.All(t => PlainText.IsPlain(t)))
         {
             errors.Add("tags", $"Each tag {PlainText.Rule}.");
+        }
+        else if (!cleanTags.All(PlainText.IsVisible))
+        {
+            errors.Add("tags", "Each tag needs a visible character, not only invisible ones.");
         }
 
         var tiers = ParseLicenses(price, licenses, hasStems, errors);

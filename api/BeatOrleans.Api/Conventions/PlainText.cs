@@ -27,7 +27,10 @@ public static class PlainText
                 continue;
             }
 
-            if (char.IsSurrogate(c) || (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')) || IsBidiControl(c))
+            // Line breaks and tabs: text in a multi-line field, a refusal in a one-line one.
+            var layout = c is '\n' or '\r' or '\t' or '\u2028' or '\u2029';
+            if (char.IsSurrogate(c) || IsBidiControl(c) || (!multiline && layout)
+                || (char.IsControl(c) && !(multiline && layout)))
             {
                 return false;
             }
@@ -35,6 +38,13 @@ public static class PlainText
 
         return true;
     }
+
+    /// <summary>
+    /// Whether the text shows anything: a character that is not white space, a control or an invisible format
+    /// character (zero-width space, word joiner). A title or tag of only those reads as empty wherever it is shown.
+    /// </summary>
+    public static bool IsVisible(string text) => text.Any(c => !char.IsWhiteSpace(c) && !char.IsControl(c)
+        && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format);
 
     private static bool IsBidiControl(char c) =>
         c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')

@@ -36,6 +36,21 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
         http.Send(HttpMethod.Post, "/api/chat/send", token, body);
 
     [Fact]
+    public async Task A_title_or_tag_of_only_invisible_characters_or_with_a_line_separator_is_a_field_error()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+
+        const string upload = "/api/beats/upload";
+        var invisible = await PostRaw(upload, token, """{"title":"\u200b\u2060","file_url":"http://x/"}""");
+        var separator = await PostRaw(upload, token, """{"title":"a\u2028b","file_url":"http://x/"}""");
+        var tag = await PostRaw(upload, token, """{"title":"t","file_url":"http://x/","tags":["\u200b","ok"]}""");
+
+        Assert.True((await invisible.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("title"));
+        Assert.True((await separator.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("title"));
+        Assert.True((await tag.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("tags"));
+    }
+
+    [Fact]
     public async Task An_unpaired_surrogate_in_a_json_upload_is_a_field_error()
     {
         var token = (await http.LogIn(await http.SignUp())).Token;
