@@ -2,6 +2,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
+using BeatOrleans.Contracts.Purchasing;
 using BeatOrleans.Outbox;
 using Microsoft.Extensions.Logging;
 
@@ -155,7 +156,7 @@ internal sealed partial class ConversationGrain(
 
     private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) => outgoing.Offer is { } offer
         ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
-            $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of \"{offer.BeatTitle}\" at {offer.Amount:0.00} {offer.Currency}", now)
+            $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of \"{offer.BeatTitle}\" at {Money.Format(offer.Amount, offer.Currency)}", now)
         : new NotificationRequested(
             message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
 

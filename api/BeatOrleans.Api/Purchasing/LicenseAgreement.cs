@@ -140,8 +140,7 @@ internal static partial class LicenseAgreement
     private static string Cap<T>(T? cap) where T : struct, IFormattable =>
         cap is { } value ? value.ToString("#,0", Invariant) : "unlimited";
 
-    private static string Amount(long minor, string currency) =>
-        $"{Money.ToMajor(minor, currency).ToString("0.00", Invariant)} {currency}";
+    private static string Amount(long minor, string currency) => Money.FormatMinor(minor, currency);
 
     /// <summary>Writes top to bottom, wrapping long lines at word boundaries.</summary>
     private sealed class Lines(XGraphics gfx, double width)

@@ -158,7 +158,7 @@ internal static class OffersEndpoints
         if (amount is not { } value || value < Money.MinimumCharge || value > MaxAmount
             || Money.ToMajor(Money.ToMinor(value, code), code) != value)
         {
-            errors.Add("amount", $"amount is a price in {code} from {Money.MinimumCharge:0.00} to {MaxAmount}, "
+            errors.Add("amount", $"amount is a price in {code} from {Money.Format(Money.MinimumCharge, code)} to {Money.Format(MaxAmount, code)}, "
                 + "in whole cents (or whole units for zero-decimal currencies): a smaller payment cannot be taken.");
         }
 

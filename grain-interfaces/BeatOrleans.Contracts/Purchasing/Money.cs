@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace BeatOrleans.Contracts.Purchasing;
 
 /// <summary>Prices cross the API in major units (29.99) and are kept and charged in minor units (2999), as Stripe counts them.</summary>
@@ -21,4 +23,14 @@ public static class Money
 
     public static decimal ToMajor(long amountMinor, string currency) =>
         ZeroDecimal.Contains(currency) ? amountMinor : amountMinor / 100m;
+
+    /// <summary>
+    /// An amount as people read it in notifications, refusals and licence agreements: "19.99 USD", and whole units
+    /// for zero-decimal currencies ("1500 JPY"), with a decimal point as in the API's numbers.
+    /// </summary>
+    public static string Format(decimal amount, string currency) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{amount.ToString(ZeroDecimal.Contains(currency) ? "0" : "0.00", CultureInfo.InvariantCulture)} {currency}");
+
+    public static string FormatMinor(long amountMinor, string currency) => Format(ToMajor(amountMinor, currency), currency);
 }

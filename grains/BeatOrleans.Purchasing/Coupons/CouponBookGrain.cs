@@ -109,7 +109,7 @@ internal sealed class CouponBookGrain(
         if (claim.PriceMinor - discount < Money.ToMinor(Money.MinimumCharge, claim.Currency))
         {
             return new CouponApplication(CouponOutcome.NotApplicable, 0,
-                $"The coupon would leave less than {Money.MinimumCharge:0.00} {claim.Currency} to pay, the smallest "
+                $"The coupon would leave less than {Money.Format(Money.MinimumCharge, claim.Currency)} to pay, the smallest "
                 + "payment; it cannot be used for this licence.");
         }
 

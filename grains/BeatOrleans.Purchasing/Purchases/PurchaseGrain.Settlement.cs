@@ -44,7 +44,7 @@ internal sealed partial class PurchaseGrain
             [
                 new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase", "Your beat has been successfully purchased", now),
                 new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
-                    $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {amount:0.00} {p.Currency}.", now),
+                    $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {Money.Format(amount, p.Currency)}.", now),
             ],
             followUp: RecordCompletionOrRetryLater);
     }
