@@ -283,13 +283,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The preview's bytes, with Range support; counts one play per stream URL. */
+        /** The preview's bytes, with Range support; counts one play per URL, at most one an hour per listener. */
         get: operations["StreamPreview"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
-        /** The preview's bytes, with Range support; counts one play per stream URL. (headers only) */
+        /** The preview's bytes, with Range support; counts one play per URL, at most one an hour per listener. (headers only) */
         head: operations["StreamPreviewHead"];
         patch?: never;
         trace?: never;
@@ -2544,6 +2544,8 @@ export interface operations {
         parameters: {
             query?: {
                 play?: string;
+                /** @description Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour. */
+                listener?: string;
                 /** @description Expiry of the signed URL (Unix seconds). */
                 exp?: string;
                 /** @description Signature of the signed URL. */
@@ -2687,6 +2689,8 @@ export interface operations {
         parameters: {
             query?: {
                 play?: string;
+                /** @description Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour. */
+                listener?: string;
                 /** @description Expiry of the signed URL (Unix seconds). */
                 exp?: string;
                 /** @description Signature of the signed URL. */

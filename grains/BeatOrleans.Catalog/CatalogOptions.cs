@@ -14,6 +14,15 @@ public sealed class CatalogOptions
     /// <summary>Processing attempts before a beat ends failed (a crash mid-processing costs one).</summary>
     public int MaxProcessingAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// A listener's plays of one beat count once in this time (a signed-in user, else an address): replaying a
+    /// preview, or asking for stream URLs in a loop, is not more popularity.
+    /// </summary>
+    public TimeSpan RepeatPlayWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Listeners a beat's activation remembers for <see cref="RepeatPlayWindow"/>; beyond it, the oldest go.</summary>
+    public int MaxRememberedListeners { get; set; } = 10_000;
+
     /// <summary>Plays are written to the beat at once, but refresh its catalogue listing at most this often.</summary>
     public TimeSpan PlaysListingDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -60,8 +60,10 @@ public static class BeatsClient
             accept, TimeSpan.FromSeconds(30), items => $"search '{query}' never matched; last: {items.ToJsonString()}",
             TimeSpan.FromMilliseconds(200));
 
-    public static async Task<string> StreamUrl(this HttpClient http, string beatId) =>
-        (await (await http.GetAsync($"/api/beats/stream/{beatId}")).Body(HttpStatusCode.OK))["stream_url"]!.GetValue<string>();
+    /// <summary>A stream URL for the beat, asked anonymously or, with <paramref name="token"/>, as that user.</summary>
+    public static async Task<string> StreamUrl(this HttpClient http, string beatId, string? token = null) =>
+        (await (await http.Send(HttpMethod.Get, $"/api/beats/stream/{beatId}", token)).Body(HttpStatusCode.OK))["stream_url"]!
+            .GetValue<string>();
 
     public static string Id(this JsonObject beat) => beat["beat_id"]!.GetValue<string>();
 

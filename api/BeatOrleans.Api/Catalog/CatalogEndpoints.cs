@@ -33,7 +33,9 @@ public static class CatalogEndpoints
             .WithName("GetStreamUrl").WithSummary("A short-lived URL of the voice-tagged preview.");
         beats.MapMethods("/stream/{beat_id}/preview", ["GET", "HEAD"], PreviewAndUploads.ServePreview).AllowAnonymous()
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .WithName("StreamPreview").WithSummary("The preview's bytes, with Range support; counts one play per stream URL.");
+            .WithName("StreamPreview")
+            .WithSummary("The preview's bytes, with Range support; counts one play per URL, at most one an hour per "
+                + "listener.");
         beats.MapDelete("/{beat_id}/delete", Delete)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
@@ -145,8 +147,14 @@ public static class CatalogEndpoints
         }
 
         var play = EntityIds.New();
-        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play), signer.Expiry(options.Value.StreamUrlLifetime));
-        return TypedResults.Ok(new StreamResponse(beat_id, $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&{query}"));
+        // Who listens, for the repeat-play rule: the signed-in user, else the client's address (behind the configured
+        // proxies, the forwarded one). A keyed pseudonym: the URL names neither.
+        var listener = signer.Pseudonym(http.User.Identity?.IsAuthenticated == true
+            ? $"user\n{http.User.UserId()}"
+            : $"address\n{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");
+        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play, listener), signer.Expiry(options.Value.StreamUrlLifetime));
+        return TypedResults.Ok(new StreamResponse(beat_id,
+            $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&listener={listener}&{query}"));
     }
 
     private static async Task<Results<Ok<DeletedResponse>, ProblemHttpResult>> Delete(string beat_id, HttpContext http, IGrainFactory grains)

@@ -40,6 +40,13 @@ public sealed class SignedUrls(SigningCredentials signing, PreviousSigningKeys p
             || previousKeys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(k, grant, exp)), given));
     }
 
+    /// <summary>
+    /// A stable, URL-safe name for <paramref name="value"/> that cannot be turned back into it without the key (an
+    /// address or a user id in a URL). It changes when the signing key rotates.
+    /// </summary>
+    public string Pseudonym(string value) =>
+        Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"pseudonym\n{value}")).AsSpan(0, 16).ToArray());
+
     private static byte[] Derive(byte[] signingKey) => HMACSHA256.HashData(signingKey, "beatorleans.signed-urls.v1"u8);
 
     private static string Signature(byte[] key, string grant, string exp) =>

@@ -13,6 +13,7 @@ internal static class Parameters
         ["chat_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["upload_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["play"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
+        ["listener"] = WireSchemas.Text(22, 22, "^[A-Za-z0-9_-]{22}$"),
         ["user"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["user_id"] = WireSchemas.Text(64, 1),
         ["producer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
@@ -43,6 +44,7 @@ internal static class Parameters
         ["Idempotency-Key"] = "Repeat a request with the same key and body to get the first answer again; another body answers 422.",
         ["exp"] = "Expiry of the signed URL (Unix seconds).",
         ["sig"] = "Signature of the signed URL.",
+        ["listener"] = "Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour.",
         ["q"] = "Full-text search over title, artist, genre and tags.",
     };
 

@@ -30,9 +30,14 @@ public interface IBeatGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task<DeleteOutcome> Delete(string callerId);
 
-    /// <summary>Counts one play per play id (a stream URL), however many range requests it makes.</summary>
-    [Alias("RecordPlay")]
-    Task RecordPlay(string playId);
+    /// <summary>
+    /// Counts a play of a stream URL (<paramref name="playId"/>, however many range requests it makes) by
+    /// <paramref name="listener"/> (a pseudonym of the signed-in user, or of the address of an anonymous one): a
+    /// listener's plays of the beat count once per <c>Catalog:RepeatPlayWindow</c>, so fetching fresh stream URLs in a
+    /// loop does not move the beat up the popular sort.
+    /// </summary>
+    [Alias("RecordListenerPlay")]
+    Task RecordPlay(string playId, string listener);
 
     /// <summary>A processor starts an attempt: false when the beat no longer needs one or has used up its attempts (it fails).</summary>
     [Alias("BeginProcessing")]

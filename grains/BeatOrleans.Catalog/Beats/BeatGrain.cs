@@ -29,6 +29,9 @@ internal sealed partial class BeatGrain(
 
     /// <summary>Play ids already counted by this activation; a stream URL's range requests share one id.</summary>
     private readonly HashSet<string> countedPlays = [];
+
+    /// <summary>When each recent listener's play was last counted, oldest first (see CatalogOptions.RepeatPlayWindow).</summary>
+    private readonly OrderedDictionary<string, DateTimeOffset> countedListeners = new(StringComparer.Ordinal);
     private IGrainTimer? playsListingTimer;
     private IGrainTimer? retryTimer;
 
@@ -114,9 +117,10 @@ internal sealed partial class BeatGrain(
         return DeleteOutcome.Deleted;
     }
 
-    public async Task RecordPlay(string playId)
+    public async Task RecordPlay(string playId, string listener)
     {
-        if (State.Beat is not { Status: BeatStatus.Ready } current || State.Deleted || !countedPlays.Add(playId))
+        if (State.Beat is not { Status: BeatStatus.Ready } current || State.Deleted || !countedPlays.Add(playId)
+            || !CountsAsNewPlay(listener))
         {
             return;
         }
@@ -253,6 +257,31 @@ internal sealed partial class BeatGrain(
         await Commit(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now, new BeatFailedData(BeatId, State.Beat.ProducerId, reason, now)));
         CatalogTelemetry.Failed();
         LogFailed(logger, BeatId, reason);
+    }
+
+    /// <summary>
+    /// Whether the listener's play counts: not when one of theirs was counted within the repeat window. Kept in
+    /// memory: a beat's activation stays while it is played, and after one the count is at most one play more.
+    /// </summary>
+    private bool CountsAsNewPlay(string listener)
+    {
+        var now = market.GetUtcNow();
+        var window = options.Value.RepeatPlayWindow;
+        if (countedListeners.TryGetValue(listener, out var counted) && now - counted < window)
+        {
+            return false;
+        }
+
+        countedListeners.Remove(listener);
+        // Oldest first: drop those past the window, then, while still over the bound, the oldest.
+        while (countedListeners.Count > 0
+            && (now - countedListeners.GetAt(0).Value >= window || countedListeners.Count >= options.Value.MaxRememberedListeners))
+        {
+            countedListeners.RemoveAt(0);
+        }
+
+        countedListeners.Add(listener, now);
+        return true;
     }
 
     private async Task RefreshListingAfterPlays()

@@ -42,11 +42,12 @@ export function player(beatId, title, duration) {
     time.textContent = `${clock(audio.currentTime)} / ${clock(length)}`;
   };
 
-  // A stream URL lives 10 minutes and counts one play: ask for it when the listener first presses Play.
+  // A stream URL lives 10 minutes and counts one play (a listener's plays of a beat count once an hour; signed in, the
+  // listener is the user, not the address): ask for it when the listener first presses Play.
   const source = async () => {
     if (sourced) return;
     /** @type {StreamUrl} */
-    const stream = await call("GET", `/api/beats/stream/${encodeURIComponent(beatId)}`, { auth: false });
+    const stream = await call("GET", `/api/beats/stream/${encodeURIComponent(beatId)}`);
     audio.src = stream.stream_url;
     sourced = true;
   };
