@@ -27,8 +27,9 @@ public static class CatalogDomain
             .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero
                     && o.RepeatPlayWindow >= TimeSpan.Zero && o.MaxRememberedListeners >= 1
                     && o.UnclaimedUploadRetention > TimeSpan.Zero && o.UnclaimedUploadSweepPeriod > TimeSpan.Zero,
-                $"{CatalogOptions.Section}: SyncPeriod, RetryPeriod, PlaysListingDelay, UnclaimedUploadRetention and UnclaimedUploadSweepPeriod must be positive, MaxProcessingAttempts and MaxRememberedListeners at least 1, "
-                + "RepeatPlayWindow not negative.")
+                $"{CatalogOptions.Section}: SyncPeriod, RetryPeriod, PlaysListingDelay, UnclaimedUploadRetention and "
+                + "UnclaimedUploadSweepPeriod must be positive, MaxProcessingAttempts and MaxRememberedListeners at "
+                + "least 1, RepeatPlayWindow not negative.")
             .ValidateOnStart();
         // Orleans refuses reminders shorter than MinimumReminderPeriod (1 min by default); a shorter sync period is a
         // deliberate choice (tests, impatient operators), so the floor follows it.

@@ -20,7 +20,7 @@ public sealed class CatalogOptions
     /// </summary>
     public TimeSpan RepeatPlayWindow { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Listeners a beat's activation remembers for <see cref="RepeatPlayWindow"/>; beyond it, the oldest go.</summary>
+    /// <summary>Listeners a beat's activation remembers for the repeat window; beyond this, the oldest go.</summary>
     public int MaxRememberedListeners { get; set; } = 10_000;
 
     /// <summary>Plays are written to the beat at once, but refresh its catalogue listing at most this often.</summary>

@@ -62,8 +62,8 @@ public static class BeatsClient
 
     /// <summary>A stream URL for the beat, asked anonymously or, with <paramref name="token"/>, as that user.</summary>
     public static async Task<string> StreamUrl(this HttpClient http, string beatId, string? token = null) =>
-        (await (await http.Send(HttpMethod.Get, $"/api/beats/stream/{beatId}", token)).Body(HttpStatusCode.OK))["stream_url"]!
-            .GetValue<string>();
+        (await (await http.Send(HttpMethod.Get, $"/api/beats/stream/{beatId}", token)).Body(HttpStatusCode.OK))
+            ["stream_url"]!.GetValue<string>();
 
     public static string Id(this JsonObject beat) => beat["beat_id"]!.GetValue<string>();
 

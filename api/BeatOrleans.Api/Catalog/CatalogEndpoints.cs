@@ -152,7 +152,8 @@ public static class CatalogEndpoints
         var listener = signer.Pseudonym(http.User.Identity?.IsAuthenticated == true
             ? $"user\n{http.User.UserId()}"
             : $"address\n{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");
-        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play, listener), signer.Expiry(options.Value.StreamUrlLifetime));
+        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play, listener),
+            signer.Expiry(options.Value.StreamUrlLifetime));
         return TypedResults.Ok(new StreamResponse(beat_id,
             $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&listener={listener}&{query}"));
     }

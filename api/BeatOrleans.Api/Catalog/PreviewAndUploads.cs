@@ -10,19 +10,20 @@ namespace BeatOrleans.Api.Catalog;
 /// <summary>The byte-carrying endpoints: preview streaming, signed local uploads, voice tags.</summary>
 internal static class PreviewAndUploads
 {
-    public static string PreviewGrant(string beatId, string playId, string listener) => $"preview\n{beatId}\n{playId}\n{listener}";
+    public static string PreviewGrant(string beatId, string playId, string listener) =>
+        $"preview\n{beatId}\n{playId}\n{listener}";
 
     public static string UploadGrant(string userId, string uploadId) => $"upload\n{userId}\n{uploadId}";
 
     /// <summary>
     /// Local blobs are sent by ASP.NET's file sender (single ranges -> 206, unsatisfiable -> 416, If-None-Match,
     /// If-Modified-Since, If-Range; a request for several ranges gets the whole file, as RFC 9110 allows). S3 blobs are a
-    /// redirect to a presigned URL, so the bytes never pass through the API. Either way the play is counted once per URL,
-    /// and once per listener (named in the signed URL) in the beat's repeat window.
+    /// redirect to a presigned URL, so the bytes never pass through the API. Either way the play is counted once per
+    /// URL, and once per listener (named in the signed URL) in the beat's repeat window.
     /// </summary>
     public static async Task<Results<Results<RedirectHttpResult, PhysicalFileHttpResult>, ProblemHttpResult>> ServePreview(
-        string beat_id, string? play, string? listener, string? exp, string? sig, HttpContext http, IGrainFactory grains,
-        IBlobStore blobs, SignedUrls signer)
+        string beat_id, string? play, string? listener, string? exp, string? sig, HttpContext http,
+        IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
     {
         if (play is null || listener is null || !signer.Verify(PreviewGrant(beat_id, play, listener), exp, sig))
         {

@@ -45,7 +45,8 @@ public sealed class SignedUrls(SigningCredentials signing, PreviousSigningKeys p
     /// address or a user id in a URL). It changes when the signing key rotates.
     /// </summary>
     public string Pseudonym(string value) =>
-        Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"pseudonym\n{value}")).AsSpan(0, 16).ToArray());
+        Base64UrlEncoder.Encode(
+            HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"pseudonym\n{value}")).AsSpan(0, 16).ToArray());
 
     private static byte[] Derive(byte[] signingKey) => HMACSHA256.HashData(signingKey, "beatorleans.signed-urls.v1"u8);
 

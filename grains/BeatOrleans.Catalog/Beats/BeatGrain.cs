@@ -30,7 +30,7 @@ internal sealed partial class BeatGrain(
     /// <summary>Play ids already counted by this activation; a stream URL's range requests share one id.</summary>
     private readonly HashSet<string> countedPlays = [];
 
-    /// <summary>When each recent listener's play was last counted, oldest first (see CatalogOptions.RepeatPlayWindow).</summary>
+    /// <summary>When each recent listener's play was last counted, oldest first (RepeatPlayWindow).</summary>
     private readonly OrderedDictionary<string, DateTimeOffset> countedListeners = new(StringComparer.Ordinal);
     private IGrainTimer? playsListingTimer;
     private IGrainTimer? retryTimer;
@@ -274,8 +274,9 @@ internal sealed partial class BeatGrain(
 
         countedListeners.Remove(listener);
         // Oldest first: drop those past the window, then, while still over the bound, the oldest.
+        var bound = options.Value.MaxRememberedListeners;
         while (countedListeners.Count > 0
-            && (now - countedListeners.GetAt(0).Value >= window || countedListeners.Count >= options.Value.MaxRememberedListeners))
+            && (now - countedListeners.GetAt(0).Value >= window || countedListeners.Count >= bound))
         {
             countedListeners.RemoveAt(0);
         }

@@ -26,7 +26,8 @@ public sealed class PlayCountTests(PlayClockHost host) : IClassFixture<PlayClock
     {
         var producer = await http.LogIn(await http.SignUp());
         var word = $"w{Guid.NewGuid():N}"[..12];
-        var beat = await http.UploadBeat(producer.Token, await Audio.Tone(330, 2, "wav"), new() { ["title"] = $"{word} loop" });
+        var beat = await http.UploadBeat(producer.Token, await Audio.Tone(330, 2, "wav"),
+            new() { ["title"] = $"{word} loop" });
         await http.WaitUntilProcessed(beat.Id());
         var (ana, ben) = (await http.LogIn(await http.SignUp()), await http.LogIn(await http.SignUp()));
 
@@ -61,7 +62,8 @@ public sealed class PlayCountTests(PlayClockHost host) : IClassFixture<PlayClock
         Assert.Equal(5, await Plays(beat.Id()));
 
         // The catalogue's popular sort ranks by the counted plays, not by the URLs asked for.
-        await http.SearchUntil($"q={word}&sort=popular", items => items.Count == 1 && items[0]!["plays"]!.GetValue<long>() == 5);
+        await http.SearchUntil($"q={word}&sort=popular",
+            items => items.Count == 1 && items[0]!["plays"]!.GetValue<long>() == 5);
     }
 
     private static string Query(string url, string name) =>
