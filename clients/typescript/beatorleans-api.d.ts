@@ -2546,6 +2546,8 @@ export interface operations {
                 play?: string;
                 /** @description Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour. */
                 listener?: string;
+                /** @description The address the stream URL was given to, as a pseudonym: 10 listeners' plays from one count. */
+                origin?: string;
                 /** @description Expiry of the signed URL (Unix seconds). */
                 exp?: string;
                 /** @description Signature of the signed URL. */
@@ -2691,6 +2693,8 @@ export interface operations {
                 play?: string;
                 /** @description Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour. */
                 listener?: string;
+                /** @description The address the stream URL was given to, as a pseudonym: 10 listeners' plays from one count. */
+                origin?: string;
                 /** @description Expiry of the signed URL (Unix seconds). */
                 exp?: string;
                 /** @description Signature of the signed URL. */

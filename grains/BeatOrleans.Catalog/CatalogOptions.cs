@@ -20,7 +20,13 @@ public sealed class CatalogOptions
     /// </summary>
     public TimeSpan RepeatPlayWindow { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Listeners a beat's activation remembers for the repeat window; beyond this, the oldest go.</summary>
+    /// <summary>
+    /// Listeners whose plays of one beat count in a repeat window from one client address (an IPv6 /64): a household,
+    /// an office or a carrier's shared address is several people, and a loop of new accounts is not.
+    /// </summary>
+    public int MaxListenersPerAddress { get; set; } = 10;
+
+    /// <summary>Listeners (and addresses) a beat's activation remembers in the window; beyond, the oldest go.</summary>
     public int MaxRememberedListeners { get; set; } = 10_000;
 
     /// <summary>Plays are written to the beat at once, but refresh its catalogue listing at most this often.</summary>

@@ -44,7 +44,8 @@ internal sealed partial class NodeCachesGrain(
         var now = clock.GetUtcNow();
         Nodes.RemoveAll(n => n.RefreshedAt < now - Lapse || n.Node.Equals(node));
         Nodes.Add(new NodeRegistration { Node = node, RefreshedAt = now });
-        gone.Remove(node.GetGrainId());
+        // Only listed nodes need remembering as gone: one whose registration lapsed is skipped anyway.
+        gone.RemoveWhere(id => id == node.GetGrainId() || !Nodes.Exists(n => n.Node.GetGrainId() == id));
         // Written before the node hears it is registered: it caches nothing until then.
         await registrations.WriteStateAsync();
     }

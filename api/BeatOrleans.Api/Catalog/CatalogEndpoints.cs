@@ -147,15 +147,11 @@ public static class CatalogEndpoints
         }
 
         var play = EntityIds.New();
-        // Who listens, for the repeat-play rule: the signed-in user, else the client's address (behind the configured
-        // proxies, the forwarded one). A keyed pseudonym: the URL names neither.
-        var listener = signer.Pseudonym(http.User.Identity?.IsAuthenticated == true
-            ? $"user\n{http.User.UserId()}"
-            : $"address\n{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");
-        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play, listener),
+        var (listener, origin) = PlayListeners.Of(http, beat.ProducerId, signer);
+        var query = signer.Sign(PreviewAndUploads.PreviewGrant(beat_id, play, listener, origin),
             signer.Expiry(options.Value.StreamUrlLifetime));
-        return TypedResults.Ok(new StreamResponse(beat_id,
-            $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}&listener={listener}&{query}"));
+        var url = $"{http.Request.BaseUrl()}/api/beats/stream/{beat_id}/preview?play={play}";
+        return TypedResults.Ok(new StreamResponse(beat_id, $"{url}&listener={listener}&origin={origin}&{query}"));
     }
 
     private static async Task<Results<Ok<DeletedResponse>, ProblemHttpResult>> Delete(string beat_id, HttpContext http, IGrainFactory grains)

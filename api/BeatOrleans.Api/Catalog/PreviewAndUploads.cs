@@ -10,8 +10,8 @@ namespace BeatOrleans.Api.Catalog;
 /// <summary>The byte-carrying endpoints: preview streaming, signed local uploads, voice tags.</summary>
 internal static class PreviewAndUploads
 {
-    public static string PreviewGrant(string beatId, string playId, string listener) =>
-        $"preview\n{beatId}\n{playId}\n{listener}";
+    public static string PreviewGrant(string beatId, string playId, string listener, string origin) =>
+        $"preview\n{beatId}\n{playId}\n{listener}\n{origin}";
 
     public static string UploadGrant(string userId, string uploadId) => $"upload\n{userId}\n{uploadId}";
 
@@ -19,13 +19,14 @@ internal static class PreviewAndUploads
     /// Local blobs are sent by ASP.NET's file sender (single ranges -> 206, unsatisfiable -> 416, If-None-Match,
     /// If-Modified-Since, If-Range; a request for several ranges gets the whole file, as RFC 9110 allows). S3 blobs are a
     /// redirect to a presigned URL, so the bytes never pass through the API. Either way the play is counted once per
-    /// URL, and once per listener (named in the signed URL) in the beat's repeat window.
+    /// URL, and by the rules of <see cref="PlayListeners"/> for the listener and origin signed into the URL.
     /// </summary>
     public static async Task<Results<Results<RedirectHttpResult, PhysicalFileHttpResult>, ProblemHttpResult>> ServePreview(
-        string beat_id, string? play, string? listener, string? exp, string? sig, HttpContext http,
+        string beat_id, string? play, string? listener, string? origin, string? exp, string? sig, HttpContext http,
         IGrainFactory grains, IBlobStore blobs, SignedUrls signer)
     {
-        if (play is null || listener is null || !signer.Verify(PreviewGrant(beat_id, play, listener), exp, sig))
+        if (play is null || listener is null || origin is null
+            || !signer.Verify(PreviewGrant(beat_id, play, listener, origin), exp, sig))
         {
             return Refusals.Forbidden("The stream URL is invalid or has expired; ask GET /api/beats/stream/{beat_id} for a new one.");
         }
@@ -36,9 +37,9 @@ internal static class PreviewAndUploads
             return CatalogEndpoints.NotFound();
         }
 
-        if (HttpMethods.IsGet(http.Request.Method))
+        if (HttpMethods.IsGet(http.Request.Method) && listener != PlayListeners.Producer)
         {
-            await grains.GetGrain<IBeatGrain>(beat_id).RecordPlay(play, listener);
+            await grains.GetGrain<IBeatGrain>(beat_id).RecordPlay(play, listener, origin);
         }
 
         http.Response.Headers.CacheControl = "private, max-age=300";

@@ -13,7 +13,8 @@ internal static class Parameters
         ["chat_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["upload_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["play"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
-        ["listener"] = WireSchemas.Text(22, 22, "^[A-Za-z0-9_-]{22}$"),
+        ["listener"] = WireSchemas.Text(22, 8, "^(producer|[A-Za-z0-9_-]{22})$"),
+        ["origin"] = WireSchemas.Text(22, 22, "^[A-Za-z0-9_-]{22}$"),
         ["user"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["user_id"] = WireSchemas.Text(64, 1),
         ["producer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
@@ -45,6 +46,7 @@ internal static class Parameters
         ["exp"] = "Expiry of the signed URL (Unix seconds).",
         ["sig"] = "Signature of the signed URL.",
         ["listener"] = "Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour.",
+        ["origin"] = "The address the stream URL was given to, as a pseudonym: 10 listeners' plays from one count.",
         ["q"] = "Full-text search over title, artist, genre and tags.",
     };
 

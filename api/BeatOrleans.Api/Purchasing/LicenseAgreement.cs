@@ -86,7 +86,11 @@ internal static partial class LicenseAgreement
                 writer.Text($"List price: {Amount(pricing.ListAmountMinor, p.Currency)}");
                 if (pricing.OfferId is { } offerId)
                 {
-                    writer.Text($"Agreed price (accepted offer {offerId}): {Amount(p.AmountMinor, p.Currency)}");
+                    // An offer is used by the purchase, but prices it only below the list price: a producer who
+                    // lowered the price after accepting a dearer offer sold at the lower price.
+                    writer.Text(pricing.DiscountMinor > 0
+                        ? $"Agreed price (accepted offer {offerId}): {Amount(p.AmountMinor, p.Currency)}"
+                        : $"Accepted offer {offerId}: not below the list price, so the list price applies.");
                 }
 
                 if (pricing.Coupon is { } coupon)
@@ -163,7 +167,7 @@ internal static partial class LicenseAgreement
         private void Write(string text, XFont font, double after)
         {
             var line = "";
-            foreach (var word in text.Split(' '))
+            foreach (var word in text.Split(' ').SelectMany(w => Fit(w, font)))
             {
                 var candidate = line.Length == 0 ? word : $"{line} {word}";
                 if (line.Length > 0 && gfx.MeasureString(candidate, font).Width > width)
@@ -179,6 +183,38 @@ internal static partial class LicenseAgreement
 
             Draw(line, font);
             y += after;
+        }
+
+        /// <summary>
+        /// A word wider than the line (a title or a name without spaces), in pieces that fit, broken between
+        /// characters as people see them (a surrogate pair or a combining mark stays whole).
+        /// </summary>
+        private IEnumerable<string> Fit(string word, XFont font)
+        {
+            if (gfx.MeasureString(word, font).Width <= width)
+            {
+                yield return word;
+                yield break;
+            }
+
+            var piece = "";
+            var elements = StringInfo.GetTextElementEnumerator(word);
+            while (elements.MoveNext())
+            {
+                var element = elements.GetTextElement();
+                if (piece.Length > 0 && gfx.MeasureString(piece + element, font).Width > width)
+                {
+                    yield return piece;
+                    piece = "";
+                }
+
+                piece += element;
+            }
+
+            if (piece.Length > 0)
+            {
+                yield return piece;
+            }
         }
 
         private void Draw(string line, XFont font)

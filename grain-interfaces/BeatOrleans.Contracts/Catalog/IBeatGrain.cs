@@ -32,12 +32,13 @@ public interface IBeatGrain : IGrainWithStringKey
 
     /// <summary>
     /// Counts a play of a stream URL (<paramref name="playId"/>, however many range requests it makes) by
-    /// <paramref name="listener"/> (a pseudonym of the signed-in user, or of the address of an anonymous one): a
-    /// listener's plays of the beat count once per <c>Catalog:RepeatPlayWindow</c>, so fetching fresh stream URLs in a
-    /// loop does not move the beat up the popular sort.
+    /// <paramref name="listener"/> (a pseudonym of the signed-in user, else of the address) from
+    /// <paramref name="address"/> (a pseudonym of the client's address): a listener's plays of the beat count once per
+    /// <c>Catalog:RepeatPlayWindow</c>, and at most <c>Catalog:MaxListenersPerAddress</c> listeners' from one address,
+    /// so neither fresh stream URLs nor fresh accounts in a loop move the beat up the popular sort.
     /// </summary>
     [Alias("RecordListenerPlay")]
-    Task RecordPlay(string playId, string listener);
+    Task RecordPlay(string playId, string listener, string address);
 
     /// <summary>A processor starts an attempt: false when the beat no longer needs one or has used up its attempts (it fails).</summary>
     [Alias("BeginProcessing")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -51,9 +52,15 @@ public static class ChatIds
 
     public static string MessageId(string chatId, long sequence) => $"{chatId}.{sequence}";
 
-    /// <summary>The sequence number inside a message id of this chat, or null.</summary>
+    /// <summary>
+    /// The sequence number inside a message id of this chat, or null; only the id as <see cref="MessageId"/> writes it
+    /// (digits, no sign, space or leading zero), as docs/openapi.json describes cursors.
+    /// </summary>
     public static long? Sequence(string chatId, string messageId) =>
-        messageId.StartsWith(chatId + ".", StringComparison.Ordinal) && long.TryParse(messageId.AsSpan(chatId.Length + 1), out var sequence) && sequence >= 0
+        messageId.StartsWith(chatId + ".", StringComparison.Ordinal)
+            && long.TryParse(
+                messageId.AsSpan(chatId.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            && MessageId(chatId, sequence) == messageId
             ? sequence
             : null;
 }

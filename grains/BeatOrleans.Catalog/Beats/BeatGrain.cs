@@ -30,8 +30,7 @@ internal sealed partial class BeatGrain(
     /// <summary>Play ids already counted by this activation; a stream URL's range requests share one id.</summary>
     private readonly HashSet<string> countedPlays = [];
 
-    /// <summary>When each recent listener's play was last counted, oldest first (RepeatPlayWindow).</summary>
-    private readonly OrderedDictionary<string, DateTimeOffset> countedListeners = new(StringComparer.Ordinal);
+    private PlayCounter? playCounter;
     private IGrainTimer? playsListingTimer;
     private IGrainTimer? retryTimer;
 
@@ -117,10 +116,10 @@ internal sealed partial class BeatGrain(
         return DeleteOutcome.Deleted;
     }
 
-    public async Task RecordPlay(string playId, string listener)
+    public async Task RecordPlay(string playId, string listener, string address)
     {
         if (State.Beat is not { Status: BeatStatus.Ready } current || State.Deleted || !countedPlays.Add(playId)
-            || !CountsAsNewPlay(listener))
+            || !CountsAsNewPlay(listener, address))
         {
             return;
         }
@@ -259,30 +258,11 @@ internal sealed partial class BeatGrain(
         LogFailed(logger, BeatId, reason);
     }
 
-    /// <summary>
-    /// Whether the listener's play counts: not when one of theirs was counted within the repeat window. Kept in
-    /// memory: a beat's activation stays while it is played, and after one the count is at most one play more.
-    /// </summary>
-    private bool CountsAsNewPlay(string listener)
+    private bool CountsAsNewPlay(string listener, string address)
     {
-        var now = market.GetUtcNow();
-        var window = options.Value.RepeatPlayWindow;
-        if (countedListeners.TryGetValue(listener, out var counted) && now - counted < window)
-        {
-            return false;
-        }
-
-        countedListeners.Remove(listener);
-        // Oldest first: drop those past the window, then, while still over the bound, the oldest.
-        var bound = options.Value.MaxRememberedListeners;
-        while (countedListeners.Count > 0
-            && (now - countedListeners.GetAt(0).Value >= window || countedListeners.Count >= bound))
-        {
-            countedListeners.RemoveAt(0);
-        }
-
-        countedListeners.Add(listener, now);
-        return true;
+        var o = options.Value;
+        playCounter ??= new PlayCounter(o.RepeatPlayWindow, o.MaxListenersPerAddress, o.MaxRememberedListeners);
+        return playCounter.Count(listener, address, market.GetUtcNow());
     }
 
     private async Task RefreshListingAfterPlays()

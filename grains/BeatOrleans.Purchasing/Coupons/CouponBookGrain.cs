@@ -20,6 +20,12 @@ public sealed class CouponEntry
 
     /// <summary>The discount each holding or completed purchase was given, so a repeat answers the same.</summary>
     [Id(4)] public Dictionary<string, long> Discounts { get; set; } = [];
+
+    /// <summary>
+    /// Purchases given a use of this entry that have not closed yet, held or past their hold: only these count when
+    /// paid. A code deleted and made again is a new entry, and a purchase of the old one is not a use of it.
+    /// </summary>
+    [Id(5)] public HashSet<string> Claimed { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("purchasing.CouponBookState")]
@@ -123,13 +129,15 @@ internal sealed class CouponBookGrain(
 
         entry.Held[claim.PurchaseId] = claim.HoldUntil;
         entry.Discounts[claim.PurchaseId] = discount;
+        entry.Claimed.Add(claim.PurchaseId);
         await book.WriteStateAsync();
         return new CouponApplication(CouponOutcome.Applied, discount, null);
     }
 
     public async Task Release(string code, string purchaseId)
     {
-        if (Entry(code, includeDeleted: true) is { } entry && entry.Held.Remove(purchaseId))
+        if (Entry(code, includeDeleted: true) is { } entry
+            && (entry.Held.Remove(purchaseId) | entry.Claimed.Remove(purchaseId)))
         {
             entry.Discounts.Remove(purchaseId);
             await book.WriteStateAsync();
@@ -138,8 +146,10 @@ internal sealed class CouponBookGrain(
 
     public async Task Commit(string code, string purchaseId)
     {
-        // A payment captured after its hold lapsed is still counted: the buyer was charged the discounted price.
-        if (Entry(code, includeDeleted: true) is { } entry && entry.Used.Add(purchaseId))
+        // A payment captured after its hold lapsed is still counted: the buyer was charged the discounted price. Held
+        // is asked too for holds written before Claimed was kept.
+        if (Entry(code, includeDeleted: true) is { } entry
+            && (entry.Claimed.Remove(purchaseId) | entry.Held.ContainsKey(purchaseId)) && entry.Used.Add(purchaseId))
         {
             entry.Held.Remove(purchaseId);
             await book.WriteStateAsync();

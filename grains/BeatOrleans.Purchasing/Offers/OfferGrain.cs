@@ -85,7 +85,8 @@ internal sealed partial class OfferGrain(
         var now = market.GetUtcNow();
         var made = new Offer(OfferId, beat.BeatId, beat.Title, draft.LicenseType, buyerId, beat.ProducerId, draft.MakerId, draft.AmountMinor,
             tier.Currency, draft.Message, OfferStatus.Open, now, now + options.Value.OfferExpiry, draft.CounterOf, null, null, null, null, null);
-        var text = draft.Message ?? $"Offer: {Major(made)} {made.Currency} for the {made.LicenseType} licence of \"{made.BeatTitle}\".";
+        var text = draft.Message ?? $"Offer: {Money.Format(Major(made), made.Currency)} for the {made.LicenseType} "
+            + $"licence of \"{made.BeatTitle}\".";
         await Change(made, EventTypes.OfferMade, (draft.MakerId, text));
         await ExpireAfter(options.Value.OfferExpiry);
         return new OfferResult(OfferOutcome.Done, State.Offer, null);
@@ -113,7 +114,8 @@ internal sealed partial class OfferGrain(
             case ReserveOutcome.Reserved:
                 break;
             case ReserveOutcome.Held:
-                return OfferResult.Refused(OfferOutcome.Conflict, "Another buyer is paying for this exclusive; the offer stays open until their payment window closes.", o);
+                return OfferResult.Refused(OfferOutcome.Conflict, "The exclusive is held, by an accepted offer or a "
+                    + "purchase waiting for payment; this offer stays open until that hold ends.", o);
             case ReserveOutcome.NotReady:
                 return OfferResult.Refused(OfferOutcome.Conflict, "The beat is not ready to be sold.", o);
             default:

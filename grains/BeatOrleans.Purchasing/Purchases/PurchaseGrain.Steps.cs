@@ -13,7 +13,8 @@ internal sealed partial class PurchaseGrain
     private static string UnavailableReason(ReserveOutcome outcome) => outcome switch
     {
         ReserveOutcome.Sold => "The beat was sold exclusively to another buyer.",
-        ReserveOutcome.Held => "Another buyer is paying for this exclusive.",
+        ReserveOutcome.Held => "The exclusive is held, by an accepted offer or a purchase waiting for payment (yours "
+            + "too: buy with that offer's offer_id, or pay that purchase); it is free again when the hold ends.",
         ReserveOutcome.NoSuchLicense => "The producer no longer offers this licence.",
         ReserveOutcome.NotReady => "The beat is not for sale right now.",
         _ => "The beat is no longer in the catalogue.",

@@ -192,6 +192,12 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"m{i}"), seen);
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=101", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?before=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+        // Only a message id as the API writes it: no sign, space or leading zero.
+        foreach (var odd in new[] { "%2B3", "%203", "03", "00000000000000000000000000001" })
+        {
+            var path = $"/api/chat/messages/{chatId}?before={chatId}.{odd}";
+            await (await http.Send(HttpMethod.Get, path, bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
+        }
     }
 
     [Fact]

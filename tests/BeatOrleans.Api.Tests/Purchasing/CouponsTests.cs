@@ -38,6 +38,34 @@ public sealed class CouponsTests(MarketplaceHost host) : IClassFixture<Marketpla
     }
 
     [Fact]
+    public async Task A_code_deleted_and_made_again_is_a_new_coupon_that_the_old_ones_purchases_do_not_use_up()
+    {
+        var producer = await User();
+        var (first, second, third) = (await User(), await User(), await User());
+        var beat = await http.ReadyBeat(producer.Token);
+        var code = Code();
+        var definition = new { code, percent_off = 20, max_uses = 1 };
+        await (await http.CreateCoupon(producer.Token, definition)).Body(HttpStatusCode.Created);
+        var old = await (await http.BuyWith(first.Token, beat.Id(), "mp3_lease", coupon: code))
+            .Body(HttpStatusCode.Created);
+
+        await (await http.Send(HttpMethod.Delete, $"/api/coupons/{code}", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.CreateCoupon(producer.Token, definition)).Body(HttpStatusCode.Created);
+        var renewed = await (await http.BuyWith(second.Token, beat.Id(), "mp3_lease", coupon: code))
+            .Body(HttpStatusCode.Created);
+        // The old coupon's purchase, paid now, keeps its discount but is no use of the new coupon.
+        var paidOld = await (await http.Confirm(first.Token, old.PurchaseId())).Body(HttpStatusCode.OK);
+        var paidRenewed = await (await http.Confirm(second.Token, renewed.PurchaseId())).Body(HttpStatusCode.OK);
+        Assert.Equal(("completed", "completed"), (paidOld.Str("status"), paidRenewed.Str("status")));
+
+        var coupon = await (await http.Send(HttpMethod.Get, $"/api/coupons/{code}", producer.Token))
+            .Body(HttpStatusCode.OK);
+        Assert.Equal(1, coupon["uses"]!.GetValue<int>());
+        Assert.Equal(0, coupon["reserved"]!.GetValue<int>());
+        await (await http.BuyWith(third.Token, beat.Id(), "mp3_lease", coupon: code)).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task A_percent_coupon_discounts_the_purchase_the_payment_and_the_sale_and_counts_one_use()
     {
         var producer = await User();

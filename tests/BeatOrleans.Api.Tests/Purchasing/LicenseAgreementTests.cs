@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace BeatOrleans.Api.Tests.Purchasing;
 
@@ -138,4 +140,84 @@ public sealed class LicenseAgreementRenderingTests
         Assert.Contains("<xmp:CreateDate>2026-01-02T03:04:06Z</xmp:CreateDate>", raw, StringComparison.Ordinal);
         Assert.NotEqual(first, Api.Purchasing.LicenseAgreement.Render(purchase with { PurchaseId = "1123456789abcdef0123456789abcdef" }, "producer", "buyer"));
     }
+
+    [Fact]
+    public async Task A_title_without_spaces_wraps_inside_the_page_and_every_character_of_it_is_there()
+    {
+        var title = string.Concat(Enumerable.Repeat("Midnight", 15));
+        var purchase = new Contracts.Purchasing.Purchase("0123456789abcdef0123456789abcdef", "b", "p", "beat", title,
+            "wav_lease", 4999, "USD", Contracts.Purchasing.PurchaseStatus.Completed,
+            Contracts.Purchasing.LicenseCatalog.For("wav_lease", false), new("simulated", "pay_1", null),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), null, null, []);
+        var file = Path.Combine(Path.GetTempPath(), $"agreement-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, Api.Purchasing.LicenseAgreement.Render(purchase, "producer", "buyer"));
+        try
+        {
+            // Every word's box as poppler lays out the page: none may reach into the right margin (56 pt).
+            using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-bbox", file, "-"])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var html = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+            var pageWidth = Number(Regex.Match(html, "<page width=\"([0-9.]+)\"").Groups[1].Value);
+            var words = Regex.Matches(html, "<word [^>]*xMax=\"([0-9.]+)\"[^>]*>([^<]*)</word>")
+                .Select(m => (Right: Number(m.Groups[1].Value), Text: m.Groups[2].Value)).ToList();
+            Assert.NotEmpty(words);
+            Assert.All(words, w => Assert.True(w.Right <= pageWidth - 56 + 1, $"'{w.Text}' ends at {w.Right} of "
+                + $"{pageWidth}"));
+
+            // The title's pieces, from "Title:" to the next line's "Beat id:", are the whole title.
+            var pieces = words.SkipWhile(w => w.Text != "Title:").Skip(1).TakeWhile(w => w.Text != "Beat").ToList();
+            Assert.True(pieces.Count > 1, "the title was not broken");
+            Assert.Equal(title, string.Concat(pieces.Select(w => w.Text)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task An_offer_that_did_not_lower_the_price_is_not_called_the_agreed_price()
+    {
+        var sold = new Contracts.Purchasing.Purchase("0123456789abcdef0123456789abcdef", "b", "p", "beat", "Title",
+            "mp3_lease", 5000, "USD", Contracts.Purchasing.PurchaseStatus.Completed,
+            Contracts.Purchasing.LicenseCatalog.For("mp3_lease", false), new("simulated", "pay_1", null),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), null, null, []);
+        var atList = sold with { Pricing = new(5000, 0, null, "offer1") };
+        var atOffer = sold with { AmountMinor = 4000, Pricing = new(5000, 1000, null, "offer1") };
+
+        var listText = await PdfText(Api.Purchasing.LicenseAgreement.Render(atList, "producer", "buyer"));
+        Assert.Contains("Accepted offer offer1: not below the list price, so the list price applies.", listText,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("Agreed price", listText, StringComparison.Ordinal);
+        Assert.Contains("Price paid: 50.00 USD", listText, StringComparison.Ordinal);
+        var offerText = await PdfText(Api.Purchasing.LicenseAgreement.Render(atOffer, "producer", "buyer"));
+        Assert.Contains("Agreed price (accepted offer offer1): 40.00 USD", offerText, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> PdfText(byte[] pdf)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"agreement-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            var start = new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true };
+            using var process = Process.Start(start)!;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+            return text;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 }

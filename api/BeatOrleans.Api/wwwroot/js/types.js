@@ -29,6 +29,7 @@
 /** @typedef {Schemas["NotificationsResponse"]} Notifications */
 /** @typedef {Schemas["MarkAsReadResponse"]} MarkedRead */
 /** @typedef {Schemas["HttpValidationProblemDetails"]} Problem */
+/** @typedef {Schemas["OfferResponse"]} Offer */
 /** @typedef {NonNullable<import("beatorleans-api").paths["/api/beats"]["get"]["parameters"]["query"]>} SearchQuery */
 
 /**

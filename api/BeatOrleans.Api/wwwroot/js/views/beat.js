@@ -1,5 +1,5 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
-// test cards, "Message producer"; for its producer: edit licences and delete.
+// test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit licences and delete.
 import { ApiError, call, newKey } from "../api.js";
 import { liveEvents } from "../live.js";
 import { go, onLeave, render } from "../router.js";
@@ -13,6 +13,7 @@ import { player } from "./player.js";
 /** @typedef {import("../types.js").LicenseType} LicenseType */
 /** @typedef {import("../types.js").Purchase} Purchase */
 /** @typedef {import("../types.js").Deleted} Deleted */
+/** @typedef {import("../types.js").Offer} Offer */
 
 /** Stripe's test payment methods, which the simulated gateway (and Stripe in test mode) honour. */
 const TEST_CARDS = [
@@ -34,14 +35,14 @@ function termsList(terms) {
     terms.exclusive ? h("li", {}, "Exclusive rights: the beat is taken off the market") : null);
 }
 
-/** @param {Beat} beat @param {Licenses} licences */
-function buyForm(beat, licences) {
+/** @param {Beat} beat @param {Licenses} licences @param {string | null} tier the licence to preselect */
+function buyForm(beat, licences, tier) {
   const alert = alertBox();
   const sold = beat.status === "sold";
   const mine = session()?.user_id === beat.producer_id;
   const radios = licences.licenses.map((offer, i) => {
     const radio = h("input", { type: "radio", name: "license_type", value: offer.license_type, id: `tier-${offer.license_type}`,
-      checked: i === 0, disabled: sold });
+      checked: tier ? offer.license_type === tier : i === 0, disabled: sold });
     return h("li", { class: "tier" },
       radio,
       h("label", { for: radio.id }, h("strong", {}, licenceName(offer.license_type)), " ",
@@ -100,6 +101,49 @@ function buyForm(beat, licences) {
   return form;
 }
 
+/**
+ * A price proposed for one licence: posted in the chat with the producer, who accepts, declines or counters there.
+ * An accepted offer prices the buyer's next purchase of that licence (the Buy button above).
+ * @param {Beat} beat @param {Licenses} licences
+ */
+function offerForm(beat, licences) {
+  const alert = alertBox();
+  const tier = h("select", { name: "license_type" },
+    ...licences.licenses.map((l) => h("option", { value: l.license_type }, `${licenceName(l.license_type)} (list ${money(l.price, l.currency)})`)));
+  const amount = h("input", { type: "number", name: "amount", min: "0.5", step: "0.01", required: true, inputmode: "decimal" });
+  const note = h("textarea", { name: "message", rows: 2, maxlength: 1000 });
+  const make = h("button", { type: "submit" }, "Make offer");
+  const form = h("form", { class: "card offer-form" },
+    h("h2", {}, "Make an offer"),
+    field("Licence", tier),
+    field("Your price", amount, "At least 0.50, in the licence's currency. The producer answers in your chat."),
+    field("Note to the producer (optional)", note),
+    alert, make);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!session()) {
+      go(`/login?next=${encodeURIComponent(location.pathname)}`);
+      return;
+    }
+    const chosen = licences.licenses.find((l) => l.license_type === tier.value);
+    if (!chosen) return;
+    void busy(make, async () => {
+      alert.clear();
+      try {
+        /** @type {Offer} */
+        await call("POST", "/api/offers", {
+          body: { beat_id: beat.beat_id, license_type: chosen.license_type, amount: Number(amount.value),
+            currency: chosen.currency, message: note.value.trim() || null },
+        });
+        go(`/chat?with=${encodeURIComponent(beat.producer_id)}`);
+      } catch (error) {
+        alert.show(error);
+      }
+    });
+  });
+  return form;
+}
+
 /** The producer's own controls: licence prices and delete. @param {Beat} beat @param {Licenses} licences */
 function producerTools(beat, licences) {
   const alert = alertBox();
@@ -147,8 +191,8 @@ function producerTools(beat, licences) {
   return h("div", {}, form, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ", confirmRemove));
 }
 
-/** @param {Record<string, string>} params */
-export async function beatView(params) {
+/** @param {Record<string, string>} params @param {URLSearchParams} query */
+export async function beatView(params, query) {
   const id = params.id ?? "";
   /** @type {Beat} */
   let beat;
@@ -191,7 +235,8 @@ export async function beatView(params) {
   if (beat.status !== "processing" && beat.status !== "failed") {
     /** @type {Licenses} */
     const licences = await call("GET", `/api/beats/${encodeURIComponent(beat.beat_id)}/licenses`, { auth: false });
-    parts.push(buyForm(beat, licences));
+    parts.push(buyForm(beat, licences, query.get("licence")));
+    if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences));
     if (mine) parts.push(producerTools(beat, licences));
   } else if (mine) {
     parts.push(producerTools(beat, { beat_id: beat.beat_id, licenses: [] }));

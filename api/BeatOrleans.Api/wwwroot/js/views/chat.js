@@ -1,10 +1,12 @@
 // Chat: the conversation list, a conversation with paging back ("Earlier messages"), live delivery over the
-// WebSocket and, after a reconnect, catch-up from the REST `after` cursor so nothing sent meanwhile is missed.
+// WebSocket and, after a reconnect, catch-up from the REST `after` cursor so nothing sent meanwhile is missed. Offers
+// show as cards; the newest card of an offer carries what the viewer may do with it now (accept, decline, counter,
+// withdraw; buy at the agreed price), read from the offer itself, since a card is the offer as it was when posted.
 import { call, queryString } from "../api.js";
 import { liveEvents } from "../live.js";
 import { onLeave } from "../router.js";
 import { session } from "../session.js";
-import { alertBox, busy, field, h, when } from "../ui.js";
+import { alertBox, busy, field, h, licenceName, money, when } from "../ui.js";
 
 /** @typedef {import("../types.js").Chat} Chat */
 /** @typedef {import("../types.js").ChatHistory} ChatHistory */
@@ -13,6 +15,8 @@ import { alertBox, busy, field, h, when } from "../ui.js";
 /** @typedef {import("../types.js").SentMessage} SentMessage */
 /** @typedef {import("../types.js").PublicProfile} PublicProfile */
 /** @typedef {import("../types.js").LiveMessage} LiveMessage */
+/** @typedef {import("../types.js").Offer} Offer */
+/** @typedef {NonNullable<Message["offer"]>} OfferCard */
 
 /** @type {Map<string, Promise<string>>} */
 const names = new Map();
@@ -43,12 +47,86 @@ export async function chatView(_, query) {
   /** @type {{ chatId: string | null, receiver: string | null, before: string | null, lastId: string | null, seen: Set<string> }} */
   const thread = { chatId: null, receiver: null, before: null, lastId: null, seen: new Set() };
 
-  /** @param {Message} m */
-  const bubble = (m) => h("li", { class: m.sender === session()?.username ? "mine" : "theirs", "data-id": m.message_id },
+  /** The action area of each offer's newest card in this thread. @type {Map<string, HTMLElement>} */
+  const offerAreas = new Map();
+  /** What the viewer may do with an offer now, as buttons (and a counter-offer form) in its card.
+   * @param {Offer} offer @param {HTMLElement} into */
+  const offerActions = (offer, into) => {
+    // Only the offer's newest card acts: a newer card may have come in while a step was under way.
+    if (offerAreas.get(offer.offer_id) !== into) return;
+    const myId = session()?.user_id;
+    const alert = alertBox();
+    /** @param {string} label @param {"accept" | "decline" | "withdraw"} step */
+    const act = (label, step) => {
+      const button = h("button", { type: "button", class: step === "accept" ? "" : "secondary" }, label);
+      button.addEventListener("click", () => void busy(button, async () => {
+        try {
+          /** @type {Offer} */
+          const answered = await call("POST", `/api/offers/${encodeURIComponent(offer.offer_id)}/${step}`);
+          offerActions(answered, into);
+        } catch (error) {
+          alert.show(error);
+        }
+      }));
+      return button;
+    };
+    /** @type {(HTMLElement | string)[]} */
+    const parts = [];
+    if (offer.status === "open" && offer.maker_id === myId) {
+      parts.push(h("span", { class: "muted" }, "Waiting for an answer. "), act("Withdraw offer", "withdraw"));
+    } else if (offer.status === "open") {
+      const amount = h("input", { type: "number", min: "0.5", step: "0.01", required: true, inputmode: "decimal",
+        "aria-label": "Counter-offer price" });
+      const counter = h("button", { type: "submit", class: "secondary" }, "Counter");
+      const form = h("form", { class: "counter" }, amount, counter);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        void busy(counter, async () => {
+          try {
+            // The counter-offer is a new offer, posted in this chat; its card carries its own actions.
+            await call("POST", `/api/offers/${encodeURIComponent(offer.offer_id)}/counter`, { body: { amount: Number(amount.value) } });
+            into.replaceChildren();
+          } catch (error) {
+            alert.show(error);
+          }
+        });
+      });
+      parts.push(act("Accept", "accept"), " ", act("Decline", "decline"), form);
+    } else if (offer.status === "accepted" && offer.buyer_id === myId) {
+      const until = offer.buy_before ? ` before ${when(offer.buy_before)}` : "";
+      parts.push(h("a", { href: `/beats/${encodeURIComponent(offer.beat_id)}?licence=${encodeURIComponent(offer.license_type)}` },
+        `Buy at ${money(offer.amount, offer.currency)}${until}`));
+    } else if (offer.status === "accepted") {
+      parts.push(h("span", { class: "muted" }, "Accepted: the buyer's next purchase of this licence is at this price."));
+    }
+    into.replaceChildren(...parts, alert);
+  };
+
+  /** @param {OfferCard} card @param {boolean} newer whether this card is newer than those shown */
+  const offerCard = (card, newer) => {
+    const area = h("div", { class: "offer-actions" });
+    // A counter-offer closes the offer it answers: that card's actions go.
+    if (newer && card.counter_of) offerAreas.get(card.counter_of)?.replaceChildren();
+    const shown = offerAreas.get(card.offer_id);
+    if (!shown || newer) {
+      shown?.replaceChildren();
+      offerAreas.set(card.offer_id, area);
+      if (card.status === "open" || card.status === "accepted") {
+        call("GET", `/api/offers/${encodeURIComponent(card.offer_id)}`).then(
+          (/** @type {unknown} */ offer) => offerActions(/** @type {Offer} */ (offer), area),
+          () => undefined);
+      }
+    }
+    return h("div", { class: "offer" },
+      h("p", {}, `Offer: ${money(card.amount, card.currency)} for the ${licenceName(card.license_type)} licence of "${card.beat_title}" (${card.status})`),
+      area);
+  };
+
+  /** @param {Message} m @param {boolean} newer */
+  const bubble = (m, newer) => h("li", { class: m.sender === session()?.username ? "mine" : "theirs", "data-id": m.message_id },
     h("span", { class: "sender" }, m.sender === session()?.username ? "You" : m.sender),
     h("p", {}, m.content),
-    ...(m.offer ? [h("p", { class: "offer" },
-      `Offer: ${m.offer.amount.toFixed(2)} ${m.offer.currency} for the ${m.offer.license_type.replace("_", " ")} licence of "${m.offer.beat_title}" (${m.offer.status})`)] : []),
+    ...(m.offer ? [offerCard(m.offer, newer)] : []),
     h("time", { datetime: m.sent_at }, when(m.sent_at)));
 
   /** @param {Message[]} messages @param {"append" | "prepend"} where */
@@ -56,12 +134,14 @@ export async function chatView(_, query) {
     const fresh = messages.filter((m) => !thread.seen.has(m.message_id));
     fresh.forEach((m) => thread.seen.add(m.message_id));
     if (where === "append") {
-      log.append(...fresh.map(bubble));
+      log.append(...fresh.map((m) => bubble(m, true)));
       const last = fresh[fresh.length - 1];
       if (last) thread.lastId = last.message_id;
       log.scrollTop = log.scrollHeight;
     } else {
-      log.prepend(...fresh.map(bubble));
+      // An earlier page is older than what is shown: its cards take an offer's actions only where none is shown, the
+      // page's newest card of that offer first.
+      log.prepend(...fresh.slice().reverse().map((m) => bubble(m, false)).reverse());
     }
   };
 
@@ -85,6 +165,7 @@ export async function chatView(_, query) {
   /** @param {string | null} chatId @param {string} receiver @param {string} name */
   const open = async (chatId, receiver, name) => {
     Object.assign(thread, { chatId, receiver, before: null, lastId: null, seen: new Set() });
+    offerAreas.clear();
     heading.textContent = `Chat with ${name}`;
     log.replaceChildren();
     composer.hidden = false;
