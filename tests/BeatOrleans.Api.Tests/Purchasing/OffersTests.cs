@@ -138,7 +138,7 @@ public sealed class OffersTests(MarketplaceHost host) : IClassFixture<Marketplac
 
         // Held for the offer's buyer like a purchase's hold: nobody else buys it meanwhile.
         var held = await (await http.Buy(other.Token, beat.Id(), "exclusive")).Problem(HttpStatusCode.Conflict);
-        Assert.Contains("paying", held.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains("The exclusive is held, by an accepted offer", held.Str("detail"), StringComparison.Ordinal);
         await (await http.AnswerOffer(producer.Token, rival.OfferId(), "accept")).Problem(HttpStatusCode.Conflict);
         Assert.Equal("open", (await http.Offer(other.Token, rival.OfferId())).Str("status"));
 
