@@ -947,6 +947,9 @@ export interface components {
             status: "unread" | "read";
             /** Format: date-time */
             created_at: string;
+            /** @description What the notification is about: chat (subject_id is a chat_id), purchase (a purchase_id: a purchase, a sale or a refund) or beat (a beat_id); null when it is about nothing to open. */
+            subject_type: null | string;
+            subject_id: null | string;
         };
         NotificationsResponse: {
             user_id: string;

@@ -154,11 +154,14 @@ internal sealed partial class ConversationGrain(
         }
     }
 
-    private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) => outgoing.Offer is { } offer
-        ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
-            $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of \"{offer.BeatTitle}\" at {Money.Format(offer.Amount, offer.Currency)}", now)
-        : new NotificationRequested(
-            message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message", $"You have a new message from {outgoing.SenderUsername}", now);
+    private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) =>
+        outgoing.Offer is { } offer
+            ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
+                $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of "
+                + $"\"{offer.BeatTitle}\" at {Money.Format(offer.Amount, offer.Currency)}",
+                now, NotificationSubjects.Chat, ChatId)
+            : new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message",
+                $"You have a new message from {outgoing.SenderUsername}", now, NotificationSubjects.Chat, ChatId);
 
     public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit)
     {

@@ -185,8 +185,9 @@ internal sealed partial class InboxGrain(
     {
         var batch = queued.ToList();
         queued.Clear();
-        var notifications = batch.Select(entry => new Notification(
-            Guid.NewGuid().ToString("N"), entry.Request.Type, entry.Request.Message, false, entry.Request.OccurredAt)).ToList();
+        var notifications = batch.Select(entry => entry.Request).Select(request => new Notification(
+            Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt, request.SubjectType,
+            request.SubjectId)).ToList();
         try
         {
             await Store([.. notifications.Zip(batch, (notification, entry) => (notification, entry.Request.EventId))]);

@@ -110,4 +110,35 @@ public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplac
         var unread = await (await marketplace.Api.Send(HttpMethod.Get, "/api/notifications?status=unread", tokens.Token)).Body(HttpStatusCode.OK);
         Assert.Empty(unread["notifications"]!.AsArray());
     }
+
+    [Fact]
+    public async Task A_notification_opens_what_it_is_about_and_is_read_then()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("linked");
+        var (_, _, beatId, title) = await marketplace.Api.ProducerWithReadyBeat(producer);
+        var buyer = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName("asker")));
+        var message = new { receiver = producer.Username, message = "Can I hear a longer preview?" };
+        await marketplace.Api.PostJson("/api/chat/send", buyer.Token, message, HttpStatusCode.Created);
+        var count = page.Locator("#bell-count");
+        await Expect(count).ToHaveTextAsync("2");
+
+        // The message's notification opens the conversation, and counts as read.
+        await page.Button("Notifications").ClickAsync();
+        var panel = page.Locator("#bell-panel");
+        var notice = panel.GetByRole(AriaRole.Link, new() { Name = $"You have a new message from {buyer.Username}" });
+        await notice.ClickAsync();
+        var heading = page.GetByRole(AriaRole.Heading, new() { Name = $"Chat with {buyer.Username}" });
+        await Expect(heading).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Can I hear a longer preview?");
+        await Expect(panel).ToBeHiddenAsync();
+        await Expect(count).ToHaveTextAsync("1");
+
+        // The beat's notification opens the beat.
+        await page.Button("Notifications").ClickAsync();
+        await panel.GetByRole(AriaRole.Link).Filter(new() { HasText = "is ready and listed" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1 })).ToBeVisibleAsync();
+        Assert.EndsWith($"/beats/{beatId}", page.Url, StringComparison.Ordinal);
+        await Expect(count).ToBeHiddenAsync();
+    }
 }

@@ -78,5 +78,6 @@ public static class NotificationsEndpoints
             : Refusals.NotFound("You have no notification with this id.");
     }
 
-    public static NotificationResponse ToResponse(Notification n) => new(n.NotificationId, n.Type, n.Message, n.Read ? "read" : "unread", n.CreatedAt);
+    public static NotificationResponse ToResponse(Notification n) =>
+        new(n.NotificationId, n.Type, n.Message, n.Read ? "read" : "unread", n.CreatedAt, n.SubjectType, n.SubjectId);
 }

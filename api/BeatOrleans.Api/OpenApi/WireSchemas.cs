@@ -7,6 +7,7 @@ using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Purchasing;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -83,6 +84,11 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         [("MarkAsReadResponse", "status")] = OneOf(["read"]),
         [("NotificationResponse", "type")] = Text(32, 1),
         [("NotificationResponse", "message")] = Text(1000, 1),
+        // A pattern, not an enum: the field is null for notifications about nothing to open.
+        [("NotificationResponse", "subject_type")] = Text(16, 1, $"^({string.Join('|', NotificationSubjects.All)})$",
+            description: "What the notification is about: chat (subject_id is a chat_id), purchase (a purchase_id: a "
+                + "purchase, a sale or a refund) or beat (a beat_id); null when it is about nothing to open."),
+        [("NotificationResponse", "subject_id")] = Text(32, 32, HexId),
         [("DownloadFileResponse", "name")] = OneOf([.. DeliverableNames, LicenseAgreement.FileName]),
         [("DownloadFileResponse", "format")] = OneOf([.. MediaFormats.Audio, "zip", "pdf"]),
         [("DownloadResponse", "files")] = List(4),

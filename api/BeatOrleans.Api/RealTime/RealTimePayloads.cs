@@ -13,8 +13,10 @@ public sealed record RealTimeMessage(
             m.Offer is null ? Contracts.Chat.MessageKinds.Text : Contracts.Chat.MessageKinds.Offer, Purchasing.OfferCardResponse.From(m.Offer));
 }
 
-public sealed record RealTimeNotification(string Type, string NotificationId, string Kind, string Message, string Status, DateTimeOffset CreatedAt)
+public sealed record RealTimeNotification(
+    string Type, string NotificationId, string Kind, string Message, string Status, DateTimeOffset CreatedAt,
+    string? SubjectType, string? SubjectId)
 {
-    public static RealTimeNotification From(Notification n) =>
-        new("real-time notification", n.NotificationId, n.Type, n.Message, n.Read ? "read" : "unread", n.CreatedAt);
+    public static RealTimeNotification From(Notification n) => new("real-time notification", n.NotificationId, n.Type,
+        n.Message, n.Read ? "read" : "unread", n.CreatedAt, n.SubjectType, n.SubjectId);
 }

@@ -12,7 +12,9 @@ public sealed record NotificationRequested(
     [property: Id(2)] string UserId,
     [property: Id(3)] string Type,
     [property: Id(4)] string Message,
-    [property: Id(5)] DateTimeOffset OccurredAt)
+    [property: Id(5)] DateTimeOffset OccurredAt,
+    [property: Id(6)] string? SubjectType = null,
+    [property: Id(7)] string? SubjectId = null)
 {
     public const string Namespace = "notifications";
 }

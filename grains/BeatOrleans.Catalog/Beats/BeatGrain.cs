@@ -1,6 +1,7 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using BeatOrleans.Outbox;
@@ -169,7 +170,8 @@ internal sealed partial class BeatGrain(
         State.Media = media;
         var b = State.Beat = current with { Status = BeatStatus.Ready, DurationSeconds = media.DurationSeconds, PreviewKey = media.Preview.Key };
         var ready = new NotificationRequested($"beat-ready:{BeatId}", this.GetGrainId(), current.ProducerId, "beat_ready",
-            $"Your beat \"{current.Title}\" is ready and listed in the catalogue.", clock.GetUtcNow());
+            $"Your beat \"{current.Title}\" is ready and listed in the catalogue.", clock.GetUtcNow(),
+            NotificationSubjects.Beat, BeatId);
         await Commit(IntegrationEvents.Create($"{BeatId}.ready", EventTypes.BeatReady, BeatId, ready.OccurredAt, new BeatReadyData(
             BeatId, b.ProducerId, b.Title, b.Artist, b.Genre, b.Bpm, media.DurationSeconds, b.Tags,
             [.. b.Licenses.Select(l => new BeatLicenseData(l.LicenseType, l.Price, l.Currency))], ready.OccurredAt)), ready, relist: true);

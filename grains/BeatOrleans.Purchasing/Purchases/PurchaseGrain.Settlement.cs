@@ -1,4 +1,5 @@
 using BeatOrleans.Contracts.Events;
+using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Purchasing;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
@@ -42,9 +43,11 @@ internal sealed partial class PurchaseGrain
             },
             notices:
             [
-                new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase", "Your beat has been successfully purchased", now),
+                new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase",
+                    "Your beat has been successfully purchased", now, NotificationSubjects.Purchase, PurchaseId),
                 new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
-                    $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {Money.Format(amount, p.Currency)}.", now),
+                    $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {Money.Format(amount, p.Currency)}.",
+                    now, NotificationSubjects.Purchase, PurchaseId),
             ],
             followUp: RecordCompletionOrRetryLater);
     }
@@ -107,7 +110,8 @@ internal sealed partial class PurchaseGrain
             notices:
             [
                 new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
-                    $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now),
+                    $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now,
+                    NotificationSubjects.Purchase, PurchaseId),
             ],
             followUp: () => ReleaseReservations(SoldMeanwhile));
         return true;

@@ -14,6 +14,34 @@ public sealed class NotificationsTests(MarketplaceHost host) : IClassFixture<Mar
         Eventually.Until(() => Unread(tokens), unread => unread.Count >= count, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
 
     [Fact]
+    public async Task A_notification_names_what_it_is_about_the_conversation_the_beat_or_the_purchase()
+    {
+        var producerAccount = await http.SignUp();
+        var producer = await http.LogIn(producerAccount);
+        var buyer = await http.LogIn(await http.SignUp());
+        var beat = await http.ReadyBeat(producer.Token);
+        var sent = await (await http.Send(HttpMethod.Post, "/api/chat/send", buyer.Token,
+            new { receiver = producerAccount.Username, message = "about your beat" })).Body(HttpStatusCode.Created);
+        var purchase = await http.BuyAndPay(buyer.Token, beat.Id(), "mp3_lease");
+
+        var forProducer = await Eventually.Until(() => Unread(producer), n => n.Count >= 3, TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(50));
+        var subjects = forProducer.Select(n => (n!.Str("type"), n!["subject_type"]?.GetValue<string>(),
+            n!["subject_id"]?.GetValue<string>())).ToList();
+        Assert.Contains(("beat_ready", "beat", beat.Id()), subjects);
+        Assert.Contains(("message", "chat", sent.Str("chat_id")), subjects);
+        Assert.Contains(("sale", "purchase", purchase.PurchaseId()), subjects);
+        var forBuyer = Assert.Single(await EventuallyUnread(buyer, 1))!;
+        Assert.Equal(("purchase", "purchase", purchase.PurchaseId()),
+            (forBuyer.Str("type"), forBuyer.Str("subject_type"), forBuyer.Str("subject_id")));
+        // Each subject opens for the one notified.
+        await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{sent.Str("chat_id")}", producer.Token))
+            .Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}", producer.Token))
+            .Body(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Notifications_come_a_page_at_a_time_newest_first_and_the_cursor_reaches_the_oldest()
     {
         var sender = await http.LogIn(await http.SignUp());

@@ -1,4 +1,5 @@
-// The notification bell: the unread count, live updates, a panel to read them and mark one or all as read.
+// The notification bell: the unread count, live updates, a panel to read them and mark one or all as read; a
+// notification about something (a conversation, a purchase or sale, a beat) opens it, and is read then.
 import { call, queryString } from "./api.js";
 import { liveEvents } from "./live.js";
 import { session, sessionEvents } from "./session.js";
@@ -20,6 +21,29 @@ const alert = alertBox();
 
 const unread = () => items.filter((n) => n.status === "unread").length;
 
+/** The page a notification is about, if any. @param {Notification} n */
+function target(n) {
+  if (!n.subject_id) return null;
+  switch (n.subject_type) {
+    case "chat": return `/chat?chat=${encodeURIComponent(n.subject_id)}`;
+    case "purchase": return n.type === "sale" ? "/sales" : "/purchases";
+    case "beat": return `/beats/${encodeURIComponent(n.subject_id)}`;
+    default: return null;
+  }
+}
+
+/** @param {Notification} item */
+function text(item) {
+  const href = target(item);
+  if (!href) return h("p", {}, item.message);
+  const link = h("a", { href }, item.message);
+  link.addEventListener("click", () => {
+    if (item.status === "unread") void mark({ notification_id: item.notification_id });
+    if (!byId("bell-panel", HTMLDivElement).hidden) toggle();
+  });
+  return h("p", {}, link);
+}
+
 function paint() {
   const n = unread();
   count.textContent = String(n);
@@ -36,7 +60,7 @@ function paint() {
         const read = h("button", { type: "button", class: "link" }, "Mark read");
         read.addEventListener("click", () => void busy(read, () => mark({ notification_id: item.notification_id })));
         return h("li", { class: item.status },
-          h("p", {}, item.message), h("time", { datetime: item.created_at }, when(item.created_at)),
+          text(item), h("time", { datetime: item.created_at }, when(item.created_at)),
           item.status === "unread" ? read : h("span", { class: "muted" }, " read"));
       }) : [h("li", { class: "muted" }, "Nothing yet.")])));
 }
@@ -95,7 +119,8 @@ document.addEventListener("keydown", (event) => {
 liveEvents.addEventListener("notification", (event) => {
   const n = /** @type {CustomEvent<LiveNotification>} */ (event).detail;
   if (items.some((i) => i.notification_id === n.notification_id)) return;
-  items = [{ notification_id: n.notification_id, type: n.kind, message: n.message, status: n.status, created_at: n.created_at }, ...items];
+  items = [{ notification_id: n.notification_id, type: n.kind, message: n.message, status: n.status, created_at: n.created_at,
+    subject_type: n.subject_type ?? null, subject_id: n.subject_id ?? null }, ...items];
   paint();
 });
 liveEvents.addEventListener("reconnected", (event) => {

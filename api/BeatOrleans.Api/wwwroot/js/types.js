@@ -40,7 +40,7 @@
 /**
  * A frame of /ws/notifications/{user_id} (docs/asyncapi.json).
  * @typedef {{ type: "real-time notification", notification_id: string, kind: string, message: string,
- *   status: "unread" | "read", created_at: string }} LiveNotification
+ *   status: "unread" | "read", created_at: string, subject_type?: string | null, subject_id?: string | null }} LiveNotification
  */
 
 export {};

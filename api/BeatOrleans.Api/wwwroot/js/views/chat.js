@@ -269,6 +269,10 @@ export async function chatView(_, query) {
     alert.show(error);
     return [];
   });
+  // Opened from a notification: the conversation by its chat id.
+  const chatId = query.get("chat");
+  const linked = chatId ? items.find((i) => i.c.chat_id === chatId) : undefined;
+  if (linked) await open(linked.c.chat_id, linked.other, linked.other);
   const wanted = query.get("with");
   if (wanted && wanted !== me.user_id) {
     const name = await nameOf(wanted);
