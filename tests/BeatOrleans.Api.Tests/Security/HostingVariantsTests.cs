@@ -50,6 +50,19 @@ public sealed class PublicUrlHost() : MarketplaceHost(new() { ["PublicBaseUrl"] 
 public sealed class PublicBaseUrlTests(PublicUrlHost host) : IClassFixture<PublicUrlHost>
 {
     [Fact]
+    public async Task A_published_node_asks_for_the_operator_login_even_on_loopback()
+    {
+        // A proxy on the same machine makes every visitor's request come from loopback: published, the node cannot
+        // tell them from its own user, so the dashboard (its live log included) needs the operator login.
+        var http = host.CreateClient();
+        foreach (var path in new[] { "/dashboard/", "/dashboard/DashboardCounters" })
+        {
+            var answer = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Signed_urls_start_with_the_public_base_url_whatever_host_the_request_named()
     {
         var http = host.CreateClient();
