@@ -49,6 +49,20 @@ public static class HealthExtensions
         // No web fonts from fonts.scalar.com: the reference loads nothing from outside this API (works offline,
         // tells no third party).
         app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API").DisableDefaultFonts()).AllowAnonymous();
+        // The dashboard's live log (/dashboard/Trace) is a response that never ends: a stopping node ends it rather
+        // than wait out Shutdown:Timeout and then stop its silo in a hurry.
+        app.Use(async (http, next) =>
+        {
+            if (!http.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase))
+            {
+                await next(http);
+                return;
+            }
+
+            var lifetime = http.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+            using var stopping = lifetime.ApplicationStopping.Register(http.Abort);
+            await next(http);
+        });
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(DashboardAccess.Policy);
         return app;
     }

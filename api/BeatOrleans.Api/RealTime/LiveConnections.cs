@@ -64,9 +64,19 @@ public sealed class SocketSink(WebSocket socket, bool wantsMessages, string sess
         }
     }
 
-    public void CloseForEndedSession() => _ = Close();
+    public void CloseForEndedSession() => _ = Close(WebSocketCloseStatus.PolicyViolation, "session ended", CloseGrace);
 
-    private async Task Close()
+    /// <summary>
+    /// The node is stopping: 1001 (going away), so the client reconnects, to another node if there is one, and the
+    /// stop need not wait out its timeout for a socket that would stay open.
+    /// </summary>
+    public void CloseForShutdown() =>
+        _ = Close(WebSocketCloseStatus.EndpointUnavailable, "server restarting", ShutdownGrace);
+
+    /// <summary>How long a client has to answer the close of a stopping node.</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
+
+    private async Task Close(WebSocketCloseStatus status, string reason, TimeSpan grace)
     {
         try
         {
@@ -75,9 +85,9 @@ public sealed class SocketSink(WebSocket socket, bool wantsMessages, string sess
             {
                 if (socket.State == WebSocketState.Open)
                 {
-                    // 1008: the connection itself is fine, but the session that authorised it no longer holds.
-                    using var patience = new CancellationTokenSource(CloseGrace);
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "session ended", patience.Token);
+                    // 1008 for an ended session: the connection itself is fine, but what authorised it no longer holds.
+                    using var patience = new CancellationTokenSource(grace);
+                    await socket.CloseOutputAsync(status, reason, patience.Token);
                 }
             }
             finally
@@ -85,7 +95,7 @@ public sealed class SocketSink(WebSocket socket, bool wantsMessages, string sess
                 sending.Release();
             }
 
-            ended.CancelAfter(CloseGrace);
+            ended.CancelAfter(grace);
         }
         catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {

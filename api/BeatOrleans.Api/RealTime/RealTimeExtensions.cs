@@ -52,12 +52,17 @@ public static class RealTimeExtensions
                 : next(http));
         app.MapHub<MarketplaceHub>(HubPath,
             o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
-        app.Map("/ws/chat/{user_id}", (string user_id, HttpContext http, PushRelay relay) => Stream(user_id, wantsMessages: true, http, relay));
-        app.Map("/ws/notifications/{user_id}", (string user_id, HttpContext http, PushRelay relay) => Stream(user_id, wantsMessages: false, http, relay));
+        app.Map("/ws/chat/{user_id}",
+            (string user_id, HttpContext http, PushRelay relay, IHostApplicationLifetime lifetime) =>
+                Stream(user_id, wantsMessages: true, http, relay, lifetime));
+        app.Map("/ws/notifications/{user_id}",
+            (string user_id, HttpContext http, PushRelay relay, IHostApplicationLifetime lifetime) =>
+                Stream(user_id, wantsMessages: false, http, relay, lifetime));
         return app;
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(string userId, bool wantsMessages, HttpContext http, PushRelay relay)
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
+        string userId, bool wantsMessages, HttpContext http, PushRelay relay, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -72,6 +77,7 @@ public static class RealTimeExtensions
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var sink = new SocketSink(socket, wantsMessages, http.User.SessionId());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, sink.Ended);
+        using var stopping = lifetime.ApplicationStopping.Register(sink.CloseForShutdown);
         try
         {
             await relay.Connected(userId, sink);

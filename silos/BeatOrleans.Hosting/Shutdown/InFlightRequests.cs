@@ -5,7 +5,8 @@ namespace BeatOrleans.Hosting.Shutdown;
 
 /// <summary>
 /// Counts the requests being served, so a stop can wait for them before Orleans goes away under them. WebSocket and
-/// server-sent-event connections are not counted: they last until closed, and their clients reconnect elsewhere.
+/// server-sent-event connections are not counted: they last until closed, and their clients reconnect elsewhere. Nor
+/// is the Orleans dashboard's live log (<c>/dashboard/Trace</c>), a response that never ends.
 /// </summary>
 public sealed class InFlightRequests
 {
@@ -19,7 +20,9 @@ public sealed class InFlightRequests
     internal async Task Track(HttpContext context, RequestDelegate next)
     {
         if (context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
-            || context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            || context.Request.Headers.Accept.ToString()
+                .Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments("/dashboard/Trace", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;
