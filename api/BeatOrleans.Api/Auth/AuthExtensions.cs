@@ -31,6 +31,10 @@ public static class AuthExtensions
                 $"{JwtOptions.Section}:ClockSkew must be between 0 and 30 seconds.")
             .Validate(o => o.PreviousSigningKeys.All(k => Convert.TryFromBase64String(k, new byte[k.Length], out var n) && n >= SigningKeys.MinimumBytes),
                 $"{JwtOptions.Section}:PreviousSigningKeys must each be base64 of at least {SigningKeys.MinimumBytes} bytes.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.SigningKey)
+                    || (Convert.TryFromBase64String(o.SigningKey, new byte[o.SigningKey.Length], out var n)
+                        && n >= SigningKeys.MinimumBytes),
+                $"{JwtOptions.Section}:SigningKey must be base64 of at least {SigningKeys.MinimumBytes} bytes.")
             .Validate<OrleansMode>((o, mode) => mode.Embedded || !string.IsNullOrWhiteSpace(o.SigningKey),
                 $"{JwtOptions.Section}:SigningKey is required outside the embedded profile (base64, >= {SigningKeys.MinimumBytes} bytes, the same on every API node).")
             .ValidateOnStart();
@@ -39,6 +43,9 @@ public static class AuthExtensions
             SigningKeys.Resolve(sp.GetRequiredService<IOptions<JwtOptions>>().Value, sp.GetRequiredService<OrleansMode>().Embedded),
             SecurityAlgorithms.HmacSha256));
         services.AddSingleton(sp => SigningKeys.Previous(sp.GetRequiredService<IOptions<JwtOptions>>().Value));
+        // The key is read (or, embedded, made and kept) at start: a bad key file stops the process with its reason
+        // rather than failing every request that signs or checks a token.
+        services.AddHostedService<SigningKeyCheck>();
         services.AddSingleton<TokenIssuer>();
         services.AddOptions<SessionCheckOptions>()
             .Bind(builder.Configuration.GetSection(SessionCheckOptions.Section))

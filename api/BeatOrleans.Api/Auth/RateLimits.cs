@@ -28,6 +28,12 @@ public static class RateLimits
             throw new InvalidOperationException($"{RateLimitOptions.Section}:CredentialsPerClientPerMinute must be at least 1.");
         }
 
+        if (options.MessagesPerUserPer10Seconds < 1)
+        {
+            throw new InvalidOperationException(
+                $"{RateLimitOptions.Section}:MessagesPerUserPer10Seconds must be at least 1.");
+        }
+
         builder.Services.AddSingleton(new MessageThrottle(options.MessagesPerUserPer10Seconds));
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -44,8 +44,25 @@ internal static class SigningKeys
             }
         }
 
-        return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
+        var kept = File.ReadAllText(path).Trim();
+        return Convert.TryFromBase64String(kept, new byte[kept.Length], out var length) && length >= MinimumBytes
+            ? new SymmetricSecurityKey(Convert.FromBase64String(kept))
+            : throw new InvalidOperationException(
+                $"{JwtOptions.Section}:SigningKeyFile ({path}) must hold base64 of at least {MinimumBytes} bytes.");
     }
+}
+
+/// <summary>Resolves the signing key when the node starts, so a bad one stops it there with the reason.</summary>
+internal sealed class SigningKeyCheck(IServiceProvider services) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = services.GetRequiredService<SigningCredentials>();
+        _ = services.GetRequiredService<PreviousSigningKeys>();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Keys that verify (never sign) tokens and signed URLs issued before the current key.</summary>

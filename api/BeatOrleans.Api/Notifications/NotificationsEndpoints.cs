@@ -63,6 +63,12 @@ public static class NotificationsEndpoints
         MarkAsReadRequest request, HttpContext http, IGrainFactory grains)
     {
         var inbox = grains.GetGrain<IInboxGrain>(http.User.UserId());
+        if (request.All == true && request.NotificationId is not null)
+        {
+            // Which one was meant is unclear: marking all would do more than a client that named one asked for.
+            return Refusals.Invalid("notification_id", "Send notification_id or all: true, not both.");
+        }
+
         if (request.All == true)
         {
             return TypedResults.Ok(new MarkAsReadResponse(null, "read", await inbox.MarkAllRead()));

@@ -114,6 +114,11 @@ public sealed class NotificationsTests(MarketplaceHost host) : IClassFixture<Mar
         var one = await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", bobTokens.Token, new { notification_id = id })).Body(HttpStatusCode.OK);
         Assert.Equal("read", one["status"]!.GetValue<string>());
         Assert.Equal(2, (await Unread(bobTokens)).Count);
+        // Naming one and asking for all is refused, and marks nothing.
+        var both = new { notification_id = unread[1]!["notification_id"]!.GetValue<string>(), all = true };
+        await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", bobTokens.Token, both))
+            .Problem(HttpStatusCode.BadRequest);
+        Assert.Equal(2, (await Unread(bobTokens)).Count);
 
         await (await http.Send(HttpMethod.Post, "/api/notifications/mark-as-read", bobTokens.Token, new { all = true })).Body(HttpStatusCode.OK);
         Assert.Empty(await Unread(bobTokens));
