@@ -14,6 +14,7 @@ public static class CatalogEndpoints
     {
         var beats = app.MapGroup("/api/beats").WithTags("Beats");
         beats.MapPost("/upload", Upload).DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("UploadBeat").WithSummary("Upload a beat: multipart (file + fields), or JSON naming a file_url from upload-url.");
         beats.MapPost("/upload-url", UploadUrl).NoStore()
@@ -46,12 +47,13 @@ public static class CatalogEndpoints
         HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var beatId = EntityIds.New();
         var caller = http.User.UserId();
         if (http.Request.HasJsonContentType())
         {
-            return await JsonUpload.Create(http, grains, blobs, limits, beatId, caller, cancellationToken);
+            return await JsonUpload.Create(http, grains, blobs, limits, caller, cancellationToken);
         }
+
+        var beatId = EntityIds.New();
 
         if (!http.Request.HasFormContentType || !http.Request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {

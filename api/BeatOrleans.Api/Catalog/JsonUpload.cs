@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Files.Formats;
 using BeatOrleans.Contracts.Catalog;
@@ -13,7 +15,8 @@ internal static class JsonUpload
         "file_url must be the file_url an upload-url answer gave you, after you uploaded the audio to its upload_url (once; unclaimed uploads expire).";
 
     public static async Task<Results<Accepted<BeatResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        HttpContext http, IGrainFactory grains, IBlobStore blobs, UploadOptions limits, string beatId, string caller, CancellationToken cancellationToken)
+        HttpContext http, IGrainFactory grains, IBlobStore blobs, UploadOptions limits, string caller,
+        CancellationToken cancellationToken)
     {
         var request = await http.Request.ReadFromJsonAsync<JsonUploadRequest>(cancellationToken)
             ?? throw new BadHttpRequestException("The request body is empty.");
@@ -36,6 +39,18 @@ internal static class JsonUpload
         {
             await blobs.Delete(key!, cancellationToken);
             return Refusals.TooLarge(limits.MaxAudioBytes);
+        }
+
+        // One upload is one beat: the beat's id follows from the upload, so audio PUT again to an upload URL already
+        // claimed can neither become a second beat nor replace the first one's master.
+        var beatId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"beat-of-upload\n{key}")))[..32];
+        foreach (var claimed in MediaFormats.Audio)
+        {
+            if (await blobs.Size(BlobKeys.Master(beatId, claimed), cancellationToken) is not null)
+            {
+                return Refusals.Conflict("This upload is already a beat.",
+                    $"The file_url was claimed as beat {beatId}; ask upload-url for a new one to upload another beat.");
+            }
         }
 
         var head = await blobs.ReadHead(key!, MediaFormats.HeadLength, cancellationToken);

@@ -311,6 +311,18 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.InRange(ready.DurationSeconds.Value, 2.9, 3.1);
         Assert.Equal(30m, ready.Price);
 
+        // The upload URL still takes a PUT until it expires, but a claimed upload is not a second beat, and the
+        // first beat keeps its audio.
+        var again = await http.PutAsync(grant["upload_url"]!.GetValue<string>(),
+            new ByteArrayContent(await File.ReadAllBytesAsync(await Audio.Tone(440, 1, "wav"))));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var claimAgain = new { title = "Twice", file_url = fileUrl };
+        var twice = await (await http.Send(HttpMethod.Post, "/api/beats/upload", token, claimAgain))
+            .Problem(HttpStatusCode.Conflict);
+        Assert.Contains(accepted.Id(), twice["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var first = (await (await http.GetAsync($"/api/beats/{accepted.Id()}")).Body(HttpStatusCode.OK)).As<BeatView>();
+        Assert.InRange(first.DurationSeconds!.Value, 2.9, 3.1);
+
         var badSignature = grant["upload_url"]!.GetValue<string>().Replace("sig=", "sig=x", StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsync(badSignature, new ByteArrayContent([1, 2, 3]))).StatusCode);
     }
