@@ -38,18 +38,22 @@ public static class RateLimits
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(Credentials, http => RateLimitPartition.GetSlidingWindowLimiter(
+            // A bucket of a minute's attempts that refills one attempt at a time (30 a minute: one every 2 s), so a
+            // refusal can say when the next attempt is allowed (Retry-After), which a sliding window cannot.
+            limiter.AddPolicy(Credentials, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new SlidingWindowRateLimiterOptions
+                _ => new TokenBucketRateLimiterOptions
                 {
-                    PermitLimit = options.CredentialsPerClientPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
+                    TokenLimit = options.CredentialsPerClientPerMinute,
+                    TokensPerPeriod = 1,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.CredentialsPerClientPerMinute,
                     QueueLimit = 0,
                 }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? wait
+                    : TimeSpan.FromMinutes(1) / options.CredentialsPerClientPerMinute;
                 context.HttpContext.Response.Headers.RetryAfter =
                     Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await context.HttpContext.WriteProblem(429, "Too many attempts.", "Wait before trying again.");

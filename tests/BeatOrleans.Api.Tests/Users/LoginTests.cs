@@ -94,3 +94,34 @@ public sealed class ClientRateLimitTests(TightRateLimitHost host) : IClassFixtur
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }
 }
+
+/// <summary>A host whose clients get 12 credential attempts a minute: one comes back every 5 s.</summary>
+public sealed class RefillingRateLimitHost()
+    : MarketplaceHost(new() { ["RateLimits:CredentialsPerClientPerMinute"] = "12" });
+
+public sealed class RetryAfterTests(RefillingRateLimitHost host) : IClassFixture<RefillingRateLimitHost>
+{
+    [Fact]
+    public async Task Retry_after_says_when_the_next_credential_attempt_is_allowed()
+    {
+        var http = host.CreateClient();
+        var refresh = new { refresh_token = "not-a-refresh-token" };
+        HttpResponseMessage answer;
+        var tries = 0;
+        do
+        {
+            answer = await http.PostAsJsonAsync("/api/users/refresh", refresh);
+            tries++;
+        }
+        while (answer.StatusCode != HttpStatusCode.TooManyRequests && tries < 20);
+
+        await answer.Problem(HttpStatusCode.TooManyRequests);
+        var wait = answer.Headers.RetryAfter!.Delta!.Value;
+        Assert.InRange(wait, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+
+        // Waiting as told is enough: the next attempt is taken (and refused only as a bad token).
+        await Task.Delay(wait + TimeSpan.FromMilliseconds(300));
+        var next = await http.PostAsJsonAsync("/api/users/refresh", refresh);
+        Assert.Equal(HttpStatusCode.Unauthorized, next.StatusCode);
+    }
+}
