@@ -194,7 +194,9 @@ internal sealed partial class InboxGrain(
             foreach (var notification in notifications)
             {
                 await events.Record(IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, UserId, notification.CreatedAt,
-                    new NotificationCreated(notification.NotificationId, UserId, notification.Type, notification.Message, notification.CreatedAt)));
+                    new NotificationCreated(notification.NotificationId, UserId, notification.Type,
+                        notification.Message, notification.CreatedAt, notification.SubjectType,
+                        notification.SubjectId)));
             }
 
             await inbox.WriteStateAsync();

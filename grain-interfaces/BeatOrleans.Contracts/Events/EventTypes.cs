@@ -36,7 +36,9 @@ public sealed record UserRegistered(string UserId, string Username, DateTimeOffs
 public sealed record ChatMessageSent(string ChatId, string MessageId, long Sequence, string SenderId, string ReceiverId, int Length, DateTimeOffset SentAt);
 
 /// <summary><c>notifications.created</c>: a notification was stored in a user's inbox.</summary>
-public sealed record NotificationCreated(string NotificationId, string UserId, string Type, string Message, DateTimeOffset CreatedAt);
+public sealed record NotificationCreated(
+    string NotificationId, string UserId, string Type, string Message, DateTimeOffset CreatedAt, string? SubjectType,
+    string? SubjectId);
 
 /// <summary><c>catalog.beat_uploaded</c>: a producer uploaded a beat; it is processing and not listed yet.</summary>
 public sealed record BeatUploadedData(string BeatId, string ProducerId, string Title, string Artist, string Format, long Bytes, DateTimeOffset CreatedAt);

@@ -59,6 +59,9 @@ public sealed class BridgeTests(BridgedMarketplaceHost host)
         Assert.Equal(bob.UserId, notification["user_id"]!.GetValue<string>());
         Assert.Equal("message", notification["type"]!.GetValue<string>());
         Assert.Equal($"You have a new message from {alice.Username}", notification["message"]!.GetValue<string>());
+        // What it is about, as the API shows it: the conversation.
+        Assert.Equal("chat", notification["subject_type"]!.GetValue<string>());
+        Assert.Equal(sent["chat_id"]!.GetValue<string>(), notification["subject_id"]!.GetValue<string>());
         var stored = (await (await http.Send(HttpMethod.Get, "/api/notifications", (await http.LogIn(bob)).Token)).Body(HttpStatusCode.OK))["notifications"]![0]!;
         Assert.Equal(stored["notification_id"]!.GetValue<string>(), notification["notification_id"]!.GetValue<string>());
     }
