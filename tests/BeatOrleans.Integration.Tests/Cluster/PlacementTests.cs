@@ -15,9 +15,23 @@ public sealed class PlacementTests(LocalCluster cluster, ITestOutputHelper outpu
         await using var orleans = await ClusterClient.Connect(cluster);
         using var one = new HttpClient { BaseAddress = await cluster.Api(1), Timeout = TimeSpan.FromSeconds(30) };
         using var two = new HttpClient { BaseAddress = await cluster.Api(2), Timeout = TimeSpan.FromSeconds(30) };
-        // Signed in before the silo is added: the setup's signup and password check are not what this test is about
-        // (a just-started silo's first password hash, on a busy machine, once took past the node's 5 s call timeout).
-        var caller = await one.LogIn(await one.SignUp());
+        // Signed in before the silo is added, and again after a 503: the setup's signup and password check are not what
+        // this test is about. A just-started silo's first password hash once took past the node's 5 s call timeout, and
+        // a signup right after the collection's silo-kill tests was once refused while the cluster settled.
+        Tokens? caller = null;
+        for (var attempt = 1; caller is null; attempt++)
+        {
+            try
+            {
+                caller = await one.LogIn(await one.SignUp());
+            }
+            catch (Xunit.Sdk.XunitException refused) when (attempt < 15)
+            {
+                output.WriteLine($"setup attempt {attempt}: {refused.Message}");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
         var before = await orleans.ActiveSilos();
         var added = await cluster.AddSilo("users");
         try
