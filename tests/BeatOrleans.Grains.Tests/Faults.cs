@@ -6,12 +6,14 @@ namespace BeatOrleans.Grains.Tests;
 /// <summary>
 /// Failures a test switches on in the grain cluster, at the grain-call boundary of real components: the memory
 /// stream's queue refusing events (a stream outage) and the payment provider's answer to a confirmation lost on its
-/// way back (the capture happened; the caller never hears of it). The grain tests run one at a time (one collection).
+/// way back (the capture happened; the caller never hears of it), or a cancellation it refuses. The grain tests run
+/// one at a time (one collection).
 /// </summary>
 public static class Faults
 {
     private static volatile Outage? outage;
     private static int confirmAnswersToLose;
+    private static int cancelsToRefuse;
 
     /// <summary>Every stream publication fails while the returned outage is not disposed.</summary>
     public static Outage StreamOutage() => outage = new Outage();
@@ -19,9 +21,24 @@ public static class Faults
     /// <summary>The next confirmation reaches the provider, which captures the payment, but its answer is lost.</summary>
     public static void LoseNextConfirmAnswer() => Interlocked.Exchange(ref confirmAnswersToLose, 1);
 
+    /// <summary>
+    /// The provider refuses the next cancellation without cancelling, as Stripe does while a payment the buyer's
+    /// browser confirmed is still processing: the purchase closes with its cancel pending and the payment may still
+    /// be captured.
+    /// </summary>
+    public static void RefuseNextCancel() => Interlocked.Exchange(ref cancelsToRefuse, 1);
+
     internal static async Task Apply(IIncomingGrainCallContext context)
     {
         var method = context.InterfaceMethod;
+        if (method.DeclaringType == typeof(ISimulatedPaymentGrain)
+            && method.Name == nameof(ISimulatedPaymentGrain.Cancel)
+            && Interlocked.Exchange(ref cancelsToRefuse, 0) == 1)
+        {
+            context.Result = new SimulatedAnswer(null, "Processing: it cannot be canceled (test fault).");
+            return;
+        }
+
         if (outage is { } down && method.DeclaringType == typeof(IMemoryStreamQueueGrain) && method.Name == nameof(IMemoryStreamQueueGrain.Enqueue))
         {
             Interlocked.Increment(ref down.refusals);

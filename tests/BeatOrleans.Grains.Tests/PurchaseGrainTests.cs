@@ -142,6 +142,73 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_late_payment_at_an_offers_price_used_by_another_purchase_is_refunded_and_one_sale_stands()
+    {
+        var (producer, beatId) = await ReadyBeat();
+        var buyer = NewId();
+        var offerId = await AcceptedOffer(buyer, producer, beatId, amountMinor: 2000);
+
+        // The first purchase at the offer's price: the buyer's browser confirms with the provider just as the payment
+        // window closes, and the provider refuses the cancel while that payment is processing.
+        var first = Purchase(NewId());
+        var placed = await first.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
+        Assert.Equal((OrderOutcome.Created, 2000L), (placed.Outcome, placed.Purchase!.AmountMinor));
+        GrainCluster.Clock.Advance(PastTheWindow);
+        Faults.RefuseNextCancel();
+        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Expired, (await first.GetPurchase())!.Status);
+
+        // The offer is free again: a second purchase uses it and is paid.
+        var second = Purchase(NewId());
+        var again = await second.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
+        Assert.Equal((OrderOutcome.Created, 2000L), (again.Outcome, again.Purchase!.AmountMinor));
+        Assert.Equal(ConfirmOutcome.Completed, (await second.Confirm(buyer, "pm_card_visa")).Outcome);
+
+        // Then the first payment is captured after all, and the purchase hears of it.
+        await Provider.Confirm(placed.Purchase.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+
+        var refunded = (await first.GetPurchase())!;
+        Assert.Equal(PurchaseStatus.Refunded, refunded.Status);
+        Assert.Contains(again.Purchase.PurchaseId, refunded.FailureReason, StringComparison.Ordinal);
+        var payment = await Provider.Retrieve(placed.Purchase.Payment.PaymentId!, default);
+        Assert.Equal((GatewayPaymentState.Succeeded, 2000L), (payment.State, payment.AmountRefunded));
+        Assert.Equal([new SalesTotal("USD", 2000, 1)], await Ledger(producer).SalesTotals());
+        var offer = (await cluster.Grains.GetGrain<IOfferGrain>(offerId).GetOffer(buyer))!;
+        Assert.Equal((OfferStatus.Purchased, again.Purchase.PurchaseId), (offer.Status, offer.PurchaseId));
+        var notice = await Arrived(buyer, "refund");
+        Assert.Contains("already priced another purchase", notice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_purchase_priced_by_an_offer_that_a_late_payment_used_meanwhile_is_not_charged()
+    {
+        var (producer, beatId) = await ReadyBeat();
+        var buyer = NewId();
+        var offerId = await AcceptedOffer(buyer, producer, beatId, amountMinor: 2100);
+        var first = Purchase(NewId());
+        var placed = await first.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
+        GrainCluster.Clock.Advance(PastTheWindow);
+        Faults.RefuseNextCancel();
+        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+        var second = Purchase(NewId());
+        var again = await second.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
+        Assert.Equal(OrderOutcome.Created, again.Outcome);
+
+        // The first payment is captured and honoured before the second purchase is paid.
+        await Provider.Confirm(placed.Purchase!.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Completed, (await first.GetPurchase())!.Status);
+
+        var confirmed = await second.Confirm(buyer, "pm_card_visa");
+        Assert.Equal(PurchaseStatus.Failed, confirmed.Purchase!.Status);
+        Assert.Contains(placed.Purchase.PurchaseId, confirmed.Purchase.FailureReason, StringComparison.Ordinal);
+        var unpaid = await Provider.Retrieve(again.Purchase!.Payment.PaymentId!, default);
+        Assert.NotEqual(GatewayPaymentState.Succeeded, unpaid.State);
+        Assert.Equal([new SalesTotal("USD", 2100, 1)], await Ledger(producer).SalesTotals());
+    }
+
+    [Fact]
     public async Task A_stream_failure_at_confirmation_reaches_no_caller_and_the_notifications_follow_once_it_is_back()
     {
         var lease = await PlacedLease();
@@ -181,6 +248,16 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         await Beat(beatId).Create(new BeatDraft(producer, "Night Drive", "Producer", "trap", 140, "Am", ["dark"], Tiers, File("master"), null));
         await Beat(beatId).CompleteProcessing(new BeatMedia(120, 44_100, 2, File("preview"), File("mp3"), File("wav"), [0.5f]));
         return (producer, beatId);
+    }
+
+    /// <summary>The buyer's offer for the beat's MP3 lease, accepted by its producer.</summary>
+    private async Task<string> AcceptedOffer(string buyer, string producer, string beatId, long amountMinor)
+    {
+        var offer = cluster.Grains.GetGrain<IOfferGrain>(NewId());
+        var made = await offer.Make(new OfferDraft(buyer, beatId, LicenseTypes.Mp3Lease, amountMinor, "USD", null));
+        Assert.Equal(OfferOutcome.Done, made.Outcome);
+        Assert.Equal(OfferOutcome.Done, (await offer.Accept(producer)).Outcome);
+        return made.Offer!.OfferId;
     }
 
     /// <summary>A ready beat and one buyer's placed order of its MP3 lease, not paid yet.</summary>

@@ -158,6 +158,17 @@ public interface IOfferGrain : IGrainWithStringKey
     /// <summary>The purchase it priced completed: the offer is used up.</summary>
     [Alias("Complete")]
     Task Complete(string purchaseId);
+
+    /// <summary>
+    /// A paid purchase takes the offer's price for good, just before its licence is granted: null once the offer is
+    /// this purchase's (a repeat answers the same), else the id of the purchase that used it first.
+    /// </summary>
+    [Alias("Use")]
+    Task<string?> Use(string purchaseId);
+
+    /// <summary>The id of another purchase that used the offer up, or null: asked before one is charged.</summary>
+    [Alias("UsedBy")]
+    Task<string?> UsedBy(string purchaseId);
 }
 
 public static class OfferNames

@@ -216,6 +216,15 @@ internal sealed partial class OfferGrain(
 
     public async Task Release(string purchaseId, string? voidReason)
     {
+        if (State.Offer is { Status: OfferStatus.Purchased } used && used.PurchaseId == purchaseId
+            && voidReason is not null)
+        {
+            // Taken by a paid purchase whose licence the beat then refused (sold or withdrawn meanwhile): refunded.
+            var voided = used with { Status = OfferStatus.Void, PurchaseId = null, Reason = voidReason };
+            await Change(voided, EventTypes.OfferVoided, null);
+            return;
+        }
+
         if (State.Offer is not { Status: OfferStatus.Accepted } o || o.PurchaseId != purchaseId)
         {
             return;
@@ -245,7 +254,8 @@ internal sealed partial class OfferGrain(
 
     public async Task Complete(string purchaseId)
     {
-        if (State.Offer is not { } o || (o.Status == OfferStatus.Purchased && o.PurchaseId == purchaseId))
+        // Used already (by this purchase, or by another one before it: that one was refunded, see Use).
+        if (State.Offer is not { } o || o.Status == OfferStatus.Purchased)
         {
             return;
         }
@@ -254,6 +264,28 @@ internal sealed partial class OfferGrain(
         await Change(o with { Status = OfferStatus.Purchased, PurchaseId = purchaseId }, EventTypes.OfferPurchased, null);
         await RememberForBuyer(b => b.Forget(OfferId));
     }
+
+    public async Task<string?> Use(string purchaseId)
+    {
+        if (State.Offer is not { } o || o.Status == OfferStatus.Void)
+        {
+            // Void: the beat can no longer be sold this way; it refuses the licence and the payment is refunded.
+            return null;
+        }
+
+        if (o.Status == OfferStatus.Purchased)
+        {
+            return o.PurchaseId is { } first && first != purchaseId ? first : null;
+        }
+
+        // Accepted (pricing this purchase, another one, or none since this one closed), or lapsed since: a payment
+        // captured at this price in its window is honoured, once, by whichever purchase is paid first.
+        await Complete(purchaseId);
+        return null;
+    }
+
+    public Task<string?> UsedBy(string purchaseId) => Task.FromResult(
+        State.Offer is { Status: OfferStatus.Purchased, PurchaseId: { } first } && first != purchaseId ? first : null);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

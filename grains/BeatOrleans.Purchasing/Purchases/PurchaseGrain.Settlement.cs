@@ -14,14 +14,26 @@ internal sealed partial class PurchaseGrain
     private const string SoldMeanwhile =
         "The beat could no longer be sold when this payment arrived (sold exclusively to another buyer, or withdrawn); it was refunded in full.";
 
+    private static string OfferUsedBy(string purchaseId) =>
+        $"The accepted offer that priced this purchase had been used by purchase {purchaseId} when this payment "
+        + "arrived; it was refunded in full.";
+
     /// <summary>The payment is captured: the beat grants the licence, or refuses it (sold meanwhile) and the payment is refunded.</summary>
     private async Task Grant()
     {
         var p = State.Purchase!;
-        if (!await Beat(p.BeatId).CompleteSale(PurchaseId, p.LicenseType))
+        // An accepted offer prices one purchase. A payment captured after its purchase had closed (the buyer's browser
+        // racing the end of the window) may find another purchase paid at the offer's price meanwhile: refunded.
+        var usedBy = p.Pricing?.OfferId is { } offerId
+            ? await GrainFactory.GetGrain<IOfferGrain>(offerId).Use(PurchaseId)
+            : null;
+        if (usedBy is not null || !await Beat(p.BeatId).CompleteSale(PurchaseId, p.LicenseType))
         {
             SetStage(PurchaseStage.Refunding);
-            State.Purchase = State.Purchase! with { FailureReason = SoldMeanwhile };
+            State.Purchase = State.Purchase! with
+            {
+                FailureReason = usedBy is null ? SoldMeanwhile : OfferUsedBy(usedBy),
+            };
             await Commit();
             return;
         }
@@ -103,17 +115,23 @@ internal sealed partial class PurchaseGrain
         }
 
         var now = clock.GetUtcNow();
+        var reason = p.FailureReason ?? SoldMeanwhile;
+        var sold = reason == SoldMeanwhile;
         await Commit(
             integrationEvent: IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded, PurchaseId, now,
-                new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency), p.Currency, SoldMeanwhile, now)),
+                new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, Money.ToMajor(p.AmountMinor, p.Currency),
+                    p.Currency, reason, now)),
             change: () => SetStage(PurchaseStage.Refunded),
             notices:
             [
                 new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
-                    $"Your payment for \"{p.BeatTitle}\" was refunded in full: the beat could no longer be sold.", now,
+                    $"Your payment for \"{p.BeatTitle}\" was refunded in full: " + (sold
+                        ? "the beat could no longer be sold."
+                        : "the accepted offer it used had already priced another purchase of yours."), now,
                     NotificationSubjects.Purchase, PurchaseId),
             ],
-            followUp: () => ReleaseReservations(SoldMeanwhile));
+            // Sold or withdrawn meanwhile: the offer, if one priced this, can never be bought and is void.
+            followUp: () => ReleaseReservations(sold ? SoldMeanwhile : null));
         return true;
     }
 

@@ -109,6 +109,13 @@ internal sealed partial class PurchaseGrain(
             {
                 await Close(PurchaseStage.Failed, UnavailableReason(offer.Outcome));
             }
+            else if (current.Pricing?.OfferId is { } offerId
+                && await GrainFactory.GetGrain<IOfferGrain>(offerId).UsedBy(PurchaseId) is { } first)
+            {
+                // Another purchase of the buyer's, paid late at the offer's price, used it up: this one is not charged.
+                await Close(PurchaseStage.Failed,
+                    $"The accepted offer that priced this purchase was used by purchase {first}.");
+            }
             else
             {
                 State.PaymentMethod = paymentMethod;
