@@ -54,6 +54,17 @@ public class MarketplaceHost : IAsyncLifetime
 
     public string DataDirectory { get; }
 
+    /// <summary>The local blob store's folder.</summary>
+    public string BlobRoot => Path.Combine(DataDirectory, "blobs");
+
+    /// <summary>The keys the local blob store holds for a beat (each key of a beat has its id as a folder).</summary>
+    public IReadOnlyList<string> BeatFiles(string beatId) => Directory.Exists(BlobRoot)
+        ? [.. Directory.EnumerateFiles(BlobRoot, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == beatId)
+            .Select(f => Path.GetRelativePath(BlobRoot, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal)]
+        : [];
+
     public Uri BaseAddress => factory.ClientOptions.BaseAddress;
 
     /// <summary>Every answer this host's clients got, checked against the committed OpenAPI document.</summary>

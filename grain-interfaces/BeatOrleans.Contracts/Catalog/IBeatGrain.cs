@@ -26,7 +26,10 @@ public interface IBeatGrain : IGrainWithStringKey
     [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetPeaks")]
     Task<IReadOnlyList<float>?> GetPeaks();
 
-    /// <summary>Removes the beat from the catalogue for everyone; only its producer may. Files stay for buyers.</summary>
+    /// <summary>
+    /// Removes the beat from the catalogue for everyone; only its producer may. The deliverables stay while it has
+    /// buyers; its other files (all of them, without buyers) are removed from blob storage.
+    /// </summary>
     [Alias("Delete")]
     Task<DeleteOutcome> Delete(string callerId);
 

@@ -65,7 +65,15 @@ public sealed class LocalBlobStore(IOptions<BlobStorageOptions> options) : IBlob
 
     public Task Delete(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(key));
+        try
+        {
+            File.Delete(PathOf(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone with its folder: deleting is idempotent, as with S3.
+        }
+
         return Task.CompletedTask;
     }
 

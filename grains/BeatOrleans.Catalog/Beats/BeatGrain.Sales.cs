@@ -93,6 +93,13 @@ internal sealed partial class BeatGrain
 
         if (licenseType != LicenseTypes.Exclusive)
         {
+            if (State.Bought != true)
+            {
+                // Once: from now on a deletion keeps the deliverables this buyer downloads.
+                State.Bought = true;
+                await Commit();
+            }
+
             return true;
         }
 
@@ -105,6 +112,7 @@ internal sealed partial class BeatGrain
         var now = clock.GetUtcNow();
         State.Hold = null;
         State.SoldTo = purchaseId;
+        State.Bought = true;
         State.Beat = b with { Status = BeatStatus.Sold };
         await Commit(IntegrationEvents.Create($"{BeatId}.sold", EventTypes.BeatSold, BeatId, now, new BeatSoldData(BeatId, b.ProducerId, purchaseId, now)),
             relist: true);

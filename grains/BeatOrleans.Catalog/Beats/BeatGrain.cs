@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using BeatOrleans.Outbox;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Catalog.Listings;
 using BeatOrleans.Catalog.Media;
 
@@ -24,6 +25,7 @@ internal sealed partial class BeatGrain(
     IOptions<CatalogOptions> options,
     TimeProvider clock,
     [FromKeyedServices(Clocks.Market)] TimeProvider market,
+    IBlobStore blobs,
     ILogger<BeatGrain> logger) : Grain, IBeatGrain, IEventSource, IRemindable, IOutboxOwner
 {
     private const string SyncReminder = "sync";
@@ -87,6 +89,7 @@ internal sealed partial class BeatGrain(
             Master: draft.Master,
             Stems: draft.Stems,
             PreviewKey: null);
+        State.Bought = false;
         await Commit(IntegrationEvents.Create($"{BeatId}.uploaded", EventTypes.BeatUploaded, BeatId, created.CreatedAt,
             new BeatUploadedData(BeatId, created.ProducerId, created.Title, created.Artist, draft.Master.Format, draft.Master.Bytes, created.CreatedAt)));
         await RequestProcessing();
@@ -111,10 +114,57 @@ internal sealed partial class BeatGrain(
         }
 
         State.Deleted = true;
+        // No sale can complete once the beat is deleted (CompleteSale refuses), so what buyers hold is known now.
+        State.FilesToRemove = [.. FilesNoBuyerNeeds()];
         var now = clock.GetUtcNow();
         await Commit(IntegrationEvents.Create($"{BeatId}.deleted", EventTypes.BeatDeleted, BeatId, now, new BeatDeletedData(BeatId, current.ProducerId, now)),
             relist: true);
+        await RemoveFiles();
         return DeleteOutcome.Deleted;
+    }
+
+    /// <summary>
+    /// The beat's files less the deliverables a licence gives (MP3, WAV, stems), which stay while it has buyers: their
+    /// purchases name those keys. The master and the tagged preview are served to no one once the beat is deleted.
+    /// </summary>
+    private IEnumerable<string> FilesNoBuyerNeeds()
+    {
+        var b = State.Beat!;
+        var media = State.Media;
+        IEnumerable<StoredFile?> all = [b.Master, b.Stems, media?.Preview, media?.Mp3, media?.Wav];
+        IEnumerable<StoredFile?> kept = State.Bought == false ? [] : [b.Stems, media?.Mp3, media?.Wav];
+        var keep = kept.OfType<StoredFile>().Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        return all.OfType<StoredFile>().Select(f => f.Key).Where(key => !keep.Contains(key))
+            .Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>Removes the files <see cref="BeatState.FilesToRemove"/> lists; a failure is tried again.</summary>
+    private async Task RemoveFiles()
+    {
+        var removed = 0;
+        foreach (var key in State.FilesToRemove.ToList())
+        {
+            try
+            {
+                await blobs.Delete(key, CancellationToken.None);
+                State.FilesToRemove.Remove(key);
+                removed++;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogRemoveFailed(logger, exception, BeatId, key);
+            }
+        }
+
+        if (removed > 0)
+        {
+            await Write();
+        }
+
+        if (State.FilesToRemove.Count > 0)
+        {
+            await EnsureSync();
+        }
     }
 
     public async Task RecordPlay(string playId, string listener, string address)
@@ -164,6 +214,16 @@ internal sealed partial class BeatGrain(
     {
         if (State.Beat is not { Status: BeatStatus.Processing } current)
         {
+            return;
+        }
+
+        if (State.Deleted)
+        {
+            // Deleted while FFmpeg worked: nothing was or will be sold, so its output goes too.
+            State.Beat = current with { Status = BeatStatus.Failed, FailureReason = "The beat was deleted." };
+            State.FilesToRemove = [.. State.FilesToRemove.Union([media.Preview.Key, media.Mp3.Key, media.Wav.Key])];
+            await Commit();
+            await RemoveFiles();
             return;
         }
 
@@ -245,11 +305,18 @@ internal sealed partial class BeatGrain(
             await StoreListing();
         }
 
+        if (State.FilesToRemove.Count > 0)
+        {
+            await RemoveFiles();
+        }
+
         // Unacknowledged notifications are the outbox's own to publish again; it does once the reminder woke the beat.
     }
 
     private bool HasPendingWork() =>
-        (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted) || State.ListedVersion < State.ListingVersion || notifications.Count > 0;
+        (State.Beat is { Status: BeatStatus.Processing } && !State.Deleted)
+        || State.ListedVersion < State.ListingVersion
+        || notifications.Count > 0 || State.FilesToRemove.Count > 0;
 
     private async Task Fail(string reason)
     {
@@ -390,6 +457,9 @@ internal sealed partial class BeatGrain(
             LogPublishFailed(logger, exception, streamNamespace, BeatId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beat {BeatId}: removing file {Key} failed; tried again later")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception exception, string beatId, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Beat {BeatId}: processing attempt {Attempt}")]
     private static partial void LogAttempt(ILogger logger, string beatId, int attempt);

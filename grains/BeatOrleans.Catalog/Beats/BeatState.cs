@@ -32,6 +32,15 @@ public sealed class BeatState
 
     /// <summary>The purchase that bought the exclusive: from then on nothing more is sold.</summary>
     [Id(9)] public string? SoldTo { get; set; }
+
+    /// <summary>
+    /// Whether a licence of the beat was ever sold; null for a beat stored before this was kept, which counts as sold.
+    /// A deleted beat keeps its buyers' deliverables and nothing else.
+    /// </summary>
+    [Id(10)] public bool? Bought { get; set; }
+
+    /// <summary>Blob keys of a deleted beat's files no buyer needs, until the blob store has removed them.</summary>
+    [Id(11)] public List<string> FilesToRemove { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("catalog.ExclusiveHold")]

@@ -218,6 +218,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         await (await http.GetAsync($"/api/beats/{beat.Id()}/waveform")).Problem(HttpStatusCode.NotFound);
         await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat.Id()}/delete", token)).Problem(HttpStatusCode.NotFound);
         await http.SearchUntil($"q={word}", items => items.Count == 0);
+
+        // Nobody bought it, so none of its files is kept: master, preview and deliverables are gone from storage.
+        Assert.Empty(host.BeatFiles(beat.Id()));
     }
 
     [Fact]

@@ -26,6 +26,37 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
             matching => matching.Count >= atLeast, TimeSpan.FromSeconds(15));
 
     [Fact]
+    public async Task A_deleted_beat_keeps_the_files_its_buyers_downloaded_and_loses_the_rest()
+    {
+        var (_, producerToken) = await User();
+        var (_, buyerToken) = await User();
+        var beat = await http.ReadyBeat(producerToken);
+        var id = beat.Id();
+        Assert.Equal(
+            [$"deliverables/{id}/master.wav", $"deliverables/{id}/untagged-320k.mp3", $"masters/{id}/master.wav",
+                $"previews/{id}/preview.mp3"],
+            host.BeatFiles(id));
+
+        var bought = (await (await http.Buy(buyerToken, id, "wav_lease")).Body(HttpStatusCode.Created)).PurchaseId();
+        Assert.Equal("completed", (await (await http.Confirm(buyerToken, bought)).Body(HttpStatusCode.OK)).Status());
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{id}/delete", producerToken)).Body(HttpStatusCode.OK);
+
+        // The master and the tagged preview are gone; the MP3 and the WAV the buyer licensed stay and still download.
+        Assert.Equal([$"deliverables/{id}/master.wav", $"deliverables/{id}/untagged-320k.mp3"], host.BeatFiles(id));
+        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{bought}/download", buyerToken))
+            .Body(HttpStatusCode.OK);
+        var audio = download["files"]!.AsArray().Select(f => f!)
+            .Where(f => f.Str("name") != "license_agreement").ToList();
+        Assert.Equal(2, audio.Count);
+        foreach (var file in audio)
+        {
+            var response = await http.GetAsync(file.Str("url"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(file["bytes"]!.GetValue<long>(), (await response.Content.ReadAsByteArrayAsync()).LongLength);
+        }
+    }
+
+    [Fact]
     public async Task A_wav_lease_is_paid_licensed_recorded_notified_and_downloaded_untagged()
     {
         var (producer, producerToken) = await User();
