@@ -1608,12 +1608,14 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -1975,12 +1977,14 @@ export interface operations {
                     "application/json": components["schemas"]["PublicProfileResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -2175,12 +2179,14 @@ export interface operations {
                     "application/json": components["schemas"]["UploadUrlResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -2253,12 +2259,14 @@ export interface operations {
                     "application/json": components["schemas"]["VoiceTagResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Forbidden */
             403: {
@@ -2374,12 +2382,14 @@ export interface operations {
                     "application/json": components["schemas"]["BeatResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -2434,12 +2444,14 @@ export interface operations {
                     "application/json": components["schemas"]["WaveformResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -2503,12 +2515,14 @@ export interface operations {
                     "application/json": components["schemas"]["StreamResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -2636,12 +2650,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Forbidden */
             403: {
@@ -2779,7 +2795,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2854,12 +2870,14 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -3276,12 +3294,14 @@ export interface operations {
                     "application/json": components["schemas"]["PurchaseResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -3352,12 +3372,14 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -3505,12 +3527,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Forbidden */
             403: {
@@ -3644,7 +3668,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3719,12 +3743,14 @@ export interface operations {
                     "application/pdf": unknown;
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -3876,12 +3902,14 @@ export interface operations {
                     "application/json": components["schemas"]["LicensesResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -4192,12 +4220,14 @@ export interface operations {
                     "application/json": components["schemas"]["OfferResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -4268,12 +4298,14 @@ export interface operations {
                     "application/json": components["schemas"]["OfferResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -4362,12 +4394,14 @@ export interface operations {
                     "application/json": components["schemas"]["OfferResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -4456,12 +4490,14 @@ export interface operations {
                     "application/json": components["schemas"]["OfferResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -4859,12 +4895,14 @@ export interface operations {
                     "application/json": components["schemas"]["CouponResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {
@@ -4935,12 +4973,14 @@ export interface operations {
                     "application/json": components["schemas"]["CouponDeletedResponse"];
                 };
             };
-            /** @description The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body. */
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description No valid access token (missing, expired, or its session ended). */
             401: {

@@ -47,12 +47,11 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
 
         if (!operation.Responses.ContainsKey("400"))
         {
-            // Before any endpoint runs: host filtering refuses a Host that is not in AllowedHosts, and Kestrel a request
-            // target it cannot decode (a NUL in the path). Neither writes a problem.
-            operation.Responses["400"] = new OpenApiResponse
-            {
-                Description = "The Host header is not one of AllowedHosts, or the request line is malformed (a NUL in the path); no problem body.",
-            };
+            // Before any endpoint runs: host filtering refuses a Host that is not in AllowedHosts (a problem, written
+            // by HostRefusals), and Kestrel a request target it cannot decode (a NUL in the path; no body at all).
+            Problem(operation, document, 400,
+                "The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), "
+                + "which is answered with no body.");
         }
 
         Problem(operation, document, 500, "An unexpected error (no details are given).");

@@ -33,6 +33,7 @@ public static class ProblemsExtensions
             }
         });
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
+        builder.Services.AddHostRefusalProblems();
         return builder;
     }
 
