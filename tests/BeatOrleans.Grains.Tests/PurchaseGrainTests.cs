@@ -209,6 +209,41 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_late_payment_with_a_coupon_counts_as_its_use_so_the_last_use_is_not_given_twice()
+    {
+        var (producer, beatId) = await ReadyBeat();
+        var code = $"LAST{NewId()[..8]}".ToUpperInvariant();
+        var coupons = cluster.Grains.GetGrain<ICouponBookGrain>(producer);
+        Assert.Equal(CreateCouponOutcome.Created, await coupons.Create(
+            new Coupon(code, 50, null, null, [], [], null, MaxUses: 1, GrainCluster.Clock.GetUtcNow())));
+
+        // The buyer's browser pays as the window closes; the provider refuses the cancel while that payment processes.
+        var buyer = NewId();
+        var first = Purchase(NewId());
+        var placed = await first.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { Coupon = code });
+        Assert.Equal((OrderOutcome.Created, 1499L), (placed.Outcome, placed.Purchase!.AmountMinor));
+        GrainCluster.Clock.Advance(PastTheWindow);
+        Faults.RefuseNextCancel();
+        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Expired, (await first.GetPurchase())!.Status);
+        Assert.Equal((0, 0), await Uses(coupons, code));
+
+        await Provider.Confirm(placed.Purchase.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Completed, (await first.GetPurchase())!.Status);
+
+        // Charged at half price, so that was the coupon's one use: the next buyer is refused it.
+        Assert.Equal((1, 0), await Uses(coupons, code));
+        var next = await Purchase(NewId()).Place(Order(NewId(), beatId, LicenseTypes.Mp3Lease) with { Coupon = code });
+        Assert.Equal(OrderOutcome.CouponUnavailable, next.Outcome);
+    }
+
+    private static async Task<(int Uses, int Reserved)> Uses(ICouponBookGrain coupons, string code) =>
+        await coupons.Find(code) is { } usage
+            ? (usage.Uses, usage.Reserved)
+            : throw new InvalidOperationException($"No coupon {code}.");
+
+    [Fact]
     public async Task A_stream_failure_at_confirmation_reaches_no_caller_and_the_notifications_follow_once_it_is_back()
     {
         var lease = await PlacedLease();

@@ -26,6 +26,13 @@ public sealed class CouponEntry
     /// paid. A code deleted and made again is a new entry, and a purchase of the old one is not a use of it.
     /// </summary>
     [Id(5)] public HashSet<string> Claimed { get; set; } = [];
+
+    /// <summary>
+    /// Purchases of this entry that closed unpaid, with when: a payment captured after its purchase closed (the
+    /// buyer's browser racing the end of the window) is still a use, so it is remembered for
+    /// <see cref="CouponBookGrain.LatePaymentWindow"/>.
+    /// </summary>
+    [Id(6)] public Dictionary<string, DateTimeOffset> Released { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("purchasing.CouponBookState")]
@@ -43,6 +50,9 @@ internal sealed class CouponBookGrain(
     [PersistentState("coupons", StorageNames.Documents)] IPersistentState<CouponBookState> book,
     [FromKeyedServices(Clocks.Market)] TimeProvider market) : Grain, ICouponBookGrain
 {
+    /// <summary>How long a purchase that closed unpaid may still turn out to be paid, and count as a use.</summary>
+    internal static readonly TimeSpan LatePaymentWindow = TimeSpan.FromDays(7);
+
     private Dictionary<string, CouponEntry> Coupons => book.State.Coupons;
 
     public async Task<CreateCouponOutcome> Create(Coupon coupon)
@@ -140,16 +150,26 @@ internal sealed class CouponBookGrain(
             && (entry.Held.Remove(purchaseId) | entry.Claimed.Remove(purchaseId)))
         {
             entry.Discounts.Remove(purchaseId);
+            var now = market.GetUtcNow();
+            var forgotten = entry.Released.Where(r => now - r.Value > LatePaymentWindow).Select(r => r.Key).ToList();
+            foreach (var old in forgotten)
+            {
+                entry.Released.Remove(old);
+            }
+
+            entry.Released[purchaseId] = now;
             await book.WriteStateAsync();
         }
     }
 
     public async Task Commit(string code, string purchaseId)
     {
-        // A payment captured after its hold lapsed is still counted: the buyer was charged the discounted price. Held
-        // is asked too for holds written before Claimed was kept.
+        // A payment captured after its hold lapsed, or after its purchase closed, is still counted: the buyer was
+        // charged the discounted price. Held is asked too for holds written before Claimed was kept.
         if (Entry(code, includeDeleted: true) is { } entry
-            && (entry.Claimed.Remove(purchaseId) | entry.Held.ContainsKey(purchaseId)) && entry.Used.Add(purchaseId))
+            && (entry.Claimed.Remove(purchaseId) | entry.Held.ContainsKey(purchaseId)
+                | entry.Released.Remove(purchaseId))
+            && entry.Used.Add(purchaseId))
         {
             entry.Held.Remove(purchaseId);
             await book.WriteStateAsync();
