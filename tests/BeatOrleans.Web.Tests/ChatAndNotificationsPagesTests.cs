@@ -44,6 +44,42 @@ public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplac
     }
 
     [Fact]
+    public async Task Conversations_past_the_first_page_are_listed_on_demand_and_open_from_a_link()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("popular");
+        // 52 people write, the first one first: a page of the list holds the 50 most recent conversations.
+        var callers = new List<string>();
+        for (var i = 0; i < 52; i++)
+        {
+            var caller = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName($"fan{i}")));
+            var sent = await marketplace.Api.PostJson("/api/chat/send", caller.Token,
+                new { receiver = producer.Username, message = $"hello from {i}" }, HttpStatusCode.Created);
+            callers.Add(caller.Username);
+            if (i == 0)
+            {
+                callers.Add(sent["chat_id"]!.GetValue<string>());
+            }
+        }
+
+        var (oldest, oldestChat) = (callers[0], callers[1]);
+        await page.Link("Messages").ClickAsync();
+        var list = page.GetByRole(AriaRole.List, new() { Name = "Conversations" }).GetByRole(AriaRole.Button);
+        await Expect(list).ToHaveCountAsync(50);
+        await Expect(list.Filter(new() { HasText = oldest })).ToHaveCountAsync(0);
+        await page.Button("Older conversations").ClickAsync();
+        await Expect(list).ToHaveCountAsync(52);
+        await Expect(page.Button("Older conversations")).ToBeHiddenAsync();
+        await list.Filter(new() { HasText = oldest }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("hello from 0");
+
+        // A link to that conversation (a notification's) opens it though it is not on the first page.
+        await page.GotoAsync($"/chat?chat={oldestChat}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Chat with {oldest}" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("hello from 0");
+    }
+
+    [Fact]
     public async Task Chat_catches_up_after_the_live_connection_drops()
     {
         var producerPage = await marketplace.NewPage();

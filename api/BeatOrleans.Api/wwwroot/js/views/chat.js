@@ -145,22 +145,57 @@ export async function chatView(_, query) {
     }
   };
 
-  // Participants are usernames; the other one names the conversation and is who a message goes to.
-  const loadList = async () => {
-    // The 100 most recent conversations (the list is paged; older ones are a scroll the page does not offer yet).
-    /** @type {ChatHistory} */
-    const history = await call("GET", `/api/chat/history/${encodeURIComponent(me.user_id)}${queryString({ limit: 100 })}`);
-    const mine = (session()?.username ?? me.username).toLowerCase();
-    const items = history.chats.map((c) => {
-      const other = c.participants.find((p) => p.toLowerCase() !== mine) ?? mine;
-      const button = h("button", { type: "button", class: "conversation", "aria-current": c.chat_id === thread.chatId ? "true" : "false" },
-        h("strong", {}, other), h("span", { class: "muted" }, ` ${c.last_message.content.slice(0, 60)}`));
-      button.addEventListener("click", () => void open(c.chat_id, other, other));
-      return { c, other, item: h("li", {}, button) };
-    });
-    conversations.replaceChildren(...(items.length ? items.map((i) => i.item) : [h("li", { class: "muted" }, "No conversations yet.")]));
-    return items;
+  // Participants are usernames; the other one names the conversation and is who a message goes to. The list is
+  // paged, most recent first: "Older conversations" reads the next page, and a link to one not shown yet reads pages
+  // until it is found.
+  /** @typedef {{ c: Chat, other: string, item: HTMLElement }} Listed */
+  /** @type {Listed[]} */
+  let listed = [];
+  /** @type {string | null} */
+  let listCursor = null;
+  let olderLoaded = false;
+  const older = h("button", { type: "button", class: "secondary", hidden: true }, "Older conversations");
+  const mine = () => (session()?.username ?? me.username).toLowerCase();
+  /** @param {Chat} c @returns {Listed} */
+  const listItem = (c) => {
+    const other = c.participants.find((p) => p.toLowerCase() !== mine()) ?? mine();
+    const button = h("button", { type: "button", class: "conversation", "aria-current": c.chat_id === thread.chatId ? "true" : "false" },
+      h("strong", {}, other), h("span", { class: "muted" }, ` ${c.last_message.content.slice(0, 60)}`));
+    button.addEventListener("click", () => void open(c.chat_id, other, other));
+    return { c, other, item: h("li", {}, button) };
   };
+  const render = () => {
+    conversations.replaceChildren(...(listed.length ? listed.map((i) => i.item) : [h("li", { class: "muted" }, "No conversations yet.")]));
+    older.hidden = !listCursor;
+  };
+  /** @param {string | null} cursor @returns {Promise<ChatHistory>} */
+  const historyPage = (cursor) => call("GET",
+    `/api/chat/history/${encodeURIComponent(me.user_id)}${queryString({ limit: 50, cursor })}`);
+  /** The newest page again (a message moved a conversation up); older pages read already stay below it. */
+  const loadList = async () => {
+    const history = await historyPage(null);
+    const first = history.chats.map(listItem);
+    const ids = new Set(first.map((i) => i.c.chat_id));
+    listed = olderLoaded ? [...first, ...listed.filter((i) => !ids.has(i.c.chat_id))] : first;
+    if (!olderLoaded) listCursor = history.next_cursor;
+    render();
+    return listed;
+  };
+  const loadOlder = async () => {
+    if (!listCursor) return;
+    const history = await historyPage(listCursor);
+    const ids = new Set(listed.map((i) => i.c.chat_id));
+    listed = [...listed, ...history.chats.filter((c) => !ids.has(c.chat_id)).map(listItem)];
+    listCursor = history.next_cursor;
+    olderLoaded = true;
+    render();
+  };
+  /** A listed conversation, reading older pages (at most 20 more) until one matches. @param {(i: Listed) => boolean} match */
+  const find = async (match) => {
+    for (let pages = 0; !listed.some(match) && listCursor && pages < 20; pages++) await loadOlder();
+    return listed.find(match);
+  };
+  older.addEventListener("click", () => void busy(older, () => loadOlder().catch((error) => alert.show(error))));
 
   /** @param {string | null} chatId @param {string} receiver @param {string} name */
   const open = async (chatId, receiver, name) => {
@@ -265,25 +300,25 @@ export async function chatView(_, query) {
     liveEvents.removeEventListener("reconnected", onReconnect);
   });
 
-  const items = await loadList().catch((error) => {
+  const listedOk = await loadList().then(() => true, (error) => {
     alert.show(error);
-    return [];
+    return false;
   });
   // Opened from a notification: the conversation by its chat id.
   const chatId = query.get("chat");
-  const linked = chatId ? items.find((i) => i.c.chat_id === chatId) : undefined;
+  const linked = chatId && listedOk ? await find((i) => i.c.chat_id === chatId).catch(() => undefined) : undefined;
   if (linked) await open(linked.c.chat_id, linked.other, linked.other);
   const wanted = query.get("with");
   if (wanted && wanted !== me.user_id) {
     const name = await nameOf(wanted);
-    const existing = items.find((i) => i.other.toLowerCase() === name.toLowerCase());
+    const existing = listedOk ? await find((i) => i.other.toLowerCase() === name.toLowerCase()).catch(() => undefined) : undefined;
     await open(existing?.c.chat_id ?? null, name, name);
     const about = query.get("about");
     if (about && !existing) text.value = `Hi! About "${about}": `;
   }
   const page = h("section", { class: "chat" }, h("h1", {}, "Messages"),
     h("div", { class: "chat-grid" },
-      h("nav", { "aria-label": "Conversations" }, conversations),
+      h("nav", { "aria-label": "Conversations" }, conversations, older),
       h("div", { class: "thread" }, heading, earlier, log, alert, composer)));
   return page;
 }
