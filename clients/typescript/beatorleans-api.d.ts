@@ -338,7 +338,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined). */
+        /**
+         * Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).
+         * @description 200: completed. 402 with the purchase `failed`: the card was declined (pm_card_chargeDeclined). 402 with the purchase still `pending_payment`: the card asks for authentication (pm_card_authenticationRequired); complete it with Stripe.js and the client_secret, or confirm again with another payment method. 202: the provider did not answer; it settles on its own. 409: expired, or sold meanwhile.
+         */
         post: operations["ConfirmPurchase"];
         delete?: never;
         options?: never;

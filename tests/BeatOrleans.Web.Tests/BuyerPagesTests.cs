@@ -86,6 +86,29 @@ public sealed class BuyerPagesTests(BrowserMarketplace marketplace)
     }
 
     [Fact]
+    public async Task A_card_that_asks_for_authentication_is_explained_and_another_card_pays_that_purchase()
+    {
+        var (_, _, beatId, _) = await marketplace.Api.ProducerWithReadyBeat();
+        var page = await marketplace.NewPage();
+        await page.SignUpInBrowser("secure");
+        await page.GotoAsync($"/beats/{beatId}");
+
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Exclusive" }).CheckAsync();
+        await page.Field("Test card").SelectOptionAsync("pm_card_authenticationRequired");
+        await page.Button("Buy").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("asks for authentication");
+
+        // The same purchase, still holding the exclusive for this buyer, is paid with the next card.
+        await page.Field("Test card").SelectOptionAsync("pm_card_visa");
+        await page.Button("Buy").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Bought: Exclusive for $499.00");
+        await page.Link("Purchases").ClickAsync();
+        var bought = page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Exclusive" });
+        await Expect(bought).ToHaveCountAsync(1);
+        await Expect(bought).ToContainTextAsync("completed");
+    }
+
+    [Fact]
     public async Task A_visitor_who_is_not_logged_in_is_sent_to_log_in_and_back_to_the_beat()
     {
         var (_, _, beatId, title) = await marketplace.Api.ProducerWithReadyBeat();

@@ -18,7 +18,13 @@ public static class PurchasingEndpoints
         purchases.MapPost("/{purchase_id}/confirm", Confirm)
             .Produces<PurchaseResponse>(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithName("ConfirmPurchase").WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).");
+            .WithName("ConfirmPurchase")
+            .WithSummary("Pay with a payment method (test: pm_card_visa, pm_card_chargeDeclined).")
+            .WithDescription("200: completed. 402 with the purchase `failed`: the card was declined "
+                + "(pm_card_chargeDeclined). 402 with the purchase still `pending_payment`: the card asks for "
+                + "authentication (pm_card_authenticationRequired); complete it with Stripe.js and the client_secret, "
+                + "or confirm again with another payment method. 202: the provider did not answer; it settles on its "
+                + "own. 409: expired, or sold meanwhile.");
         purchases.MapGet("/{purchase_id}", Get).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetPurchase").WithSummary("One purchase, for its buyer or the beat's producer.");
         purchases.MapGet("/", List)

@@ -175,6 +175,25 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
     }
 
     [Fact]
+    public async Task A_card_that_asks_for_authentication_leaves_the_purchase_payable_with_another_card()
+    {
+        var (_, producerToken) = await User();
+        var (_, buyerToken) = await User();
+        var beat = await http.ReadyBeat(producerToken);
+        var purchase = (await (await http.Buy(buyerToken, beat.Id(), "exclusive")).Body(HttpStatusCode.Created))
+            .PurchaseId();
+
+        var asked = await (await http.Confirm(buyerToken, purchase, "pm_card_authenticationRequired"))
+            .Body<PurchaseView>(HttpStatusCode.PaymentRequired);
+        Assert.Equal(("pending_payment", null), (asked.Status, asked.FailureReason));
+
+        // Nothing was charged, the exclusive is still the buyer's to pay for, and another card pays this purchase.
+        Assert.Equal("completed", (await (await http.Confirm(buyerToken, purchase)).Body(HttpStatusCode.OK)).Status());
+        var sold = await (await http.GetAsync($"/api/beats/{beat.Id()}")).Body(HttpStatusCode.OK);
+        Assert.Equal("sold", sold.Str("status"));
+    }
+
+    [Fact]
     public async Task An_exclusive_sells_once_leaves_the_catalogue_and_earlier_lessees_keep_their_files()
     {
         var (_, producerToken) = await User();

@@ -80,7 +80,9 @@ internal sealed class SimulatedPaymentGrain(
             return NoSuchPayment();
         }
 
-        if (payment.State is not (GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation))
+        // As Stripe: a payment waiting for its card's authentication may be confirmed again, with this or another card.
+        if (payment.State is not (GatewayPaymentState.RequiresPaymentMethod or GatewayPaymentState.RequiresConfirmation
+            or GatewayPaymentState.RequiresAction))
         {
             return new SimulatedAnswer(null, $"This PaymentIntent's status is {payment.State}; it cannot be confirmed.");
         }

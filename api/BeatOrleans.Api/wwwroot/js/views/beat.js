@@ -20,6 +20,7 @@ const TEST_CARDS = [
   ["pm_card_visa", "Visa 4242 4242 4242 4242 (succeeds)"],
   ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444 (succeeds)"],
   ["pm_card_chargeDeclined", "Visa 4000 0000 0000 0002 (declined)"],
+  ["pm_card_authenticationRequired", "Visa 4000 0025 0000 3155 (asks for authentication)"],
 ];
 
 /** @param {LicenseOffer["terms"]} terms */
@@ -60,6 +61,8 @@ function buyForm(beat, licences, tier) {
     field("Test card", card, "Payments are simulated: no real card is charged."),
     alert, buy,
     mine ? h("p", { class: "muted" }, "This is your beat.") : null);
+  /** The purchase whose card asked for authentication, paid by the next Buy of that licence. @type {Purchase | null} */
+  let awaiting = null;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!session()) {
@@ -70,11 +73,13 @@ function buyForm(beat, licences, tier) {
     void busy(buy, async () => {
       alert.clear();
       try {
+        // A purchase whose card asked for authentication still waits for its payment: another card pays that one.
         /** @type {Purchase} */
-        const pending = await call("POST", "/api/purchases", {
+        const pending = awaiting?.license_type === chosen ? awaiting : await call("POST", "/api/purchases", {
           body: { beat_id: beat.beat_id, license_type: chosen },
           headers: { "Idempotency-Key": newKey() },
         });
+        awaiting = null;
         /** @type {Purchase} */
         let purchase = await call("POST", `/api/purchases/${encodeURIComponent(pending.purchase_id)}/confirm`,
           { body: { payment_method: card.value } });
@@ -91,7 +96,13 @@ function buyForm(beat, licences, tier) {
       } catch (error) {
         if (error instanceof ApiError && error.status === 402) {
           const failed = /** @type {Purchase} */ (/** @type {unknown} */ (error.problem));
-          alert.show(`Your card was declined${failed?.failure_reason ? ` (${failed.failure_reason})` : ""}. Nothing was charged; try another card.`);
+          if (failed?.status === "pending_payment") {
+            awaiting = failed;
+            alert.show("This card asks for authentication (3-D Secure), which this page cannot show. Nothing was charged; "
+              + "choose another card and press Buy again to pay this purchase.");
+          } else {
+            alert.show(`Your card was declined${failed?.failure_reason ? ` (${failed.failure_reason})` : ""}. Nothing was charged; try another card.`);
+          }
         } else {
           alert.show(error);
         }
