@@ -172,7 +172,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
 
         try
         {
-            using var document = JsonDocument.Parse(licenses);
+            using var document = JsonDocument.Parse(licenses, new() { AllowDuplicateProperties = false });
             if (document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() is 0 or > 5)
             {
                 errors.Add("licenses", Shape + " Between 1 and 5 tiers.");
@@ -183,7 +183,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             {
                 if (tier.ValueKind != JsonValueKind.Object
                     || !tier.TryGetProperty("license_type", out var type) || type.ValueKind != JsonValueKind.String
-                    || !tier.TryGetProperty("price", out var amount) || amount.ValueKind is not (JsonValueKind.Number or JsonValueKind.String))
+                    || !tier.TryGetProperty("price", out var amount) || amount.ValueKind != JsonValueKind.Number)
                 {
                     errors.Add("licenses", Shape);
                     return tiers;
@@ -202,7 +202,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
                     return tiers;
                 }
 
-                if (!TryPrice(amount.ValueKind == JsonValueKind.String ? amount.GetString() : amount.GetRawText(), out var value))
+                if (!TryPrice(amount.GetRawText(), out var value))
                 {
                     errors.Add("licenses", $"The price of '{name}' is a number from 0.50 to {MaxPrice} with at most two decimals.");
                     return tiers;

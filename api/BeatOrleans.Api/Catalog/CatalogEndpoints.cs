@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Api.Catalog;
 
-public static class CatalogEndpoints
+public static partial class CatalogEndpoints
 {
     public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
@@ -171,6 +171,9 @@ public static class CatalogEndpoints
         };
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+?[0-9]{1,9}(\.[0-9]{1,6})?$")]
+    private static partial System.Text.RegularExpressions.Regex PlainDecimal();
+
     private static async Task<Results<Ok<BeatsPageResponse>, ValidationProblem>> Search(
         HttpContext http, SearchCache searches, string? q, string? genre, string? producer_id, double? bpm_min, double? bpm_max,
         string? key, decimal? price_max, string? sort, int? limit, string? cursor)
@@ -196,6 +199,16 @@ public static class CatalogEndpoints
         if (price_max < 0)
         {
             errors.Add("price_max", "price_max is positive.");
+        }
+
+        // Binding reads numbers with thousands separators ("1,5" became 15): only plain decimals are numbers here.
+        foreach (var name in (string[])["bpm_min", "bpm_max", "price_max"])
+        {
+            if (http.Request.Query.TryGetValue(name, out var raw)
+                && raw.Any(v => v is null || !PlainDecimal().IsMatch(v)))
+            {
+                errors.Add(name, $"{name} is a plain decimal number such as 140 or 29.99.");
+            }
         }
 
         // No beat costs more than the highest price a tier may have: a larger cap filters nothing (and would overflow the store's numbers).

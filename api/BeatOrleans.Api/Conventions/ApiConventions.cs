@@ -33,6 +33,8 @@ public static class ApiConventions
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         // Numbers are JSON numbers, as the contract and the OpenAPI document say (the web default also reads "29.99").
         options.NumberHandling = JsonNumberHandling.Strict;
+        // {"beat_id": A, "beat_id": B} is refused: a proxy or firewall reading the first must not see another request.
+        options.AllowDuplicateProperties = false;
         options.Converters.Add(new UtcTimestampConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
     }

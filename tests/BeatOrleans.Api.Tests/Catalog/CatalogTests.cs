@@ -368,6 +368,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
     [InlineData("cursor=bm90LWEtY3Vyc29y")]
     [InlineData("bpm_min=120&bpm_max=100")]
     [InlineData("price_max=abc")]
+    [InlineData("price_max=1%2C5")]
+    [InlineData("bpm_min=1%2C40")]
+    [InlineData("bpm_max=1e3")]
     public async Task Bad_search_parameters_are_400(string query) =>
         await (await http.GetAsync($"/api/beats?{query}")).Problem(HttpStatusCode.BadRequest);
 

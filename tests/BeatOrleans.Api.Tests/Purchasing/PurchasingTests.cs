@@ -351,6 +351,10 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beat.Id()}/licenses", producerToken, new { licenses = Array.Empty<object>() })).Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beat.Id()}/licenses", producerToken,
             new { licenses = new[] { new { license_type = "mp3_lease", price = -3 } } })).Problem(HttpStatusCode.BadRequest);
+        // A price is a JSON number, as the document says, not a string that reads as one.
+        await (await http.Send(HttpMethod.Put, $"/api/beats/{beat.Id()}/licenses", producerToken,
+            new { licenses = new[] { new { license_type = "mp3_lease", price = "5" } } }))
+            .Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{Guid.NewGuid():N}/licenses", producerToken,
             new { licenses = new[] { new { license_type = "mp3_lease", price = 5 } } })).Problem(HttpStatusCode.NotFound);
 

@@ -79,6 +79,34 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
         Assert.True((await (await http.SendAsync(edit)).Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("licenses"));
     }
 
+    [Fact]
+    public async Task A_body_naming_a_field_twice_is_refused_and_buys_nothing()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var buyer = (await http.LogIn(await http.SignUp())).Token;
+        var (first, second) = (await http.ReadyBeat(producer), await http.ReadyBeat(producer));
+        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/purchases")
+        {
+            Content = new StringContent(
+                $$"""{"beat_id":"{{first.Id()}}","beat_id":"{{second.Id()}}","license_type":"mp3_lease"}""",
+                Encoding.UTF8, "application/json"),
+        };
+        order.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer);
+
+        await (await http.SendAsync(order)).Problem(HttpStatusCode.BadRequest);
+        var mine = await (await http.Send(HttpMethod.Get, "/api/purchases", buyer)).Body(HttpStatusCode.OK);
+        Assert.Empty(mine["purchases"]!.AsArray());
+
+        // The same inside a licence tier of an edit.
+        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/beats/{first.Id()}/licenses")
+        {
+            Content = new StringContent("""{"licenses":[{"license_type":"mp3_lease","price":30,"price":1}]}""",
+                Encoding.UTF8, "application/json"),
+        };
+        edit.Headers.Authorization = new AuthenticationHeaderValue("Bearer", producer);
+        await (await http.SendAsync(edit)).Problem(HttpStatusCode.BadRequest);
+    }
+
     [Theory]
     [InlineData("\u202eexe.3pm")]
     [InlineData("a\u0000b")]
