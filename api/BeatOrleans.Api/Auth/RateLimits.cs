@@ -13,12 +13,21 @@ public sealed class RateLimitOptions
 
     /// <summary>Chat messages one user may send per 10 seconds on one node (REST and hub together).</summary>
     public int MessagesPerUserPer10Seconds { get; set; } = 20;
+
+    /// <summary>
+    /// Purchases one user may place per minute on one node. Each makes a payment with the provider (a Stripe
+    /// PaymentIntent, under the account's API rate limit), and leases hold nothing a cap on unpaid holds would count.
+    /// </summary>
+    public int OrdersPerUserPerMinute { get; set; } = 20;
 }
 
 public static class RateLimits
 {
     /// <summary>Policy for the endpoints that take credentials.</summary>
     public const string Credentials = "credentials";
+
+    /// <summary>Policy for placing purchases, per signed-in user.</summary>
+    public const string Orders = "orders";
 
     public static WebApplicationBuilder AddMarketplaceRateLimits(this WebApplicationBuilder builder)
     {
@@ -32,6 +41,12 @@ public static class RateLimits
         {
             throw new InvalidOperationException(
                 $"{RateLimitOptions.Section}:MessagesPerUserPer10Seconds must be at least 1.");
+        }
+
+        if (options.OrdersPerUserPerMinute < 1)
+        {
+            throw new InvalidOperationException(
+                $"{RateLimitOptions.Section}:OrdersPerUserPerMinute must be at least 1.");
         }
 
         builder.Services.AddSingleton(new MessageThrottle(options.MessagesPerUserPer10Seconds));
@@ -49,11 +64,22 @@ public static class RateLimits
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.CredentialsPerClientPerMinute,
                     QueueLimit = 0,
                 }));
+            // After authentication (the pipeline's order), so the partition is the caller; an anonymous request is
+            // refused 401 by the endpoint's authorization before this runs.
+            limiter.AddPolicy(Orders, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.OrdersPerUserPerMinute,
+                    TokensPerPeriod = 1,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.OrdersPerUserPerMinute,
+                    QueueLimit = 0,
+                }));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
                     ? wait
-                    : TimeSpan.FromMinutes(1) / options.CredentialsPerClientPerMinute;
+                    : TimeSpan.FromSeconds(2);
                 context.HttpContext.Response.Headers.RetryAfter =
                     Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 await context.HttpContext.WriteProblem(429, "Too many attempts.", "Wait before trying again.");

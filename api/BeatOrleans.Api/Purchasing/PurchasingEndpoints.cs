@@ -11,7 +11,7 @@ public static class PurchasingEndpoints
     public static IEndpointRouteBuilder MapPurchasingEndpoints(this IEndpointRouteBuilder app)
     {
         var purchases = app.MapGroup("/api/purchases").WithTags("Purchasing").NoStore();
-        purchases.MapPost("/", Create)
+        purchases.MapPost("/", Create).RequireRateLimiting(RateLimits.Orders)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("CreatePurchase").WithSummary("Buy a licence of a beat: holds an exclusive and creates the payment (Idempotency-Key honoured).");

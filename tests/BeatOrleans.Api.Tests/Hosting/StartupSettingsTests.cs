@@ -10,6 +10,7 @@ public sealed class StartupSettingsTests
     [InlineData("Auth:Jwt:SigningKey", "not base64!!", "SigningKey")]
     [InlineData("Auth:Jwt:SigningKey", "AAAA", "SigningKey")]
     [InlineData("RateLimits:MessagesPerUserPer10Seconds", "0", "MessagesPerUserPer10Seconds")]
+    [InlineData("RateLimits:OrdersPerUserPerMinute", "0", "OrdersPerUserPerMinute")]
     public async Task A_setting_that_would_fail_requests_stops_the_node_at_start(string key, string value, string named)
     {
         var host = new SettingsHost(new() { [key] = value });
