@@ -46,6 +46,10 @@ internal static class CouponsEndpoints
             case (null, { } amount) when currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper):
                 errors.Add("currency", "currency is a three-letter ISO 4217 code (e.g. USD).");
                 break;
+            case (null, { } amount) when currency != LicenseTypes.DefaultCurrency:
+                // Every licence is priced in it, so a coupon in another currency could never be used.
+                errors.Add("currency", $"Licences are priced in {LicenseTypes.DefaultCurrency}; amount_off is too.");
+                break;
             case (null, { } amount) when amount <= 0 || amount > OffersEndpoints.MaxAmount || Money.ToMajor(Money.ToMinor(amount, currency), currency) != amount:
                 errors.Add("amount_off", $"amount_off is a positive amount in {currency} up to {OffersEndpoints.MaxAmount}, in whole cents.");
                 break;
