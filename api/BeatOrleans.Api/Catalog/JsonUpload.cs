@@ -23,6 +23,15 @@ internal static class JsonUpload
         var errors = new FieldErrors();
         var key = IncomingKey(request.FileUrl, caller);
         var size = key is null ? null : await blobs.Size(key, cancellationToken);
+        // One upload is one beat: the beat's id follows from the upload, so audio PUT again to an upload URL already
+        // claimed can neither become a second beat nor replace the first one's master.
+        var beatId = key is null ? null : BeatOf(key);
+        if (beatId is not null && await Claimed(blobs, beatId, cancellationToken))
+        {
+            return Refusals.Conflict("This upload is already a beat.",
+                $"The file_url was claimed as beat {beatId}; ask upload-url for a new one to upload another beat.");
+        }
+
         if (size is null)
         {
             errors.Add("file_url", UnknownFileUrl);
@@ -41,18 +50,6 @@ internal static class JsonUpload
             return Refusals.TooLarge(limits.MaxAudioBytes);
         }
 
-        // One upload is one beat: the beat's id follows from the upload, so audio PUT again to an upload URL already
-        // claimed can neither become a second beat nor replace the first one's master.
-        var beatId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"beat-of-upload\n{key}")))[..32];
-        foreach (var claimed in MediaFormats.Audio)
-        {
-            if (await blobs.Size(BlobKeys.Master(beatId, claimed), cancellationToken) is not null)
-            {
-                return Refusals.Conflict("This upload is already a beat.",
-                    $"The file_url was claimed as beat {beatId}; ask upload-url for a new one to upload another beat.");
-            }
-        }
-
         var head = await blobs.ReadHead(key!, MediaFormats.HeadLength, cancellationToken);
         if (MediaFormats.DetectAudio(head) is not { } format)
         {
@@ -61,7 +58,7 @@ internal static class JsonUpload
         }
 
         // Claimed: the object leaves the incoming folder, whose unclaimed objects are deleted after a retention period.
-        var master = BlobKeys.Master(beatId, format);
+        var master = BlobKeys.Master(beatId!, format);
         try
         {
             await blobs.Move(key!, master, cancellationToken);
@@ -71,14 +68,37 @@ internal static class JsonUpload
             return Refusals.Invalid("file_url", UnknownFileUrl);
         }
 
-        var beat = await CatalogEndpoints.Create(grains, beatId, caller, fields, new StoredFile(master, format, size!.Value), null);
+        var beat = await CatalogEndpoints.Create(grains, beatId!, caller, fields,
+            new StoredFile(master, format, size!.Value), null);
         return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 
-    /// <summary>The caller's own incoming object a file_url names, or null: another user's upload is never reachable.</summary>
+    private static string BeatOf(string incomingKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"beat-of-upload\n{incomingKey}")))[..32];
+
+    /// <summary>Whether the beat an upload becomes has its master already (in any format).</summary>
+    private static async Task<bool> Claimed(IBlobStore blobs, string beatId, CancellationToken cancellationToken)
+    {
+        foreach (var format in MediaFormats.Audio)
+        {
+            if (await blobs.Size(BlobKeys.Master(beatId, format), cancellationToken) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The caller's own incoming object a file_url names, or null: another user's upload is never reachable, and a
+    /// file_url is the one an upload-url answer gave, without a query or fragment added.
+    /// </summary>
     private static string? IncomingKey(string? fileUrl, string caller)
     {
-        if (!Uri.TryCreate(fileUrl, UriKind.Absolute, out var uri) || !uri.AbsolutePath.StartsWith(UploadsPath, StringComparison.Ordinal))
+        if (!Uri.TryCreate(fileUrl, UriKind.Absolute, out var uri)
+            || !uri.AbsolutePath.StartsWith(UploadsPath, StringComparison.Ordinal)
+            || uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
             return null;
         }

@@ -306,6 +306,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         var stolen = await (await http.Send(HttpMethod.Post, "/api/beats/upload", otherToken, new { title = "Stolen", file_url = fileUrl })).Problem(HttpStatusCode.BadRequest);
         Assert.True(stolen["errors"]!.AsObject().ContainsKey("file_url"));
         await (await http.Send(HttpMethod.Post, "/api/beats/upload", token, new { title = "Made up", file_url = "http://example.com/beat.wav" })).Problem(HttpStatusCode.BadRequest);
+        var withQuery = new { title = "Query", file_url = fileUrl + "?x=1" };
+        await (await http.Send(HttpMethod.Post, "/api/beats/upload", token, withQuery))
+            .Problem(HttpStatusCode.BadRequest);
 
         var accepted = await http.PostJson("/api/beats/upload", token, new { title = "Seed form", file_url = fileUrl, price = 30, tags = new[] { "seed" } }, HttpStatusCode.Accepted);
         var ready = (await http.WaitUntilProcessed(accepted.Id())).As<BeatView>();
@@ -313,6 +316,9 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.NotNull(ready.DurationSeconds);
         Assert.InRange(ready.DurationSeconds.Value, 2.9, 3.1);
         Assert.Equal(30m, ready.Price);
+        var repeated = await (await http.Send(HttpMethod.Post, "/api/beats/upload", token,
+            new { title = "Again", file_url = fileUrl })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains(accepted.Id(), repeated.Str("detail"), StringComparison.Ordinal);
 
         // The upload URL still takes a PUT until it expires, but a claimed upload is not a second beat, and the
         // first beat keeps its audio.
