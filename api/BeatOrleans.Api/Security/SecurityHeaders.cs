@@ -33,7 +33,10 @@ public static class SecurityHeaders
                     headers.ContentSecurityPolicy = "frame-ancestors 'none'";
                 }
 
-                if (http.GetEndpoint()?.Metadata.GetMetadata<NoStoreMetadata>() is not null)
+                // An answer for a signed-in caller is theirs alone (sales, chats, notifications, profile): no browser
+                // or proxy keeps it, unless the endpoint said how it may be cached.
+                if (http.GetEndpoint()?.Metadata.GetMetadata<NoStoreMetadata>() is not null
+                    || (http.User.Identity?.IsAuthenticated == true && !headers.ContainsKey("Cache-Control")))
                 {
                     headers.CacheControl = "no-store";
                     headers.Pragma = "no-cache";

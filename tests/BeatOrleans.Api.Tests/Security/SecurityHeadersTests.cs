@@ -35,8 +35,11 @@ public sealed class SecurityHeadersTests(MarketplaceHost host) : IClassFixture<M
         var tokens = (await login.Content.ReadFromJsonAsync<Tokens>(ApiClient.Json))!;
         var refresh = await http.PostAsJsonAsync("/api/users/refresh", new { refresh_token = tokens.RefreshToken });
         var uploadUrl = await http.Send(HttpMethod.Post, "/api/beats/upload-url", tokens.Token, new { });
+        // And every answer for a signed-in caller: what they bought, sold, said and were told.
+        var mine = await Task.WhenAll(new[] { "/api/sales", "/api/users/profile", "/api/notifications",
+            $"/api/chat/history/{account.UserId}" }.Select(path => http.Send(HttpMethod.Get, path, tokens.Token)));
 
-        foreach (var response in new[] { login, refresh, uploadUrl })
+        foreach (var response in new[] { login, refresh, uploadUrl }.Concat(mine))
         {
             Assert.True(response.IsSuccessStatusCode, response.RequestMessage!.RequestUri!.AbsolutePath);
             Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage.RequestUri.AbsolutePath} lacks Cache-Control: no-store");
