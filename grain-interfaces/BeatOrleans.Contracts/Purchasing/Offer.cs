@@ -107,8 +107,11 @@ public enum RedeemOutcome
     /// <summary>The offer is for another beat or tier than the purchase.</summary>
     Mismatch = 2,
 
-    /// <summary>Not accepted, no longer valid, or already pricing another purchase.</summary>
+    /// <summary>Not accepted, or no longer valid.</summary>
     Unavailable = 3,
+
+    /// <summary>Accepted, and pricing another purchase of the buyer's that waits for payment.</summary>
+    Busy = 4,
 }
 
 /// <summary>An accepted offer's price for a purchase, reserved for it until the purchase completes or fails.</summary>

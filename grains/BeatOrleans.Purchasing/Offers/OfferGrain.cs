@@ -205,7 +205,8 @@ internal sealed partial class OfferGrain(
 
         if (o.PurchaseId is not null && State.RedeemedUntil > market.GetUtcNow())
         {
-            return new Redemption(RedeemOutcome.Unavailable, 0, null, $"The offer prices another purchase of yours ({o.PurchaseId}) until it is paid or closes.");
+            return new Redemption(RedeemOutcome.Busy, 0, null,
+                $"The offer prices another purchase of yours ({o.PurchaseId}) until it is paid or closes.");
         }
 
         State.Offer = o with { PurchaseId = purchaseId };

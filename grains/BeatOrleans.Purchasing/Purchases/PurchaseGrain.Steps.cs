@@ -89,7 +89,9 @@ internal sealed partial class PurchaseGrain
             redemption = await GrainFactory.GetGrain<IOfferGrain>(offerId).Redeem(PurchaseId, order.BuyerId, order.BeatId, order.LicenseType, payBefore);
             if (redemption.Outcome != RedeemOutcome.Redeemed)
             {
-                if (order.OfferId is not null)
+                // Named, or pricing another order of this buyer's that waits for payment (a second click of "buy"):
+                // refused rather than quietly charged the full price.
+                if (order.OfferId is not null || redemption.Outcome == RedeemOutcome.Busy)
                 {
                     await Reject(redemption.Outcome == RedeemOutcome.NotFound ? OrderOutcome.OfferNotFound : OrderOutcome.OfferUnavailable, redemption.Detail!);
                     return null;

@@ -215,6 +215,12 @@ public sealed class OffersTests(MarketplaceHost host) : IClassFixture<Marketplac
         var race = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => http.BuyWith(buyer.Token, id, "wav_lease", offerId: offer.OfferId())));
         Assert.Single(race, r => r.StatusCode == HttpStatusCode.Created);
         Assert.Single(race, r => r.StatusCode == HttpStatusCode.Conflict);
+        // An order naming no offer while that one waits for payment (a second click) is refused too, not charged in
+        // full.
+        var pendingId = (await race.Single(r => r.StatusCode == HttpStatusCode.Created).Body(HttpStatusCode.Created))
+            .PurchaseId();
+        var second = await (await http.Buy(buyer.Token, id, "wav_lease")).Problem(HttpStatusCode.Conflict);
+        Assert.Contains(pendingId, second.Str("detail"), StringComparison.Ordinal);
         // Accepted is answered: neither side withdraws or declines it any more.
         await (await http.AnswerOffer(buyer.Token, offer.OfferId(), "withdraw")).Problem(HttpStatusCode.Conflict);
         await (await http.AnswerOffer(producer.Token, offer.OfferId(), "decline")).Problem(HttpStatusCode.Conflict);
