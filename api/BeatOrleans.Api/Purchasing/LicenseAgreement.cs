@@ -16,7 +16,6 @@ internal static partial class LicenseAgreement
 {
     public const string FileName = "license_agreement";
     private const string Family = "DejaVu Sans";
-    private const string Face = "DejaVuSans";
     private const double Margin = 56;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -146,12 +145,15 @@ internal static partial class LicenseAgreement
 
     private static string Amount(long minor, string currency) => Money.FormatMinor(minor, currency);
 
-    /// <summary>Writes top to bottom, wrapping long lines at word boundaries.</summary>
+    /// <summary>
+    /// Writes top to bottom, wrapping long lines at word boundaries. Each character is written in DejaVu Sans where it
+    /// has the glyph, else in Droid Sans Fallback where that has it (a title in Japanese stays legible).
+    /// </summary>
     private sealed class Lines(XGraphics gfx, double width)
     {
-        private readonly XFont title = new(Family, 18, XFontStyleEx.Bold);
-        private readonly XFont heading = new(Family, 12, XFontStyleEx.Bold);
-        private readonly XFont body = new(Family, 10, XFontStyleEx.Regular);
+        private readonly Fonts title = new(18, XFontStyleEx.Bold);
+        private readonly Fonts heading = new(12, XFontStyleEx.Bold);
+        private readonly Fonts body = new(10, XFontStyleEx.Regular);
         private double y = Margin;
 
         public void Title(string text) => Write(text, title, after: 10);
@@ -164,15 +166,15 @@ internal static partial class LicenseAgreement
 
         public void Text(string text) => Write(text, body, after: 2);
 
-        private void Write(string text, XFont font, double after)
+        private void Write(string text, Fonts fonts, double after)
         {
             var line = "";
-            foreach (var word in text.Split(' ').SelectMany(w => Fit(w, font)))
+            foreach (var word in text.Split(' ').SelectMany(w => Fit(w, fonts)))
             {
                 var candidate = line.Length == 0 ? word : $"{line} {word}";
-                if (line.Length > 0 && gfx.MeasureString(candidate, font).Width > width)
+                if (line.Length > 0 && Measure(candidate, fonts) > width)
                 {
-                    Draw(line, font);
+                    Draw(line, fonts);
                     line = word;
                 }
                 else
@@ -181,7 +183,7 @@ internal static partial class LicenseAgreement
                 }
             }
 
-            Draw(line, font);
+            Draw(line, fonts);
             y += after;
         }
 
@@ -189,9 +191,9 @@ internal static partial class LicenseAgreement
         /// A word wider than the line (a title or a name without spaces), in pieces that fit, broken between
         /// characters as people see them (a surrogate pair or a combining mark stays whole).
         /// </summary>
-        private IEnumerable<string> Fit(string word, XFont font)
+        private IEnumerable<string> Fit(string word, Fonts fonts)
         {
-            if (gfx.MeasureString(word, font).Width <= width)
+            if (Measure(word, fonts) <= width)
             {
                 yield return word;
                 yield break;
@@ -202,7 +204,7 @@ internal static partial class LicenseAgreement
             while (elements.MoveNext())
             {
                 var element = elements.GetTextElement();
-                if (piece.Length > 0 && gfx.MeasureString(piece + element, font).Width > width)
+                if (piece.Length > 0 && Measure(piece + element, fonts) > width)
                 {
                     yield return piece;
                     piece = "";
@@ -217,27 +219,120 @@ internal static partial class LicenseAgreement
             }
         }
 
-        private void Draw(string line, XFont font)
+        private double Measure(string text, Fonts fonts) =>
+            fonts.Runs(text).Sum(run => gfx.MeasureString(run.Text, run.Font).Width);
+
+        private void Draw(string line, Fonts fonts)
         {
-            var height = font.GetHeight();
-            gfx.DrawString(line, font, XBrushes.Black, new XRect(Margin, y, width, height), XStringFormats.TopLeft);
+            var height = fonts.Height;
+            var x = Margin;
+            foreach (var (text, font) in fonts.Runs(line))
+            {
+                gfx.DrawString(text, font, XBrushes.Black, new XRect(x, y, width, height), XStringFormats.TopLeft);
+                x += gfx.MeasureString(text, font).Width;
+            }
+
             y += height;
         }
     }
 
-    /// <summary>DejaVu Sans, embedded in the API (Bitstream Vera licence, Fonts/LICENSE.txt); bold is simulated.</summary>
+    /// <summary>The agreement's fonts at one size and style, and which of them writes each part of a text.</summary>
+    private sealed class Fonts(double size, XFontStyleEx style)
+    {
+        private readonly XFont[] fonts = [.. EmbeddedFonts.All.Select(f => new XFont(f.Family, size, style))];
+
+        public double Height => fonts[0].GetHeight();
+
+        /// <summary>The text in runs of one font each: by text element, so a base and its marks share a font.</summary>
+        public IEnumerable<(string Text, XFont Font)> Runs(string text)
+        {
+            var run = new System.Text.StringBuilder();
+            var runFont = 0;
+            var elements = StringInfo.GetTextElementEnumerator(text);
+            while (elements.MoveNext())
+            {
+                var element = elements.GetTextElement();
+                var font = FontFor(element);
+                if (run.Length > 0 && font != runFont)
+                {
+                    yield return (run.ToString(), fonts[runFont]);
+                    run.Clear();
+                }
+
+                runFont = font;
+                run.Append(element);
+            }
+
+            if (run.Length > 0)
+            {
+                yield return (run.ToString(), fonts[runFont]);
+            }
+        }
+
+        /// <summary>The first font with every character of the element; DejaVu Sans (a box) when none has.</summary>
+        private static int FontFor(string element)
+        {
+            var all = EmbeddedFonts.All;
+            for (var i = 0; i < all.Length; i++)
+            {
+                if (element.EnumerateRunes().All(r => all[i].Coverage.Value.Covers(r.Value)))
+                {
+                    return i;
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// The fonts embedded in the API (Fonts/LICENSE.txt), in the order they are asked for a character: DejaVu Sans
+    /// (Latin, Greek, Cyrillic, Arabic and Hebrew letters, symbols; Bitstream Vera licence), Droid Sans Fallback
+    /// (Chinese, Japanese; Apache 2.0) and NanumSquare (Korean; SIL Open Font License 1.1). Bold is simulated, and
+    /// PDFsharp embeds only the glyphs a document uses.
+    /// </summary>
     private sealed class EmbeddedFonts : IFontResolver
     {
-        private static readonly Lazy<byte[]> Bytes = new(() =>
+        public static readonly EmbeddedFont[] All =
+        [
+            new(Family, "DejaVuSans", "BeatOrleans.Api.Purchasing.DejaVuSans.ttf"),
+            new("Droid Sans Fallback", "DroidSansFallbackFull",
+                "BeatOrleans.Api.Purchasing.DroidSansFallbackFull.ttf.gz"),
+            new("NanumSquare", "NanumSquareR", "BeatOrleans.Api.Purchasing.NanumSquareR.ttf.gz"),
+        ];
+
+        public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>
+            new((All.FirstOrDefault(f => f.Family == familyName) ?? All[0]).Face, bold, italic);
+
+        public byte[]? GetFont(string faceName) => All.FirstOrDefault(f => f.Face == faceName)?.Bytes.Value;
+    }
+
+    private sealed class EmbeddedFont
+    {
+        public EmbeddedFont(string family, string face, string resource)
         {
-            using var resource = typeof(LicenseAgreement).Assembly.GetManifestResourceStream("BeatOrleans.Api.Purchasing.DejaVuSans.ttf")!;
+            (Family, Face) = (family, face);
+            Bytes = new(() => Read(resource));
+            Coverage = new(() => FontCoverage.Of(Bytes.Value));
+        }
+
+        public string Family { get; }
+
+        public string Face { get; }
+
+        public Lazy<byte[]> Bytes { get; }
+
+        public Lazy<FontCoverage> Coverage { get; }
+
+        private static byte[] Read(string name)
+        {
+            using var resource = typeof(LicenseAgreement).Assembly.GetManifestResourceStream(name)!;
+            using Stream content = name.EndsWith(".gz", StringComparison.Ordinal)
+                ? new System.IO.Compression.GZipStream(resource, System.IO.Compression.CompressionMode.Decompress)
+                : resource;
             using var copy = new MemoryStream();
-            resource.CopyTo(copy);
+            content.CopyTo(copy);
             return copy.ToArray();
-        });
-
-        public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) => new(Face, bold, italic);
-
-        public byte[]? GetFont(string faceName) => faceName == Face ? Bytes.Value : null;
+        }
     }
 }

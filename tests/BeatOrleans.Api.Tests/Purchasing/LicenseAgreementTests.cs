@@ -120,6 +120,33 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
 
         return memory.ToArray();
     }
+
+    [Fact]
+    public async Task A_title_in_japanese_and_korean_is_written_legibly_beside_latin_text()
+    {
+        const string title = "夜の音 Ünïcödé 밤의 소리";
+        var purchase = new Contracts.Purchasing.Purchase("0123456789abcdef0123456789abcdee", "b", "p", "beat", title,
+            "wav_lease", 4999, "USD", Contracts.Purchasing.PurchaseStatus.Completed,
+            Contracts.Purchasing.LicenseCatalog.For("wav_lease", false), new("simulated", "pay_1", null),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), null, null, []);
+        var pdf = Api.Purchasing.LicenseAgreement.Render(purchase, "プロデューサー", "buyer");
+
+        // Every character as it was sold (the text poppler reads back is the title), and the fonts that have the
+        // glyphs embedded: the Latin text's, the Japanese and the Korean (subsets, so the file stays small).
+        var text = await Text(pdf);
+        Assert.Matches($"Title: +{title}", text);
+        Assert.Contains("プロデューサー", text, StringComparison.Ordinal);
+        var file = Path.Combine(host.DataDirectory, $"{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        using var process = Process.Start(new ProcessStartInfo("pdffonts", [file]) { RedirectStandardOutput = true })!;
+        var fonts = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Contains("DejaVu Sans", fonts, StringComparison.Ordinal);
+        Assert.Contains("Droid Sans Fallback", fonts, StringComparison.Ordinal);
+        Assert.Contains("NanumSquare", fonts, StringComparison.Ordinal);
+        Assert.InRange(pdf.Length, 1_000, 200_000);
+    }
 }
 
 public sealed class LicenseAgreementRenderingTests
