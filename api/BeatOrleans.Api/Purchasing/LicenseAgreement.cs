@@ -251,7 +251,14 @@ internal static partial class LicenseAgreement
             var elements = StringInfo.GetTextElementEnumerator(text);
             while (elements.MoveNext())
             {
-                var element = elements.GetTextElement();
+                // An emoji's presentation selector asks for colour, which a PDF font has not: the glyph is the same.
+                var element = elements.GetTextElement().Replace("\uFE0F", "", StringComparison.Ordinal)
+                    .Replace("\uFE0E", "", StringComparison.Ordinal);
+                if (element.Length == 0)
+                {
+                    continue;
+                }
+
                 var font = FontFor(element);
                 if (run.Length > 0 && font != runFont)
                 {
@@ -288,8 +295,8 @@ internal static partial class LicenseAgreement
     /// <summary>
     /// The fonts embedded in the API (Fonts/LICENSE.txt), in the order they are asked for a character: DejaVu Sans
     /// (Latin, Greek, Cyrillic, Arabic and Hebrew letters, symbols; Bitstream Vera licence), Droid Sans Fallback
-    /// (Chinese, Japanese; Apache 2.0) and NanumSquare (Korean; SIL Open Font License 1.1). Bold is simulated, and
-    /// PDFsharp embeds only the glyphs a document uses.
+    /// (Chinese, Japanese; Apache 2.0), NanumSquare (Korean; SIL Open Font License 1.1) and Symbola (emoji and
+    /// symbols, in outline; free for any use). Bold is simulated, and PDFsharp embeds only the glyphs a document uses.
     /// </summary>
     private sealed class EmbeddedFonts : IFontResolver
     {
@@ -299,6 +306,7 @@ internal static partial class LicenseAgreement
             new("Droid Sans Fallback", "DroidSansFallbackFull",
                 "BeatOrleans.Api.Purchasing.DroidSansFallbackFull.ttf.gz"),
             new("NanumSquare", "NanumSquareR", "BeatOrleans.Api.Purchasing.NanumSquareR.ttf.gz"),
+            new("Symbola", "Symbola", "BeatOrleans.Api.Purchasing.Symbola.ttf.gz"),
         ];
 
         public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic) =>

@@ -124,7 +124,7 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
     [Fact]
     public async Task A_title_in_japanese_and_korean_is_written_legibly_beside_latin_text()
     {
-        const string title = "夜の音 Ünïcödé 밤의 소리";
+        const string title = "夜の音 Ünïcödé 밤의 소리 🔥";
         var purchase = new Contracts.Purchasing.Purchase("0123456789abcdef0123456789abcdee", "b", "p", "beat", title,
             "wav_lease", 4999, "USD", Contracts.Purchasing.PurchaseStatus.Completed,
             Contracts.Purchasing.LicenseCatalog.For("wav_lease", false), new("simulated", "pay_1", null),
@@ -133,9 +133,11 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         var pdf = Api.Purchasing.LicenseAgreement.Render(purchase, "プロデューサー", "buyer");
 
         // Every character as it was sold (the text poppler reads back is the title), and the fonts that have the
-        // glyphs embedded: the Latin text's, the Japanese and the Korean (subsets, so the file stays small).
+        // glyphs embedded: the Latin text's, the Japanese, the Korean and the emoji's (subsets, so the file stays
+        // small).
         var text = await Text(pdf);
-        Assert.Matches($"Title: +{title}", text);
+        // (The emoji is drawn, but PDFsharp maps a glyph outside the BMP back to a wrong character for copying.)
+        Assert.Matches($"Title: +{title[..^3]}", text);
         Assert.Contains("プロデューサー", text, StringComparison.Ordinal);
         var file = Path.Combine(host.DataDirectory, $"{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(file, pdf);
@@ -145,6 +147,7 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         Assert.Contains("DejaVu Sans", fonts, StringComparison.Ordinal);
         Assert.Contains("Droid Sans Fallback", fonts, StringComparison.Ordinal);
         Assert.Contains("NanumSquare", fonts, StringComparison.Ordinal);
+        Assert.Contains("Symbola", fonts, StringComparison.Ordinal);
         Assert.InRange(pdf.Length, 1_000, 200_000);
     }
 }
