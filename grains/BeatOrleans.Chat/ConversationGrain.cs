@@ -1,4 +1,5 @@
 using BeatOrleans.Contracts;
+using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
@@ -157,8 +158,9 @@ internal sealed partial class ConversationGrain(
     private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) =>
         outgoing.Offer is { } offer
             ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
-                $"{outgoing.SenderUsername}: offer {offer.Status} for the {offer.LicenseType} licence of "
-                + $"\"{offer.BeatTitle}\" at {Money.Format(offer.Amount, offer.Currency)}",
+                $"{outgoing.SenderUsername}: offer {offer.Status} for the "
+                + $"{LicenseTypes.DisplayName(offer.LicenseType)} licence of \"{offer.BeatTitle}\" at "
+                + Money.Format(offer.Amount, offer.Currency),
                 now, NotificationSubjects.Chat, ChatId)
             : new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message",
                 $"You have a new message from {outgoing.SenderUsername}", now, NotificationSubjects.Chat, ChatId);

@@ -109,6 +109,28 @@ public sealed class BuyerPagesTests(BrowserMarketplace marketplace)
     }
 
     [Fact]
+    public async Task A_purchase_left_waiting_for_payment_is_paid_from_the_purchases_page()
+    {
+        var (_, _, beatId, _) = await marketplace.Api.ProducerWithReadyBeat();
+        var page = await marketplace.NewPage();
+        var buyer = await page.SignUpInBrowser("later");
+        var token = (await marketplace.Api.LogIn(buyer)).Token;
+        var placed = await (await marketplace.Api.Buy(token, beatId, "mp3_lease"))
+            .Body(System.Net.HttpStatusCode.Created);
+        await marketplace.Api.Confirm(token, placed.PurchaseId(), "pm_card_authenticationRequired");
+
+        await page.Link("Purchases").ClickAsync();
+        var item = page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "MP3 lease" });
+        await Expect(item).ToContainTextAsync("pending payment");
+        await item.GetByLabel("Test card").SelectOptionAsync("pm_card_visa");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "MP3 lease" }))
+            .ToContainTextAsync("completed");
+        await Expect(page.Button("Download")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_visitor_who_is_not_logged_in_is_sent_to_log_in_and_back_to_the_beat()
     {
         var (_, _, beatId, title) = await marketplace.Api.ProducerWithReadyBeat();

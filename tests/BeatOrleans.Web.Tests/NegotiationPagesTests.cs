@@ -52,6 +52,8 @@ public sealed class NegotiationPagesTests(BrowserMarketplace marketplace)
         // The purchase from the beat page is priced by the accepted offer.
         await buyAtOffer.ClickAsync();
         await Expect(buyerPage.GetByRole(AriaRole.Radio, new() { Name = "WAV lease" })).ToBeCheckedAsync();
+        // The agreed price is shown before paying, beside the list price.
+        await Expect(buyerPage.GetByText("Your accepted offer: $40.00")).ToBeVisibleAsync();
         await buyerPage.Field("Test card").SelectOptionAsync("pm_card_visa");
         await buyerPage.Button("Buy").ClickAsync();
         await Expect(buyerPage.GetByRole(AriaRole.Alert)).ToContainTextAsync("Bought: WAV lease for $40.00");

@@ -37,6 +37,38 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
     }
 
     [Fact]
+    public async Task A_beat_that_is_not_ready_shows_its_uploaded_licences_for_editing_not_empty_ones()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("unready");
+        var token = (await marketplace.Api.LogIn(producer)).Token;
+        // A file that only looks like audio: the beat ends failed, never ready, and keeps the tiers it was sent with.
+        var fake = System.Text.Encoding.ASCII.GetBytes("RIFF\0\0\0\0WAVE")
+            .Concat(Enumerable.Repeat((byte)'x', 50_000)).ToArray();
+        var upload = await marketplace.Api.Upload(token, fake, "liar.wav", new()
+        {
+            ["title"] = "Not ready",
+            ["licenses"] = """[{"license_type":"mp3_lease","price":25},{"license_type":"exclusive","price":300}]""",
+        });
+        var beatId = (await upload.Body(System.Net.HttpStatusCode.Accepted)).Id();
+        await marketplace.Api.WaitUntilProcessed(beatId);
+
+        await page.GotoAsync($"/beats/{beatId}");
+        await Expect(page.Locator("#edit-on-mp3_lease")).ToBeCheckedAsync();
+        await Expect(page.Locator("#edit-on-exclusive")).ToBeCheckedAsync();
+        await Expect(page.Locator("#edit-on-wav_lease")).Not.ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Exclusive price")).ToHaveValueAsync("300");
+
+        // Saving one change keeps the other tier.
+        await page.GetByLabel("MP3 lease price").FillAsync("19.5");
+        await page.Button("Save licences").ClickAsync();
+        await Expect(page.GetByText("Licences saved.")).ToBeVisibleAsync();
+        var tiers = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}")).Body(System.Net.HttpStatusCode.OK);
+        Assert.Equal([("mp3_lease", 19.5m), ("exclusive", 300m)], tiers["licenses"]!.AsArray()
+            .Select(t => (t!["license_type"]!.GetValue<string>(), t["price"]!.GetValue<decimal>())));
+    }
+
+    [Fact]
     public async Task Producer_edits_the_licences_and_deletes_the_beat()
     {
         var page = await marketplace.NewPage();

@@ -22,4 +22,15 @@ public static class LicenseTypes
 
     /// <summary>The tier sold for its stems: a beat offering it needs a stems upload (unlimited and exclusive add them when present).</summary>
     public static bool NeedsStems(string licenseType) => licenseType is Trackout;
+
+    /// <summary>A tier's name in sentences people read (notifications, chat): "MP3 lease", not "mp3_lease".</summary>
+    public static string DisplayName(string licenseType) => licenseType switch
+    {
+        Mp3Lease => "MP3 lease",
+        WavLease => "WAV lease",
+        Trackout => "Trackout",
+        Unlimited => "Unlimited",
+        Exclusive => "Exclusive",
+        _ => licenseType,
+    };
 }

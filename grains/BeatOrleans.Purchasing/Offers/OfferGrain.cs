@@ -85,7 +85,8 @@ internal sealed partial class OfferGrain(
         var now = market.GetUtcNow();
         var made = new Offer(OfferId, beat.BeatId, beat.Title, draft.LicenseType, buyerId, beat.ProducerId, draft.MakerId, draft.AmountMinor,
             tier.Currency, draft.Message, OfferStatus.Open, now, now + options.Value.OfferExpiry, draft.CounterOf, null, null, null, null, null);
-        var text = draft.Message ?? $"Offer: {Money.Format(Major(made), made.Currency)} for the {made.LicenseType} "
+        var text = draft.Message ?? $"Offer: {Money.Format(Major(made), made.Currency)} for the "
+            + $"{LicenseTypes.DisplayName(made.LicenseType)} "
             + $"licence of \"{made.BeatTitle}\".";
         await Change(made, EventTypes.OfferMade, (draft.MakerId, text));
         await ExpireAfter(options.Value.OfferExpiry);
@@ -127,7 +128,8 @@ internal sealed partial class OfferGrain(
         }
 
         await Change(o with { Status = OfferStatus.Accepted, AnsweredAt = market.GetUtcNow(), BuyBefore = buyBefore }, EventTypes.OfferAccepted,
-            (callerId, $"Offer accepted: {Major(o)} {o.Currency} for the {o.LicenseType} licence of \"{o.BeatTitle}\"."));
+            (callerId, $"Offer accepted: {Money.Format(Major(o), o.Currency)} for the "
+                + $"{LicenseTypes.DisplayName(o.LicenseType)} licence of \"{o.BeatTitle}\"."));
         await RememberForBuyer(b => b.Accepted(OfferId, o.BeatId, o.LicenseType, buyBefore));
         await ExpireAfter(options.Value.OfferPurchaseWindow);
         return new OfferResult(OfferOutcome.Done, State.Offer, null);
@@ -142,7 +144,8 @@ internal sealed partial class OfferGrain(
 
         var o = State.Offer!;
         await Change(o with { Status = OfferStatus.Declined, AnsweredAt = market.GetUtcNow() }, EventTypes.OfferDeclined,
-            (callerId, $"Offer declined: {Major(o)} {o.Currency} for the {o.LicenseType} licence of \"{o.BeatTitle}\"."));
+            (callerId, $"Offer declined: {Money.Format(Major(o), o.Currency)} for the "
+                + $"{LicenseTypes.DisplayName(o.LicenseType)} licence of \"{o.BeatTitle}\"."));
         return new OfferResult(OfferOutcome.Done, State.Offer, null);
     }
 
@@ -155,7 +158,8 @@ internal sealed partial class OfferGrain(
 
         var o = State.Offer!;
         await Change(o with { Status = OfferStatus.Withdrawn, AnsweredAt = market.GetUtcNow() }, EventTypes.OfferWithdrawn,
-            (callerId, $"Offer withdrawn: {Major(o)} {o.Currency} for the {o.LicenseType} licence of \"{o.BeatTitle}\"."));
+            (callerId, $"Offer withdrawn: {Money.Format(Major(o), o.Currency)} for the "
+                + $"{LicenseTypes.DisplayName(o.LicenseType)} licence of \"{o.BeatTitle}\"."));
         return new OfferResult(OfferOutcome.Done, State.Offer, null);
     }
 
@@ -190,7 +194,8 @@ internal sealed partial class OfferGrain(
 
         if (o.BeatId != beatId || o.LicenseType != licenseType)
         {
-            return new Redemption(RedeemOutcome.Mismatch, 0, null, $"This offer is for the {o.LicenseType} licence of beat {o.BeatId}.");
+            return new Redemption(RedeemOutcome.Mismatch, 0, null,
+                $"This offer is for the {LicenseTypes.DisplayName(o.LicenseType)} licence of beat {o.BeatId}.");
         }
 
         if (o.PurchaseId == purchaseId && o.Status is OfferStatus.Accepted or OfferStatus.Purchased)

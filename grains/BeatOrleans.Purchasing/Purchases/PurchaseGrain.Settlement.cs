@@ -1,3 +1,4 @@
+using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Purchasing;
@@ -58,7 +59,8 @@ internal sealed partial class PurchaseGrain
                 new NotificationRequested($"purchase:{PurchaseId}", this.GetGrainId(), p.BuyerId, "purchase",
                     "Your beat has been successfully purchased", now, NotificationSubjects.Purchase, PurchaseId),
                 new NotificationRequested($"sale:{PurchaseId}", this.GetGrainId(), p.ProducerId, "sale",
-                    $"You sold a {p.LicenseType} licence of \"{p.BeatTitle}\" for {Money.Format(amount, p.Currency)}.",
+                    $"You sold the {LicenseTypes.DisplayName(p.LicenseType)} licence of \"{p.BeatTitle}\" for "
+                    + $"{Money.Format(amount, p.Currency)}.",
                     now, NotificationSubjects.Purchase, PurchaseId),
             ],
             followUp: RecordCompletionOrRetryLater);

@@ -10,8 +10,14 @@ import { alertBox, busy, byId, h, when } from "./ui.js";
 /** @typedef {import("./types.js").MarkedRead} MarkedRead */
 /** @typedef {import("./types.js").LiveNotification} LiveNotification */
 
-/** @type {Notification[]} */
+/** The newest notifications, and older pages as they are asked for. @type {Notification[]} */
 let items = [];
+/** @type {string | null} */
+let cursor = null;
+/** Unread notifications, counted from the unread list (items holds only the newest pages). */
+let unreadTotal = 0;
+/** More than the unread list's one page (100) are unread. */
+let unreadMore = false;
 const count = h("span", { class: "count", id: "bell-count" }, "0");
 const bell = h("button", { type: "button", class: "bell", "aria-label": "Notifications", "aria-expanded": "false",
   "aria-controls": "bell-panel", "aria-describedby": "bell-unread" },
@@ -19,7 +25,7 @@ const bell = h("button", { type: "button", class: "bell", "aria-label": "Notific
 const unreadText = h("span", { id: "bell-unread", class: "visually-hidden" }, "No unread notifications");
 const alert = alertBox();
 
-const unread = () => items.filter((n) => n.status === "unread").length;
+const unread = () => unreadTotal;
 
 /** The page a notification is about, if any. @param {Notification} n */
 function target(n) {
@@ -46,9 +52,9 @@ function text(item) {
 
 function paint() {
   const n = unread();
-  count.textContent = String(n);
+  count.textContent = unreadMore ? `${n}+` : String(n);
   count.hidden = n === 0;
-  unreadText.textContent = n === 0 ? "No unread notifications" : `${n} unread`;
+  unreadText.textContent = n === 0 ? "No unread notifications" : `${n}${unreadMore ? " or more" : ""} unread`;
   const panel = byId("bell-panel", HTMLDivElement);
   if (panel.hidden) return;
   const markAll = h("button", { type: "button", class: "secondary", disabled: n === 0 }, "Mark all read");
@@ -62,7 +68,26 @@ function paint() {
         return h("li", { class: item.status },
           text(item), h("time", { datetime: item.created_at }, when(item.created_at)),
           item.status === "unread" ? read : h("span", { class: "muted" }, " read"));
-      }) : [h("li", { class: "muted" }, "Nothing yet.")])));
+      }) : [h("li", { class: "muted" }, "Nothing yet.")])),
+    cursor ? older() : "");
+}
+
+/** A button reading the next page of older notifications into the panel. */
+function older() {
+  const button = h("button", { type: "button", class: "secondary" }, "Older notifications");
+  button.addEventListener("click", () => void busy(button, async () => {
+    try {
+      /** @type {Notifications} */
+      const page = await call("GET", `/api/notifications${queryString({ limit: 50, cursor })}`);
+      const known = new Set(items.map((n) => n.notification_id));
+      items = [...items, ...page.notifications.filter((n) => !known.has(n.notification_id))];
+      cursor = page.next_cursor;
+      paint();
+    } catch (error) {
+      alert.show(error);
+    }
+  }));
+  return button;
 }
 
 /** @param {{ all: true } | { notification_id: string }} body */
@@ -71,6 +96,12 @@ async function mark(body) {
   try {
     /** @type {MarkedRead} */
     await call("POST", "/api/notifications/mark-as-read", { body });
+    if ("all" in body) {
+      unreadTotal = 0;
+      unreadMore = false;
+    } else if (items.some((n) => n.notification_id === body.notification_id && n.status === "unread")) {
+      unreadTotal = Math.max(0, unreadTotal - 1);
+    }
     items = items.map((n) => ("all" in body || n.notification_id === body.notification_id ? { ...n, status: "read" } : n));
     paint();
   } catch (error) {
@@ -81,13 +112,22 @@ async function mark(body) {
 async function load() {
   if (!session()) {
     items = [];
+    cursor = null;
+    unreadTotal = 0;
+    unreadMore = false;
     paint();
     return;
   }
   try {
-    /** @type {Notifications} */
-    const list = await call("GET", `/api/notifications${queryString({})}`);
+    /** @type {[Notifications, Notifications]} */
+    const [list, unreadList] = await Promise.all([
+      call("GET", `/api/notifications${queryString({ limit: 50 })}`),
+      call("GET", `/api/notifications${queryString({ status: "unread", limit: 100 })}`),
+    ]);
     items = list.notifications;
+    cursor = list.next_cursor;
+    unreadTotal = unreadList.notifications.length;
+    unreadMore = unreadList.next_cursor !== null;
   } catch (error) {
     alert.show(error);
   }
@@ -121,6 +161,7 @@ liveEvents.addEventListener("notification", (event) => {
   if (items.some((i) => i.notification_id === n.notification_id)) return;
   items = [{ notification_id: n.notification_id, type: n.kind, message: n.message, status: n.status, created_at: n.created_at,
     subject_type: n.subject_type ?? null, subject_id: n.subject_id ?? null }, ...items];
+  if (n.status === "unread") unreadTotal++;
   paint();
 });
 liveEvents.addEventListener("reconnected", (event) => {

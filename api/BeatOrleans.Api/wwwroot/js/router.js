@@ -28,11 +28,15 @@ export function fallback(view) {
 /** @param {string} url */
 export function go(url) {
   history.pushState(null, "", url);
-  void render();
+  void render(true);
 }
 
-/** Renders the view of the current location into #view. */
-export async function render() {
+/**
+ * Renders the view of the current location into #view; after a navigation, the page's heading takes the focus, so a
+ * keyboard or screen reader user starts on the new page rather than at the top of the document.
+ * @param {boolean} [moveFocus]
+ */
+export async function render(moveFocus = false) {
   const main = document.getElementById("view");
   if (!main) return;
   const ticket = ++rendering;
@@ -54,6 +58,11 @@ export async function render() {
   main.replaceChildren(content);
   const heading = main.querySelector("h1");
   if (heading) document.title = `${heading.textContent} · BeatOrleans`;
+  if (moveFocus) {
+    const first = heading ?? main;
+    if (first !== main) first.setAttribute("tabindex", "-1");
+    first.focus();
+  }
   for (const link of document.querySelectorAll("#nav a")) {
     if (link instanceof HTMLAnchorElement) {
       if (link.pathname === location.pathname) link.setAttribute("aria-current", "page");
@@ -66,6 +75,12 @@ document.addEventListener("click", (event) => {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const target = event.target instanceof Element ? event.target.closest("a") : null;
   if (!target || target.origin !== location.origin || target.hasAttribute("download") || target.target) return;
+  if (target.getAttribute("href")?.startsWith("#")) {
+    // A link within the page (the skip link): its target takes the focus; the view is not rendered again.
+    event.preventDefault();
+    document.getElementById(target.hash.slice(1))?.focus();
+    return;
+  }
   if (/^\/(api|ws|hubs|scalar|openapi|dashboard|health)(\/|$)/.test(target.pathname)) return;
   event.preventDefault();
   go(target.pathname + target.search);

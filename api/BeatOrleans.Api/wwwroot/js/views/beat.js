@@ -16,7 +16,7 @@ import { player } from "./player.js";
 /** @typedef {import("../types.js").Offer} Offer */
 
 /** Stripe's test payment methods, which the simulated gateway (and Stripe in test mode) honour. */
-const TEST_CARDS = [
+export const TEST_CARDS = [
   ["pm_card_visa", "Visa 4242 4242 4242 4242 (succeeds)"],
   ["pm_card_mastercard", "Mastercard 5555 5555 5555 4444 (succeeds)"],
   ["pm_card_chargeDeclined", "Visa 4000 0000 0000 0002 (declined)"],
@@ -25,22 +25,27 @@ const TEST_CARDS = [
 
 /** @param {LicenseOffer["terms"]} terms */
 function termsList(terms) {
-  /** @param {number | null} n @param {string} what */
-  const limit = (n, what) => `${n === null ? "Unlimited" : n.toLocaleString("en")} ${what}`;
+  /** @param {number | null} n @param {string} one @param {string} many */
+  const limit = (n, one, many) => n === null ? `Unlimited ${many}` : n === 0 ? `No ${many}` : `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
   return h("ul", { class: "terms" },
-    h("li", {}, limit(terms.distribution_copies, "distribution copies")),
-    h("li", {}, limit(terms.audio_streams, "audio streams")),
-    h("li", {}, limit(terms.music_videos, "music videos")),
-    h("li", {}, limit(terms.radio_stations, "radio stations")),
+    h("li", {}, limit(terms.distribution_copies, "distribution copy", "distribution copies")),
+    h("li", {}, limit(terms.audio_streams, "audio stream", "audio streams")),
+    h("li", {}, limit(terms.music_videos, "music video", "music videos")),
+    h("li", {}, limit(terms.radio_stations, "radio station", "radio stations")),
     h("li", {}, terms.for_profit_performances ? "For-profit performances" : "Non-profit performances only"),
     terms.exclusive ? h("li", {}, "Exclusive rights: the beat is taken off the market") : null);
 }
 
-/** @param {Beat} beat @param {Licenses} licences @param {string | null} tier the licence to preselect */
-function buyForm(beat, licences, tier) {
+/**
+ * @param {Beat} beat @param {Licenses} licences @param {string | null} tier the licence to preselect
+ * @param {Offer | null} offer the buyer's accepted offer the page was opened for: its price is shown, and it prices
+ * the purchase of its licence
+ */
+function buyForm(beat, licences, tier, offer) {
   const alert = alertBox();
   const sold = beat.status === "sold";
   const mine = session()?.user_id === beat.producer_id;
+  const agreed = offer;
   const radios = licences.licenses.map((offer, i) => {
     const radio = h("input", { type: "radio", name: "license_type", value: offer.license_type, id: `tier-${offer.license_type}`,
       checked: tier ? offer.license_type === tier : i === 0, disabled: sold });
@@ -48,6 +53,9 @@ function buyForm(beat, licences, tier) {
       radio,
       h("label", { for: radio.id }, h("strong", {}, licenceName(offer.license_type)), " ",
         h("span", { class: "price" }, money(offer.price, offer.currency))),
+      agreed?.license_type === offer.license_type
+        ? h("p", { class: "badge agreed" }, `Your accepted offer: ${money(agreed.amount, agreed.currency)}, until ${when(agreed.buy_before ?? "")}`)
+        : null,
       h("p", { class: "muted" }, `Files: ${offer.deliverables.map((d) => d.toUpperCase()).join(", ")}`),
       termsList(offer.terms));
   });
@@ -76,7 +84,7 @@ function buyForm(beat, licences, tier) {
         // A purchase whose card asked for authentication still waits for its payment: another card pays that one.
         /** @type {Purchase} */
         const pending = awaiting?.license_type === chosen ? awaiting : await call("POST", "/api/purchases", {
-          body: { beat_id: beat.beat_id, license_type: chosen },
+          body: { beat_id: beat.beat_id, license_type: chosen, ...(agreed?.license_type === chosen ? { offer_id: agreed.offer_id } : {}) },
           headers: { "Idempotency-Key": newKey() },
         });
         awaiting = null;
@@ -101,7 +109,7 @@ function buyForm(beat, licences, tier) {
             alert.show("This card asks for authentication (3-D Secure), which this page cannot show. Nothing was charged; "
               + "choose another card and press Buy again to pay this purchase.");
           } else {
-            alert.show(`Your card was declined${failed?.failure_reason ? ` (${failed.failure_reason})` : ""}. Nothing was charged; try another card.`);
+            alert.show(`${failed?.failure_reason ?? "Your card was declined."} Nothing was charged; try another card.`);
           }
         } else {
           alert.show(error);
@@ -155,7 +163,10 @@ function offerForm(beat, licences) {
   return form;
 }
 
-/** The producer's own controls: licence prices and delete. @param {Beat} beat @param {Licenses} licences */
+/**
+ * The producer's own controls: licence prices and delete.
+ * @param {Beat} beat @param {{ licenses: { license_type: LicenseType, price: number }[] }} licences
+ */
 function producerTools(beat, licences) {
   const alert = alertBox();
   const offered = new Map(licences.licenses.map((l) => [l.license_type, l.price]));
@@ -218,7 +229,7 @@ export async function beatView(params, query) {
   const header = h("header", { class: "beat-head" },
     h("h1", {}, beat.title),
     h("p", { class: "by" }, "by ", h("a", { href: `/?producer_id=${encodeURIComponent(beat.producer_id)}` }, beat.artist)),
-    h("p", { class: "meta" }, [beat.genre, beat.bpm ? `${beat.bpm} BPM` : null, beat.key, `${beat.plays} plays`,
+    h("p", { class: "meta" }, [beat.genre, beat.bpm ? `${beat.bpm} BPM` : null, beat.key, `${beat.plays} ${beat.plays === 1 ? "play" : "plays"}`,
       `added ${when(beat.created_at)}`].filter(Boolean).join(" · ")),
     beat.tags.length ? h("ul", { class: "tags", "aria-label": "Tags" }, ...beat.tags.map((t) => h("li", {}, t))) : null,
     h("p", { class: `badge status-${beat.status}`, id: "beat-status" }, `Status: ${beat.status}`),
@@ -246,11 +257,20 @@ export async function beatView(params, query) {
   if (beat.status !== "processing" && beat.status !== "failed") {
     /** @type {Licenses} */
     const licences = await call("GET", `/api/beats/${encodeURIComponent(beat.beat_id)}/licenses`, { auth: false });
-    parts.push(buyForm(beat, licences, query.get("licence")));
+    // Opened from an accepted offer in the chat: the offer, if it is the viewer's and still to be bought.
+    const offerId = query.get("offer");
+    /** @type {Offer | null} */
+    const offer = offerId && session()
+      ? await call("GET", `/api/offers/${encodeURIComponent(offerId)}`).catch(() => null)
+      : null;
+    const agreed = offer?.status === "accepted" && offer.beat_id === beat.beat_id && offer.buyer_id === session()?.user_id
+      ? offer : null;
+    parts.push(buyForm(beat, licences, query.get("licence"), agreed));
     if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences));
     if (mine) parts.push(producerTools(beat, licences));
   } else if (mine) {
-    parts.push(producerTools(beat, { beat_id: beat.beat_id, licenses: [] }));
+    // Still processing: the tiers it was uploaded with, so saving changes them rather than replacing them all.
+    parts.push(producerTools(beat, { licenses: beat.licenses }));
   }
   return h("article", { class: "beat" }, ...parts);
 }

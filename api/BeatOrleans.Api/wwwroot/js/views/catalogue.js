@@ -1,7 +1,7 @@
 // The catalogue: full-text search with the API's filters and sorts, cursor paging ("More beats").
 import { call, queryString } from "../api.js";
 import { go } from "../router.js";
-import { alertBox, field, h, money } from "../ui.js";
+import { alertBox, busy, field, h, money } from "../ui.js";
 
 /** @typedef {import("../types.js").Beat} Beat */
 /** @typedef {import("../types.js").BeatsPage} BeatsPage */
@@ -84,6 +84,7 @@ export async function catalogueView(_, query) {
       /** @type {BeatsPage} */
       const page = await call("GET", `/api/beats${queryString({ ...params, limit: 24, cursor })}`, { auth: false });
       list.append(...page.items.map(beatCard));
+      artist ??= page.items[0]?.artist ?? null;
       shown += page.items.length;
       cursor = page.next_cursor;
       more.hidden = !cursor;
@@ -92,7 +93,9 @@ export async function catalogueView(_, query) {
       alert.show(error);
     }
   };
-  more.addEventListener("click", () => void load());
+  more.addEventListener("click", () => void busy(more, load));
+  /** @type {string | null} the first listed beat's artist: a name for the producer a visitor may not look up */
+  let artist = null;
   await load();
   if (producerId) {
     call("GET", `/api/users/${encodeURIComponent(producerId)}`).then(
@@ -101,8 +104,9 @@ export async function catalogueView(_, query) {
         if (name) name.textContent = /** @type {PublicProfile} */ (p).username;
       },
       () => {
+        // A visitor who is not signed in cannot read profiles; the producer's beats carry the artist name.
         const name = document.getElementById("producer-name");
-        if (name) name.textContent = "this producer";
+        if (name) name.textContent = artist ?? "this producer";
       });
   }
   return h("section", {}, h("h1", {}, "Beats"), form, producer, alert, count, list, more);

@@ -94,7 +94,7 @@ export async function chatView(_, query) {
       parts.push(act("Accept", "accept"), " ", act("Decline", "decline"), form);
     } else if (offer.status === "accepted" && offer.buyer_id === myId) {
       const until = offer.buy_before ? ` before ${when(offer.buy_before)}` : "";
-      parts.push(h("a", { href: `/beats/${encodeURIComponent(offer.beat_id)}?licence=${encodeURIComponent(offer.license_type)}` },
+      parts.push(h("a", { href: `/beats/${encodeURIComponent(offer.beat_id)}?licence=${encodeURIComponent(offer.license_type)}&offer=${encodeURIComponent(offer.offer_id)}` },
         `Buy at ${money(offer.amount, offer.currency)}${until}`));
     } else if (offer.status === "accepted") {
       parts.push(h("span", { class: "muted" }, "Accepted: the buyer's next purchase of this licence is at this price."));
