@@ -66,6 +66,11 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         var tiers = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}")).Body(System.Net.HttpStatusCode.OK);
         Assert.Equal([("mp3_lease", 19.5m), ("exclusive", 300m)], tiers["licenses"]!.AsArray()
             .Select(t => (t!["license_type"]!.GetValue<string>(), t["price"]!.GetValue<decimal>())));
+
+        // "Your beats" lists it though it was not uploaded in this browser and the catalogue lists ready beats only.
+        await page.Link("Your beats").ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Not ready" });
+        await Expect(row.GetByText("failed", new() { Exact = true })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public static partial class CatalogEndpoints
             .WithName("PutUpload").WithSummary("Receives the audio for a signed upload URL (local blob storage).");
         beats.MapGet("/", Search).AllowAnonymous()
             .WithName("SearchBeats").WithSummary("Search and browse ready beats: full text, filters, sorts, cursor paging.");
+        beats.MapGet("/mine", Mine).NoStore()
+            .WithName("ListMyBeats")
+            .WithSummary("Your own beats, newest first, in every status: processing, ready, failed and sold.");
         beats.MapGet("/{beat_id}", Get).AllowAnonymous().ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetBeat").WithSummary("One beat: metadata, status, licences and plays.");
         beats.MapGet("/{beat_id}/waveform", Waveform).AllowAnonymous()
@@ -120,6 +123,29 @@ public static partial class CatalogEndpoints
     {
         var beat = await Find(grains, beat_id);
         return beat is null ? NotFound() : TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl()));
+    }
+
+    /// <summary>
+    /// The caller's beats from their producer list (kept since beats are uploaded with it; earlier ones are in the
+    /// catalogue search while listed), each read from its beat; deleted ones are skipped.
+    /// </summary>
+    private static async Task<Results<Ok<BeatsPageResponse>, ValidationProblem>> Mine(
+        HttpContext http, IGrainFactory grains, int? limit, string? cursor)
+    {
+        if (TimeKeyCursor.Check(limit, cursor, EntityIds.IsValid, out var after) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var size = limit ?? Paging.DefaultLimit;
+        var producer = grains.GetGrain<IProducerGrain>(http.User.UserId());
+        var listed = await producer.GetBeats(after?.Time, after?.Key, size + 1);
+        var page = listed.Take(size).ToList();
+        var beats = await Task.WhenAll(page.Select(b => grains.GetGrain<IBeatGrain>(b.BeatId).GetBeat()));
+        var next = listed.Count > size ? TimeKeyCursor.Write(page[^1].CreatedAt, page[^1].BeatId) : null;
+        var baseUrl = http.Request.BaseUrl();
+        var items = beats.OfType<Beat>().Select(b => BeatResponse.From(b, baseUrl)).ToList();
+        return TypedResults.Ok(new BeatsPageResponse(items, next));
     }
 
     private static async Task<Results<Ok<WaveformResponse>, ProblemHttpResult>> Waveform(string beat_id, IGrainFactory grains)

@@ -71,6 +71,10 @@ internal sealed partial class BeatGrain(
             return existing;
         }
 
+        // Listed among the producer's beats first: a beat the list names but that was never created is skipped there,
+        // while a beat created but not listed would be missing from its producer's studio.
+        var createdAt = clock.GetUtcNow();
+        await GrainFactory.GetGrain<IProducerGrain>(draft.ProducerId).AddBeat(BeatId, createdAt);
         var created = State.Beat = new Beat(
             BeatId: BeatId,
             ProducerId: draft.ProducerId,
@@ -85,7 +89,7 @@ internal sealed partial class BeatGrain(
             FailureReason: null,
             DurationSeconds: null,
             Plays: 0,
-            CreatedAt: clock.GetUtcNow(),
+            CreatedAt: createdAt,
             Master: draft.Master,
             Stems: draft.Stems,
             PreviewKey: null);
@@ -120,6 +124,16 @@ internal sealed partial class BeatGrain(
         await Commit(IntegrationEvents.Create($"{BeatId}.deleted", EventTypes.BeatDeleted, BeatId, now, new BeatDeletedData(BeatId, current.ProducerId, now)),
             relist: true);
         await RemoveFiles();
+        try
+        {
+            await GrainFactory.GetGrain<IProducerGrain>(current.ProducerId).RemoveBeat(BeatId);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The list skips deleted beats anyway; it only keeps one entry more.
+            LogUnlistFailed(logger, exception, BeatId);
+        }
+
         return DeleteOutcome.Deleted;
     }
 
@@ -457,6 +471,9 @@ internal sealed partial class BeatGrain(
             LogPublishFailed(logger, exception, streamNamespace, BeatId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Beat {BeatId}: taking it off its producer's list failed")]
+    private static partial void LogUnlistFailed(ILogger logger, Exception exception, string beatId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Beat {BeatId}: removing file {Key} failed; tried again later")]
     private static partial void LogRemoveFailed(ILogger logger, Exception exception, string beatId, string key);

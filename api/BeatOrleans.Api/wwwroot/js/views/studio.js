@@ -16,7 +16,8 @@ import { alertBox, busy, field, h, licenceName, money, size, when } from "../ui.
 /** @type {Record<string, number>} */
 const DEFAULT_PRICES = { mp3_lease: 29.99, wav_lease: 49.99, trackout: 99.99, unlimited: 199.99, exclusive: 499.99 };
 
-// The API lists ready beats only; the beats uploaded here are remembered so their processing can be followed.
+// Your beats come from GET /api/beats/mine (every status); beats uploaded before the server kept that list are found
+// in the catalogue while listed, and the ones uploaded in this browser are remembered too.
 const uploadsKey = () => `beatorleans.uploads.${session()?.user_id ?? ""}`;
 /** @returns {string[]} */
 const uploadedIds = () => {
@@ -160,16 +161,24 @@ export async function studioView() {
   let cursor = null;
   do {
     /** @type {BeatsPage} */
-    const page = await call("GET", `/api/beats${queryString({ producer_id: me, limit: 50, cursor })}`, { auth: false });
+    const page = await call("GET", `/api/beats/mine${queryString({ limit: 100, cursor })}`);
     for (const b of page.items) beats.set(b.beat_id, b);
     cursor = page.next_cursor;
-  } while (cursor && beats.size < 500);
+  } while (cursor && beats.size < 1000);
+  cursor = null;
+  do {
+    /** @type {BeatsPage} */
+    const page = await call("GET", `/api/beats${queryString({ producer_id: me, limit: 50, cursor })}`, { auth: false });
+    for (const b of page.items) if (!beats.has(b.beat_id)) beats.set(b.beat_id, b);
+    cursor = page.next_cursor;
+  } while (cursor && beats.size < 1500);
   for (const id of uploadedIds()) {
     if (beats.has(id)) continue;
     try {
       beats.set(id, await call("GET", `/api/beats/${encodeURIComponent(id)}`, { auth: false }));
     } catch {
-      // deleted
+      // Deleted: not looked up again.
+      localStorage.setItem(uploadsKey(), JSON.stringify(uploadedIds().filter((x) => x !== id)));
     }
   }
   const list = [...beats.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
