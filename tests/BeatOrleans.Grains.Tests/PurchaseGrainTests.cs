@@ -148,15 +148,10 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         var buyer = NewId();
         var offerId = await AcceptedOffer(buyer, producer, beatId, amountMinor: 2000);
 
-        // The first purchase at the offer's price: the buyer's browser confirms with the provider just as the payment
-        // window closes, and the provider refuses the cancel while that payment is processing.
-        var first = Purchase(NewId());
-        var placed = await first.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
-        Assert.Equal((OrderOutcome.Created, 2000L), (placed.Outcome, placed.Purchase!.AmountMinor));
-        GrainCluster.Clock.Advance(PastTheWindow);
-        Faults.RefuseNextCancel();
-        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
-        Assert.Equal(PurchaseStatus.Expired, (await first.GetPurchase())!.Status);
+        // The first purchase at the offer's price closes while the buyer's own payment of it is processing.
+        var (first, placed) = await ClosedWithPaymentOpen(
+            Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
+        Assert.Equal(2000L, placed.AmountMinor);
 
         // The offer is free again: a second purchase uses it and is paid.
         var second = Purchase(NewId());
@@ -165,13 +160,13 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         Assert.Equal(ConfirmOutcome.Completed, (await second.Confirm(buyer, "pm_card_visa")).Outcome);
 
         // Then the first payment is captured after all, and the purchase hears of it.
-        await Provider.Confirm(placed.Purchase.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        await Provider.Confirm(placed.Payment.PaymentId!, "pm_card_visa", "client-side", default);
         Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
 
         var refunded = (await first.GetPurchase())!;
         Assert.Equal(PurchaseStatus.Refunded, refunded.Status);
         Assert.Contains(again.Purchase.PurchaseId, refunded.FailureReason, StringComparison.Ordinal);
-        var payment = await Provider.Retrieve(placed.Purchase.Payment.PaymentId!, default);
+        var payment = await Provider.Retrieve(placed.Payment.PaymentId!, default);
         Assert.Equal((GatewayPaymentState.Succeeded, 2000L), (payment.State, payment.AmountRefunded));
         Assert.Equal([new SalesTotal("USD", 2000, 1)], await Ledger(producer).SalesTotals());
         var offer = (await cluster.Grains.GetGrain<IOfferGrain>(offerId).GetOffer(buyer))!;
@@ -186,23 +181,20 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         var (producer, beatId) = await ReadyBeat();
         var buyer = NewId();
         var offerId = await AcceptedOffer(buyer, producer, beatId, amountMinor: 2100);
-        var first = Purchase(NewId());
-        var placed = await first.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
-        GrainCluster.Clock.Advance(PastTheWindow);
-        Faults.RefuseNextCancel();
-        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
+        var (first, placed) = await ClosedWithPaymentOpen(
+            Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
         var second = Purchase(NewId());
         var again = await second.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { OfferId = offerId });
         Assert.Equal(OrderOutcome.Created, again.Outcome);
 
         // The first payment is captured and honoured before the second purchase is paid.
-        await Provider.Confirm(placed.Purchase!.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        await Provider.Confirm(placed.Payment.PaymentId!, "pm_card_visa", "client-side", default);
         Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
         Assert.Equal(PurchaseStatus.Completed, (await first.GetPurchase())!.Status);
 
         var confirmed = await second.Confirm(buyer, "pm_card_visa");
         Assert.Equal(PurchaseStatus.Failed, confirmed.Purchase!.Status);
-        Assert.Contains(placed.Purchase.PurchaseId, confirmed.Purchase.FailureReason, StringComparison.Ordinal);
+        Assert.Contains(placed.PurchaseId, confirmed.Purchase.FailureReason, StringComparison.Ordinal);
         var unpaid = await Provider.Retrieve(again.Purchase!.Payment.PaymentId!, default);
         Assert.NotEqual(GatewayPaymentState.Succeeded, unpaid.State);
         Assert.Equal([new SalesTotal("USD", 2100, 1)], await Ledger(producer).SalesTotals());
@@ -217,18 +209,13 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         Assert.Equal(CreateCouponOutcome.Created, await coupons.Create(
             new Coupon(code, 50, null, null, [], [], null, MaxUses: 1, GrainCluster.Clock.GetUtcNow())));
 
-        // The buyer's browser pays as the window closes; the provider refuses the cancel while that payment processes.
-        var buyer = NewId();
-        var first = Purchase(NewId());
-        var placed = await first.Place(Order(buyer, beatId, LicenseTypes.Mp3Lease) with { Coupon = code });
-        Assert.Equal((OrderOutcome.Created, 1499L), (placed.Outcome, placed.Purchase!.AmountMinor));
-        GrainCluster.Clock.Advance(PastTheWindow);
-        Faults.RefuseNextCancel();
-        Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
-        Assert.Equal(PurchaseStatus.Expired, (await first.GetPurchase())!.Status);
+        // The purchase closes while the buyer's own payment of it, at half price, is processing.
+        var (first, placed) = await ClosedWithPaymentOpen(
+            Order(NewId(), beatId, LicenseTypes.Mp3Lease) with { Coupon = code });
+        Assert.Equal(1499L, placed.AmountMinor);
         Assert.Equal((0, 0), await Uses(coupons, code));
 
-        await Provider.Confirm(placed.Purchase.Payment.PaymentId!, "pm_card_visa", "client-side", default);
+        await Provider.Confirm(placed.Payment.PaymentId!, "pm_card_visa", "client-side", default);
         Assert.True(await first.PaymentChanged($"evt_{NewId()}"));
         Assert.Equal(PurchaseStatus.Completed, (await first.GetPurchase())!.Status);
 
@@ -283,6 +270,22 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         await Beat(beatId).Create(new BeatDraft(producer, "Night Drive", "Producer", "trap", 140, "Am", ["dark"], Tiers, File("master"), null));
         await Beat(beatId).CompleteProcessing(new BeatMedia(120, 44_100, 2, File("preview"), File("mp3"), File("wav"), [0.5f]));
         return (producer, beatId);
+    }
+
+    /// <summary>
+    /// A placed purchase closed by the end of its payment window while the buyer's browser was paying it: the
+    /// provider refused the cancel, as Stripe does while a payment processes, so the payment may still be captured.
+    /// </summary>
+    private async Task<(IPurchaseGrain Purchase, Purchase Placed)> ClosedWithPaymentOpen(PurchaseOrder order)
+    {
+        var purchase = Purchase(NewId());
+        var placed = await purchase.Place(order);
+        Assert.Equal(OrderOutcome.Created, placed.Outcome);
+        GrainCluster.Clock.Advance(PastTheWindow);
+        Faults.RefuseNextCancel();
+        Assert.True(await purchase.PaymentChanged($"evt_{NewId()}"));
+        Assert.Equal(PurchaseStatus.Expired, (await purchase.GetPurchase())!.Status);
+        return (purchase, placed.Purchase!);
     }
 
     /// <summary>The buyer's offer for the beat's MP3 lease, accepted by its producer.</summary>

@@ -40,6 +40,9 @@ public sealed class BuyerPagesTests(BrowserMarketplace marketplace)
         await page.Field("Test card").SelectOptionAsync("pm_card_visa");
         await page.Button("Buy").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Bought: Exclusive for $499.00");
+        // The page knows the beat is sold now, without a reload.
+        await Expect(page.Locator("#beat-status")).ToHaveTextAsync("Status: sold");
+        await Expect(page.Button("Buy")).ToBeDisabledAsync();
 
         await page.Link("Purchases").ClickAsync();
         var purchase = page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });

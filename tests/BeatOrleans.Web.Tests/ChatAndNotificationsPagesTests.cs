@@ -32,6 +32,14 @@ public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplac
         await Expect(conversation).ToBeVisibleAsync();
         await conversation.ClickAsync();
         await Expect(producerPage.GetByRole(AriaRole.Log)).ToContainTextAsync("Is the exclusive still open?");
+        // Reading the conversation reads its message notification too.
+        var producerToken = (await marketplace.Api.LogIn(producer)).Token;
+        await Eventually.Holds(async () =>
+        {
+            var unread = await (await marketplace.Api.Send(HttpMethod.Get, "/api/notifications?status=unread",
+                producerToken)).Body(System.Net.HttpStatusCode.OK);
+            return unread["notifications"]!.AsArray().All(n => n!["type"]!.GetValue<string>() != "message");
+        });
 
         await producerPage.Field("Message").FillAsync("It is. Make an offer!");
         await producerPage.Button("Send").ClickAsync();

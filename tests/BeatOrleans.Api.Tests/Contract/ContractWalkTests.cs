@@ -71,6 +71,9 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         await (await http.GetAsync("/api/beats?sort=loudest")).Problem(HttpStatusCode.BadRequest);
         await (await http.GetAsync($"/api/beats/{Unknown}")).Problem(HttpStatusCode.NotFound);
         await (await http.GetAsync($"/api/beats/{beatId}/waveform")).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/beats/mine", producer.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/beats/mine?cursor=x", producer.Token))
+            .Problem(HttpStatusCode.BadRequest);
         await (await http.GetAsync($"/api/beats/{Unknown}/waveform")).Problem(HttpStatusCode.NotFound);
         await (await http.GetAsync($"/api/beats/stream/{Unknown}")).Problem(HttpStatusCode.NotFound);
         var streamUrl = await http.StreamUrl(beatId);

@@ -59,8 +59,11 @@ function paint() {
   if (panel.hidden) return;
   const markAll = h("button", { type: "button", class: "secondary", disabled: n === 0 }, "Mark all read");
   markAll.addEventListener("click", () => void busy(markAll, () => mark({ all: true })));
+  // The panel is drawn again as notifications come and go: the focus stays on its title if it was there.
+  const focused = document.activeElement?.id === "bell-title";
+  const title = h("h2", { id: "bell-title", tabindex: -1 }, "Notifications");
   panel.replaceChildren(
-    h("h2", { id: "bell-title" }, "Notifications"), alert, markAll,
+    title, alert, markAll,
     h("ul", { class: "notifications", "aria-labelledby": "bell-title" },
       ...(items.length ? items.map((item) => {
         const read = h("button", { type: "button", class: "link" }, "Mark read");
@@ -70,6 +73,7 @@ function paint() {
           item.status === "unread" ? read : h("span", { class: "muted" }, " read"));
       }) : [h("li", { class: "muted" }, "Nothing yet.")])),
     cursor ? older() : "");
+  if (focused) title.focus();
 }
 
 /** A button reading the next page of older notifications into the panel. */
@@ -144,7 +148,11 @@ function toggle() {
   panel.hidden = !panel.hidden;
   bell.setAttribute("aria-expanded", String(!panel.hidden));
   paint();
-  if (!panel.hidden) void load();
+  if (!panel.hidden) {
+    // Into the panel, so the keyboard reads it next (Escape goes back to the bell).
+    document.getElementById("bell-title")?.focus();
+    void load();
+  }
 }
 
 bell.addEventListener("click", toggle);
@@ -163,6 +171,9 @@ liveEvents.addEventListener("notification", (event) => {
     subject_type: n.subject_type ?? null, subject_id: n.subject_id ?? null }, ...items];
   if (n.status === "unread") unreadTotal++;
   paint();
+  if (n.status === "unread" && viewing && n.subject_type === "chat" && n.subject_id === viewing) {
+    void mark({ notification_id: n.notification_id });
+  }
 });
 liveEvents.addEventListener("reconnected", (event) => {
   if (/** @type {CustomEvent<string>} */ (event).detail === "notifications") void load();
@@ -176,3 +187,19 @@ sessionEvents.addEventListener("change", () => {
 });
 
 export const loadNotifications = load;
+
+/** What the page shows now (a conversation): its notifications are read as they come. @type {string | null} */
+let viewing = null;
+
+/**
+ * The page shows this conversation (or nothing, null): its unread notifications are marked read now, and those that
+ * arrive while it is shown as they come.
+ * @param {string | null} chatId
+ */
+export function viewingChat(chatId) {
+  viewing = chatId;
+  if (!chatId) return;
+  for (const n of items.filter((i) => i.status === "unread" && i.subject_type === "chat" && i.subject_id === chatId)) {
+    void mark({ notification_id: n.notification_id });
+  }
+}

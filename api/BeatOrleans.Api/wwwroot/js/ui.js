@@ -104,6 +104,17 @@ export function alertBox() {
     box.textContent = error instanceof Error ? error.message : String(error);
     box.classList.remove("ok");
     box.hidden = false;
+    // The fields a 400 names are marked for assistive technology until they are edited again.
+    const fields = error instanceof Error && "problem" in error
+      ? /** @type {{ problem: { errors?: Record<string, string[]> } | null }} */ (/** @type {unknown} */ (error)).problem?.errors
+      : undefined;
+    const form = box.closest("form") ?? document.getElementById("view");
+    for (const name of Object.keys(fields ?? {})) {
+      for (const input of form?.querySelectorAll(`[name="${CSS.escape(name)}"]`) ?? []) {
+        input.setAttribute("aria-invalid", "true");
+        input.addEventListener("input", () => input.removeAttribute("aria-invalid"), { once: true });
+      }
+    }
   };
   box.say = (text) => {
     box.textContent = text;

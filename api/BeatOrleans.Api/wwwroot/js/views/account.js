@@ -53,7 +53,7 @@ export function signupView(_, query) {
   const submit = h("button", { type: "submit" }, "Sign up");
   const form = h("form", { class: "card narrow" },
     h("h1", {}, "Sign up"), alert,
-    field("Username", username, "3 to 32 letters, digits or underscores."),
+    field("Username", username, "3 to 32 letters, digits, '_', '.' or '-'."),
     field("Email", email),
     field("Password", password, "At least 8 characters; a few words make a strong one."),
     submit,
@@ -96,6 +96,7 @@ export async function profileView() {
         /** @type {Profile} */
         const updated = await call("PUT", "/api/users/profile/update", { body: { username: username.value, email: email.value, bio: bio.value } });
         renamed(updated.username);
+        heading.textContent = `Your account, ${updated.username}`;
         alert.say("Profile saved.");
       } catch (error) {
         alert.show(error);
@@ -103,6 +104,7 @@ export async function profileView() {
     });
   });
 
+  const heading = h("h1", {}, `Your account, ${session()?.username ?? ""}`);
   const file = h("input", { name: "file", type: "file", accept: "audio/*", required: true });
   const tagAlert = alertBox();
   const send = h("button", { type: "submit" }, "Upload voice tag");
@@ -126,6 +128,5 @@ export async function profileView() {
       }
     });
   });
-  return h("section", {}, h("h1", {}, `Your account, ${session()?.username ?? ""}`),
-    h("div", { class: "columns" }, form, tagForm));
+  return h("section", {}, heading, h("div", { class: "columns" }, form, tagForm));
 }

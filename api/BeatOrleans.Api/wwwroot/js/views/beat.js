@@ -71,6 +71,8 @@ function buyForm(beat, licences, tier, offer) {
     mine ? h("p", { class: "muted" }, "This is your beat.") : null);
   /** The purchase whose card asked for authentication, paid by the next Buy of that licence. @type {Purchase | null} */
   let awaiting = null;
+  /** Bought the exclusive here: the beat is sold now. */
+  let soldHere = false;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!session()) {
@@ -96,6 +98,15 @@ function buyForm(beat, licences, tier, offer) {
           purchase = await call("GET", `/api/purchases/${encodeURIComponent(purchase.purchase_id)}`);
         }
         if (purchase.status === "completed") {
+          if (purchase.license_type === "exclusive") {
+            // The beat is sold now: the page says so without a reload, and nothing more is for sale.
+            const status = document.getElementById("beat-status");
+            if (status) {
+              status.textContent = "Status: sold";
+              status.className = "badge status-sold";
+            }
+            soldHere = true;
+          }
           alert.say(`Bought: ${licenceName(purchase.license_type)} for ${money(purchase.amount, purchase.currency)}.`);
           alert.append(" ", h("a", { href: "/purchases" }, "Go to your purchases to download the files"));
         } else {
@@ -115,6 +126,9 @@ function buyForm(beat, licences, tier, offer) {
           alert.show(error);
         }
       }
+    }).then(() => {
+      // After busy() has given the button back: a sold beat is not for sale any more.
+      if (soldHere) buy.disabled = true;
     });
   });
   return form;
@@ -195,11 +209,20 @@ function producerTools(beat, licences) {
   });
   const remove = h("button", { type: "button", class: "danger" }, "Delete beat");
   const confirmRemove = h("button", { type: "button", class: "danger", hidden: true }, "Yes, delete it");
+  const cancelRemove = h("button", { type: "button", class: "secondary", hidden: true }, "Cancel");
   const removeAlert = alertBox();
   remove.addEventListener("click", () => {
     confirmRemove.hidden = false;
-    removeAlert.say("Deleting takes the beat off the catalogue. Buyers keep their files.");
+    cancelRemove.hidden = false;
+    removeAlert.show("Deleting takes the beat off the catalogue and removes its files; buyers keep the files they "
+      + "licensed.");
     confirmRemove.focus();
+  });
+  cancelRemove.addEventListener("click", () => {
+    confirmRemove.hidden = true;
+    cancelRemove.hidden = true;
+    removeAlert.clear();
+    remove.focus();
   });
   confirmRemove.addEventListener("click", () => void busy(confirmRemove, async () => {
     try {
@@ -210,7 +233,8 @@ function producerTools(beat, licences) {
       removeAlert.show(error);
     }
   }));
-  return h("div", {}, form, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ", confirmRemove));
+  return h("div", {}, form, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ", confirmRemove, " ",
+    cancelRemove));
 }
 
 /** @param {Record<string, string>} params @param {URLSearchParams} query */

@@ -3,6 +3,7 @@
 // show as cards; the newest card of an offer carries what the viewer may do with it now (accept, decline, counter,
 // withdraw; buy at the agreed price), read from the offer itself, since a card is the offer as it was when posted.
 import { call, queryString } from "../api.js";
+import { viewingChat } from "../bell.js";
 import { liveEvents } from "../live.js";
 import { onLeave } from "../router.js";
 import { session } from "../session.js";
@@ -200,6 +201,7 @@ export async function chatView(_, query) {
   /** @param {string | null} chatId @param {string} receiver @param {string} name */
   const open = async (chatId, receiver, name) => {
     Object.assign(thread, { chatId, receiver, before: null, lastId: null, seen: new Set() });
+    viewingChat(chatId);
     offerAreas.clear();
     heading.textContent = `Chat with ${name}`;
     log.replaceChildren();
@@ -254,6 +256,7 @@ export async function chatView(_, query) {
         const sent = await call("POST", "/api/chat/send", { body: { receiver: thread.receiver, message: content } });
         const opened = thread.chatId;
         thread.chatId = sent.chat_id;
+        viewingChat(sent.chat_id);
         show([{ message_id: sent.message_id, sender: sent.sender, content: sent.content, sent_at: sent.sent_at, kind: "text", offer: null }], "append");
         text.value = "";
         if (!opened) await loadList();
@@ -282,6 +285,7 @@ export async function chatView(_, query) {
       const match = items.find((i) => i.other.toLowerCase() === thread.receiver?.toLowerCase() && i.c.chat_id === m.chat_id);
       if (match) {
         thread.chatId = match.c.chat_id;
+        viewingChat(match.c.chat_id);
         await catchUpFromStart(match.c.chat_id);
       }
     });
@@ -296,6 +300,7 @@ export async function chatView(_, query) {
   liveEvents.addEventListener("message", onMessage);
   liveEvents.addEventListener("reconnected", onReconnect);
   onLeave(() => {
+    viewingChat(null);
     liveEvents.removeEventListener("message", onMessage);
     liveEvents.removeEventListener("reconnected", onReconnect);
   });
