@@ -10,6 +10,13 @@ public static partial class Audio
     public static string FFmpeg => Path.Combine(Environment.GetEnvironmentVariable("BEATORLEANS_TEST_FFMPEG") ?? "", "ffmpeg");
 
     /// <summary>A sine tone of <paramref name="seconds"/> at 1/8 full scale, as wav, mp3, flac, ogg or aiff.</summary>
+    /// <summary>
+    /// A file that only looks like audio: a WAV header and no sound. The upload takes it (it is judged by its first
+    /// bytes), and processing ends the beat <c>failed</c>.
+    /// </summary>
+    public static byte[] Impostor() =>
+        [.. System.Text.Encoding.ASCII.GetBytes("RIFF\0\0\0\0WAVE"), .. Enumerable.Repeat((byte)'x', 50_000)];
+
     public static async Task<string> Tone(double frequency, double seconds, string format, int channels = 2)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-audio-").FullName, $"tone.{format}");

@@ -43,9 +43,7 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         var producer = await page.SignUpInBrowser("unready");
         var token = (await marketplace.Api.LogIn(producer)).Token;
         // A file that only looks like audio: the beat ends failed, never ready, and keeps the tiers it was sent with.
-        var fake = System.Text.Encoding.ASCII.GetBytes("RIFF\0\0\0\0WAVE")
-            .Concat(Enumerable.Repeat((byte)'x', 50_000)).ToArray();
-        var upload = await marketplace.Api.Upload(token, fake, "liar.wav", new()
+        var upload = await marketplace.Api.Upload(token, Audio.Impostor(), "liar.wav", new()
         {
             ["title"] = "Not ready",
             ["licenses"] = """[{"license_type":"mp3_lease","price":25},{"license_type":"exclusive","price":300}]""",

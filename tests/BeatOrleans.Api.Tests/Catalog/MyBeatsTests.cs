@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 
 namespace BeatOrleans.Api.Tests.Catalog;
 
@@ -13,8 +12,7 @@ public sealed class MyBeatsTests(MarketplaceHost host) : IClassFixture<Marketpla
         var producer = (await http.LogIn(await http.SignUp())).Token;
         var buyer = (await http.LogIn(await http.SignUp())).Token;
         var ready = await http.ReadyBeat(producer);
-        var fake = Encoding.ASCII.GetBytes("RIFF\0\0\0\0WAVE").Concat(Enumerable.Repeat((byte)'x', 50_000)).ToArray();
-        var failed = await (await http.Upload(producer, fake, "liar.wav")).Body(HttpStatusCode.Accepted);
+        var failed = await (await http.Upload(producer, Audio.Impostor(), "liar.wav")).Body(HttpStatusCode.Accepted);
         await http.WaitUntilProcessed(failed.Id());
         var sold = await http.ReadyBeat(producer);
         Assert.Equal("completed", (await http.BuyAndPay(buyer, sold.Id(), "exclusive")).Status());
