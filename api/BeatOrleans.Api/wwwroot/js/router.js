@@ -53,12 +53,16 @@ export async function render(moveFocus = false) {
   }
   if (!view) return;
   main.dispatchEvent(new Event("leave"));
+  // Where the focus was when the navigation began: if the user moves it while the view loads, it stays theirs.
+  const focusBefore = document.activeElement;
   const content = await view(params, query);
   if (ticket !== rendering) return;
   main.replaceChildren(content);
   const heading = main.querySelector("h1");
   if (heading) document.title = `${heading.textContent} · BeatOrleans`;
-  if (moveFocus) {
+  const focusNow = document.activeElement;
+  const untouched = focusNow === focusBefore || focusNow === null || focusNow === document.body || !focusNow.isConnected;
+  if (moveFocus && untouched) {
     const first = heading ?? main;
     if (first !== main) first.setAttribute("tabindex", "-1");
     first.focus();
