@@ -67,6 +67,39 @@ public sealed class AccountPagesTests(BrowserMarketplace marketplace)
         await Expect(page.Link("Log in")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task A_refused_field_is_named_as_the_form_labels_it()
+    {
+        var page = await marketplace.NewPage();
+        var account = await page.SignUpInBrowser("labelled");
+        await page.Link(account.Username).ClickAsync();
+
+        await page.Field("Username").FillAsync("no spaces allowed");
+        await page.Button("Save profile").ClickAsync();
+
+        var alert = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Please check the form." });
+        await Expect(alert).ToContainTextAsync("Username: ");
+        await Expect(alert).Not.ToContainTextAsync("username: ");
+        await Expect(page.Field("Username")).ToHaveAttributeAsync("aria-invalid", "true");
+    }
+
+    [Fact]
+    public async Task The_login_and_signup_pages_of_a_signed_in_user_offer_to_go_on_not_a_second_form()
+    {
+        var page = await marketplace.NewPage();
+        var account = await page.SignUpInBrowser("already");
+
+        await page.GotoAsync("/login?next=/purchases");
+        await Expect(page.GetByText($"You are signed in as {account.Username}.")).ToBeVisibleAsync();
+        await Expect(page.Field("Password")).ToHaveCountAsync(0);
+        await page.Link("Continue").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your purchases" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/signup");
+        await Expect(page.GetByText($"You are signed in as {account.Username}.")).ToBeVisibleAsync();
+        await Expect(page.Button("Sign up")).ToHaveCountAsync(0);
+    }
+
     /// <summary>The session the page keeps in localStorage (names as stored).</summary>
     private sealed class SessionTokens
     {

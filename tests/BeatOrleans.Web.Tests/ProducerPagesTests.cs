@@ -84,6 +84,8 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         await page.Field("Unlimited price").FillAsync("150");
         await page.Button("Save licences").ClickAsync();
         await Expect(page.GetByText("Licences saved.")).ToBeVisibleAsync();
+        // The licence panel above the editor shows the new tier at once, as a buyer will see it.
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Choose a licence" })).ToContainTextAsync("Unlimited $150.00");
         var licences = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}/licenses")).Body(System.Net.HttpStatusCode.OK);
         Assert.Contains(licences["licenses"]!.AsArray(), l => l!.Text("license_type") == "unlimited" && l!["price"]!.GetValue<decimal>() == 150m);
 

@@ -17,11 +17,13 @@ export class ApiError extends Error {
   }
 }
 
-/** @param {number} status @param {Problem | null} problem @returns {string} */
-export function describe(status, problem) {
+/** @param {number} status @param {Problem | null} problem
+ * @param {(field: string) => string} [label] a field's name as the page shows it (its label)
+ * @returns {string} */
+export function describe(status, problem, label = (field) => field.replace(/_/g, " ")) {
   const detail = problem?.detail?.trim();
   const fields = problem?.errors
-    ? Object.entries(problem.errors).map(([name, messages]) => `${name.replace(/_/g, " ")}: ${messages.join(" ")}`)
+    ? Object.entries(problem.errors).map(([name, messages]) => `${label(name)}: ${messages.join(" ")}`)
     : [];
   if (fields.length) return `Please check the form. ${fields.join(" ")}`;
   switch (status) {

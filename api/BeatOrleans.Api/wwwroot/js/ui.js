@@ -1,4 +1,5 @@
 // Small DOM helpers: elements are built in code (no innerHTML with data), so text from the API is never markup.
+import { ApiError, describe } from "./api.js";
 
 /**
  * @template {keyof HTMLElementTagNameMap} K
@@ -101,14 +102,19 @@ export function alertBox() {
   const box = /** @type {HTMLParagraphElement & { show(error: unknown): void, clear(): void, say(text: string): void }} */ (
     h("p", { class: "alert", role: "alert", hidden: true }));
   box.show = (error) => {
-    box.textContent = error instanceof Error ? error.message : String(error);
+    const form = box.closest("form") ?? document.getElementById("view");
+    // A refusal names fields as the API spells them ("bpm", "file_url"); the page says what its labels say.
+    const label = (/** @type {string} */ name) => {
+      const input = form?.querySelector(`[name="${CSS.escape(name)}"]`);
+      const text = input?.id ? document.querySelector(`label[for="${CSS.escape(input.id)}"]`)?.textContent?.trim() : "";
+      return text || name.replace(/_/g, " ");
+    };
+    box.textContent = error instanceof ApiError && error.problem?.errors ? describe(error.status, error.problem, label)
+      : error instanceof Error ? error.message : String(error);
     box.classList.remove("ok");
     box.hidden = false;
     // The fields a 400 names are marked for assistive technology until they are edited again.
-    const fields = error instanceof Error && "problem" in error
-      ? /** @type {{ problem: { errors?: Record<string, string[]> } | null }} */ (/** @type {unknown} */ (error)).problem?.errors
-      : undefined;
-    const form = box.closest("form") ?? document.getElementById("view");
+    const fields = error instanceof ApiError ? error.problem?.errors : undefined;
     for (const name of Object.keys(fields ?? {})) {
       for (const input of form?.querySelectorAll(`[name="${CSS.escape(name)}"]`) ?? []) {
         input.setAttribute("aria-invalid", "true");

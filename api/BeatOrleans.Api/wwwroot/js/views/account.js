@@ -15,8 +15,18 @@ const input = (name, type, autocomplete) => h("input", { name, type, autocomplet
 /** @param {string | null} next */
 const safeNext = (next) => (next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
 
+/** The login and signup pages for someone who is signed in already: where to go on, not a second form.
+ * @param {string} title @param {URLSearchParams} query */
+function alreadySignedIn(title, query) {
+  const next = safeNext(query.get("next"));
+  return h("section", { class: "card narrow" }, h("h1", {}, title),
+    h("p", {}, `You are signed in as ${session()?.username ?? ""}. To use another account, log out first.`),
+    h("p", {}, h("a", { href: next, class: "button" }, next === "/" ? "Browse the beats" : "Continue")));
+}
+
 /** @param {Record<string, string>} _ @param {URLSearchParams} query */
 export function loginView(_, query) {
+  if (session()) return alreadySignedIn("Log in", query);
   const email = input("email", "email", "username");
   const password = input("password", "password", "current-password");
   const alert = alertBox();
@@ -43,6 +53,7 @@ export function loginView(_, query) {
 
 /** @param {Record<string, string>} _ @param {URLSearchParams} query */
 export function signupView(_, query) {
+  if (session()) return alreadySignedIn("Sign up", query);
   const username = input("username", "text", "username");
   username.setAttribute("minlength", "3");
   username.setAttribute("maxlength", "32");

@@ -180,8 +180,9 @@ function offerForm(beat, licences) {
 /**
  * The producer's own controls: licence prices and delete.
  * @param {Beat} beat @param {{ licenses: { license_type: LicenseType, price: number }[] }} licences
+ * @param {(saved: Licenses) => void} [onSaved] shows the saved licences elsewhere on the page
  */
-function producerTools(beat, licences) {
+function producerTools(beat, licences, onSaved) {
   const alert = alertBox();
   const offered = new Map(licences.licenses.map((l) => [l.license_type, l.price]));
   const rows = Object.keys(LICENCE_NAMES).map((type) => {
@@ -200,7 +201,9 @@ function producerTools(beat, licences) {
         const tiers = rows.filter((r) => r.on.checked).map((r) => ({
           license_type: /** @type {LicenseType} */ (r.type), price: Number(r.price.value),
         }));
-        await call("PUT", `/api/beats/${encodeURIComponent(beat.beat_id)}/licenses`, { body: { licenses: tiers } });
+        /** @type {Licenses} */
+        const saved = await call("PUT", `/api/beats/${encodeURIComponent(beat.beat_id)}/licenses`, { body: { licenses: tiers } });
+        onSaved?.(saved);
         alert.say("Licences saved.");
       } catch (error) {
         alert.show(error);
@@ -289,9 +292,17 @@ export async function beatView(params, query) {
       : null;
     const agreed = offer?.status === "accepted" && offer.beat_id === beat.beat_id && offer.buyer_id === session()?.user_id
       ? offer : null;
-    parts.push(buyForm(beat, licences, query.get("licence"), agreed));
+    let buy = buyForm(beat, licences, query.get("licence"), agreed);
+    parts.push(buy);
     if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences));
-    if (mine) parts.push(producerTools(beat, licences));
+    if (mine) {
+      // The licence panel above shows the prices just saved, not those the page was opened with.
+      parts.push(producerTools(beat, licences, (saved) => {
+        const fresh = buyForm(beat, saved, query.get("licence"), agreed);
+        buy.replaceWith(fresh);
+        buy = fresh;
+      }));
+    }
   } else if (mine) {
     // Still processing: the tiers it was uploaded with, so saving changes them rather than replacing them all.
     parts.push(producerTools(beat, { licenses: beat.licenses }));

@@ -102,6 +102,7 @@ export function uploadView() {
   const submit = h("button", { type: "submit" }, "Upload");
   const uploaded = beatTable([]);
   uploaded.table.hidden = true;
+  const uploadedHeading = h("h2", { hidden: true }, "Uploaded now");
   const form = h("form", { class: "card" },
     field("Audio file", file, "The master: WAV, AIFF, FLAC, MP3 or OGG."),
     field("Title", title), field("Artist", artist, "Shown on the beat; your username if empty."),
@@ -140,6 +141,7 @@ export function uploadView() {
         progress.value = 100;
         progressText.textContent = "Uploaded. Making the preview…";
         uploaded.table.hidden = false;
+        uploadedHeading.hidden = false;
         uploaded.add(beat);
         alert.say(`"${beat.title}" is uploaded; its status below turns ready when the preview is made.`);
         form.reset();
@@ -150,7 +152,7 @@ export function uploadView() {
       }
     });
   });
-  return h("section", {}, h("h1", {}, "Upload a beat"), form, h("h2", {}, "Uploaded now"), uploaded.table);
+  return h("section", {}, h("h1", {}, "Upload a beat"), form, uploadedHeading, uploaded.table);
 }
 
 export async function studioView() {
