@@ -79,11 +79,7 @@ public class MarketplaceHost : IAsyncLifetime
 
     public IServiceProvider Services => factory.Services;
 
-    public Task InitializeAsync()
-    {
-        factory.StartServer();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => await Start();
 
     /// <summary>Stops the host and starts a fresh one on the same data folder, with <paramref name="changes"/> to its settings (null removes one).</summary>
     public Task Restart(IReadOnlyDictionary<string, string?> changes)
@@ -108,8 +104,33 @@ public class MarketplaceHost : IAsyncLifetime
     {
         await factory.DisposeAsync();
         factory = NewFactory();
-        factory.StartServer();
+        await Start();
     }
+
+    /// <summary>
+    /// Starts the host. Its silo and gateway ports were free when picked, but another host starting beside it (test
+    /// classes run in parallel) may take one before the silo binds it: then it starts again on new ports.
+    /// </summary>
+    private async Task Start()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                factory.StartServer();
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+                await factory.DisposeAsync();
+                factory = NewFactory();
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception e) =>
+        e is Microsoft.AspNetCore.Connections.AddressInUseException
+        || (e.InnerException is { } inner && IsAddressInUse(inner));
 
     public async Task DisposeAsync()
     {

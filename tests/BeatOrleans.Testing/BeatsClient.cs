@@ -34,6 +34,23 @@ public static class BeatsClient
         return await http.SendAsync(request);
     }
 
+    /// <summary>Sends a beat's stems after the upload; <paramref name="part"/> names the form part.</summary>
+    public static async Task<HttpResponseMessage> PutStems(
+        this HttpClient http, string? token, string beatId, byte[] stems, string part = "stems")
+    {
+        using var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(stems);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        form.Add(content, part, "stems.zip");
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/beats/{beatId}/stems") { Content = form };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request);
+    }
+
     /// <summary>Uploads a file and answers the beat as the 202 showed it.</summary>
     public static async Task<JsonObject> UploadBeat(this HttpClient http, string token, string path, Dictionary<string, string>? fields = null)
     {

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using BeatOrleans.Api.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -85,7 +86,8 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         await page.Button("Save licences").ClickAsync();
         await Expect(page.GetByText("Licences saved.")).ToBeVisibleAsync();
         // The licence panel above the editor shows the new tier at once, as a buyer will see it.
-        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Choose a licence" })).ToContainTextAsync("Unlimited $150.00");
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Choose a licence" }))
+            .ToContainTextAsync("Unlimited $150.00");
         var licences = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}/licenses")).Body(System.Net.HttpStatusCode.OK);
         Assert.Contains(licences["licenses"]!.AsArray(), l => l!.Text("license_type") == "unlimited" && l!["price"]!.GetValue<decimal>() == 150m);
 
@@ -93,6 +95,42 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         await page.Button("Yes, delete it").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your beats" })).ToBeVisibleAsync();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await marketplace.Api.GetAsync($"/api/beats/{beatId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_producer_sends_stems_after_the_upload_and_then_offers_the_trackout()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("stems");
+        var (_, _, beatId, _) = await marketplace.Api.ProducerWithReadyBeat(producer);
+        await page.GotoAsync($"/beats/{beatId}");
+
+        // Without stems the trackout is refused, in the page's words.
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Trackout" }).CheckAsync();
+        await page.Field("Trackout price").FillAsync("80");
+        await page.Button("Save licences").ClickAsync();
+        await Expect(page.GetByText("The 'trackout' licence delivers stems")).ToBeVisibleAsync();
+
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, true))
+        {
+            await using var entry = new StreamWriter(archive.CreateEntry("drums.wav").Open());
+            await entry.WriteAsync("drum stem");
+        }
+
+        await page.Field("Stems file").SetInputFilesAsync(
+            new FilePayload { Name = "stems.zip", MimeType = "application/zip", Buffer = zip.ToArray() });
+        await page.Button("Upload stems").ClickAsync();
+        await Expect(page.GetByText("Stems saved (")).ToBeVisibleAsync();
+
+        await page.Button("Save licences").ClickAsync();
+        await Expect(page.GetByText("Licences saved.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Choose a licence" }))
+            .ToContainTextAsync("Trackout $80.00");
+        var licences = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}/licenses"))
+            .Body(System.Net.HttpStatusCode.OK);
+        var trackout = licences["licenses"]!.AsArray().Single(l => l!.Text("license_type") == "trackout")!;
+        Assert.Contains("stems", trackout["deliverables"]!.AsArray().Select(d => d!.GetValue<string>()));
     }
 
     [Fact]

@@ -208,9 +208,20 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
                     return tiers;
                 }
 
+                // Tiers are priced in USD; a tier naming another currency would be sold in USD at its number.
+                if (tier.TryGetProperty("currency", out var currency) && (currency.ValueKind != JsonValueKind.String
+                    || !string.Equals(currency.GetString(), LicenseTypes.DefaultCurrency,
+                        StringComparison.OrdinalIgnoreCase)))
+                {
+                    errors.Add("licenses", $"Licences are priced in {LicenseTypes.DefaultCurrency}: the currency of "
+                        + $"'{name}', if given, is \"{LicenseTypes.DefaultCurrency}\".");
+                    return tiers;
+                }
+
                 if (LicenseTypes.NeedsStems(name) && !hasStems)
                 {
-                    errors.Add("stems", $"The '{name}' licence delivers stems: upload them as the 'stems' part (a zip).");
+                    errors.Add("stems", $"The '{name}' licence delivers stems: send them first (the 'stems' part of "
+                        + "the upload, or PUT /api/beats/{beat_id}/stems).");
                     return tiers;
                 }
 

@@ -40,6 +40,13 @@ public static partial class CatalogEndpoints
             .WithName("StreamPreview")
             .WithSummary("The preview's bytes, with Range support; counts one play per URL, at most one an hour per "
                 + "listener.");
+        beats.MapPut("/{beat_id}/stems", PutStems).DisableAntiforgery()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithName("PutStems")
+            .WithSummary("Producer only: add or replace the beat's stems (a zip) after the upload; licences sold "
+                + "before keep theirs.");
         beats.MapDelete("/{beat_id}/delete", Delete)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
@@ -58,7 +65,7 @@ public static partial class CatalogEndpoints
 
         var beatId = EntityIds.New();
 
-        if (!http.Request.HasFormContentType || !http.Request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        if (!MultipartUpload.IsMultipart(http.Request))
         {
             return Refusals.UnsupportedMediaType("Upload as multipart/form-data (file + fields) or application/json (file_url).");
         }
@@ -197,7 +204,7 @@ public static partial class CatalogEndpoints
         };
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\+?[0-9]{1,9}(\.[0-9]{1,6})?$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\+?[0-9]{1,9}(\.[0-9]{1,6})?\z")]
     private static partial System.Text.RegularExpressions.Regex PlainDecimal();
 
     private static async Task<Results<Ok<BeatsPageResponse>, ValidationProblem>> Search(

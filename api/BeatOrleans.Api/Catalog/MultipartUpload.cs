@@ -27,12 +27,20 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
 
     public Dictionary<string, string> Fields { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Whether the body is multipart/form-data (a urlencoded form is a form, but has no file parts).</summary>
+    public static bool IsMultipart(HttpRequest request) => request.HasFormContentType
+        && request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+
     public StoredFile? Audio { get; private set; }
 
     public StoredFile? Stems { get; private set; }
 
-    /// <summary>Reads every section; <paramref name="audioKey"/> and <paramref name="stemsKey"/> name where the files go.</summary>
-    public async Task<UploadRefusal?> Read(HttpRequest request, Func<string, string> audioKey, string? stemsKey, long maxAudio, long maxStems, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every section; <paramref name="audioKey"/> and <paramref name="stemsKey"/> name where the files go (null:
+    /// that part is not accepted).
+    /// </summary>
+    public async Task<UploadRefusal?> Read(HttpRequest request, Func<string, string>? audioKey, string? stemsKey,
+        long maxAudio, long maxStems, CancellationToken cancellationToken)
     {
         try
         {
@@ -46,7 +54,8 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
         }
     }
 
-    private async Task<UploadRefusal?> ReadSections(HttpRequest request, Func<string, string> audioKey, string? stemsKey, long maxAudio, long maxStems, CancellationToken cancellationToken)
+    private async Task<UploadRefusal?> ReadSections(HttpRequest request, Func<string, string>? audioKey,
+        string? stemsKey, long maxAudio, long maxStems, CancellationToken cancellationToken)
     {
         var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary).Value;
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
@@ -67,10 +76,13 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             var refusal = name switch
             {
-                "file" when Audio is null => await StoreAudio(section, audioKey, maxAudio, cancellationToken),
+                "file" when audioKey is not null && Audio is null =>
+                    await StoreAudio(section, audioKey, maxAudio, cancellationToken),
                 "stems" when stemsKey is not null && Stems is null => await StoreStems(section, stemsKey, maxStems, cancellationToken),
+                "file" when audioKey is null => Unexpected(name),
+                "stems" when stemsKey is null => Unexpected(name),
                 "file" or "stems" => new UploadRefusal(400, "The upload is malformed.", $"Only one '{name}' part is accepted."),
-                _ when disposition.IsFileDisposition() => new UploadRefusal(400, "The upload is malformed.", $"Unexpected file part '{name}'."),
+                _ when disposition.IsFileDisposition() => Unexpected(name),
                 _ => await ReadField(name, section, cancellationToken),
             };
             if (refusal is not null)
@@ -81,6 +93,9 @@ public sealed class MultipartUpload(IBlobStore blobs) : IAsyncDisposable
 
         return null;
     }
+
+    private static UploadRefusal Unexpected(string part) =>
+        new(400, "The upload is malformed.", $"Unexpected file part '{part}'.");
 
     /// <summary>The upload became a beat: its files stay.</summary>
     public void Keep() => kept = true;

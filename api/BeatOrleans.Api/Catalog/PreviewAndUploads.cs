@@ -71,7 +71,7 @@ internal static class PreviewAndUploads
     public static async Task<Results<Ok<VoiceTagResponse>, ValidationProblem, ProblemHttpResult>> UploadVoiceTag(
         HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
-        if (!http.Request.HasFormContentType)
+        if (!MultipartUpload.IsMultipart(http.Request))
         {
             return Refusals.UnsupportedMediaType("Upload the tag as multipart/form-data with a 'file' part.");
         }

@@ -31,7 +31,8 @@ public static class ChatSending
             return new SendOutcome(SendRefusal.TooMany, "Too many messages; wait before sending more.", null, wait);
         }
 
-        if (string.IsNullOrWhiteSpace(content) || content.Length > MaxMessageLength)
+        // Zero-width spaces or a byte-order mark alone read as an empty message wherever it is shown.
+        if (string.IsNullOrWhiteSpace(content) || content.Length > MaxMessageLength || !PlainText.IsVisible(content))
         {
             return new SendOutcome(SendRefusal.Invalid, $"A message has 1 to {MaxMessageLength} characters.", null);
         }

@@ -16,6 +16,7 @@ internal static class UploadForms
     private const string BeatForm = "BeatUploadForm";
     private const string BeatJson = "BeatUploadJson";
     private const string VoiceTagForm = "VoiceTagUploadForm";
+    private const string StemsForm = "StemsUploadForm";
 
     /// <summary>The form's field limit (MultipartUpload): a text part larger than this answers 413.</summary>
     private const int MaxFieldLength = 64 * 1024;
@@ -77,6 +78,32 @@ internal static class UploadForms
                     },
                 },
                 ["application/json"] = new() { Schema = Ref(BeatJson, document), Example = Examples.JsonUpload },
+            },
+        });
+        schemas[StemsForm] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "stems" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["stems"] = Binary(
+                    "A zip of the stems (at most Uploads:MaxStemsBytes), judged by its content (other: 415).",
+                    "application/zip"),
+            },
+        };
+        SetBody(document, "PutStems", new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = Ref(StemsForm, document),
+                    Encoding = new Dictionary<string, OpenApiEncoding>
+                    {
+                        ["stems"] = new() { ContentType = "application/zip, application/octet-stream" },
+                    },
+                },
             },
         });
         SetBody(document, "UploadVoiceTag", new OpenApiRequestBody

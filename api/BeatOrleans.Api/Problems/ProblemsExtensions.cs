@@ -32,6 +32,8 @@ public static class ProblemsExtensions
                 context.ProblemDetails.Detail = detail[..MaxDetailLength];
             }
         });
+        // After AddProblemDetails' own writer, which it stands in for when the request's Accept admits no JSON.
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
         builder.Services.AddHostRefusalProblems();
         return builder;

@@ -174,7 +174,9 @@ internal static class OffersEndpoints
         return code;
     }
 
-    private static string? Message(string? message) => string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+    /// <summary>An offer's note; one that shows nothing (white space, zero-width characters) is no note.</summary>
+    private static string? Message(string? message) =>
+        string.IsNullOrWhiteSpace(message) || !PlainText.IsVisible(message) ? null : message.Trim();
 
     private static ProblemHttpResult Refusal(OfferResult result) => result.Outcome switch
     {

@@ -66,6 +66,14 @@ public sealed class SocketSink(WebSocket socket, bool wantsMessages, string sess
 
     public void CloseForEndedSession() => _ = Close(WebSocketCloseStatus.PolicyViolation, "session ended", CloseGrace);
 
+    /// <summary>The client sent a message larger than any this socket reads (it reads none): 1009.</summary>
+    public void CloseForTooLargeMessage() =>
+        _ = Close(WebSocketCloseStatus.MessageTooBig, "this socket does not read messages", CloseGrace);
+
+    /// <summary>The user has as many live connections on this node as one may: 1008.</summary>
+    public Task CloseForTooManyConnections() =>
+        Close(WebSocketCloseStatus.PolicyViolation, "too many live connections", CloseGrace);
+
     /// <summary>
     /// The node is stopping: 1001 (going away), so the client reconnects, to another node if there is one, and the
     /// stop need not wait out its timeout for a socket that would stay open.

@@ -15,8 +15,14 @@ public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDi
     public override async Task OnConnectedAsync()
     {
         var link = new HubLink(Context);
+        if (!await relay.Connected(Context.User!.UserId(), link))
+        {
+            // Another connection took the last place since the check before the upgrade: this one ends at once.
+            Context.Abort();
+            return;
+        }
+
         Context.Items[typeof(HubLink)] = link;
-        await relay.Connected(Context.User!.UserId(), link);
         await base.OnConnectedAsync();
     }
 

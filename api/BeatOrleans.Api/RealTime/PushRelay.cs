@@ -19,6 +19,7 @@ public sealed partial class PushRelay(
     IGrainFactory grains,
     IHubContext<MarketplaceHub> hub,
     IOptions<JsonOptions> json,
+    IOptions<RealTimeOptions> options,
     ILogger<PushRelay> logger) : IPushObserver, IHostedService, IDisposable
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(1);
@@ -51,22 +52,34 @@ public sealed partial class PushRelay(
     /// reaches the connection; one that passed before then (between the token's check and here) is caught by
     /// asking the session once more, so no connection outlives its session until the periodic check.
     /// </summary>
-    public async Task Connected(string userId, ILiveConnection connection)
+    /// <returns>False, and nothing registered, when the user has <see cref="RealTimeOptions.MaxConnectionsPerUser"/>
+    /// connections on this node already.</returns>
+    public async Task<bool> Connected(string userId, ILiveConnection connection)
     {
         while (true)
         {
             var connections = users.GetOrAdd(userId, id => new UserConnections(() => grains.GetGrain<IUserPushGrain>(id).Subscribe(Reference)));
-            if (connections.TryAdd(connection))
+            var added = connections.TryAdd(connection, options.Value.MaxConnectionsPerUser);
+            if (added == UserConnections.AddOutcome.Full)
+            {
+                return false;
+            }
+
+            if (added == UserConnections.AddOutcome.Added)
             {
                 await connections.Subscribed;
                 await EndIfSessionOver(userId, connections, connection);
-                return;
+                return true;
             }
 
             // The user's last connection here left meanwhile; that set is on its way out, so start a new one.
             users.TryRemove(new KeyValuePair<string, UserConnections>(userId, connections));
         }
     }
+
+    /// <summary>Whether a new connection of the user would be refused here (checked again when it registers).</summary>
+    public bool IsFull(string userId) =>
+        users.TryGetValue(userId, out var connections) && connections.IsFull(options.Value.MaxConnectionsPerUser);
 
     public async Task Disconnected(string userId, ILiveConnection connection)
     {

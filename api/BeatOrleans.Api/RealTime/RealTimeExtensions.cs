@@ -29,6 +29,8 @@ public static class RealTimeExtensions
                 $"{RealTimeOptions.Section}:SessionCheckInterval must be between 1 second and 5 minutes.")
             .Validate(o => o.UncheckedSessionLimit >= o.SessionCheckInterval && o.UncheckedSessionLimit <= TimeSpan.FromMinutes(15),
                 $"{RealTimeOptions.Section}:UncheckedSessionLimit must be at least SessionCheckInterval and at most 15 minutes (an access token's longest life).")
+            .Validate(o => o.MaxConnectionsPerUser is >= 1 and <= 1000,
+                $"{RealTimeOptions.Section}:MaxConnectionsPerUser must be between 1 and 1000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<PushRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PushRelay>());
@@ -46,10 +48,25 @@ public static class RealTimeExtensions
         // Over a WebSocket the connection is the one authenticated request.
         // A request on the hub's path that is not the WebSocket itself would only be another transport's poll or
         // send: a send before the owner connects would still reach the connection's input, so none gets that far.
+        // Routing matches paths in any case and with a final '/', so the guard does too. A user at the limit of live
+        // connections is refused before the upgrade, as the raw WebSockets are.
         app.Use((http, next) =>
-            http.Request.Path.Equals(HubPath, StringComparison.Ordinal) && !http.WebSockets.IsWebSocketRequest
-                ? Refusals.Problem(StatusCodes.Status400BadRequest, WebSocketRequired).ExecuteAsync(http)
-                : next(http));
+        {
+            if (!IsHubTransportRequest(http.Request))
+            {
+                return next(http);
+            }
+
+            if (!http.WebSockets.IsWebSocketRequest)
+            {
+                return Refusals.Problem(StatusCodes.Status400BadRequest, WebSocketRequired).ExecuteAsync(http);
+            }
+
+            return http.User.Identity?.IsAuthenticated == true
+                && http.RequestServices.GetRequiredService<PushRelay>().IsFull(http.User.UserId())
+                ? TooManyConnections().ExecuteAsync(http)
+                : next(http);
+        });
         app.MapHub<MarketplaceHub>(HubPath,
             o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets);
         app.Map("/ws/chat/{user_id}",
@@ -60,6 +77,12 @@ public static class RealTimeExtensions
                 Stream(user_id, wantsMessages: false, http, relay, lifetime));
         return app;
     }
+
+    /// <summary>A request for the hub's connection itself (anything under its path but the negotiation).</summary>
+    private static bool IsHubTransportRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments(HubPath, StringComparison.OrdinalIgnoreCase, out var rest)
+        && !(HttpMethods.IsPost(request.Method)
+            && rest.Value?.TrimEnd('/').Equals("/negotiate", StringComparison.OrdinalIgnoreCase) == true);
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Stream(
         string userId, bool wantsMessages, HttpContext http, PushRelay relay, IHostApplicationLifetime lifetime)
@@ -74,22 +97,44 @@ public static class RealTimeExtensions
             return Refusals.Forbidden("The token's user must be the user of the path.");
         }
 
+        if (relay.IsFull(userId))
+        {
+            return TooManyConnections();
+        }
+
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var sink = new SocketSink(socket, wantsMessages, http.User.SessionId());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, sink.Ended);
         using var stopping = lifetime.ApplicationStopping.Register(sink.CloseForShutdown);
+        var registered = false;
         try
         {
-            await relay.Connected(userId, sink);
-            // The seed's clients only listen; anything they send is read and dropped, up to a close. After the
-            // server's own close (the session ended) the loop waits for the client's answer, or for sink.Ended.
+            registered = await relay.Connected(userId, sink);
+            if (!registered)
+            {
+                // Another connection took the last place between the check and here.
+                await sink.CloseForTooManyConnections();
+                return TypedResults.Empty;
+            }
+
+            // The seed's clients only listen; anything they send is read and dropped, up to a close, and a message
+            // larger than the hub takes ends the socket. After the server's own close (the session ended) the loop
+            // waits for the client's answer, or for sink.Ended.
             var buffer = new byte[4096];
+            long messageBytes = 0;
             while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 var received = await socket.ReceiveAsync(buffer, stop.Token);
                 if (received.MessageType == WebSocketMessageType.Close && socket.State == WebSocketState.CloseReceived)
                 {
                     await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    continue;
+                }
+
+                messageBytes = received.EndOfMessage ? 0 : messageBytes + received.Count;
+                if (messageBytes > MaxIncomingFrameBytes && socket.State == WebSocketState.Open)
+                {
+                    sink.CloseForTooLargeMessage();
                 }
             }
         }
@@ -99,9 +144,15 @@ public static class RealTimeExtensions
         }
         finally
         {
-            await relay.Disconnected(userId, sink);
+            if (registered)
+            {
+                await relay.Disconnected(userId, sink);
+            }
         }
 
         return TypedResults.Empty;
     }
+
+    internal static ProblemHttpResult TooManyConnections() => Refusals.Problem(StatusCodes.Status429TooManyRequests,
+        "Too many live connections.", "Close another tab or device's live connection first.");
 }

@@ -13,4 +13,10 @@ public sealed class RealTimeOptions
 
     /// <summary>How long a connection stays open while its session cannot be checked (the users domain is unreachable).</summary>
     public TimeSpan UncheckedSessionLimit { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Live connections (hub and WebSockets together) one user may hold on one API node: tabs and devices, not a loop
+    /// that opens sockets until the node runs out of memory.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 20;
 }

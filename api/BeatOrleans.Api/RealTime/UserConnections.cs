@@ -33,19 +33,43 @@ internal sealed class UserConnections(Func<Task> subscribe)
         }
     }
 
-    /// <summary>False once the set has emptied and left the relay: the caller starts a new one.</summary>
-    public bool TryAdd(ILiveConnection connection)
+    /// <summary>
+    /// Retired once the set has emptied and left the relay (the caller starts a new one); Full when the user has
+    /// <paramref name="limit"/> connections here already.
+    /// </summary>
+    public AddOutcome TryAdd(ILiveConnection connection, int limit)
     {
         lock (gate)
         {
             if (retired)
             {
-                return false;
+                return AddOutcome.Retired;
+            }
+
+            if (entries.Count >= limit)
+            {
+                return AddOutcome.Full;
             }
 
             entries.Add(new Entry(connection));
-            return true;
+            return AddOutcome.Added;
         }
+    }
+
+    /// <summary>Whether the user has <paramref name="limit"/> connections here (ended ones count until gone).</summary>
+    public bool IsFull(int limit)
+    {
+        lock (gate)
+        {
+            return entries.Count >= limit;
+        }
+    }
+
+    public enum AddOutcome
+    {
+        Added,
+        Full,
+        Retired,
     }
 
     /// <summary>True when that removed the user's last connection on this node; the set is retired then.</summary>

@@ -20,6 +20,12 @@ public sealed class UserDirectory(IGrainFactory grains, IMemoryCache cache)
     /// <summary>The user named by a username (any case) or a user id, or null.</summary>
     public async Task<UserName?> Find(string usernameOrId)
     {
+        if (UsersValidation.LooksLikeUserId(usernameOrId))
+        {
+            // An id is looked up as an id, under its exact spelling: a cached username never answers for it.
+            return EntityIds.IsValid(usernameOrId) ? await Get(usernameOrId) : null;
+        }
+
         var key = ("name", usernameOrId.ToLowerInvariant());
         if (cache.TryGetValue(key, out UserName? known))
         {
@@ -58,7 +64,6 @@ public sealed class UserDirectory(IGrainFactory grains, IMemoryCache cache)
         }
 
         cache.Remove(("id", userId));
-        cache.Remove(("name", userId.ToLowerInvariant()));
         if (newUsername is not null)
         {
             cache.Remove(("name", newUsername.ToLowerInvariant()));

@@ -22,6 +22,13 @@ public static class UserLookup
             return byId;
         }
 
+        if (UsersValidation.LooksLikeUserId(usernameOrId))
+        {
+            // An id (in any case) names a user by id or nobody: no username may pass for it, even one stored before the
+            // rule was enforced everywhere.
+            return null;
+        }
+
         var owner = await grains.GetGrain<IIdentityIndexGrain>(IdentityKey.ForUsername(usernameOrId).GrainKey).GetOwner();
         return owner is null ? null : await grains.GetGrain<IUserGrain>(owner).GetProfile();
     }

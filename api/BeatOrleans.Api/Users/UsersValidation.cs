@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 
@@ -15,7 +16,8 @@ internal static partial class UsersValidation
 
     public const int MaxBioLength = 1000;
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{3,32}$")]
+    // \z, not $: '$' also matches before a final newline, and "name\n" would pass for "name" (then be trimmed).
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,32}\z")]
     private static partial Regex UsernamePattern();
 
     public static void Username(string? value, FieldErrors errors, bool required = true)
@@ -31,13 +33,17 @@ internal static partial class UsersValidation
         {
             errors.Add("username", "A username is 3-32 characters of letters, digits, '_', '.' and '-'.");
         }
-        else if (value.Length == EntityIds.Length && value.All(char.IsAsciiHexDigit))
+        else if (LooksLikeUserId(value))
         {
             // Clients may name a user by username or by user id (chat receivers): a name shaped like an id would be
             // ambiguous, and could pass for another user's id.
             errors.Add("username", "A username cannot be 32 hexadecimal digits: that is the shape of a user id.");
         }
     }
+
+    /// <summary>32 hexadecimal digits in any case: the shape of a user id, which no username may have.</summary>
+    public static bool LooksLikeUserId(string value) =>
+        value.Length == EntityIds.Length && value.All(char.IsAsciiHexDigit);
 
     public static void Email(string? value, FieldErrors errors, bool required = true)
     {
@@ -52,7 +58,16 @@ internal static partial class UsersValidation
         {
             errors.Add("email", "This is not an email address.");
         }
+        else if (value.Any(IsCombiningMark))
+        {
+            // "é" as "e" and a combining accent would be another key than "é" (the uniqueness index compares case,
+            // not Unicode normal forms: the processes run without ICU), so one address could hold two accounts.
+            errors.Add("email", "Write accented letters as single characters: this address has a combining mark.");
+        }
     }
+
+    private static bool IsCombiningMark(char c) => CharUnicodeInfo.GetUnicodeCategory(c)
+        is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     /// <summary>
     /// NIST SP 800-63B 5.1.1.2: a length floor, no composition rules, and a refusal of values that are known or

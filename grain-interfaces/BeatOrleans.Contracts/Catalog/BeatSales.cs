@@ -31,6 +31,16 @@ public sealed record SaleOffer(
     public static SaleOffer Refused(ReserveOutcome outcome) => new(outcome, null, null, null, null, []);
 }
 
+/// <summary>What became of a producer's stems sent after the upload.</summary>
+[GenerateSerializer, Alias("catalog.StemsOutcome")]
+public enum StemsOutcome
+{
+    Attached = 0,
+    NotFound = 1,
+    NotProducer = 2,
+    Sold = 3,
+}
+
 [GenerateSerializer, Alias("catalog.LicensesOutcome")]
 public enum LicensesOutcome
 {

@@ -78,4 +78,12 @@ public interface IBeatGrain : IGrainWithStringKey
     /// <summary>The producer replaces the tiers on offer and their prices; licences already sold keep their own terms.</summary>
     [Alias("UpdateLicenses")]
     Task<LicensesOutcome> UpdateLicenses(string callerId, IReadOnlyList<LicenseTier> licenses);
+
+    /// <summary>
+    /// The producer's stems (a zip already in blob storage) become the beat's, replacing any it had: licences sold from
+    /// now on deliver them, and the trackout tier may be offered. Stems a licence was already sold with stay stored
+    /// for its buyers. A sold exclusive takes no stems.
+    /// </summary>
+    [Alias("AttachStems")]
+    Task<StemsOutcome> AttachStems(string callerId, StoredFile stems);
 }

@@ -9,6 +9,11 @@ public static partial class BlobKeys
 
     public static string Stems(string beatId) => $"stems/{beatId}/stems.zip";
 
+    /// <summary>
+    /// Stems sent after the upload: a key of their own, so a replacement never overwrites stems sold before it.
+    /// </summary>
+    public static string Stems(string beatId, string version) => $"stems/{beatId}/stems-{version}.zip";
+
     public static string Preview(string beatId) => $"previews/{beatId}/preview.mp3";
 
     public static string UntaggedMp3(string beatId) => $"deliverables/{beatId}/untagged-320k.mp3";
@@ -26,6 +31,6 @@ public static partial class BlobKeys
     /// <summary>Lower-case letters, digits, '-', '_' and '.' in '/'-separated segments, none of them "." or "..".</summary>
     public static bool IsValid(string key) => key.Length <= 512 && KeyPattern().IsMatch(key) && !key.Split('/').Any(s => s is "." or "..");
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*\z")]
     private static partial Regex KeyPattern();
 }

@@ -141,6 +141,39 @@ internal sealed partial class BeatGrain
         return LicensesOutcome.Updated;
     }
 
+    public async Task<StemsOutcome> AttachStems(string callerId, StoredFile stems)
+    {
+        if (State.Beat is not { } b || State.Deleted)
+        {
+            return StemsOutcome.NotFound;
+        }
+
+        if (b.ProducerId != callerId)
+        {
+            return StemsOutcome.NotProducer;
+        }
+
+        if (b.Stems?.Key == stems.Key)
+        {
+            return StemsOutcome.Attached;
+        }
+
+        if (State.SoldTo is not null)
+        {
+            return StemsOutcome.Sold;
+        }
+
+        // Not removed now: a purchase placed a moment ago names the old key and may yet be paid (see FormerStems).
+        if (b.Stems is { } former)
+        {
+            State.FormerStems.Add(former.Key);
+        }
+
+        State.Beat = b with { Stems = stems };
+        await Commit();
+        return StemsOutcome.Attached;
+    }
+
     private bool HeldByAnother(string purchaseId) =>
         State.Hold is { } hold && hold.PurchaseId != purchaseId && hold.Until > market.GetUtcNow();
 

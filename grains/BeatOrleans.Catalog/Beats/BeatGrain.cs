@@ -148,7 +148,9 @@ internal sealed partial class BeatGrain(
         IEnumerable<StoredFile?> all = [b.Master, b.Stems, media?.Preview, media?.Mp3, media?.Wav];
         IEnumerable<StoredFile?> kept = State.Bought == false ? [] : [b.Stems, media?.Mp3, media?.Wav];
         var keep = kept.OfType<StoredFile>().Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        return all.OfType<StoredFile>().Select(f => f.Key).Where(key => !keep.Contains(key))
+        // Stems the producer replaced: a buyer's purchase may name them, so they go only when no licence was sold.
+        IEnumerable<string> former = State.Bought == false ? State.FormerStems : [];
+        return all.OfType<StoredFile>().Select(f => f.Key).Concat(former).Where(key => !keep.Contains(key))
             .Distinct(StringComparer.Ordinal);
     }
 

@@ -41,6 +41,12 @@ public sealed class BeatState
 
     /// <summary>Blob keys of a deleted beat's files no buyer needs, until the blob store has removed them.</summary>
     [Id(11)] public List<string> FilesToRemove { get; set; } = [];
+
+    /// <summary>
+    /// Blob keys of stems the producer replaced: a purchase placed before the replacement names them, so they stay
+    /// until the beat is deleted without buyers.
+    /// </summary>
+    [Id(12)] public List<string> FormerStems { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("catalog.ExclusiveHold")]

@@ -177,7 +177,10 @@ internal sealed partial class OfferGrain(
             new OfferDraft(callerId, o.BeatId, o.LicenseType, amountMinor, o.Currency, message, OfferId, o.BuyerId));
         if (counter.Outcome != OfferOutcome.Done)
         {
-            return counter with { Offer = o };
+            // The counter's NotFound is the beat's: this offer exists, and its beat is gone.
+            return counter.Outcome == OfferOutcome.NotFound
+                ? OfferResult.Refused(OfferOutcome.Conflict, "The beat was deleted; it takes no offers.", o)
+                : counter with { Offer = o };
         }
 
         await Change(o with { Status = OfferStatus.Countered, AnsweredAt = market.GetUtcNow(), CounterOfferId = counterId }, EventTypes.OfferCountered, null);

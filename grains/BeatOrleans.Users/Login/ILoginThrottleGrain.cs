@@ -9,13 +9,17 @@ namespace BeatOrleans.Users.Login;
 [Alias("users.ILoginThrottleGrain")]
 internal interface ILoginThrottleGrain : IGrainWithStringKey
 {
-    /// <summary>How long to wait for another attempt once <paramref name="limit"/> failures count, or null.</summary>
-    [AlwaysInterleave, Alias("GetRetryAfterLimit")]
-    Task<TimeSpan?> GetRetryAfter(int limit);
+    /// <summary>
+    /// Counts an attempt as a failure before its password is checked, unless <paramref name="limit"/> failures count
+    /// already: then how long to wait. Counted first, concurrent attempts cannot all pass a check made before any of
+    /// them failed (28 at once got 11 password checks past a limit of 5).
+    /// </summary>
+    [Alias("TryAttempt")]
+    Task<TimeSpan?> TryAttempt(int limit);
 
-    /// <summary>Records one failed attempt.</summary>
-    [Alias("RecordFailure")]
-    Task RecordFailure();
+    /// <summary>Takes back an attempt <see cref="TryAttempt"/> counted: it succeeded, or checked no password.</summary>
+    [Alias("Forgive")]
+    Task Forgive();
 
     /// <summary>Forgets failures after a successful login.</summary>
     [Alias("Reset")]

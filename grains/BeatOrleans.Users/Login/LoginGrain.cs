@@ -36,26 +36,41 @@ internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrott
         var account = GrainFactory.GetGrain<ILoginThrottleGrain>(key.Normalized);
         var fromClient = GrainFactory.GetGrain<ILoginThrottleGrain>($"{key.Normalized}|{client}");
         var limits = throttling.Value;
+        // Each attempt counts as a failure before its password is checked, and is taken back if it was not one.
         var waits = await Task.WhenAll(
-            fromClient.GetRetryAfter(limits.MaxFailures), account.GetRetryAfter(limits.MaxFailuresPerAccount));
+            fromClient.TryAttempt(limits.MaxFailures), account.TryAttempt(limits.MaxFailuresPerAccount));
         if (waits.Max() is { } wait)
         {
+            await Task.WhenAll(waits[0] is null ? fromClient.Forgive() : Task.CompletedTask,
+                waits[1] is null ? account.Forgive() : Task.CompletedTask);
             return new LoginOutcome(LoginStatus.Throttled, null, null, null, null, wait);
         }
 
-        var userId = await GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey).GetOwner();
-        var profile = userId is null ? null : await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
-        var verified = profile is null
-            ? await Decoy(password)
-            : await GrainFactory.GetGrain<IUserGrain>(profile.UserId).VerifyPassword(password);
+        UserProfile? profile;
+        bool verified;
+        try
+        {
+            var userId = await GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey).GetOwner();
+            profile = userId is null ? null : await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
+            verified = profile is null
+                ? await Decoy(password)
+                : await GrainFactory.GetGrain<IUserGrain>(profile.UserId).VerifyPassword(password);
+        }
+        catch (Exception)
+        {
+            // A full hashing queue, a lost silo: no password was checked, so no failure counts; the caller sees why.
+            await Task.WhenAll(fromClient.Forgive(), account.Forgive());
+            throw;
+        }
+
         if (!verified || profile is null)
         {
-            await Task.WhenAll(fromClient.RecordFailure(), account.RecordFailure());
             return new LoginOutcome(LoginStatus.InvalidCredentials, null, null, null, null, null);
         }
 
-        // The client's own count only: failures from elsewhere may be someone else's guessing.
-        await fromClient.Reset();
+        // The client's own count only: failures from elsewhere may be someone else's guessing. The account's keeps
+        // them, less this attempt.
+        await Task.WhenAll(fromClient.Reset(), account.Forgive());
         var sessionId = Guid.NewGuid().ToString("N");
         var secret = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Open(profile.UserId);
         return new LoginOutcome(LoginStatus.Succeeded, profile.UserId, profile.Username, sessionId, secret, null);

@@ -9,24 +9,29 @@ namespace BeatOrleans.Users.Login;
 /// </summary>
 internal sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options, TimeProvider clock) : Grain, ILoginThrottleGrain
 {
-    private readonly Queue<DateTimeOffset> failures = new();
+    /// <summary>Oldest first.</summary>
+    private readonly LinkedList<DateTimeOffset> failures = new();
 
-    public Task<TimeSpan?> GetRetryAfter(int limit)
+    public Task<TimeSpan?> TryAttempt(int limit)
     {
         Forget();
         if (failures.Count < limit)
         {
+            failures.AddLast(clock.GetUtcNow());
             return Task.FromResult<TimeSpan?>(null);
         }
 
-        var wait = failures.Peek() + options.Value.Window - clock.GetUtcNow();
+        var wait = failures.First!.Value + options.Value.Window - clock.GetUtcNow();
         return Task.FromResult<TimeSpan?>(wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
     }
 
-    public Task RecordFailure()
+    public Task Forgive()
     {
-        Forget();
-        failures.Enqueue(clock.GetUtcNow());
+        if (failures.Count > 0)
+        {
+            failures.RemoveLast();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -39,9 +44,9 @@ internal sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options,
     private void Forget()
     {
         var horizon = clock.GetUtcNow() - options.Value.Window;
-        while (failures.Count > 0 && failures.Peek() <= horizon)
+        while (failures.First is { } oldest && oldest.Value <= horizon)
         {
-            failures.Dequeue();
+            failures.RemoveFirst();
         }
     }
 }

@@ -93,6 +93,26 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
     }
 
     [Fact]
+    public async Task A_voice_tag_in_the_wrong_shape_is_refused_naming_what_is_wrong()
+    {
+        var (_, token) = await Producer();
+        async Task<System.Text.Json.Nodes.JsonObject> Refused(HttpContent content, HttpStatusCode status)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/profile/voice-tag")
+            {
+                Content = content,
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await (await http.SendAsync(request)).Problem(status);
+        }
+
+        var zip = new MultipartFormDataContent { { new ByteArrayContent([0x50, 0x4B, 3, 4]), "stems", "s.zip" } };
+        var stems = await Refused(zip, HttpStatusCode.BadRequest);
+        Assert.Equal("Unexpected file part 'stems'.", stems.Str("detail"));
+        await Refused(new FormUrlEncodedContent([new("file", "abc")]), HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
     public async Task A_producers_voice_tag_replaces_the_default_tag_in_later_previews()
     {
         var (_, token) = await Producer();
@@ -145,6 +165,8 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
     [InlineData("price", "9.999", "price")]
     [InlineData("licenses", "[{\"license_type\":\"platinum\",\"price\":10}]", "licenses")]
     [InlineData("licenses", "not json", "licenses")]
+    // Tiers are priced in USD: one named in euros would be sold in dollars at its number.
+    [InlineData("licenses", "[{\"license_type\":\"mp3_lease\",\"price\":5,\"currency\":\"EUR\"}]", "licenses")]
     [InlineData("licenses", "[{\"license_type\":\"trackout\",\"price\":80}]", "stems")]
     [InlineData("tags", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", "tags")]
     public async Task Bad_fields_are_400_with_the_field_named_and_nothing_is_stored(string field, string value, string errorKey)

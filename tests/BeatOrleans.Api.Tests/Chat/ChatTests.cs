@@ -68,6 +68,11 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         var registered = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(impostorId)
             .Register(new Signup(alice.UserId, $"{impostorId}@example.com", ApiClient.Password));
         Assert.Equal(SignupStatus.Created, registered.Status);
+        // Alice's id in capitals is no user's id and may not pass for the impostor's name either; nor may the node
+        // remember the impostor under alice's id from that lookup.
+        await (await http.Send(HttpMethod.Post, "/api/chat/send", bobTokens.Token,
+            new { receiver = alice.UserId.ToUpperInvariant(), message = "for whom?" }))
+            .Problem(HttpStatusCode.NotFound);
 
         var sent = await Sent(bobTokens, alice.UserId, "for alice only");
 
@@ -119,6 +124,8 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
+    [InlineData("\u200b\u200b")] // zero-width spaces
+    [InlineData("\ufeff")] // a byte-order mark
     public async Task An_empty_message_answers_400(string message)
     {
         var (_, tokens) = await NewUser();

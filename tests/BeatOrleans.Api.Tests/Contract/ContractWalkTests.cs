@@ -88,6 +88,10 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, tiers)).Body(HttpStatusCode.OK);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", buyerToken, tiers)).Problem(HttpStatusCode.Forbidden);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, new { licenses = "all" })).Problem(HttpStatusCode.BadRequest);
+        var stems = new byte[] { 0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+        await (await http.PutStems(producer.Token, beatId, stems)).Body(HttpStatusCode.OK);
+        await (await http.PutStems(buyerToken, beatId, stems)).Problem(HttpStatusCode.Forbidden);
+        await (await http.PutStems(producer.Token, beatId, tone)).Problem(HttpStatusCode.UnsupportedMediaType);
         await (await http.Buy(buyerToken, Unknown, "mp3_lease")).Problem(HttpStatusCode.NotFound);
         await (await http.Buy(buyerToken, beatId, "platinum")).Problem(HttpStatusCode.BadRequest);
         var declined = await (await http.Buy(buyerToken, beatId, "exclusive", idempotencyKey: Guid.NewGuid().ToString())).Body(HttpStatusCode.Created);

@@ -225,6 +225,26 @@ public sealed class OffersTests(MarketplaceHost host) : IClassFixture<Marketplac
         await (await http.AnswerOffer(buyer.Token, offer.OfferId(), "withdraw")).Problem(HttpStatusCode.Conflict);
         await (await http.AnswerOffer(producer.Token, offer.OfferId(), "decline")).Problem(HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task An_offer_on_a_deleted_beat_is_not_for_sale_when_countered_and_an_invisible_note_is_no_note()
+    {
+        var producer = await User();
+        var buyer = await User();
+        var beat = await http.ReadyBeat(producer.Token);
+        // A note of zero-width spaces is no note: the chat shows the offer's own line, not an empty one.
+        var offer = await (await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 30m, "\u200b\u200b"))
+            .Body(HttpStatusCode.Created);
+        var line = Assert.Single(await Messages(buyer.Token, offer.Str("chat_id")))!;
+        Assert.StartsWith("Offer: 30.00 USD", line.Str("content"), StringComparison.Ordinal);
+
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat.Id()}/delete", producer.Token))
+            .Body(HttpStatusCode.OK);
+        // The offer exists; its beat is gone: a conflict, not "no such offer".
+        var refused = await (await http.CounterOffer(producer.Token, offer.OfferId(), 40m))
+            .Problem(HttpStatusCode.Conflict);
+        Assert.Contains("deleted", refused.Str("detail"), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>A host whose market clock the test moves and whose offers expire after an hour (configured).</summary>

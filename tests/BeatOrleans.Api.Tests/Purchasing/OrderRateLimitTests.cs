@@ -26,6 +26,15 @@ public sealed class OrderRateLimitTests(OrderLimitHost host) : IClassFixture<Ord
         var refused = await http.Buy(buyer, beat.Id(), "mp3_lease");
         await refused.Problem(HttpStatusCode.TooManyRequests);
         Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
+        // A client that prefers HTML gets the same problem, not a 500.
+        using (var html = new HttpRequestMessage(HttpMethod.Post, "/api/purchases"))
+        {
+            html.Headers.Authorization = new("Bearer", buyer);
+            html.Headers.Accept.ParseAdd("text/html");
+            html.Content = BeatsClient.Json(new { beat_id = beat.Id(), license_type = "mp3_lease" });
+            await (await http.SendAsync(html)).Problem(HttpStatusCode.TooManyRequests);
+        }
+
         var placed = await (await http.Send(HttpMethod.Get, "/api/purchases", buyer)).Body(HttpStatusCode.OK);
         Assert.Equal(3, placed["purchases"]!.AsArray().Count);
 

@@ -31,15 +31,19 @@ public sealed class HubConnectionOwnerTests(MarketplaceHost host) : IClassFixtur
         var transports = offer["availableTransports"]!.AsArray().Select(t => t!["transport"]!.GetValue<string>());
         Assert.Equal(["WebSockets"], transports);
         var id = offer["connectionToken"]!.GetValue<string>();
-        var connection = $"/hubs/marketplace?id={Uri.EscapeDataString(id)}";
-
-        // Neither the connection's owner nor anyone else gets a long poll on it, nor a send.
-        foreach (var token in new[] { alice.Token, bob.Token })
+        // Neither the connection's owner nor anyone else gets a long poll on it, nor a send; routing takes the path
+        // in any case and with a final '/', and so does the refusal.
+        string[] spellings = ["/hubs/marketplace", "/hubs/Marketplace", "/HUBS/MARKETPLACE", "/hubs/marketplace/"];
+        foreach (var path in spellings)
         {
-            using var polled = await Send(raw, HttpMethod.Get, connection, token);
-            using var sent = await Send(raw, HttpMethod.Post, connection, token, Handshake);
-            Assert.True(polled.StatusCode >= HttpStatusCode.BadRequest, $"a long poll answered {polled.StatusCode}");
-            Assert.True(sent.StatusCode >= HttpStatusCode.BadRequest, $"a send answered {sent.StatusCode}");
+            var connection = $"{path}?id={Uri.EscapeDataString(id)}";
+            foreach (var token in new[] { alice.Token, bob.Token })
+            {
+                using var polled = await Send(raw, HttpMethod.Get, connection, token);
+                using var sent = await Send(raw, HttpMethod.Post, connection, token, Handshake);
+                Assert.True(polled.StatusCode >= HttpStatusCode.BadRequest, $"a poll of {path}: {polled.StatusCode}");
+                Assert.True(sent.StatusCode >= HttpStatusCode.BadRequest, $"a send to {path}: {sent.StatusCode}");
+            }
         }
 
         // The owner's client connects as usual (over a WebSocket) and receives.

@@ -32,6 +32,33 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
         await (await Chat(buyer.Token, lines)).Body(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task A_client_that_accepts_only_html_still_gets_each_refusal_as_a_problem_never_a_500()
+    {
+        async Task<HttpResponseMessage> Html(
+            HttpMethod method, string path, HttpContent? body = null, string? host = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body };
+            request.Headers.Accept.ParseAdd("text/html");
+            if (host is not null)
+            {
+                request.Headers.Host = host;
+            }
+
+            return await http.SendAsync(request);
+        }
+
+        var anonymous = await (await Html(HttpMethod.Get, "/api/users/profile")).Problem(HttpStatusCode.Unauthorized);
+        Assert.Equal(401, anonymous["status"]!.GetValue<int>());
+        await (await Html(HttpMethod.Get, "/api/users/profile", host: "evil.example"))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await Html(HttpMethod.Get, "/api/no-such-thing")).Problem(HttpStatusCode.NotFound);
+        await (await Html(HttpMethod.Delete, "/api/beats")).Problem(HttpStatusCode.MethodNotAllowed);
+        var broken = await (await Html(HttpMethod.Post, "/api/users/login",
+            new StringContent("{\"email\":", Encoding.UTF8, "application/json"))).Problem(HttpStatusCode.BadRequest);
+        Assert.False(string.IsNullOrEmpty(broken.Str("detail")));
+    }
+
     private Task<HttpResponseMessage> Chat(string token, object body) =>
         http.Send(HttpMethod.Post, "/api/chat/send", token, body);
 

@@ -111,6 +111,7 @@ public sealed class ProfileTests(MarketplaceHost host) : IClassFixture<Marketpla
     [InlineData("username", "x")]
     [InlineData("email", "nope")]
     [InlineData("username", "0190a5b2c3d47e8f9a0b1c2d3e4f5a6b")] // the shape of a user id
+    [InlineData("username", "0190a5b2c3d47e8f9a0b1c2d3e4f5a6b\n")] // the same with a final newline
     public async Task Update_with_an_invalid_field_answers_400(string field, string value)
     {
         var tokens = await http.LogIn(await http.SignUp());

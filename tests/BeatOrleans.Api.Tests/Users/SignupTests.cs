@@ -34,6 +34,9 @@ public sealed class SignupTests(MarketplaceHost host) : IClassFixture<Marketplac
     // The shape of a user id, in either case.
     [InlineData("0190a5b2c3d47e8f9a0b1c2d3e4f5a6b", "ok@example.com", "long enough", "username")]
     [InlineData("0190A5B2C3D47E8F9A0B1C2D3E4F5A6B", "ok@example.com", "long enough", "username")]
+    // A final newline: '$' in a pattern would let it through, and the name is stored trimmed.
+    [InlineData("0190a5b2c3d47e8f9a0b1c2d3e4f5a6b\n", "ok@example.com", "long enough", "username")]
+    [InlineData("fine_name\n", "ok@example.com", "long enough", "username")]
     public async Task Signup_with_an_invalid_field_answers_400_naming_the_field(string? username, string? email, string? password, string field)
     {
         var response = await http.PostAsJsonAsync("/api/users/signup", new { username, email, password });
@@ -116,6 +119,24 @@ public sealed class SignupTests(MarketplaceHost host) : IClassFixture<Marketplac
             new { username = first.Username.ToUpperInvariant(), email = $"{Guid.NewGuid():N}@example.com", password = ApiClient.Password });
 
         await response.Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task An_email_written_with_a_combining_accent_is_refused_so_the_composed_one_stays_one_account()
+    {
+        var local = $"{Guid.NewGuid():N}"[..10];
+        var composed = $"\u00e9{local}@example.com";
+        var decomposed = $"e\u0301{local}@example.com";
+        var created = await http.PostAsJsonAsync("/api/users/signup",
+            new { username = ApiClient.UniqueName(), email = composed, password = ApiClient.Password });
+        await created.Body(HttpStatusCode.Created);
+
+        var again = await http.PostAsJsonAsync("/api/users/signup",
+            new { username = ApiClient.UniqueName(), email = decomposed, password = ApiClient.Password });
+        Assert.True((await again.Problem(HttpStatusCode.BadRequest))["errors"]!.AsObject().ContainsKey("email"));
+        var login = await http.PostAsJsonAsync("/api/users/login",
+            new { email = composed, password = ApiClient.Password });
+        await login.Body(HttpStatusCode.OK);
     }
 
     [Fact]

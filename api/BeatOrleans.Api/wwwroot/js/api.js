@@ -145,16 +145,17 @@ export async function call(method, path, options = {}) {
  * @param {string} path
  * @param {FormData} form
  * @param {(sent: number, total: number) => void} progress
+ * @param {"POST" | "PUT"} [method]
  * @returns {Promise<T>}
  */
-export async function upload(path, form, progress) {
+export async function upload(path, form, progress, method = "POST") {
   for (let attempt = 0; ; attempt++) {
     if (session() && expiring(120_000)) await refreshSession().catch(() => false);
     const xhr = new XMLHttpRequest();
     const done = new Promise((resolve) => {
       xhr.onload = xhr.onerror = xhr.onabort = () => resolve(undefined);
     });
-    xhr.open("POST", path);
+    xhr.open(method, path);
     xhr.setRequestHeader("accept", "application/json");
     const token = session()?.token;
     if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`);

@@ -20,6 +20,7 @@
 /** @typedef {Schemas["DownloadResponse"]} Download */
 /** @typedef {Schemas["SalesPageResponse"]} SalesPage */
 /** @typedef {Schemas["DeletedResponse"]} Deleted */
+/** @typedef {Schemas["StemsResponse"]} StemsSent */
 /** @typedef {Schemas["SentMessageResponse"]} SentMessage */
 /** @typedef {Schemas["MessageResponse"]} Message */
 /** @typedef {Schemas["MessagesResponse"]} MessagesPage */

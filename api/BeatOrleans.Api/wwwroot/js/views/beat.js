@@ -1,10 +1,11 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
-// test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit licences and delete.
-import { ApiError, call, newKey } from "../api.js";
+// test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit licences, send stems
+// and delete.
+import { ApiError, call, newKey, upload } from "../api.js";
 import { liveEvents } from "../live.js";
 import { go, onLeave, render } from "../router.js";
 import { session } from "../session.js";
-import { alertBox, busy, field, h, licenceName, LICENCE_NAMES, money, when } from "../ui.js";
+import { alertBox, busy, field, h, licenceName, LICENCE_NAMES, money, size, when } from "../ui.js";
 import { player } from "./player.js";
 
 /** @typedef {import("../types.js").Beat} Beat */
@@ -14,6 +15,7 @@ import { player } from "./player.js";
 /** @typedef {import("../types.js").Purchase} Purchase */
 /** @typedef {import("../types.js").Deleted} Deleted */
 /** @typedef {import("../types.js").Offer} Offer */
+/** @typedef {import("../types.js").StemsSent} StemsSent */
 
 /** Stripe's test payment methods, which the simulated gateway (and Stripe in test mode) honour. */
 export const TEST_CARDS = [
@@ -210,6 +212,7 @@ function producerTools(beat, licences, onSaved) {
       }
     });
   });
+  const stemsForm = beat.status === "sold" ? null : stemsTools(beat, onSaved);
   const remove = h("button", { type: "button", class: "danger" }, "Delete beat");
   const confirmRemove = h("button", { type: "button", class: "danger", hidden: true }, "Yes, delete it");
   const cancelRemove = h("button", { type: "button", class: "secondary", hidden: true }, "Cancel");
@@ -236,8 +239,49 @@ function producerTools(beat, licences, onSaved) {
       removeAlert.show(error);
     }
   }));
-  return h("div", {}, form, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ", confirmRemove, " ",
-    cancelRemove));
+  return h("div", {}, form, stemsForm, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ",
+    confirmRemove, " ", cancelRemove));
+}
+
+/**
+ * Stems sent after the upload: they let the producer offer the Trackout licence, and later buyers get them.
+ * @param {Beat} beat @param {(saved: Licenses) => void} [onSaved]
+ */
+function stemsTools(beat, onSaved) {
+  const file = h("input", { name: "stems", type: "file", accept: ".zip,application/zip", required: true });
+  const progress = h("progress", { max: 100, value: 0, hidden: true, "aria-label": "Stems upload progress" });
+  const alert = alertBox();
+  const send = h("button", { type: "submit", class: "secondary" }, "Upload stems");
+  const form = h("form", { class: "card" }, h("h2", {}, "Stems"),
+    field("Stems file", file, "A ZIP of the track-outs; needed for the Trackout licence. New stems replace the old "
+      + "ones for later buyers; earlier buyers keep theirs."),
+    alert, progress, send);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const zip = file.files?.[0];
+    if (!zip) return;
+    void busy(send, async () => {
+      alert.clear();
+      const data = new FormData();
+      data.append("stems", zip);
+      progress.hidden = false;
+      progress.value = 0;
+      try {
+        /** @type {StemsSent} */
+        const sent = await upload(`/api/beats/${encodeURIComponent(beat.beat_id)}/stems`, data, (done, total) => {
+          if (total) progress.value = Math.round((done / total) * 100);
+        }, "PUT");
+        onSaved?.({ beat_id: sent.beat_id, licenses: sent.licenses });
+        alert.say(`Stems saved (${size(sent.bytes)}). You can offer the Trackout licence now.`);
+        form.reset();
+      } catch (error) {
+        alert.show(error);
+      } finally {
+        progress.hidden = true;
+      }
+    });
+  });
+  return form;
 }
 
 /** @param {Record<string, string>} params @param {URLSearchParams} query */

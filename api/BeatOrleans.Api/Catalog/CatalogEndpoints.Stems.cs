@@ -1,0 +1,82 @@
+using BeatOrleans.Api.Auth;
+using BeatOrleans.Api.Purchasing;
+using BeatOrleans.Catalog.Files.Blobs;
+using BeatOrleans.Contracts.Catalog;
+using Microsoft.Extensions.Options;
+
+namespace BeatOrleans.Api.Catalog;
+
+/// <summary>The beat's stems after the upload: what licences sold from now on deliver.</summary>
+public sealed record StemsResponse(string BeatId, long Bytes, IReadOnlyList<LicenseOfferResponse> Licenses);
+
+public static partial class CatalogEndpoints
+{
+    /// <summary>
+    /// Stems sent after the upload (a producer who made the trackout later, or fixed a bounce): streamed to a key of
+    /// their own, then handed to the beat. Who may send them is checked before a byte of the body is read.
+    /// </summary>
+    private static async Task<Results<Ok<StemsResponse>, ValidationProblem, ProblemHttpResult>> PutStems(
+        string beat_id, HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var beat = await Find(grains, beat_id);
+        if (beat is null)
+        {
+            return NotFound();
+        }
+
+        var caller = http.User.UserId();
+        if (beat.ProducerId != caller)
+        {
+            return StemsNotYours();
+        }
+
+        if (beat.Status == BeatStatus.Sold)
+        {
+            return StemsOfSoldBeat();
+        }
+
+        if (!MultipartUpload.IsMultipart(http.Request))
+        {
+            return Refusals.UnsupportedMediaType("Send the stems as the 'stems' part (a zip) of multipart/form-data.");
+        }
+
+        var max = options.Value.MaxStemsBytes;
+        PreviewAndUploads.RaiseBodyLimit(http, max + (64 * 1024));
+        await using var upload = new MultipartUpload(blobs);
+        var refusal = await upload.Read(http.Request, audioKey: null, BlobKeys.Stems(beat_id, EntityIds.New()), 0, max,
+            cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal.Problem();
+        }
+
+        if (upload.Stems is not { } stems)
+        {
+            return Refusals.Invalid("stems", "The 'stems' part (a zip of the track-outs) is required.");
+        }
+
+        var beatGrain = grains.GetGrain<IBeatGrain>(beat_id);
+        switch (await beatGrain.AttachStems(caller, stems))
+        {
+            case StemsOutcome.Attached:
+                upload.Keep();
+                break;
+            case StemsOutcome.NotProducer:
+                return StemsNotYours();
+            case StemsOutcome.Sold:
+                return StemsOfSoldBeat();
+            default:
+                return NotFound();
+        }
+
+        var now = await beatGrain.GetBeat() ?? beat with { Stems = stems };
+        return TypedResults.Ok(new StemsResponse(beat_id, stems.Bytes, LicensesResponse.From(now).Licenses));
+    }
+
+    private static ProblemHttpResult StemsNotYours() =>
+        Refusals.Forbidden("Only the beat's producer can send its stems.");
+
+    private static ProblemHttpResult StemsOfSoldBeat() =>
+        Refusals.Conflict("The beat is sold.", "The exclusive licence was sold; the beat takes no new stems.");
+}
