@@ -42,6 +42,22 @@ public sealed class LockoutTests(LockoutHost host) : IClassFixture<LockoutHost>
         await (await LogIn(account.Email, account.Password, "198.51.100.20")).Problem(HttpStatusCode.TooManyRequests);
     }
 
+    [Fact]
+    public async Task Wrong_passwords_sent_at_once_get_no_more_password_checks_than_the_limit()
+    {
+        var account = await http.SignUp();
+
+        // Counted before they are checked: a burst cannot all pass a check made before any of them failed.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 12)
+            .Select(i => LogIn(account.Email, $"burst-{i}-password", "203.0.113.99")));
+
+        var checkedOnes = burst.Count(r => r.StatusCode == HttpStatusCode.Unauthorized);
+        Assert.InRange(checkedOnes, 1, 3);
+        Assert.All(burst.Where(r => r.StatusCode != HttpStatusCode.Unauthorized), r => Assert.Contains(
+            r.StatusCode, new[] { HttpStatusCode.TooManyRequests, HttpStatusCode.ServiceUnavailable }));
+        await (await LogIn(account.Email, account.Password, "203.0.113.99")).Problem(HttpStatusCode.TooManyRequests);
+    }
+
     private async Task<HttpResponseMessage> LogIn(string email, string password, string address)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/login")
