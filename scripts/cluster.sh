@@ -31,6 +31,8 @@
 #   CLUSTER_OPERATOR_PASSWORD  dashboard operator password (default: generated, see $CLUSTER_DIR/operator)
 #   CLUSTER_RATE_LIMIT     credential requests per client per minute on each API node (default 30)
 #   CLUSTER_API_ARGS       extra arguments for every API node (e.g. --RateLimits:MessagesPerUserPer10Seconds=1000)
+#   CLUSTER_PAYMENTS       Payments:Provider of the silos (default simulated: no money moves; stripe needs the
+#                          Payments__Stripe__* settings in the environment)
 set -euo pipefail
 
 BO_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -97,13 +99,13 @@ start_servers() {
   bo_start_redis
   bo_start_postgres
   bo_wait_rabbitmq
-  {
+  (umask 077 && {
     printf 'export %s=%q\n' BEATORLEANS_TEST_REDIS "$BEATORLEANS_TEST_REDIS" BEATORLEANS_TEST_POSTGRES "$BEATORLEANS_TEST_POSTGRES" \
       BEATORLEANS_TEST_RABBITMQ "$BEATORLEANS_TEST_RABBITMQ"
     printf '%s=%q\n' BO_REDIS_PIDFILE "$BO_REDIS_PIDFILE" BO_PG_DATA "$BO_PG_DATA" BO_PG_BIN "$BO_PG_BIN" BO_RUN_DIR "$BO_RUN_DIR" \
       BO_RABBITMQ_NODE "$BO_RABBITMQ_NODE" BO_RABBITMQ_PORT "$BO_RABBITMQ_PORT" BO_RABBITMQ_DIST_PORT "$BO_RABBITMQ_DIST_PORT" \
       BO_EPMD_PORT "$BO_EPMD_PORT" BO_EPMD_STARTED "$BO_EPMD_STARTED" BO_RABBITMQ_PIDFILE "$BO_RABBITMQ_PIDFILE"
-  } >"$dir/servers.env"
+  } >"$dir/servers.env")
   (umask 077 && printf '%s=%q\n' BO_REDIS_PORT "$BO_REDIS_PORT" BO_PG_PORT "$BO_PG_PORT" BO_PG_PASSWORD "$BO_PG_PASSWORD" \
     BO_RABBITMQ_PORT "$BO_RABBITMQ_PORT" BO_RABBITMQ_DIST_PORT "$BO_RABBITMQ_DIST_PORT" BO_EPMD_PORT "$BO_EPMD_PORT" \
     BO_RABBITMQ_PASSWORD "$BO_RABBITMQ_PASSWORD" >"$dir/servers.saved")
@@ -121,34 +123,49 @@ stop_servers() {
   rm -f "$dir/servers.env"
 }
 
-# Writes NAME.cmd (how to start it) and NAME.url; the process is started by launch.
+# Writes NAME.cmd (how to start it) and NAME.url; the process is started by launch. Secrets (passwords, keys, the
+# connection strings that hold them) go into the process's environment from the .cmd file, which only this user may
+# read: on the command line any local user would read them in ps or /proc/PID/cmdline.
 define_silo() { # NAME DOMAIN INDEX
   local name=$1 domain=$2 index=$3
   local silo_port=$((base_port + 10 + index)) gateway_port=$((base_port + 40 + index)) health_port=$((base_port + 70 + index))
   ((index < 25)) || die "at most 25 silos per cluster folder"
-  {
-    printf 'cd %q\n' "$dir"
-    printf 'exec dotnet %q' "$BO_REPO_ROOT/silos/BeatOrleans.Silo/bin/$configuration/net10.0/BeatOrleans.Silo.dll"
-    printf ' %q' --Orleans:Mode=cluster "--Silo:Domains=$domain" "--Silo:SiloPort=$silo_port" \
-      "--Silo:GatewayPort=$gateway_port" "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
-      "--Urls=http://127.0.0.1:$health_port" "--ConnectionStrings:Redis=$redis" "--ConnectionStrings:Postgres=$postgres"
-    blob_args
-    # Every silo runs the bridge (relay and consumer) when there is a broker.
-    [[ -z $rabbitmq ]] || printf ' %q' "--ConnectionStrings:RabbitMq=$rabbitmq"
-    printf '\n'
-  } >"$procs/$name.cmd"
+  (
+    umask 077
+    {
+      printf 'cd %q\n' "$dir"
+      secret_env ConnectionStrings__Postgres "$postgres"
+      # Every silo runs the bridge (relay and consumer) when there is a broker.
+      [[ -z $rabbitmq ]] || secret_env ConnectionStrings__RabbitMq "$rabbitmq"
+      blob_secret_env
+      printf 'exec dotnet %q' "$BO_REPO_ROOT/silos/BeatOrleans.Silo/bin/$configuration/net10.0/BeatOrleans.Silo.dll"
+      printf ' %q' --Orleans:Mode=cluster "--Silo:Domains=$domain" "--Silo:SiloPort=$silo_port" \
+        "--Silo:GatewayPort=$gateway_port" "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
+        "--Urls=http://127.0.0.1:$health_port" "--ConnectionStrings:Redis=$redis" \
+        "--Payments:Provider=${CLUSTER_PAYMENTS:-simulated}"
+      blob_args
+      printf '\n'
+    } >"$procs/$name.cmd"
+  )
   echo "http://127.0.0.1:$health_port" >"$procs/$name.url"
   echo "http://127.0.0.1:$health_port/metrics" >"$procs/$name.metrics"
 }
 
+secret_env() { printf 'export %s=%q\n' "$1" "$2"; } # NAME VALUE
+
 # Every process reads and writes the same audio: one S3 bucket, or one folder on this machine.
 blob_args() {
   if [[ -n ${CLUSTER_S3:-} ]]; then
-    printf ' %q' --Blobs:Provider=s3 "--Blobs:S3:ServiceUrl=$CLUSTER_S3" "--Blobs:S3:Bucket=${CLUSTER_S3_BUCKET:?CLUSTER_S3_BUCKET is required with CLUSTER_S3}" \
-      "--Blobs:S3:AccessKey=${CLUSTER_S3_ACCESS_KEY:?}" "--Blobs:S3:SecretKey=${CLUSTER_S3_SECRET_KEY:?}"
+    printf ' %q' --Blobs:Provider=s3 "--Blobs:S3:ServiceUrl=$CLUSTER_S3" "--Blobs:S3:Bucket=${CLUSTER_S3_BUCKET:?CLUSTER_S3_BUCKET is required with CLUSTER_S3}"
   else
     printf ' %q' "--Blobs:LocalRoot=$dir/blobs"
   fi
+}
+
+blob_secret_env() {
+  [[ -z ${CLUSTER_S3:-} ]] && return 0
+  secret_env Blobs__S3__AccessKey "${CLUSTER_S3_ACCESS_KEY:?}"
+  secret_env Blobs__S3__SecretKey "${CLUSTER_S3_SECRET_KEY:?}"
 }
 
 define_api() { # NODE
@@ -157,18 +174,24 @@ define_api() { # NODE
   (($1 <= 4)) || die "at most 4 API nodes per cluster folder"
   key=$(secret jwt-signing.key sh -c 'head -c 48 /dev/urandom | base64 -w0')
   password=${CLUSTER_OPERATOR_PASSWORD:-$(secret operator sh -c 'head -c 18 /dev/urandom | base64 -w0')}
-  {
-    printf 'cd %q\n' "$dir"
-    printf 'exec dotnet %q' "$BO_REPO_ROOT/api/BeatOrleans.Api/bin/$configuration/net10.0/BeatOrleans.Api.dll"
-    printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
-      "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" "--Auth:Jwt:SigningKey=$key" \
-      "--Operators:Password=$password" "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}" \
-      "--Telemetry:MetricsUrl=http://127.0.0.1:$metrics_port"
-    blob_args
-    # shellcheck disable=SC2086
-    [[ -z ${CLUSTER_API_ARGS:-} ]] || printf ' %q' ${CLUSTER_API_ARGS}
-    printf '\n'
-  } >"$procs/$name.cmd"
+  (
+    umask 077
+    {
+      printf 'cd %q\n' "$dir"
+      secret_env Auth__Jwt__SigningKey "$key"
+      secret_env Operators__Password "$password"
+      blob_secret_env
+      printf 'exec dotnet %q' "$BO_REPO_ROOT/api/BeatOrleans.Api/bin/$configuration/net10.0/BeatOrleans.Api.dll"
+      printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
+        "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
+        "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}" \
+        "--Telemetry:MetricsUrl=http://127.0.0.1:$metrics_port"
+      blob_args
+      # shellcheck disable=SC2086
+      [[ -z ${CLUSTER_API_ARGS:-} ]] || printf ' %q' ${CLUSTER_API_ARGS}
+      printf '\n'
+    } >"$procs/$name.cmd"
+  )
   echo "http://127.0.0.1:$port" >"$procs/$name.url"
   echo "http://127.0.0.1:$metrics_port/metrics" >"$procs/$name.metrics"
 }

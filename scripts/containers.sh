@@ -177,6 +177,9 @@ compose() {
     BEATORLEANS_S3_ACCESS_KEY=S3RVER BEATORLEANS_S3_SECRET_KEY=S3RVER \
     BEATORLEANS_JWT_SIGNING_KEY=$(secret jwt-signing.key sh -c 'head -c 48 /dev/urandom | base64 -w0') \
     BEATORLEANS_OPERATOR_PASSWORD=$(secret operator sh -c 'head -c 18 /dev/urandom | base64 -w0') \
+    BEATORLEANS_POSTGRES_PASSWORD=$(secret postgres.password sh -c 'head -c 18 /dev/urandom | od -An -tx1 | tr -d " \n"') \
+    BEATORLEANS_RABBITMQ_PASSWORD=$(secret rabbitmq.password sh -c 'head -c 18 /dev/urandom | od -An -tx1 | tr -d " \n"') \
+    BEATORLEANS_PAYMENTS=${BEATORLEANS_PAYMENTS:-simulated} \
     STRIPE_SECRET_KEY=${STRIPE_SECRET_KEY:-} STRIPE_WEBHOOK_SECRET=${STRIPE_WEBHOOK_SECRET:-} \
     podman-compose -p "$project" -f "$BO_REPO_ROOT/docker-compose.yml" -f "$BO_REPO_ROOT/deploy/containers/compose.local.yml" "$@"
 }

@@ -896,6 +896,16 @@ export interface components {
             };
             /** @description The W3C trace id of the request, for finding it in the logs. */
             trace_id: string;
+            /**
+             * @description On a 409 about an offer: the offer's status now (it was answered, or it lapsed).
+             * @enum {string}
+             */
+            offer_status?: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+            /**
+             * @description On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now.
+             * @enum {string}
+             */
+            purchase_status?: "pending_payment" | "processing" | "completed" | "failed" | "expired" | "refunded";
         };
         LicenseOfferResponse: {
             /** @enum {string} */
@@ -1054,6 +1064,16 @@ export interface components {
             instance: string;
             /** @description The W3C trace id of the request, for finding it in the logs. */
             trace_id: string;
+            /**
+             * @description On a 409 about an offer: the offer's status now (it was answered, or it lapsed).
+             * @enum {string}
+             */
+            offer_status?: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+            /**
+             * @description On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now.
+             * @enum {string}
+             */
+            purchase_status?: "pending_payment" | "processing" | "completed" | "failed" | "expired" | "refunded";
         };
         ProfileResponse: {
             user_id: string;

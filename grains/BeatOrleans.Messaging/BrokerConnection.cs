@@ -57,7 +57,7 @@ public sealed partial class BrokerConnection(IOptions<BridgeOptions> options, Ti
         catch (Exception exception) when (exception is not BrokerUnavailableException and not OperationCanceledException)
         {
             nextAttempt = clock.GetUtcNow() + ReconnectPause;
-            LastError = $"{exception.GetType().Name}: {exception.Message}";
+            LastError = Describe(exception);
             LogUnreachable(logger, LastError);
             throw new BrokerUnavailableException($"RabbitMQ unreachable: {LastError}", exception);
         }
@@ -65,6 +65,21 @@ public sealed partial class BrokerConnection(IOptions<BridgeOptions> options, Ti
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The outer exception and its causes: the client wraps a refused login (wrong user or password) and a refused
+    /// connection alike in "None of the specified endpoints were reachable", and only the cause tells them apart.
+    /// </summary>
+    private static string Describe(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var e = exception; e is not null && parts.Count < 4; e = e.InnerException)
+        {
+            parts.Add($"{e.GetType().Name}: {e.Message}");
+        }
+
+        return string.Join(" <- ", parts);
     }
 
     public async ValueTask DisposeAsync()

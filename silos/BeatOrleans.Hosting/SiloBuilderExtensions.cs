@@ -1,5 +1,6 @@
 using System.Net;
 using BeatOrleans.Contracts;
+using BeatOrleans.Hosting.Health;
 using BeatOrleans.Hosting.Membership;
 using BeatOrleans.Hosting.Runtime;
 using BeatOrleans.Hosting.Storage;
@@ -64,6 +65,11 @@ public static class SiloBuilderExtensions
         foreach (var domain in hosted)
         {
             domain.AddServices(silo.Services, configuration);
+        }
+
+        if (options.IsCluster && hosted.Any(d => d.Name == Purchasing.PurchasingDomain.Name))
+        {
+            silo.Services.AddPaymentsModeCheck(configuration);
         }
 
         // A silo must not activate another domain's grains. Removing their classes (never clearing the list:

@@ -55,7 +55,16 @@ public static class AuthExtensions
         services.AddSingleton<SessionCache>();
         services.AddSingleton<CachingTokenHandler>();
 
-        services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
+        services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section))
+            .Validate<OrleansMode>(
+                (o, mode) => mode.Embedded || o.Password is null
+                    || o.Password.Length >= OperatorOptions.MinPasswordLength,
+                $"{OperatorOptions.Section}:Password must be at least {OperatorOptions.MinPasswordLength} characters "
+                + "(e.g. head -c 18 /dev/urandom | base64 -w0).")
+            .Validate(o => o.MaxFailures >= 1 && o.FailureWindow > TimeSpan.Zero,
+                $"{OperatorOptions.Section}: MaxFailures must be at least 1 and FailureWindow positive.")
+            .ValidateOnStart();
+        services.AddSingleton<OperatorLoginThrottle>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);

@@ -11,23 +11,84 @@ public sealed class OperatorOptions
 {
     public const string Section = "Operators";
 
+    /// <summary>Outside the embedded profile a password is at least this long (a generated one is 24).</summary>
+    public const int MinPasswordLength = 12;
+
     /// <summary>The operator's login for the dashboard; with no password set, no one can log in outside embedded.</summary>
     public string Username { get; set; } = "operator";
 
     public string? Password { get; set; }
+
+    /// <summary>Wrong logins one client address may make per <see cref="FailureWindow"/> before it must wait.</summary>
+    public int MaxFailures { get; set; } = 10;
+
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+/// <summary>
+/// Wrong operator logins per client address, in memory on this node: past <see cref="OperatorOptions.MaxFailures"/>
+/// in <see cref="OperatorOptions.FailureWindow"/> the address is refused 429 until its oldest failure ages out, so the
+/// password cannot be guessed at the speed of HTTP.
+/// </summary>
+internal sealed class OperatorLoginThrottle(IOptions<OperatorOptions> options, TimeProvider clock)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Queue<DateTimeOffset>> failures = new();
+
+    public TimeSpan? RetryAfter(string client)
+    {
+        if (!failures.TryGetValue(client, out var times))
+        {
+            return null;
+        }
+
+        lock (times)
+        {
+            Forget(times);
+            return times.Count < options.Value.MaxFailures
+                ? null
+                : times.Peek() + options.Value.FailureWindow - clock.GetUtcNow();
+        }
+    }
+
+    public void Failed(string client)
+    {
+        if (failures.Count > 100_000)
+        {
+            failures.Clear(); // a flood of addresses: start over rather than grow without bound
+        }
+
+        var times = failures.GetOrAdd(client, _ => new Queue<DateTimeOffset>());
+        lock (times)
+        {
+            Forget(times);
+            times.Enqueue(clock.GetUtcNow());
+        }
+    }
+
+    private void Forget(Queue<DateTimeOffset> times)
+    {
+        var horizon = clock.GetUtcNow() - options.Value.FailureWindow;
+        while (times.Count > 0 && times.Peek() <= horizon)
+        {
+            times.Dequeue();
+        }
+    }
 }
 
 /// <summary>
 /// HTTP Basic for operators: the dashboard is opened in a browser, which can answer a Basic challenge but not
 /// attach a bearer token. Only the dashboard's routes use this scheme.
 /// </summary>
-internal sealed class OperatorAuthenticationHandler(
+internal sealed partial class OperatorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<OperatorOptions> operators) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    IOptions<OperatorOptions> operators,
+    OperatorLoginThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "Operator";
+
+    private static readonly object Throttled = new();
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,25 +98,46 @@ internal sealed class OperatorAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var expected = operators.Value;
-        if (string.IsNullOrEmpty(expected.Password) || !TryDecode(header["Basic ".Length..], out var user, out var password))
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.RetryAfter(client) is { } wait)
         {
+            Context.Items[Throttled] = wait;
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong operator logins."));
+        }
+
+        var expected = operators.Value;
+        var matches = !string.IsNullOrEmpty(expected.Password)
+            && TryDecode(header["Basic ".Length..], out var user, out var password)
+            && FixedTimeEquals(user, expected.Username) & FixedTimeEquals(password, expected.Password);
+        if (!matches)
+        {
+            throttle.Failed(client);
+            LogWrongLogin(Logger, client, Request.Path.Value ?? "");
             return Task.FromResult(AuthenticateResult.Fail("Invalid operator credentials."));
         }
 
-        var matches = FixedTimeEquals(user, expected.Username) & FixedTimeEquals(password, expected.Password);
-        return Task.FromResult(matches
-            ? AuthenticateResult.Success(new AuthenticationTicket(
-                new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user), new Claim(ClaimTypes.Role, "operator")], SchemeName)),
-                SchemeName))
-            : AuthenticateResult.Fail("Invalid operator credentials."));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(
+            new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, expected.Username), new Claim(ClaimTypes.Role, "operator")], SchemeName)),
+            SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[Throttled] is TimeSpan wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.ProblemsExtensions.WriteProblem(Context, StatusCodes.Status429TooManyRequests,
+                "Too many wrong operator logins.", $"Try again in {seconds} s.").AsTask();
+        }
+
         Response.Headers.WWWAuthenticate = "Basic realm=\"BeatOrleans operators\", charset=\"UTF-8\"";
         return Problems.ProblemsExtensions.WriteProblem(Context, 401, "Operator login required.").AsTask();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Wrong operator login from {Client} on {Path}")]
+    private static partial void LogWrongLogin(ILogger logger, string client, string path);
 
     private static bool TryDecode(string encoded, out string user, out string password)
     {

@@ -35,6 +35,13 @@ internal static class ProblemSchemas
                 MaxLength = 128,
                 Description = "The W3C trace id of the request, for finding it in the logs.",
             };
+            // Members some refusals add, so a client reads why without parsing the detail: a 409 about an offer
+            // (accept, decline, withdraw, counter) names the offer's status now, a 409 of a purchase's confirmation
+            // the purchase's.
+            schema.Properties["offer_status"] = Enumeration(WireSchemas.OfferStatuses,
+                "On a 409 about an offer: the offer's status now (it was answered, or it lapsed).");
+            schema.Properties["purchase_status"] = Enumeration(WireSchemas.PurchaseStatuses,
+                "On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now.");
             // ProblemsExtensions fills each of these on every problem the API writes, so a client may rely on them.
             schema.Required = new HashSet<string> { "type", "title", "status", "detail", "instance", "trace_id" };
             foreach (var field in schema.Required)
@@ -61,6 +68,13 @@ internal static class ProblemSchemas
                 };
             }
         }
+    }
+
+    private static OpenApiSchema Enumeration(IEnumerable<string> values, string description)
+    {
+        var schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = description };
+        WireSchemas.OneOf(values)(schema);
+        return schema;
     }
 
     private static void Set(OpenApiSchema schema, string field, Action<OpenApiSchema> rule)

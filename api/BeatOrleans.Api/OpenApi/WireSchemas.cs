@@ -73,13 +73,17 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["max_uses"] = Int(1, 1_000_000), ["uses"] = Int(0, int.MaxValue), ["reserved"] = Int(0, int.MaxValue), ["coupons"] = List(CouponCodes.MaxPerProducer),
     };
 
-    private static readonly string[] OfferStatuses = ["open", "accepted", "declined", "countered", "withdrawn", "expired", "void", "purchased"];
+    public static readonly string[] PurchaseStatuses =
+        ["pending_payment", "processing", "completed", "failed", "expired", "refunded"];
+
+    public static readonly string[] OfferStatuses =
+        ["open", "accepted", "declined", "countered", "withdrawn", "expired", "void", "purchased"];
 
     /// <summary>Fields whose wire name means different things in different records.</summary>
     private static readonly Dictionary<(string Schema, string Field), Action<OpenApiSchema>> ByRecord = new()
     {
         [("BeatResponse", "status")] = OneOf(["processing", "ready", "failed", "sold"]),
-        [("PurchaseResponse", "status")] = OneOf(["pending_payment", "processing", "completed", "failed", "expired", "refunded"]),
+        [("PurchaseResponse", "status")] = OneOf(PurchaseStatuses),
         [("NotificationResponse", "status")] = OneOf(["unread", "read"]),
         [("MarkAsReadResponse", "status")] = OneOf(["read"]),
         [("NotificationResponse", "type")] = Text(32, 1),

@@ -44,6 +44,38 @@ public sealed class DashboardAccessTests(AllInterfacesHost host) : IClassFixture
         Assert.Equal(loopback, Api.Security.DashboardAccessHandler.IsLoopback(address));
 }
 
+/// <summary>A node on every interface whose operator login allows three wrong passwords per address.</summary>
+public sealed class GuardedOperatorHost() : MarketplaceHost(
+    new() { ["Operators:Password"] = AllInterfacesHost.OperatorPassword, ["Operators:MaxFailures"] = "3" },
+    listen: o => o.Listen(IPAddress.Any, 0));
+
+public sealed class OperatorLoginThrottleTests(GuardedOperatorHost host) : IClassFixture<GuardedOperatorHost>
+{
+    [Fact]
+    public async Task Wrong_operator_passwords_from_one_address_are_refused_429_after_the_limit_even_a_right_one()
+    {
+        var http = host.CreateClient();
+        http.BaseAddress = new Uri($"http://127.0.0.1:{host.BaseAddress.Port}");
+        async Task<HttpResponseMessage> Dashboard(string password)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"operator:{password}")));
+            return await http.SendAsync(request);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Dashboard($"guess-{i}")).StatusCode);
+        }
+
+        // Past the limit the password is not even checked: guessing goes no faster than the window allows.
+        var refused = await Dashboard(AllInterfacesHost.OperatorPassword);
+        await refused.Problem(HttpStatusCode.TooManyRequests);
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+    }
+}
+
 /// <summary>A node behind a proxy: clients reach it as https://beats.example.com.</summary>
 public sealed class PublicUrlHost() : MarketplaceHost(new() { ["PublicBaseUrl"] = "https://beats.example.com" });
 

@@ -17,6 +17,7 @@ public sealed class BusyHashingHost() : MarketplaceHost(new()
 public sealed class BusyHashingTests(BusyHashingHost host) : IClassFixture<BusyHashingHost>
 {
     private const HttpStatusCode Busy = HttpStatusCode.ServiceUnavailable;
+    private const HttpStatusCode TooMany = HttpStatusCode.TooManyRequests;
     private const string BusyTitle = "Too many sign-ins are being checked right now.";
     private static readonly HttpStatusCode[] Created = [HttpStatusCode.Created];
     private static readonly HttpStatusCode[] Wrong = [HttpStatusCode.Unauthorized];
@@ -62,14 +63,15 @@ public sealed class BusyHashingTests(BusyHashingHost host) : IClassFixture<BusyH
     {
         var account = await http.SignUp();
 
-        // Wrong passwords: were the refused ones counted as failures, the five allowed would be used up and the right
-        // password would then answer 429.
+        // Wrong passwords: each counts as an attempt before it is checked, so at most five at a time get that far
+        // (others 429). Were the ones refused for the queue counted as failures, the five allowed would be used up and
+        // the right password would then answer 429.
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             http.PostAsJsonAsync("/api/users/login", new { email = account.Email, password = $"wrong-{i}-password" })));
 
-        Assert.All(answers, a => Assert.Contains(a.StatusCode, Wrong.Append(Busy)));
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, Wrong.Append(Busy).Append(TooMany)));
         var refused = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
-        Assert.InRange(refused.Count, 4, 7);
+        Assert.InRange(refused.Count, 2, 7);
         foreach (var answer in refused)
         {
             var problem = await answer.Problem(HttpStatusCode.ServiceUnavailable);

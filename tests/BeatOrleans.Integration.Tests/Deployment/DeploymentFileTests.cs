@@ -20,6 +20,19 @@ public sealed partial class DeploymentFileTests
         Assert.True(exitCode == 0, errors);
     }
 
+    [Theory]
+    [InlineData("BEATORLEANS_S3_SECRET_KEY")] // MinIO's port is published: no default root password
+    [InlineData("BEATORLEANS_POSTGRES_PASSWORD")]
+    [InlineData("BEATORLEANS_RABBITMQ_PASSWORD")]
+    [InlineData("BEATORLEANS_PAYMENTS")] // simulated payments are chosen, never a default
+    public async Task Docker_compose_refuses_to_run_without_a_value_that_must_be_chosen(string unset)
+    {
+        var (exitCode, _, errors) = await Compose(unset: unset);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(unset, errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Every_setting_given_to_a_beatorleans_container_is_read_by_the_code()
     {
@@ -40,7 +53,7 @@ public sealed partial class DeploymentFileTests
     [Fact]
     public async Task The_local_override_changes_only_images_commands_and_checks()
     {
-        var (exitCode, output, errors) = await Compose(Path.Combine("deploy", "containers", "compose.local.yml"));
+        var (exitCode, output, errors) = await Compose([Path.Combine("deploy", "containers", "compose.local.yml")]);
         Assert.True(exitCode == 0, errors);
 
         var withOverride = Parse(output);
@@ -114,9 +127,11 @@ public sealed partial class DeploymentFileTests
         return services;
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> Compose(params string[] overrides)
+    private static async Task<(int ExitCode, string Output, string Errors)> Compose(
+        string[]? overrides = null, string? unset = null)
     {
-        var files = new[] { "docker-compose.yml" }.Concat(overrides).SelectMany(file => new[] { "-f", Path.Combine(Root, file) });
+        var files = new[] { "docker-compose.yml" }.Concat(overrides ?? [])
+            .SelectMany(file => new[] { "-f", Path.Combine(Root, file) });
         var start = new ProcessStartInfo("docker-compose", [.. files, "config"])
         {
             RedirectStandardOutput = true,
@@ -126,6 +141,16 @@ public sealed partial class DeploymentFileTests
         // The values the file requires from its user; any value will do for validation.
         start.Environment["BEATORLEANS_JWT_SIGNING_KEY"] = Convert.ToBase64String(new byte[48]);
         start.Environment["BEATORLEANS_OPERATOR_PASSWORD"] = "validation-only";
+        start.Environment["BEATORLEANS_POSTGRES_PASSWORD"] = "validation-only";
+        start.Environment["BEATORLEANS_RABBITMQ_PASSWORD"] = "validation-only";
+        start.Environment["BEATORLEANS_S3_ACCESS_KEY"] = "validation-only";
+        start.Environment["BEATORLEANS_S3_SECRET_KEY"] = "validation-only";
+        start.Environment["BEATORLEANS_PAYMENTS"] = "simulated";
+        if (unset is not null)
+        {
+            start.Environment.Remove(unset);
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

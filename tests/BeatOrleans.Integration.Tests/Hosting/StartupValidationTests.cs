@@ -8,6 +8,10 @@ public sealed class StartupValidationTests
     [Theory]
     [InlineData("silos/BeatOrleans.Silo/bin/{0}/net10.0/BeatOrleans.Silo.dll", "ConnectionStrings:Redis", "--Urls=http://127.0.0.1:0")]
     [InlineData("silos/BeatOrleans.Silo/bin/{0}/net10.0/BeatOrleans.Silo.dll", "ConnectionStrings:Postgres", "--Urls=http://127.0.0.1:0", "--ConnectionStrings:Redis=127.0.0.1:1")]
+    // A purchasing silo of a cluster takes payments as told, never simulated by default.
+    [InlineData("silos/BeatOrleans.Silo/bin/{0}/net10.0/BeatOrleans.Silo.dll", "Payments:Provider",
+        "--Urls=http://127.0.0.1:0", "--ConnectionStrings:Redis=127.0.0.1:1",
+        "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=1", "--Silo:Domains=purchasing")]
     [InlineData("api/BeatOrleans.Api/bin/{0}/net10.0/BeatOrleans.Api.dll", "ConnectionStrings:Redis", "--Urls=http://127.0.0.1:0")]
     [InlineData("api/BeatOrleans.Api/bin/{0}/net10.0/BeatOrleans.Api.dll", "Auth:Jwt:SigningKey", "--Urls=http://127.0.0.1:0", "--ConnectionStrings:Redis=127.0.0.1:1")]
     public async Task Cluster_mode_without_a_required_setting_fails_at_start_naming_it(string binary, string missing, params string[] arguments)
