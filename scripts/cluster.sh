@@ -31,8 +31,8 @@
 #   CLUSTER_OPERATOR_PASSWORD  dashboard operator password (default: generated, see $CLUSTER_DIR/operator)
 #   CLUSTER_RATE_LIMIT     credential requests per client per minute on each API node (default 30)
 #   CLUSTER_API_ARGS       extra arguments for every API node (e.g. --RateLimits:MessagesPerUserPer10Seconds=1000)
-#   CLUSTER_PAYMENTS       Payments:Provider of the silos (default simulated: no money moves; stripe needs the
-#                          Payments__Stripe__* settings in the environment)
+#   CLUSTER_PAYMENTS       Payments:Provider of the silos unless the environment sets Payments__Provider (default
+#                          simulated: no money moves; stripe needs the Payments__Stripe__* settings in the environment)
 set -euo pipefail
 
 BO_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -132,8 +132,10 @@ define_silo() { # NAME DOMAIN INDEX
   ((index < 25)) || die "at most 25 silos per cluster folder"
   (
     umask 077
+    rm -f "$procs/$name.cmd"
     {
       printf 'cd %q\n' "$dir"
+      secret_env ConnectionStrings__Redis "$redis"
       secret_env ConnectionStrings__Postgres "$postgres"
       # Every silo runs the bridge (relay and consumer) when there is a broker.
       [[ -z $rabbitmq ]] || secret_env ConnectionStrings__RabbitMq "$rabbitmq"
@@ -141,8 +143,9 @@ define_silo() { # NAME DOMAIN INDEX
       printf 'exec dotnet %q' "$BO_REPO_ROOT/silos/BeatOrleans.Silo/bin/$configuration/net10.0/BeatOrleans.Silo.dll"
       printf ' %q' --Orleans:Mode=cluster "--Silo:Domains=$domain" "--Silo:SiloPort=$silo_port" \
         "--Silo:GatewayPort=$gateway_port" "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
-        "--Urls=http://127.0.0.1:$health_port" "--ConnectionStrings:Redis=$redis" \
-        "--Payments:Provider=${CLUSTER_PAYMENTS:-simulated}"
+        "--Urls=http://127.0.0.1:$health_port"
+      # The environment's Payments__Provider (and its Stripe settings) when set; else CLUSTER_PAYMENTS, simulated.
+      [[ -n ${Payments__Provider:-} ]] || printf ' %q' "--Payments:Provider=${CLUSTER_PAYMENTS:-simulated}"
       blob_args
       printf '\n'
     } >"$procs/$name.cmd"
@@ -176,13 +179,15 @@ define_api() { # NODE
   password=${CLUSTER_OPERATOR_PASSWORD:-$(secret operator sh -c 'head -c 18 /dev/urandom | base64 -w0')}
   (
     umask 077
+    rm -f "$procs/$name.cmd"
     {
       printf 'cd %q\n' "$dir"
+      secret_env ConnectionStrings__Redis "$redis"
       secret_env Auth__Jwt__SigningKey "$key"
       secret_env Operators__Password "$password"
       blob_secret_env
       printf 'exec dotnet %q' "$BO_REPO_ROOT/api/BeatOrleans.Api/bin/$configuration/net10.0/BeatOrleans.Api.dll"
-      printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" "--ConnectionStrings:Redis=$redis" \
+      printf ' %q' --Orleans:Mode=cluster "--Urls=http://127.0.0.1:$port" \
         "--Silo:ClusterId=$cluster_id" "--Silo:ServiceId=$cluster_id" \
         "--RateLimits:CredentialsPerClientPerMinute=${CLUSTER_RATE_LIMIT:-30}" \
         "--Telemetry:MetricsUrl=http://127.0.0.1:$metrics_port"
@@ -231,16 +236,23 @@ cmd_up() {
     dotnet build "$BO_REPO_ROOT/silos/BeatOrleans.Silo" -c "$configuration" -v q -nologo >/dev/null
     dotnet build "$BO_REPO_ROOT/api/BeatOrleans.Api" -c "$configuration" -v q -nologo >/dev/null
   fi
-  local domain index=0 node started=()
+  local domain index=0 node name started=()
+  # Each `up` writes the processes' commands again (same names, same ports), so they follow this script's current
+  # settings and file modes rather than whatever an earlier version wrote.
   for domain in ${domains//,/ }; do
-    [[ -f $procs/silo-$domain.cmd ]] || define_silo "silo-$domain" "$domain" "$index"
+    running "silo-$domain" || define_silo "silo-$domain" "$domain" "$index"
     index=$((index + 1))
     launch "silo-$domain"
     started+=("silo-$domain")
   done
+  # Silos added with `add` come back too.
+  for name in $(names | grep -E '^silo-.+-[0-9]+$' || true); do
+    launch "$name"
+    started+=("$name")
+  done
   wait_ready "${started[@]}"
   for ((node = 1; node <= api_nodes; node++)); do
-    [[ -f $procs/api-$node.cmd ]] || define_api "$node"
+    running "api-$node" || define_api "$node"
     launch "api-$node"
     started+=("api-$node")
   done

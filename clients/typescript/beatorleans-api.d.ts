@@ -2379,7 +2379,7 @@ export interface operations {
                 key?: string;
                 price_max?: number;
                 sort?: "newest" | "price_asc" | "price_desc" | "popular";
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
@@ -2435,7 +2435,7 @@ export interface operations {
     ListMyBeats: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
@@ -3200,7 +3200,7 @@ export interface operations {
     ListPurchases: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
@@ -4086,7 +4086,7 @@ export interface operations {
     ListSales: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
@@ -4977,7 +4977,7 @@ export interface operations {
     ListCoupons: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
@@ -5437,7 +5437,7 @@ export interface operations {
     GetMessages: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 before?: string;
                 after?: string;
@@ -5520,7 +5520,7 @@ export interface operations {
     GetChatHistory: {
         parameters: {
             query?: {
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;
@@ -5604,7 +5604,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "unread" | "all";
-                /** @description Page size, 1 to 100 (default 20; chat messages 50). */
+                /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string;

@@ -303,10 +303,11 @@ synchronous_commit = off
 full_page_writes = off
 EOF
     bo_pg_start "$dir" "$bin" "$log"
-    (cd "$dir" && bo_as_postgres "$bin/psql" -h "$dir/sock" -p "$BO_PG_PORT" -U postgres -d postgres \
-      -X -q -v ON_ERROR_STOP=1 \
-      -c "CREATE ROLE beatorleans LOGIN CREATEDB PASSWORD '$BO_PG_PASSWORD'" \
-      -c "CREATE DATABASE beatorleans_test OWNER beatorleans") >>"$dir/psql.log" 2>&1 ||
+    # The SQL on stdin, not -c: a password on the command line is readable by every local user (ps, /proc).
+    printf '%s\n' "CREATE ROLE beatorleans LOGIN CREATEDB PASSWORD '$BO_PG_PASSWORD';" \
+      "CREATE DATABASE beatorleans_test OWNER beatorleans;" |
+      (cd "$dir" && bo_as_postgres "$bin/psql" -h "$dir/sock" -p "$BO_PG_PORT" -U postgres -d postgres \
+        -X -q -v ON_ERROR_STOP=1 -f -) >>"$dir/psql.log" 2>&1 ||
       bo_fail_server postgres "$dir/psql.log" "creating role/database failed"
   fi
   export BEATORLEANS_TEST_POSTGRES="Host=127.0.0.1;Port=$BO_PG_PORT;Username=beatorleans;Password=$BO_PG_PASSWORD;Database=beatorleans_test"
@@ -373,6 +374,7 @@ bo_start_rabbitmq() {
   : >"$dir/rabbitmq-env.conf"
   printf '[].\n' >"$dir/enabled_plugins"
   printf '[].\n' >"$dir/advanced.config"
+  (umask 077 && : >"$dir/rabbitmq.conf") # the default user's password: readable by its owner only, from the start
   cat >"$dir/rabbitmq.conf" <<EOF
 default_vhost = /
 default_user = $BO_RABBITMQ_USER

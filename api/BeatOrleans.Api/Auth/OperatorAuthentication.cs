@@ -33,6 +33,7 @@ public sealed class OperatorOptions
 internal sealed class OperatorLoginThrottle(IOptions<OperatorOptions> options, TimeProvider clock)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Queue<DateTimeOffset>> failures = new();
+    private DateTimeOffset lastSweep;
 
     public TimeSpan? RetryAfter(string client)
     {
@@ -50,11 +51,46 @@ internal sealed class OperatorLoginThrottle(IOptions<OperatorOptions> options, T
         }
     }
 
+    /// <summary>
+    /// The key failures are counted under: an IPv4 address, or an IPv6 address's /64 (one subscriber's prefix, which
+    /// holds more addresses than anyone could try).
+    /// </summary>
+    public static string ClientOf(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? Convert.ToHexString(address.GetAddressBytes(), 0, 8) + "::/64"
+            : address.ToString();
+    }
+
     public void Failed(string client)
     {
-        if (failures.Count > 100_000)
+        var now = clock.GetUtcNow();
+        if (failures.Count > 100_000 && now - lastSweep > TimeSpan.FromMinutes(1))
         {
-            failures.Clear(); // a flood of addresses: start over rather than grow without bound
+            lastSweep = now;
+            // Many addresses at once: addresses whose failures have aged out go; the others are kept, so no one's
+            // count is reset by a flood of others.
+            foreach (var (key, other) in failures)
+            {
+                lock (other)
+                {
+                    Forget(other);
+                    if (other.Count == 0)
+                    {
+                        failures.TryRemove(key, out _);
+                    }
+                }
+            }
         }
 
         var times = failures.GetOrAdd(client, _ => new Queue<DateTimeOffset>());
@@ -98,7 +134,7 @@ internal sealed partial class OperatorAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var client = OperatorLoginThrottle.ClientOf(Context.Connection.RemoteIpAddress);
         if (throttle.RetryAfter(client) is { } wait)
         {
             Context.Items[Throttled] = wait;

@@ -57,7 +57,24 @@ public static partial class CatalogEndpoints
         }
 
         var beatGrain = grains.GetGrain<IBeatGrain>(beat_id);
-        switch (await beatGrain.AttachStems(caller, stems))
+        StemsOutcome outcome;
+        try
+        {
+            outcome = await beatGrain.AttachStems(caller, stems);
+        }
+        catch (Exception)
+        {
+            // The answer may have been lost (a timeout) after the beat stored the change: then the file is the beat's
+            // now and must stay; otherwise the upload is removed as the failure is answered.
+            if (!await NamesStems(beatGrain, stems))
+            {
+                throw;
+            }
+
+            outcome = StemsOutcome.Attached;
+        }
+
+        switch (outcome)
         {
             case StemsOutcome.Attached:
                 upload.Keep();
@@ -66,12 +83,29 @@ public static partial class CatalogEndpoints
                 return StemsNotYours();
             case StemsOutcome.Sold:
                 return StemsOfSoldBeat();
+            case StemsOutcome.TooManyReplacements:
+                return Refusals.Conflict("The beat's stems were replaced too often.",
+                    $"A beat keeps at most {StemsLimits.MaxReplaced} replaced stems for the buyers who licensed them; "
+                    + "upload the beat again for new ones.");
             default:
                 return NotFound();
         }
 
         var now = await beatGrain.GetBeat() ?? beat with { Stems = stems };
         return TypedResults.Ok(new StemsResponse(beat_id, stems.Bytes, LicensesResponse.From(now).Licenses));
+    }
+
+    /// <summary>Whether the beat names these stems; false when that cannot be told either (the upload goes).</summary>
+    private static async Task<bool> NamesStems(IBeatGrain beat, StoredFile stems)
+    {
+        try
+        {
+            return (await beat.GetBeat())?.Stems?.Key == stems.Key;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return false;
+        }
     }
 
     private static ProblemHttpResult StemsNotYours() =>

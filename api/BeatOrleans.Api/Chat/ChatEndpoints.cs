@@ -7,8 +7,6 @@ namespace BeatOrleans.Api.Chat;
 
 public static class ChatEndpoints
 {
-    public const int DefaultPageSize = 50;
-
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         var chat = app.MapGroup("/api/chat").WithTags("Chat");
@@ -70,7 +68,8 @@ public static class ChatEndpoints
         }
 
         var page = EntityIds.IsValid(chat_id)
-            ? await grains.GetGrain<IConversationGrain>(chat_id).GetMessages(http.User.UserId(), beforeSequence, afterSequence, limit ?? DefaultPageSize)
+            ? await grains.GetGrain<IConversationGrain>(chat_id).GetMessages(
+                http.User.UserId(), beforeSequence, afterSequence, limit ?? Paging.DefaultLimit)
             : null;
         if (page is null)
         {

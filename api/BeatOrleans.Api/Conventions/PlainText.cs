@@ -40,11 +40,15 @@ public static class PlainText
     }
 
     /// <summary>
-    /// Whether the text shows anything: a character that is not white space, a control or an invisible format
-    /// character (zero-width space, word joiner). A title or tag of only those reads as empty wherever it is shown.
+    /// Whether the text shows anything: a character that is not white space, a control, an invisible format
+    /// character (zero-width space, word joiner), a combining mark with nothing to combine with, or one of the
+    /// letters and symbols drawn blank (the Hangul fillers, the blank Braille pattern). A title, tag or message of
+    /// only those reads as empty wherever it is shown.
     /// </summary>
     public static bool IsVisible(string text) => text.Any(c => !char.IsWhiteSpace(c) && !char.IsControl(c)
-        && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format);
+        && CharUnicodeInfo.GetUnicodeCategory(c) is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.EnclosingMark)
+        && c is not ('\u115F' or '\u1160' or '\u3164' or '\uFFA0' or '\u2800'));
 
     private static bool IsBidiControl(char c) =>
         c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')

@@ -40,7 +40,7 @@ internal static class Parameters
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
-        ["limit"] = "Page size, 1 to 100 (default 20; chat messages 50).",
+        ["limit"] = "Page size, 1 to 100 (default 20).",
         ["cursor"] = "The next_cursor of the previous page.",
         ["Idempotency-Key"] = "Repeat a request with the same key and body to get the first answer again; another body answers 422.",
         ["exp"] = "Expiry of the signed URL (Unix seconds).",

@@ -67,8 +67,18 @@ public sealed partial class PushRelay(
 
             if (added == UserConnections.AddOutcome.Added)
             {
-                await connections.Subscribed;
-                await EndIfSessionOver(userId, connections, connection);
+                try
+                {
+                    await connections.Subscribed;
+                    await EndIfSessionOver(userId, connections, connection);
+                }
+                catch
+                {
+                    // Not registered after all: its place is free again, whoever handles the failure.
+                    await Disconnected(userId, connection);
+                    throw;
+                }
+
                 return true;
             }
 

@@ -8,7 +8,7 @@ internal sealed class UserConnections(Func<Task> subscribe)
 {
     private readonly Lock gate = new();
     private readonly List<Entry> entries = [];
-    private readonly Lazy<Task> subscription = new(subscribe);
+    private Task? subscription;
     private Task sending = Task.CompletedTask;
     private bool retired;
 
@@ -16,7 +16,23 @@ internal sealed class UserConnections(Func<Task> subscribe)
     /// The node's registration with the user's push grain, made once for the set by its first connection; every
     /// connection awaits it, so none counts as registered before the grain can reach it.
     /// </summary>
-    public Task Subscribed => subscription.Value;
+    public Task Subscribed
+    {
+        get
+        {
+            lock (gate)
+            {
+                // A failed registration (the push grain's silo unreachable) is made again by the next connection,
+                // not handed to every later one for as long as the set lives.
+                if (subscription is null || subscription.IsFaulted || subscription.IsCanceled)
+                {
+                    subscription = subscribe();
+                }
+
+                return subscription;
+            }
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="send"/> on the thread pool after every send queued before it: the user's pushes

@@ -58,6 +58,11 @@ internal static partial class UsersValidation
         {
             errors.Add("email", "This is not an email address.");
         }
+        else if (!value[(value.LastIndexOf('@') + 1)..].All(char.IsAscii))
+        {
+            // "ｅxample.com" (full-width) and "example.com" are one domain to mail servers (IDNA) but two keys here.
+            errors.Add("email", "Write the domain in ASCII (an international domain in its xn-- form).");
+        }
         else if (value.Any(IsCombiningMark))
         {
             // "é" as "e" and a combining accent would be another key than "é" (the uniqueness index compares case,

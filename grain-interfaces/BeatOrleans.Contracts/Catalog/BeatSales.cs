@@ -39,6 +39,18 @@ public enum StemsOutcome
     NotFound = 1,
     NotProducer = 2,
     Sold = 3,
+
+    /// <summary>The beat keeps <see cref="StemsLimits.MaxReplaced"/> replaced stems for buyers already.</summary>
+    TooManyReplacements = 4,
+}
+
+public static class StemsLimits
+{
+    /// <summary>
+    /// Replaced stems a beat keeps (a purchase placed before a replacement may name the old ones): each can be as large
+    /// as an upload's stems, so a beat's storage stays bounded.
+    /// </summary>
+    public const int MaxReplaced = 5;
 }
 
 [GenerateSerializer, Alias("catalog.LicensesOutcome")]

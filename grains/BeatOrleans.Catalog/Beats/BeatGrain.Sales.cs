@@ -166,6 +166,11 @@ internal sealed partial class BeatGrain
         // Not removed now: a purchase placed a moment ago names the old key and may yet be paid (see FormerStems).
         if (b.Stems is { } former)
         {
+            if (State.FormerStems.Count >= StemsLimits.MaxReplaced)
+            {
+                return StemsOutcome.TooManyReplacements;
+            }
+
             State.FormerStems.Add(former.Key);
         }
 

@@ -6,7 +6,13 @@ namespace BeatOrleans.Users.Login;
 /// Counts failed logins to slow down guessing: of one account (keyed by normalized email), or of one account from one
 /// client (the email and the client's address).
 /// </summary>
-[Alias("users.ILoginThrottleGrain")]
+/// <remarks>
+/// Version 1 added <see cref="TryAttempt"/> and <see cref="Forgive"/>. During a rolling upgrade a login grain of the
+/// previous release still calls <see cref="GetRetryAfter"/> and <see cref="RecordFailure"/>, which a version 1
+/// activation answers (backward compatible); a version 1 call reaching a version 0 activation makes Orleans replace it
+/// by a version 1 one. Those two go once no silo of the previous release is left.
+/// </remarks>
+[Alias("users.ILoginThrottleGrain"), Orleans.CodeGeneration.Version(1)]
 internal interface ILoginThrottleGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -20,6 +26,14 @@ internal interface ILoginThrottleGrain : IGrainWithStringKey
     /// <summary>Takes back an attempt <see cref="TryAttempt"/> counted: it succeeded, or checked no password.</summary>
     [Alias("Forgive")]
     Task Forgive();
+
+    /// <summary>Version 0: how long to wait once <paramref name="limit"/> failures count, or null.</summary>
+    [AlwaysInterleave, Alias("GetRetryAfterLimit")]
+    Task<TimeSpan?> GetRetryAfter(int limit);
+
+    /// <summary>Version 0: records one failed attempt.</summary>
+    [Alias("RecordFailure")]
+    Task RecordFailure();
 
     /// <summary>Forgets failures after a successful login.</summary>
     [Alias("Reset")]

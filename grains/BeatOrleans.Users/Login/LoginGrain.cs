@@ -37,8 +37,24 @@ internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrott
         var fromClient = GrainFactory.GetGrain<ILoginThrottleGrain>($"{key.Normalized}|{client}");
         var limits = throttling.Value;
         // Each attempt counts as a failure before its password is checked, and is taken back if it was not one.
-        var waits = await Task.WhenAll(
-            fromClient.TryAttempt(limits.MaxFailures), account.TryAttempt(limits.MaxFailuresPerAccount));
+        var attempts = new[]
+        {
+            fromClient.TryAttempt(limits.MaxFailures), account.TryAttempt(limits.MaxFailuresPerAccount),
+        };
+        TimeSpan?[] waits;
+        try
+        {
+            waits = await Task.WhenAll(attempts);
+        }
+        catch (Exception)
+        {
+            // One throttle was unreachable: the attempt the other counted is taken back, as no password is checked.
+            await Task.WhenAll(
+                Counted(attempts[0]) ? fromClient.Forgive() : Task.CompletedTask,
+                Counted(attempts[1]) ? account.Forgive() : Task.CompletedTask);
+            throw;
+        }
+
         if (waits.Max() is { } wait)
         {
             await Task.WhenAll(waits[0] is null ? fromClient.Forgive() : Task.CompletedTask,
@@ -75,6 +91,9 @@ internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrott
         var secret = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Open(profile.UserId);
         return new LoginOutcome(LoginStatus.Succeeded, profile.UserId, profile.Username, sessionId, secret, null);
     }
+
+    /// <summary>Whether a throttle answered and counted the attempt (it allowed it).</summary>
+    private static bool Counted(Task<TimeSpan?> attempt) => attempt.IsCompletedSuccessfully && attempt.Result is null;
 
     private async Task<bool> Decoy(string password)
     {

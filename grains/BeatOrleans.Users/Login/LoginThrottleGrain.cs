@@ -14,15 +14,34 @@ internal sealed class LoginThrottleGrain(IOptions<LoginThrottleOptions> options,
 
     public Task<TimeSpan?> TryAttempt(int limit)
     {
+        var wait = Wait(limit);
+        if (wait is null)
+        {
+            failures.AddLast(clock.GetUtcNow());
+        }
+
+        return Task.FromResult(wait);
+    }
+
+    public Task<TimeSpan?> GetRetryAfter(int limit) => Task.FromResult(Wait(limit));
+
+    private TimeSpan? Wait(int limit)
+    {
         Forget();
         if (failures.Count < limit)
         {
-            failures.AddLast(clock.GetUtcNow());
-            return Task.FromResult<TimeSpan?>(null);
+            return null;
         }
 
         var wait = failures.First!.Value + options.Value.Window - clock.GetUtcNow();
-        return Task.FromResult<TimeSpan?>(wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1));
+        return wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
+    }
+
+    public Task RecordFailure()
+    {
+        Forget();
+        failures.AddLast(clock.GetUtcNow());
+        return Task.CompletedTask;
     }
 
     public Task Forgive()

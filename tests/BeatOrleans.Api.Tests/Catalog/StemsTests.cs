@@ -93,6 +93,22 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
     }
 
     [Fact]
+    public async Task A_beat_keeps_a_bounded_number_of_replaced_stems()
+    {
+        var producer = await Token();
+        var beat = (await http.ReadyBeat(producer, stems: Zip("with the upload"))).Id();
+        for (var i = 0; i < 5; i++)
+        {
+            await (await http.PutStems(producer, beat, Zip($"fix {i}"))).Body(HttpStatusCode.OK);
+        }
+
+        var refused = await (await http.PutStems(producer, beat, Zip("one too many"))).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("at most 5", refused.Str("detail"), StringComparison.Ordinal);
+        // The refused upload is not kept: the upload's stems and five replacements.
+        Assert.Equal(6, host.BeatFiles(beat).Count(f => f.StartsWith("stems/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_deleted_beat_that_sold_nothing_loses_every_stems_file_it_was_sent()
     {
         var producer = await Token();

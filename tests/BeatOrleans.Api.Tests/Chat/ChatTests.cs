@@ -126,6 +126,8 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
     [InlineData("   ")]
     [InlineData("\u200b\u200b")] // zero-width spaces
     [InlineData("\ufeff")] // a byte-order mark
+    [InlineData("\u3164\u2800")] // a Hangul filler and the blank Braille pattern
+    [InlineData("\u0301")] // a combining accent on nothing
     public async Task An_empty_message_answers_400(string message)
     {
         var (_, tokens) = await NewUser();
@@ -197,6 +199,10 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         while (before is not null);
 
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"m{i}"), seen);
+        // Without a limit, a page is the contract's default 20: the newest, oldest first.
+        var newest = await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", bobTokens.Token))
+            .Body<MessagesView>(HttpStatusCode.OK);
+        Assert.Equal(Enumerable.Range(5, 20).Select(i => $"m{i}"), newest.Messages.Select(m => m.Content));
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?limit=101", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}?before=garbage", bobTokens.Token)).Problem(HttpStatusCode.BadRequest);
         // Only a message id as the API writes it: no sign, space or leading zero.

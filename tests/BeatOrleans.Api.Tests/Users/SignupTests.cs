@@ -37,6 +37,8 @@ public sealed class SignupTests(MarketplaceHost host) : IClassFixture<Marketplac
     // A final newline: '$' in a pattern would let it through, and the name is stored trimmed.
     [InlineData("0190a5b2c3d47e8f9a0b1c2d3e4f5a6b\n", "ok@example.com", "long enough", "username")]
     [InlineData("fine_name\n", "ok@example.com", "long enough", "username")]
+    // A full-width letter in the domain: IDNA maps it to "example.com", which would be a second key for one mailbox.
+    [InlineData("fine_name", "ok@\uff45xample.com", "long enough", "email")]
     public async Task Signup_with_an_invalid_field_answers_400_naming_the_field(string? username, string? email, string? password, string field)
     {
         var response = await http.PostAsJsonAsync("/api/users/signup", new { username, email, password });

@@ -1,4 +1,6 @@
 using System.Net;
+using BeatOrleans.Catalog.Files.Blobs;
+using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Integration.Tests.Catalog;
 
@@ -28,6 +30,38 @@ public sealed class ClusterCatalogTests(LocalCluster cluster)
         var partial = await node1.GetWithRange(url, "bytes=0-9");
         Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
         Assert.Equal(10, (await partial.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task A_deleted_beat_that_sold_nothing_leaves_none_of_its_files_in_s3()
+    {
+        using var node1 = new HttpClient { BaseAddress = await cluster.Api(1) };
+        var token = (await node1.LogIn(await node1.SignUp())).Token;
+        var beat = await node1.UploadBeat(token, await Audio.Tone(220, 2, "wav"));
+        Assert.Equal("ready", (await node1.WaitUntilProcessed(beat.Id()))["status"]!.GetValue<string>());
+        using var store = new S3BlobStore(Options.Create(S3BlobStoreTests.Settings()));
+        var id = beat.Id();
+        string[] keys = [BlobKeys.Master(id, "wav"), BlobKeys.Preview(id), BlobKeys.UntaggedMp3(id), BlobKeys.Wav(id)];
+        foreach (var key in keys)
+        {
+            Assert.NotNull(await store.Size(key, default));
+        }
+
+        await (await node1.Send(HttpMethod.Delete, $"/api/beats/{beat.Id()}/delete", token)).Body(HttpStatusCode.OK);
+
+        // The catalog silo removes them from the bucket (a failure is retried by the beat's reminder).
+        await Eventually.Holds(async () =>
+        {
+            foreach (var key in keys)
+            {
+                if (await store.Size(key, default) is not null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(30), "the deleted beat's files are still in S3");
     }
 
     [Fact]
