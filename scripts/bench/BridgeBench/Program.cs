@@ -40,6 +40,8 @@ async Task<Result> Run(string? rabbitMq, int messages, int conversations)
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Orleans:Mode"] = "cluster",
+        // Every domain, purchasing included, which in a cluster takes payments only as told.
+        ["Payments:Provider"] = "simulated",
         ["ConnectionStrings:Redis"] = redis,
         ["ConnectionStrings:Postgres"] = postgres,
         ["ConnectionStrings:RabbitMq"] = rabbitMq,
