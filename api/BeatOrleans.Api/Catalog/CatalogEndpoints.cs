@@ -96,12 +96,15 @@ public static partial class CatalogEndpoints
             return errors.Problem();
         }
 
-        var beat = await Create(grains, beatId, caller, fields, upload.Audio!, upload.Stems);
+        // A new id each time: never a beat deleted before.
+        var beat = await Create(grains, beatId, caller, fields, upload.Audio!, upload.Stems)
+            ?? throw new InvalidOperationException($"Beat {beatId} existed before its upload.");
         upload.Keep();
         return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 
-    internal static async Task<Beat> Create(IGrainFactory grains, string beatId, string caller, BeatFields fields, StoredFile audio, StoredFile? stems)
+    internal static async Task<Beat?> Create(
+        IGrainFactory grains, string beatId, string caller, BeatFields fields, StoredFile audio, StoredFile? stems)
     {
         var artist = fields.Artist;
         if (artist is null)

@@ -70,6 +70,13 @@ internal static class JsonUpload
 
         var beat = await CatalogEndpoints.Create(grains, beatId!, caller, fields,
             new StoredFile(master, format, size!.Value), null);
+        if (beat is null)
+        {
+            // Claimed before by a beat since deleted (whose files are gone): the audio is removed with it.
+            return Refusals.Conflict("This upload was a beat that was deleted.",
+                $"The file_url was claimed as beat {beatId}, deleted since; ask upload-url for a new one.");
+        }
+
         return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 

@@ -14,9 +14,12 @@ public enum DeleteOutcome
 [Alias("catalog.IBeatGrain")]
 public interface IBeatGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the beat in status processing and starts processing its master; a repeat returns the beat.</summary>
+    /// <summary>
+    /// Creates the beat in status processing and starts processing its master; a repeat returns the beat. Null when the
+    /// beat was created and deleted before (its draft's files are removed).
+    /// </summary>
     [Alias("Create")]
-    Task<Beat> Create(BeatDraft draft);
+    Task<Beat?> Create(BeatDraft draft);
 
     /// <summary>The beat, or null when it does not exist or was deleted.</summary>
     [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetBeat")]

@@ -93,10 +93,10 @@ internal sealed partial class BeatGrain
 
         if (licenseType != LicenseTypes.Exclusive)
         {
-            if (State.Bought != true)
+            if (State.Bought != true || (State.SoldTiers is { } sold && !sold.Contains(licenseType)))
             {
-                // Once: from now on a deletion keeps the deliverables this buyer downloads.
-                State.Bought = true;
+                // Once per tier: from now on a deletion keeps the deliverables this buyer downloads.
+                RecordSold(licenseType);
                 await Commit();
             }
 
@@ -112,7 +112,7 @@ internal sealed partial class BeatGrain
         var now = clock.GetUtcNow();
         State.Hold = null;
         State.SoldTo = purchaseId;
-        State.Bought = true;
+        RecordSold(licenseType);
         State.Beat = b with { Status = BeatStatus.Sold };
         await Commit(IntegrationEvents.Create($"{BeatId}.sold", EventTypes.BeatSold, BeatId, now, new BeatSoldData(BeatId, b.ProducerId, purchaseId, now)),
             relist: true);
@@ -177,6 +177,18 @@ internal sealed partial class BeatGrain
         State.Beat = b with { Stems = stems };
         await Commit();
         return StemsOutcome.Attached;
+    }
+
+    private void RecordSold(string licenseType)
+    {
+        // A beat that sold before tiers were recorded keeps not knowing them (every deliverable stays).
+        if (State.Bought == false)
+        {
+            State.SoldTiers = [];
+        }
+
+        State.Bought = true;
+        State.SoldTiers?.Add(licenseType);
     }
 
     private bool HeldByAnother(string purchaseId) =>

@@ -2,6 +2,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Notifications;
+using BeatOrleans.Contracts.Purchasing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using BeatOrleans.Outbox;
@@ -64,10 +65,21 @@ internal sealed partial class BeatGrain(
 
     public Task FlushOutbox() => events.Sweep();
 
-    public async Task<Beat> Create(BeatDraft draft)
+    public async Task<Beat?> Create(BeatDraft draft)
     {
         if (State.Beat is { } existing)
         {
+            if (State.Deleted)
+            {
+                // The upload that made the beat was claimed again after its deletion (the JSON upload's beat id
+                // follows from its upload): the files just stored for it belong to nothing and go too.
+                IEnumerable<StoredFile?> stored = [draft.Master, draft.Stems];
+                State.FilesToRemove = [.. State.FilesToRemove.Union(stored.OfType<StoredFile>().Select(f => f.Key))];
+                await Write();
+                await RemoveFiles();
+                return null;
+            }
+
             return existing;
         }
 
@@ -146,10 +158,21 @@ internal sealed partial class BeatGrain(
         var b = State.Beat!;
         var media = State.Media;
         IEnumerable<StoredFile?> all = [b.Master, b.Stems, media?.Preview, media?.Mp3, media?.Wav];
-        IEnumerable<StoredFile?> kept = State.Bought == false ? [] : [b.Stems, media?.Mp3, media?.Wav];
+        // What the tiers sold deliver (every deliverable when the tiers sold are unknown: sold before they were kept).
+        HashSet<string> delivered = State.Bought == false ? []
+            : State.SoldTiers is { } tiers
+                ? [.. tiers.SelectMany(t => LicenseCatalog.For(t, hasStems: true).Deliverables)]
+                : [Deliverables.Mp3, Deliverables.Wav, Deliverables.Stems];
+        IEnumerable<StoredFile?> kept =
+        [
+            delivered.Contains(Deliverables.Mp3) ? media?.Mp3 : null,
+            delivered.Contains(Deliverables.Wav) ? media?.Wav : null,
+            delivered.Contains(Deliverables.Stems) ? b.Stems : null,
+        ];
         var keep = kept.OfType<StoredFile>().Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        // Stems the producer replaced: a buyer's purchase may name them, so they go only when no licence was sold.
-        IEnumerable<string> former = State.Bought == false ? State.FormerStems : [];
+        // Stems the producer replaced: a buyer of a tier with stems may have been sold them, so they stay with such a
+        // sale.
+        IEnumerable<string> former = delivered.Contains(Deliverables.Stems) ? [] : State.FormerStems;
         return all.OfType<StoredFile>().Select(f => f.Key).Concat(former).Where(key => !keep.Contains(key))
             .Distinct(StringComparer.Ordinal);
     }

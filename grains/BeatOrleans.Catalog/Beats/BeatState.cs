@@ -47,6 +47,12 @@ public sealed class BeatState
     /// until the beat is deleted without buyers.
     /// </summary>
     [Id(12)] public List<string> FormerStems { get; set; } = [];
+
+    /// <summary>
+    /// The licence tiers sold so far, so a deletion keeps only the files those deliver (an MP3 lease alone keeps the
+    /// MP3, not the WAV or the stems). Null for a beat that sold before this was kept: then every deliverable stays.
+    /// </summary>
+    [Id(13)] public HashSet<string>? SoldTiers { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("catalog.ExclusiveHold")]

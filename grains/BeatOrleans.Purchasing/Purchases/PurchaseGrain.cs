@@ -120,6 +120,9 @@ internal sealed partial class PurchaseGrain(
             {
                 State.PaymentMethod = paymentMethod;
                 State.ConfirmAttempts++;
+                // What the licence delivers as it stands when it is paid: stems the producer sent or replaced since
+                // the order was placed are the ones this buyer gets (the price stays the one quoted).
+                State.Purchase = State.Purchase! with { Terms = offer.Terms!, Files = offer.Files };
                 SetStage(PurchaseStage.Confirming);
                 await Commit();
                 early = await SendConfirmation();

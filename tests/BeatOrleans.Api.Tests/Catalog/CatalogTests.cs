@@ -355,6 +355,17 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
 
         var badSignature = grant["upload_url"]!.GetValue<string>().Replace("sig=", "sig=x", StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.PutAsync(badSignature, new ByteArrayContent([1, 2, 3]))).StatusCode);
+
+        // Deleted, the beat's upload does not come back as it: claimed again, it is refused and its audio removed.
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{accepted.Id()}/delete", token)).Body(HttpStatusCode.OK);
+        var afterDelete = await http.PutAsync(grant["upload_url"]!.GetValue<string>(),
+            new ByteArrayContent(await File.ReadAllBytesAsync(await Audio.Tone(440, 1, "wav"))));
+        Assert.Equal(HttpStatusCode.OK, afterDelete.StatusCode);
+        var revived = await (await http.Send(HttpMethod.Post, "/api/beats/upload", token, claimAgain))
+            .Problem(HttpStatusCode.Conflict);
+        Assert.Contains("deleted", revived.Str("detail"), StringComparison.Ordinal);
+        Assert.Empty(host.BeatFiles(accepted.Id()));
+        await (await http.GetAsync($"/api/beats/{accepted.Id()}")).Problem(HttpStatusCode.NotFound);
     }
 
     [Fact]

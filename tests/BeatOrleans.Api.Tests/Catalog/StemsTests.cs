@@ -52,6 +52,14 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
         Assert.Equal(second, await Downloaded(late, latePurchase));
         Assert.Equal(first, await Downloaded(early, earlyPurchase));
         Assert.Equal(2, host.BeatFiles(beat).Count(f => f.StartsWith($"stems/{beat}/", StringComparison.Ordinal)));
+
+        // An order placed before a replacement and paid after it delivers the stems as they are at payment.
+        var third = Zip("third");
+        var placedBefore = await Token();
+        var order = (await (await http.Buy(placedBefore, beat, "trackout")).Body(HttpStatusCode.Created)).PurchaseId();
+        await (await http.PutStems(producer, beat, third)).Body(HttpStatusCode.OK);
+        await (await http.Confirm(placedBefore, order)).Body(HttpStatusCode.OK);
+        Assert.Equal(third, await Downloaded(placedBefore, order));
     }
 
     [Fact]
@@ -119,6 +127,25 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
 
         await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/delete", producer)).Body(HttpStatusCode.OK);
         Assert.Empty(host.BeatFiles(beat));
+    }
+
+    [Fact]
+    public async Task A_deleted_beat_that_sold_only_mp3_leases_keeps_the_mp3_and_loses_the_wav_and_the_stems()
+    {
+        var producer = await Token();
+        var beat = (await http.ReadyBeat(producer, stems: Zip("with the upload"))).Id();
+        await (await http.PutStems(producer, beat, Zip("a fix"))).Body(HttpStatusCode.OK);
+        var buyer = await Token();
+        var bought = (await http.BuyAndPay(buyer, beat, "mp3_lease")).PurchaseId();
+
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/delete", producer)).Body(HttpStatusCode.OK);
+
+        // The MP3 lease delivers the MP3 only: that stays for its buyer, and still downloads.
+        Assert.Equal([$"deliverables/{beat}/untagged-320k.mp3"], host.BeatFiles(beat));
+        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{bought}/download", buyer))
+            .Body(HttpStatusCode.OK);
+        var mp3 = download["files"]!.AsArray().Single(f => f!.Str("name") == "mp3")!;
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(mp3.Str("url"))).StatusCode);
     }
 
     private static byte[] Zip(string content)
