@@ -1152,6 +1152,7 @@ export interface components {
             discount: number;
             coupon: null | string;
             offer_id: null | string;
+            refunded: boolean;
         };
         SalesPageResponse: {
             sales: components["schemas"]["SaleResponse"][];

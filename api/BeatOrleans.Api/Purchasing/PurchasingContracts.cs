@@ -102,11 +102,14 @@ public sealed record DownloadFileResponse(string Name, string Format, long Bytes
 public sealed record DownloadResponse(string PurchaseId, string DownloadUrl, DateTimeOffset ExpiresAt, IReadOnlyList<DownloadFileResponse> Files);
 
 /// <summary>A sale in the producer's ledger: <c>amount</c> is what the buyer paid, <c>discount</c> what a coupon or an offer took off the list price.</summary>
-public sealed record SaleResponse(string PurchaseId, string BeatId, string BeatTitle, string LicenseType, string BuyerId, decimal Amount, string Currency, DateTimeOffset SoldAt,
-    decimal Discount, string? Coupon, string? OfferId)
+/// <summary>A sale; <c>refunded</c>: refunded in full since, so it no longer counts in the totals.</summary>
+public sealed record SaleResponse(string PurchaseId, string BeatId, string BeatTitle, string LicenseType,
+    string BuyerId, decimal Amount, string Currency, DateTimeOffset SoldAt, decimal Discount, string? Coupon,
+    string? OfferId, bool Refunded)
 {
-    public static SaleResponse From(Sale s) => new(s.PurchaseId, s.BeatId, s.BeatTitle, s.LicenseType, s.BuyerId, Money.ToMajor(s.AmountMinor, s.Currency), s.Currency, s.SoldAt,
-        Money.ToMajor(s.DiscountMinor, s.Currency), s.Coupon, s.OfferId);
+    public static SaleResponse From(Sale s) => new(s.PurchaseId, s.BeatId, s.BeatTitle, s.LicenseType, s.BuyerId,
+        Money.ToMajor(s.AmountMinor, s.Currency), s.Currency, s.SoldAt, Money.ToMajor(s.DiscountMinor, s.Currency),
+        s.Coupon, s.OfferId, s.Refunded);
 }
 
 public sealed record SalesTotalResponse(string Currency, decimal Amount, int Count);

@@ -15,7 +15,8 @@ public sealed record Sale(
     [property: Id(7)] DateTimeOffset SoldAt,
     [property: Id(8)] long DiscountMinor = 0,
     [property: Id(9)] string? Coupon = null,
-    [property: Id(10)] string? OfferId = null);
+    [property: Id(10)] string? OfferId = null,
+    [property: Id(11)] bool Refunded = false);
 
 /// <summary>A producer's earnings in one currency.</summary>
 [GenerateSerializer, Immutable, Alias("purchasing.SalesTotal")]
@@ -40,7 +41,8 @@ public sealed record HoldAnswer(
     [property: Id(1)] DateTimeOffset? FirstLapse);
 
 /// <summary>A user's purchases as a buyer and sales as a producer, keyed by the user id; entries are only ever added.</summary>
-[Alias("purchasing.IPurchaseLedgerGrain")]
+/// <remarks>Version 1 added <see cref="RefundSale"/> (Orleans moves a version 1 call off a version 0 one).</remarks>
+[Alias("purchasing.IPurchaseLedgerGrain"), Orleans.CodeGeneration.Version(1)]
 public interface IPurchaseLedgerGrain : IGrainWithStringKey
 {
     /// <summary>The user placed this purchase (a repeat is ignored).</summary>
@@ -75,4 +77,11 @@ public interface IPurchaseLedgerGrain : IGrainWithStringKey
     /// <summary>Earnings per currency over every sale.</summary>
     [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("SalesTotals")]
     Task<IReadOnlyList<SalesTotal>> SalesTotals();
+
+    /// <summary>
+    /// A sale was refunded in full: it leaves the totals, and the list shows it refunded (a repeat, or a sale this
+    /// ledger never had, is ignored).
+    /// </summary>
+    [Alias("RefundSale")]
+    Task RefundSale(string purchaseId, long amountMinor, string currency);
 }

@@ -23,6 +23,9 @@ public sealed class LedgerState
 
     /// <summary>The user's unpaid purchases that hold something scarce, with the end of their payment window.</summary>
     [Id(4)] public Dictionary<string, DateTimeOffset> Holds { get; set; } = [];
+
+    /// <summary>The purchase ids of sales refunded in full (they stay listed, marked, and leave the totals).</summary>
+    [Id(5)] public HashSet<string> RefundedSales { get; set; } = [];
 }
 
 /// <summary>
@@ -106,8 +109,35 @@ internal sealed class PurchaseLedgerGrain(
 
     public async Task<LedgerPage<Sale>?> Sales(int limit, string? cursor) =>
         await Read(SalesList, State.Sales, limit, cursor) is { } page
-            ? new LedgerPage<Sale>([.. page.Entries.Select(e => e.Sale!)], page.NextCursor)
+            ? new LedgerPage<Sale>([.. page.Entries.Select(e => AsListed(e.Sale!))], page.NextCursor)
             : null;
+
+    private Sale AsListed(Sale sale) =>
+        State.RefundedSales.Contains(sale.PurchaseId) ? sale with { Refunded = true } : sale;
+
+    public async Task RefundSale(string purchaseId, long amountMinor, string currency)
+    {
+        if (State.RefundedSales.Contains(purchaseId) || State.Totals.GetValueOrDefault(currency) is not { } total)
+        {
+            return;
+        }
+
+        State.RefundedSales.Add(purchaseId);
+        var left = total with
+        {
+            AmountMinor = Math.Max(0, total.AmountMinor - amountMinor), Count = Math.Max(0, total.Count - 1),
+        };
+        if (left.Count == 0)
+        {
+            State.Totals.Remove(currency);
+        }
+        else
+        {
+            State.Totals[currency] = left;
+        }
+
+        await ledger.WriteStateAsync();
+    }
 
     public Task<IReadOnlyList<SalesTotal>> SalesTotals() =>
         Task.FromResult<IReadOnlyList<SalesTotal>>([.. State.Totals.Values.OrderBy(t => t.Currency, StringComparer.Ordinal)]);

@@ -137,6 +137,68 @@ internal sealed partial class PurchaseGrain
         return true;
     }
 
+    private const string RefundedAtProvider =
+        "The payment was refunded in full at the payment provider; the licence is withdrawn.";
+
+    /// <summary>A refunded purchase whose sale the producer's ledger still counts.</summary>
+    private bool SaleToReverse => State.Stage == PurchaseStage.Refunded && State.SaleRecorded && !State.SaleReversed;
+
+    /// <summary>
+    /// A completed purchase whose payment was refunded in full outside the marketplace (the provider's dashboard, a
+    /// dispute lost) is refunded here too: the licence, its files and agreement are withdrawn (downloads need a
+    /// completed purchase), the sale leaves the producer's totals, and both parties are told. A partial refund is a
+    /// concession on the price and leaves the licence as it is. An exclusive stays sold: putting the beat back on sale
+    /// is the producer's decision, not the payment provider's.
+    /// </summary>
+    private async Task RevokeIfRefundedAtProvider()
+    {
+        var p = State.Purchase!;
+        if (p.Payment.PaymentId is not { } paymentId || await TryRetrieve(paymentId) is not { } payment
+            || payment.AmountMinor <= 0 || payment.AmountRefunded < payment.AmountMinor)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var amount = Money.ToMajor(p.AmountMinor, p.Currency);
+        LogRefundedAtProvider(logger, PurchaseId);
+        await Commit(
+            integrationEvent: IntegrationEvents.Create($"{PurchaseId}.refunded", EventTypes.PurchaseRefunded,
+                PurchaseId, now,
+                new PurchaseRefundedData(PurchaseId, p.BeatId, p.BuyerId, amount, p.Currency, RefundedAtProvider, now)),
+            change: () =>
+            {
+                SetStage(PurchaseStage.Refunded);
+                State.Purchase = State.Purchase! with { FailureReason = RefundedAtProvider };
+            },
+            notices:
+            [
+                new NotificationRequested($"refund:{PurchaseId}", this.GetGrainId(), p.BuyerId, "refund",
+                    $"Your payment of {Money.Format(amount, p.Currency)} for \"{p.BeatTitle}\" was refunded in full; "
+                    + $"the {LicenseTypes.DisplayName(p.LicenseType)} licence is withdrawn.", now,
+                    NotificationSubjects.Purchase, PurchaseId),
+                new NotificationRequested($"sale-refunded:{PurchaseId}", this.GetGrainId(), p.ProducerId, "refund",
+                    $"The {LicenseTypes.DisplayName(p.LicenseType)} sale of \"{p.BeatTitle}\" "
+                    + $"({Money.Format(amount, p.Currency)}) was refunded; it no longer counts in your sales.", now,
+                    NotificationSubjects.Purchase, PurchaseId),
+            ],
+            followUp: ReverseSale);
+    }
+
+    /// <summary>The producer's ledger takes the sale back (once, however often this repeats).</summary>
+    private async Task ReverseSale()
+    {
+        var p = State.Purchase!;
+        await GrainFactory.GetGrain<IPurchaseLedgerGrain>(p.ProducerId)
+            .RefundSale(PurchaseId, p.AmountMinor, p.Currency);
+        State.SaleReversed = true;
+        await Write();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Purchase {PurchaseId}: its payment was refunded in full at the provider; the licence is withdrawn")]
+    private static partial void LogRefundedAtProvider(ILogger logger, string purchaseId);
+
     private async Task<bool> TryRefund(string paymentId, string idempotencyKey)
     {
         try
@@ -237,6 +299,13 @@ internal sealed partial class PurchaseGrain
                     break;
                 case PurchaseStage.Completed:
                     await RecordCompletion();
+                    if (askProvider)
+                    {
+                        // A webhook (charge.refunded) or the reminder: the payment may have been refunded at the
+                        // provider (its dashboard, a dispute lost).
+                        await RevokeIfRefundedAtProvider();
+                    }
+
                     break;
                 case PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded:
                     await ReconcileClosed(askProvider);
@@ -266,6 +335,11 @@ internal sealed partial class PurchaseGrain
     /// </summary>
     private async Task ReconcileClosed(bool askProvider)
     {
+        if (SaleToReverse)
+        {
+            await ReverseSale();
+        }
+
         await notifications.Publish();
         if (State.Purchase!.Payment.PaymentId is not { } paymentId || State.Stage == PurchaseStage.Refunded || (!State.CancelPending && !askProvider))
         {

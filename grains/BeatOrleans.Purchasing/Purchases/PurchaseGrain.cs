@@ -227,7 +227,8 @@ internal sealed partial class PurchaseGrain(
     {
         PurchaseStage.New or PurchaseStage.Rejected => false,
         PurchaseStage.Completed => !State.BuyerRecorded || !State.SaleRecorded || (State.Purchase?.Pricing is not null && !State.PricingCommitted) || notifications.Count > 0,
-        PurchaseStage.Failed or PurchaseStage.Expired or PurchaseStage.Refunded => State.CancelPending || notifications.Count > 0,
+        PurchaseStage.Failed or PurchaseStage.Expired => State.CancelPending || notifications.Count > 0,
+        PurchaseStage.Refunded => State.CancelPending || notifications.Count > 0 || SaleToReverse,
         _ => true,
     };
 

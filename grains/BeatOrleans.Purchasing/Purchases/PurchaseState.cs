@@ -68,7 +68,8 @@ public static class PurchaseStages
         // Advance: the provider refunds in full.
         [PurchaseStage.Refunding] = new(PurchaseStatus.Processing, [PurchaseStage.Refunded]),
 
-        [PurchaseStage.Completed] = new(PurchaseStatus.Completed, []),
+        // Refunded in full at the provider after the sale (its dashboard, a dispute lost): the licence is withdrawn.
+        [PurchaseStage.Completed] = new(PurchaseStatus.Completed, [PurchaseStage.Refunded]),
 
         // Reconcile: a payment captured after the close (a cancel that did not answer, a payment racing the close) is honoured.
         [PurchaseStage.Failed] = new(PurchaseStatus.Failed, [PurchaseStage.Paid]),
@@ -121,5 +122,8 @@ public sealed class PurchaseState
 
     /// <summary>The offer and coupon that priced a completed purchase know it (the offer is used, the coupon's use counted).</summary>
     [Id(12)] public bool PricingCommitted { get; set; }
+
+    /// <summary>A completed purchase refunded at the provider: the producer's ledger took the sale back.</summary>
+    [Id(13)] public bool SaleReversed { get; set; }
 
 }

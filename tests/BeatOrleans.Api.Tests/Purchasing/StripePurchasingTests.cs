@@ -80,6 +80,36 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
     }
 
     [Fact]
+    public async Task A_payment_refunded_at_stripe_withdraws_the_licence_and_takes_the_sale_out_of_the_totals()
+    {
+        var (producer, buyer, beatId) = await Market();
+        var placed = await (await http.Buy(buyer, beatId, "mp3_lease")).Body(HttpStatusCode.Created);
+        var purchaseId = placed.PurchaseId();
+        var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
+        Assert.Equal("completed", (await (await http.Confirm(buyer, purchaseId)).Body(HttpStatusCode.OK)).Status());
+        await Eventually.Holds(async () => await Count(producer, "/api/sales", "sales") == 1);
+
+        // The producer refunds it in Stripe's dashboard (here its API); Stripe sends charge.refunded.
+        using var stripeApi = new HttpClient { BaseAddress = stripe.ApiBase };
+        using var refund = new HttpRequestMessage(HttpMethod.Post, "v1/refunds")
+        {
+            Content = new FormUrlEncodedContent([new("payment_intent", paymentId)]),
+        };
+        refund.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stripe.SecretKey);
+        Assert.Equal(HttpStatusCode.OK, (await stripeApi.SendAsync(refund)).StatusCode);
+
+        // The licence is withdrawn (no more files), the sale is listed refunded and leaves the totals, both are told.
+        await Eventually.Holds(async () => (await http.Purchase(buyer, purchaseId)).Status() == "refunded");
+        await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchaseId}/download", buyer))
+            .Problem(HttpStatusCode.Conflict);
+        var sales = await (await http.Send(HttpMethod.Get, "/api/sales", producer)).Body(HttpStatusCode.OK);
+        Assert.True(Assert.Single(sales["sales"]!.AsArray())!["refunded"]!.GetValue<bool>());
+        Assert.Empty(sales["totals"]!.AsArray());
+        await Eventually.Holds(async () => await NotificationsOf(buyer, "refund") == 1
+            && await NotificationsOf(producer, "refund") == 1);
+    }
+
+    [Fact]
     public async Task A_hundred_concurrent_buyers_of_one_exclusive_make_one_payment_intent_and_one_capture()
     {
         var producer = (await http.LogIn(await http.SignUp())).Token;

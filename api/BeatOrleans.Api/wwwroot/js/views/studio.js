@@ -208,7 +208,9 @@ export async function salesView() {
       }
       body.append(...page.sales.map((s) => h("tr", {},
         h("th", { scope: "row" }, h("a", { href: `/beats/${encodeURIComponent(s.beat_id)}` }, s.beat_title)),
-        h("td", {}, licenceName(s.license_type)), h("td", {}, money(s.amount, s.currency)), h("td", {}, when(s.sold_at)))));
+        h("td", {}, licenceName(s.license_type)),
+        h("td", {}, money(s.amount, s.currency), s.refunded ? h("span", { class: "muted" }, " (refunded)") : null),
+        h("td", {}, when(s.sold_at)))));
       cursor = page.next_cursor;
       more.hidden = !cursor;
     } catch (error) {
