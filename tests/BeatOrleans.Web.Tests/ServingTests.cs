@@ -48,9 +48,14 @@ public sealed class ServingTests(BrowserMarketplace marketplace) : IDisposable
     [InlineData("/hubs/nothing")]
     [InlineData("/health/nothing")]
     [InlineData("/no-such-file.js")]
+    [InlineData("//api/beats")] // a client whose base URL ends in '/'
+    [InlineData("/api%2Fnothing")]
+    [InlineData("/api;x/nothing")]
     public async Task Server_paths_keep_their_json_404(string path)
     {
-        await (await http.GetAsync(path)).Problem(HttpStatusCode.NotFound);
+        // Joined as text: "//api/beats" on its own would read as a URL naming the host "api".
+        var url = new Uri(http.BaseAddress!.GetLeftPart(UriPartial.Authority) + path);
+        await (await http.GetAsync(url)).Problem(HttpStatusCode.NotFound);
     }
 
     public void Dispose() => http.Dispose();

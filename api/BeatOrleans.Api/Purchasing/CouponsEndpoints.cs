@@ -43,6 +43,10 @@ internal static class CouponsEndpoints
             case ({ } percent, null) when percent is < 1 or > 99:
                 errors.Add("percent_off", "percent_off is a whole number from 1 to 99.");
                 break;
+            case ({ }, null) when request.Currency is not null:
+                // A share of the price has no currency: one given would be dropped without a word.
+                errors.Add("currency", "currency goes with amount_off only; a percent_off coupon has none.");
+                break;
             case (null, { } amount) when currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper):
                 errors.Add("currency", "currency is a three-letter ISO 4217 code (e.g. USD).");
                 break;

@@ -14,7 +14,10 @@ public sealed class ClientRouteConstraint : IRouteConstraint
             return true;
         }
 
-        var first = path.Split('/', 2)[0];
+        // The first segment as a server would read it: "//api/x" (a client's base URL ending in '/'), "/api%2Fx" and
+        // "/api;x/y" are API paths that must get the API's 404, not the web page.
+        var first = Uri.UnescapeDataString(path).Split(['/', ';'], StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault() ?? "";
         return !ServerPrefixes.Any(p => first.Equals(p, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -152,6 +152,7 @@ public sealed class CouponsTests(MarketplaceHost host) : IClassFixture<Marketpla
             new { code = Code(), amount_off = 5.555 },
             new { code = Code(), amount_off = 5, currency = "DOLLARS" },
             new { code = Code(), amount_off = 5, currency = "EUR" },
+            new { code = Code(), percent_off = 20, currency = "JPY" }, // a share of the price has no currency
             new { code = Code(), percent_off = 10, license_types = new[] { "platinum" } },
             new { code = Code(), percent_off = 10, max_uses = 0 },
             new { code = Code(), percent_off = 10, expires_at = DateTimeOffset.UtcNow.AddDays(-1) },
