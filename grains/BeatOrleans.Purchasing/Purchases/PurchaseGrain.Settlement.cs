@@ -144,8 +144,8 @@ internal sealed partial class PurchaseGrain
     private bool SaleToReverse => State.Stage == PurchaseStage.Refunded && State.SaleRecorded && !State.SaleReversed;
 
     /// <summary>
-    /// A completed purchase whose payment was refunded in full outside the marketplace (the provider's dashboard, a
-    /// dispute lost) is refunded here too: the licence, its files and agreement are withdrawn (downloads need a
+    /// A completed purchase whose payment was refunded in full outside the marketplace (the provider's dashboard or
+    /// API) is refunded here too: the licence, its files and agreement are withdrawn (downloads need a
     /// completed purchase), the sale leaves the producer's totals, and both parties are told. A partial refund is a
     /// concession on the price and leaves the licence as it is. An exclusive stays sold: putting the beat back on sale
     /// is the producer's decision, not the payment provider's.
@@ -302,7 +302,7 @@ internal sealed partial class PurchaseGrain
                     if (askProvider)
                     {
                         // A webhook (charge.refunded) or the reminder: the payment may have been refunded at the
-                        // provider (its dashboard, a dispute lost).
+                        // provider (its dashboard or API).
                         await RevokeIfRefundedAtProvider();
                     }
 

@@ -68,7 +68,7 @@ public static class PurchaseStages
         // Advance: the provider refunds in full.
         [PurchaseStage.Refunding] = new(PurchaseStatus.Processing, [PurchaseStage.Refunded]),
 
-        // Refunded in full at the provider after the sale (its dashboard, a dispute lost): the licence is withdrawn.
+        // Refunded in full at the provider after the sale (its dashboard or API): the licence is withdrawn.
         [PurchaseStage.Completed] = new(PurchaseStatus.Completed, [PurchaseStage.Refunded]),
 
         // Reconcile: a payment captured after the close (a cancel that did not answer, a payment racing the close) is honoured.
