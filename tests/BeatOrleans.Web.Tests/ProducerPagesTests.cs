@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using BeatOrleans.Api.Tests;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -111,15 +110,8 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         await page.Button("Save licences").ClickAsync();
         await Expect(page.GetByText("The 'trackout' licence delivers stems")).ToBeVisibleAsync();
 
-        using var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, true))
-        {
-            await using var entry = new StreamWriter(archive.CreateEntry("drums.wav").Open());
-            await entry.WriteAsync("drum stem");
-        }
-
         await page.Field("Stems file").SetInputFilesAsync(
-            new FilePayload { Name = "stems.zip", MimeType = "application/zip", Buffer = zip.ToArray() });
+            new FilePayload { Name = "stems.zip", MimeType = "application/zip", Buffer = Stems.Zip() });
         await page.Button("Upload stems").ClickAsync();
         await Expect(page.GetByText("Stems saved (")).ToBeVisibleAsync();
 

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -31,7 +30,7 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beat}/licenses", producer, Trackout(80)))
             .Problem(HttpStatusCode.BadRequest);
 
-        var first = Zip("first");
+        var first = Stems.Zip("first");
         var sent = await (await http.PutStems(producer, beat, first)).Body(HttpStatusCode.OK);
         Assert.Equal(first.LongLength, sent["bytes"]!.GetValue<long>());
         // The tiers on offer that deliver stems when the beat has them say so at once.
@@ -45,7 +44,7 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
         Assert.Equal(first, await Downloaded(early, earlyPurchase));
 
         // Replaced: buyers from now on get the new stems; the buyer before keeps the stems they licensed.
-        var second = Zip("second");
+        var second = Stems.Zip("second");
         await (await http.PutStems(producer, beat, second)).Body(HttpStatusCode.OK);
         var late = await Token();
         var latePurchase = (await http.BuyAndPay(late, beat, "trackout")).PurchaseId();
@@ -54,7 +53,7 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
         Assert.Equal(2, host.BeatFiles(beat).Count(f => f.StartsWith($"stems/{beat}/", StringComparison.Ordinal)));
 
         // An order placed before a replacement and paid after it delivers the stems as they are at payment.
-        var third = Zip("third");
+        var third = Stems.Zip("third");
         var placedBefore = await Token();
         var order = (await (await http.Buy(placedBefore, beat, "trackout")).Body(HttpStatusCode.Created)).PurchaseId();
         await (await http.PutStems(producer, beat, third)).Body(HttpStatusCode.OK);
@@ -70,15 +69,15 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
         var beat = (await http.ReadyBeat(producer)).Id();
         var before = host.BeatFiles(beat);
 
-        await (await http.PutStems(null, beat, Zip("anonymous"))).Problem(HttpStatusCode.Unauthorized);
-        await (await http.PutStems(stranger, beat, Zip("stranger"))).Problem(HttpStatusCode.Forbidden);
-        await (await http.PutStems(producer, Guid.NewGuid().ToString("N"), Zip("nobody")))
+        await (await http.PutStems(null, beat, Stems.Zip("anonymous"))).Problem(HttpStatusCode.Unauthorized);
+        await (await http.PutStems(stranger, beat, Stems.Zip("stranger"))).Problem(HttpStatusCode.Forbidden);
+        await (await http.PutStems(producer, Guid.NewGuid().ToString("N"), Stems.Zip("nobody")))
             .Problem(HttpStatusCode.NotFound);
-        await (await http.PutStems(producer, "not-an-id", Zip("nobody"))).Problem(HttpStatusCode.NotFound);
+        await (await http.PutStems(producer, "not-an-id", Stems.Zip("nobody"))).Problem(HttpStatusCode.NotFound);
         // Judged by the bytes: a "zip" that is audio is not stems.
         await (await http.PutStems(producer, beat, await File.ReadAllBytesAsync(await Audio.Tone(440, 1, "wav"))))
             .Problem(HttpStatusCode.UnsupportedMediaType);
-        await (await http.PutStems(producer, beat, Zip("misnamed"), part: "archive"))
+        await (await http.PutStems(producer, beat, Stems.Zip("misnamed"), part: "archive"))
             .Problem(HttpStatusCode.BadRequest);
         using (var fieldsOnly = new HttpRequestMessage(HttpMethod.Put, $"/api/beats/{beat}/stems"))
         {
@@ -88,7 +87,7 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
             Assert.True(missing["errors"]!.AsObject().ContainsKey("stems"));
         }
 
-        await (await http.PutStems(producer, beat, Zip("as audio"), part: "file")).Problem(HttpStatusCode.BadRequest);
+        await (await http.PutStems(producer, beat, Stems.Zip("as audio"), part: "file")).Problem(HttpStatusCode.BadRequest);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beat}/stems", producer, new { stems = "x" }))
             .Problem(HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(before, host.BeatFiles(beat));
@@ -96,7 +95,7 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
         // A sold exclusive takes no stems either.
         var buyer = await Token();
         Assert.Equal("completed", (await http.BuyAndPay(buyer, beat, "exclusive")).Status());
-        await (await http.PutStems(producer, beat, Zip("too late"))).Problem(HttpStatusCode.Conflict);
+        await (await http.PutStems(producer, beat, Stems.Zip("too late"))).Problem(HttpStatusCode.Conflict);
         Assert.DoesNotContain(host.BeatFiles(beat), f => f.StartsWith("stems/", StringComparison.Ordinal));
     }
 
@@ -104,13 +103,13 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
     public async Task A_beat_keeps_a_bounded_number_of_replaced_stems()
     {
         var producer = await Token();
-        var beat = (await http.ReadyBeat(producer, stems: Zip("with the upload"))).Id();
+        var beat = (await http.ReadyBeat(producer, stems: Stems.Zip("with the upload"))).Id();
         for (var i = 0; i < 5; i++)
         {
-            await (await http.PutStems(producer, beat, Zip($"fix {i}"))).Body(HttpStatusCode.OK);
+            await (await http.PutStems(producer, beat, Stems.Zip($"fix {i}"))).Body(HttpStatusCode.OK);
         }
 
-        var refused = await (await http.PutStems(producer, beat, Zip("one too many"))).Problem(HttpStatusCode.Conflict);
+        var refused = await (await http.PutStems(producer, beat, Stems.Zip("one too many"))).Problem(HttpStatusCode.Conflict);
         Assert.Contains("at most 5", refused.Str("detail"), StringComparison.Ordinal);
         // The refused upload is not kept: the upload's stems and five replacements.
         Assert.Equal(6, host.BeatFiles(beat).Count(f => f.StartsWith("stems/", StringComparison.Ordinal)));
@@ -120,9 +119,9 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
     public async Task A_deleted_beat_that_sold_nothing_loses_every_stems_file_it_was_sent()
     {
         var producer = await Token();
-        var beat = (await http.ReadyBeat(producer, stems: Zip("with the upload"))).Id();
-        await (await http.PutStems(producer, beat, Zip("first fix"))).Body(HttpStatusCode.OK);
-        await (await http.PutStems(producer, beat, Zip("second fix"))).Body(HttpStatusCode.OK);
+        var beat = (await http.ReadyBeat(producer, stems: Stems.Zip("with the upload"))).Id();
+        await (await http.PutStems(producer, beat, Stems.Zip("first fix"))).Body(HttpStatusCode.OK);
+        await (await http.PutStems(producer, beat, Stems.Zip("second fix"))).Body(HttpStatusCode.OK);
         Assert.Equal(3, host.BeatFiles(beat).Count(f => f.StartsWith("stems/", StringComparison.Ordinal)));
 
         await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/delete", producer)).Body(HttpStatusCode.OK);
@@ -133,8 +132,8 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
     public async Task A_deleted_beat_that_sold_only_mp3_leases_keeps_the_mp3_and_loses_the_wav_and_the_stems()
     {
         var producer = await Token();
-        var beat = (await http.ReadyBeat(producer, stems: Zip("with the upload"))).Id();
-        await (await http.PutStems(producer, beat, Zip("a fix"))).Body(HttpStatusCode.OK);
+        var beat = (await http.ReadyBeat(producer, stems: Stems.Zip("with the upload"))).Id();
+        await (await http.PutStems(producer, beat, Stems.Zip("a fix"))).Body(HttpStatusCode.OK);
         var buyer = await Token();
         var bought = (await http.BuyAndPay(buyer, beat, "mp3_lease")).PurchaseId();
 
@@ -146,17 +145,5 @@ public sealed class StemsTests(MarketplaceHost host) : IClassFixture<Marketplace
             .Body(HttpStatusCode.OK);
         var mp3 = download["files"]!.AsArray().Single(f => f!.Str("name") == "mp3")!;
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(mp3.Str("url"))).StatusCode);
-    }
-
-    private static byte[] Zip(string content)
-    {
-        using var memory = new MemoryStream();
-        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var writer = new StreamWriter(zip.CreateEntry("drums.wav").Open());
-            writer.Write($"{content} {Guid.NewGuid()}");
-        }
-
-        return memory.ToArray();
     }
 }

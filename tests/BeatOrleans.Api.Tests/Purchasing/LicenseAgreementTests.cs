@@ -98,7 +98,7 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         var producerAccount = await http.SignUp();
         var producer = (await http.LogIn(producerAccount)).Token;
         var buyer = (await http.LogIn(await http.SignUp())).Token;
-        var beat = await http.ReadyBeat(producer, new() { ["title"] = "Only Once" }, stems: Zip());
+        var beat = await http.ReadyBeat(producer, new() { ["title"] = "Only Once" }, stems: Stems.Zip());
         var purchase = await http.BuyAndPay(buyer, beat.Id(), "exclusive");
 
         var text = await Text(await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}/license.pdf", producer)).Content.ReadAsByteArrayAsync());
@@ -107,18 +107,6 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         Assert.Contains("Distribution copies: unlimited", text, StringComparison.Ordinal);
         Assert.Contains("Price paid: 499.99 USD", text, StringComparison.Ordinal);
         Assert.DoesNotContain("List price", text, StringComparison.Ordinal);
-    }
-
-    private static byte[] Zip()
-    {
-        using var memory = new MemoryStream();
-        using (var zip = new System.IO.Compression.ZipArchive(memory, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var writer = new StreamWriter(zip.CreateEntry("drums.wav").Open());
-            writer.Write("stem bytes " + Guid.NewGuid());
-        }
-
-        return memory.ToArray();
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -331,7 +330,7 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         var (_, producerToken) = await User();
         var (_, buyerToken) = await User();
         var (_, strangerToken) = await User();
-        var stems = Zip();
+        var stems = Stems.Zip();
         var beat = await http.ReadyBeat(producerToken, new() { ["title"] = "Tiers" }, stems);
 
         var licenses = await (await http.GetAsync($"/api/beats/{beat.Id()}/licenses")).Body<LicensesView>(HttpStatusCode.OK);
@@ -392,18 +391,6 @@ public sealed class PurchasingTests(MarketplaceHost host) : IClassFixture<Market
         Assert.Null(second["next_cursor"]);
         var listed = first["purchases"]!.AsArray().Concat(second["purchases"]!.AsArray()).Select(p => p!.AsObject().PurchaseId());
         Assert.Equal(Enumerable.Reverse(ids), listed);
-    }
-
-    private static byte[] Zip()
-    {
-        using var memory = new MemoryStream();
-        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var writer = new StreamWriter(zip.CreateEntry("drums.wav").Open());
-            writer.Write("stem bytes " + Guid.NewGuid());
-        }
-
-        return memory.ToArray();
     }
 }
 
