@@ -1,6 +1,7 @@
 using System.Reflection;
 using BeatOrleans.Catalog;
 using BeatOrleans.Chat;
+using BeatOrleans.Hosting.Startup;
 using BeatOrleans.Notifications;
 using BeatOrleans.Purchasing;
 using BeatOrleans.Users;
@@ -36,7 +37,7 @@ public static class Domains
         var unknown = names.Where(n => !All.Any(d => d.Name.Equals(n, StringComparison.OrdinalIgnoreCase))).ToList();
         if (unknown.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingException(
                 $"Silo:Domains names unknown domain(s) {string.Join(", ", unknown)}; known: all, {string.Join(", ", All.Select(d => d.Name))}.");
         }
 

@@ -1,3 +1,5 @@
+using BeatOrleans.Hosting.Startup;
+
 namespace BeatOrleans.Hosting;
 
 /// <summary>How a silo finds the cluster and where its state lives; bound from the <c>Silo</c> section.</summary>
@@ -35,7 +37,7 @@ public sealed class SiloHostingOptions
 
         var host = AdvertisedAddress.Equals("auto", StringComparison.OrdinalIgnoreCase) ? System.Net.Dns.GetHostName() : AdvertisedAddress;
         return System.Net.Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
-            ?? throw new InvalidOperationException($"Silo:AdvertisedAddress '{AdvertisedAddress}' resolves to no IPv4 address.");
+            ?? throw new StartupSettingException($"Silo:AdvertisedAddress '{AdvertisedAddress}' resolves to no IPv4 address.");
     }
 
     public string ClusterId { get; set; } = "beatorleans";
@@ -95,7 +97,7 @@ public sealed class SiloHostingOptions
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException(string.Join(" ", problems));
+            throw new StartupSettingException(string.Join(" ", problems));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using BeatOrleans.Hosting.Startup;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace BeatOrleans.Api.Auth;
@@ -34,18 +35,18 @@ public static class RateLimits
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         if (options.CredentialsPerClientPerMinute < 1)
         {
-            throw new InvalidOperationException($"{RateLimitOptions.Section}:CredentialsPerClientPerMinute must be at least 1.");
+            throw new StartupSettingException($"{RateLimitOptions.Section}:CredentialsPerClientPerMinute must be at least 1.");
         }
 
         if (options.MessagesPerUserPer10Seconds < 1)
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingException(
                 $"{RateLimitOptions.Section}:MessagesPerUserPer10Seconds must be at least 1.");
         }
 
         if (options.OrdersPerUserPerMinute < 1)
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingException(
                 $"{RateLimitOptions.Section}:OrdersPerUserPerMinute must be at least 1.");
         }
 

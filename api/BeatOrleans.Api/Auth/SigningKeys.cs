@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BeatOrleans.Hosting.Startup;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BeatOrleans.Api.Auth;
@@ -13,7 +14,7 @@ internal static class SigningKeys
         var bytes = Convert.FromBase64String(key);
         return bytes.Length >= MinimumBytes
             ? new SymmetricSecurityKey(bytes)
-            : throw new InvalidOperationException($"{JwtOptions.Section}:PreviousSigningKeys must each be at least {MinimumBytes} bytes (base64).");
+            : throw new StartupSettingException($"{JwtOptions.Section}:PreviousSigningKeys must each be at least {MinimumBytes} bytes (base64).");
     })]);
 
     /// <summary>The configured key, or in the embedded profile a key generated once and kept beside the data.</summary>
@@ -24,12 +25,12 @@ internal static class SigningKeys
             var configured = Convert.FromBase64String(options.SigningKey);
             return configured.Length >= MinimumBytes
                 ? new SymmetricSecurityKey(configured)
-                : throw new InvalidOperationException($"{JwtOptions.Section}:SigningKey must be at least {MinimumBytes} bytes (base64).");
+                : throw new StartupSettingException($"{JwtOptions.Section}:SigningKey must be at least {MinimumBytes} bytes (base64).");
         }
 
         if (!embedded)
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingException(
                 $"{JwtOptions.Section}:SigningKey is required in the cluster profile (base64, >= {MinimumBytes} bytes, the same on every API node).");
         }
 
@@ -47,7 +48,7 @@ internal static class SigningKeys
         var kept = File.ReadAllText(path).Trim();
         return Convert.TryFromBase64String(kept, new byte[kept.Length], out var length) && length >= MinimumBytes
             ? new SymmetricSecurityKey(Convert.FromBase64String(kept))
-            : throw new InvalidOperationException(
+            : throw new StartupSettingException(
                 $"{JwtOptions.Section}:SigningKeyFile ({path}) must hold base64 of at least {MinimumBytes} bytes.");
     }
 }

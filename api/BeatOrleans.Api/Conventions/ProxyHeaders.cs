@@ -1,4 +1,5 @@
 using System.Net;
+using BeatOrleans.Hosting.Startup;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -49,7 +50,7 @@ public static class ProxyHeaders
             .ToList();
         if (settings.ForwardLimit < 1)
         {
-            throw new InvalidOperationException($"{ProxyHeaderOptions.Section}:ForwardLimit must be at least 1.");
+            throw new StartupSettingException($"{ProxyHeaderOptions.Section}:ForwardLimit must be at least 1.");
         }
 
         builder.Services.AddOptions<ForwardedHeadersOptions>()
@@ -77,6 +78,6 @@ public static class ProxyHeaders
         return app;
     }
 
-    private static InvalidOperationException Invalid(string setting, string text, string what) =>
+    private static StartupSettingException Invalid(string setting, string text, string what) =>
         new($"{ProxyHeaderOptions.Section}:{setting} entry '{text}' is not {what}.");
 }

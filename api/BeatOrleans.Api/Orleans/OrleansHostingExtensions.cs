@@ -1,3 +1,4 @@
+using BeatOrleans.Hosting.Startup;
 using BeatOrleans.Hosting;
 using BeatOrleans.Hosting.Runtime;
 using BeatOrleans.Hosting.Telemetry;
@@ -32,7 +33,7 @@ public static class OrleansHostingExtensions
             if (mode.Name == OrleansMode.Cluster)
             {
                 var redis = configuration.GetConnectionString("Redis")
-                    ?? throw new InvalidOperationException("ConnectionStrings:Redis is required when Orleans:Mode is cluster (cluster membership).");
+                    ?? throw new StartupSettingException("ConnectionStrings:Redis is required when Orleans:Mode is cluster (cluster membership).");
                 client.UseRedisClustering(redis);
             }
             else
@@ -106,6 +107,6 @@ public sealed record OrleansMode(string Name)
         var name = (configuration["Orleans:Mode"] ?? EmbeddedName).Trim().ToLowerInvariant();
         return name is EmbeddedName or Local or Cluster
             ? new OrleansMode(name)
-            : throw new InvalidOperationException($"Orleans:Mode must be 'embedded', 'local' or 'cluster', not '{name}'.");
+            : throw new StartupSettingException($"Orleans:Mode must be 'embedded', 'local' or 'cluster', not '{name}'.");
     }
 }

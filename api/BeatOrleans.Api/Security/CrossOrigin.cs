@@ -1,3 +1,5 @@
+using BeatOrleans.Hosting.Startup;
+
 namespace BeatOrleans.Api.Security;
 
 /// <summary>
@@ -19,7 +21,7 @@ public static class CrossOrigin
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
                 || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/'))
             {
-                throw new InvalidOperationException($"{Setting}: '{origin}' is not an origin such as https://app.example.com (scheme and host, no path).");
+                throw new StartupSettingException($"{Setting}: '{origin}' is not an origin such as https://app.example.com (scheme and host, no path).");
             }
         }
 

@@ -1,3 +1,4 @@
+using BeatOrleans.Hosting.Startup;
 using BeatOrleans.Purchasing.Payments;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ internal static partial class PaymentsModeCheck
         var provider = configuration[$"{PaymentsOptions.Section}:{nameof(PaymentsOptions.Provider)}"];
         if (string.IsNullOrWhiteSpace(provider))
         {
-            throw new InvalidOperationException(
+            throw new StartupSettingException(
                 "Payments:Provider is required for a purchasing silo in the cluster profile: stripe (with "
                 + "Payments:Stripe:SecretKey and Payments:Stripe:WebhookSecret) to take real payments, or simulated for "
                 + "a test deployment in which purchases complete without charging anyone.");

@@ -1,3 +1,5 @@
+using BeatOrleans.Hosting.Startup;
+
 namespace BeatOrleans.Hosting.Telemetry;
 
 /// <summary>The <c>Telemetry</c> section: log format, access log, traces and where <c>/metrics</c> is served.</summary>
@@ -37,13 +39,13 @@ public sealed class TelemetryOptions
         Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
         if (!options.Json && !options.LogFormat.Equals("text", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"{Section}:LogFormat must be 'text' or 'json', not '{options.LogFormat}'.");
+            throw new StartupSettingException($"{Section}:LogFormat must be 'text' or 'json', not '{options.LogFormat}'.");
         }
 
         if (options.MetricsUrl is { Length: > 0 } url)
         {
             options.MetricsPort = ParsePort(url)
-                ?? throw new InvalidOperationException($"{Section}:MetricsUrl must be an http URL with a port, such as http://0.0.0.0:9464, not '{url}'.");
+                ?? throw new StartupSettingException($"{Section}:MetricsUrl must be an http URL with a port, such as http://0.0.0.0:9464, not '{url}'.");
         }
 
         options.Exporting = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
