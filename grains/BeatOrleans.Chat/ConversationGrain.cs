@@ -57,25 +57,16 @@ internal sealed partial class ConversationGrain(
 
         var entry = new Queued(outgoing);
         queued.Add(entry);
-        var committed = false;
         await writes.Run(async () =>
         {
             // An earlier holder of the gate may have stored this message with its batch already.
             if (!entry.Stored.Task.IsCompleted)
             {
                 await Commit();
-                committed = true;
             }
         });
 
-        var message = await entry.Stored.Task;
-        if (committed)
-        {
-            // The batch's committer hands the integration events to the broker; no sender waits for its confirm.
-            events.PublishInBackground();
-        }
-
-        return message;
+        return await entry.Stored.Task;
     }
 
     /// <summary>Stores every queued message with one write per page and one of the head, then notifies. Holds the gate.</summary>
@@ -84,7 +75,8 @@ internal sealed partial class ConversationGrain(
         var batch = queued.ToList();
         queued.Clear();
         var state = conversation.State;
-        var (count, last, recorded, participants) = (state.Count, state.LastMessage, state.Events.Count, state.Participants);
+        var (count, last, participants) = (state.Count, state.LastMessage, state.Participants);
+        var recorded = new List<IntegrationEvent>(batch.Count);
         var now = clock.GetUtcNow();
         var messages = batch.Select((entry, i) => new ChatMessage(
             ChatIds.MessageId(ChatId, count + i), count + i, entry.Outgoing.SenderId, entry.Outgoing.Content, now, entry.Outgoing.Offer)).ToList();
@@ -103,8 +95,10 @@ internal sealed partial class ConversationGrain(
             foreach (var (entry, message) in batch.Zip(messages))
             {
                 notifications.Record(Notification(entry.Outgoing, message, now));
-                await events.Record(IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
-                    ChatId, message.MessageId, message.Sequence, entry.Outgoing.SenderId, entry.Outgoing.ReceiverId, entry.Outgoing.Content.Length, now)));
+                var sent = IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
+                    ChatId, message.MessageId, message.Sequence, entry.Outgoing.SenderId, entry.Outgoing.ReceiverId, entry.Outgoing.Content.Length, now));
+                recorded.Add(sent);
+                await events.Record(sent);
             }
 
             await Save();
@@ -115,7 +109,8 @@ internal sealed partial class ConversationGrain(
             // the next activation start from what storage holds.
             (state.Count, state.LastMessage, state.Participants) = (count, last, participants);
             notifications.Discard();
-            state.Events.RemoveRange(recorded, state.Events.Count - recorded);
+            // By identity: a publication that ended meanwhile took confirmed events from the front of the list.
+            events.Discard(recorded);
             DeactivateOnIdle();
             foreach (var entry in batch)
             {
@@ -125,6 +120,9 @@ internal sealed partial class ConversationGrain(
             return;
         }
 
+        // Stored: the integration events go to the broker; no sender waits for its confirm. Here, under the gate, no
+        // other batch's events (recorded, not stored yet) can be taken for stored ones.
+        events.PublishInBackground();
         var summary = new ChatSummary(ChatId, state.Participants, messages[^1]);
         try
         {

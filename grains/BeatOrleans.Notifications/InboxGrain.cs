@@ -188,15 +188,18 @@ internal sealed partial class InboxGrain(
         var notifications = batch.Select(entry => entry.Request).Select(request => new Notification(
             Guid.NewGuid().ToString("N"), request.Type, request.Message, false, request.OccurredAt, request.SubjectType,
             request.SubjectId)).ToList();
+        var recorded = new List<IntegrationEvent>(batch.Count);
         try
         {
             await Store([.. notifications.Zip(batch, (notification, entry) => (notification, entry.Request.EventId))]);
             foreach (var notification in notifications)
             {
-                await events.Record(IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, UserId, notification.CreatedAt,
-                    new NotificationCreated(notification.NotificationId, UserId, notification.Type,
+                var created = IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, UserId,
+                    notification.CreatedAt, new NotificationCreated(notification.NotificationId, UserId, notification.Type,
                         notification.Message, notification.CreatedAt, notification.SubjectType,
-                        notification.SubjectId)));
+                        notification.SubjectId));
+                recorded.Add(created);
+                await events.Record(created);
             }
 
             await inbox.WriteStateAsync();
@@ -206,6 +209,7 @@ internal sealed partial class InboxGrain(
             // Not stored until the head says so: start again from storage; the sources publish the events again.
             Forget(batch);
             delivered.ExceptWith(batch.Select(entry => entry.Request.EventId));
+            events.Discard(recorded);
             DeactivateOnIdle();
             foreach (var entry in batch)
             {

@@ -18,6 +18,10 @@ namespace BeatOrleans.Outbox;
 /// deactivation, or the sweep): one write per event saved on every producer's hot path, at the price of a possible
 /// duplicate after a crash, which the at-least-once contract allows. Events go out in list order, one batch at a
 /// time per grain, so an aggregate's events arrive in order once duplicates are dropped by id.
+/// Only stored events go out: those the activation read from storage, and those recorded before a write after which
+/// the grain called <see cref="Publish"/> or <see cref="PublishInBackground"/>. A publication that runs on while the
+/// grain records more events and writes them (interleaving calls, the retry timer) leaves those for later, so an event
+/// whose write fails is never published.
 /// </remarks>
 public sealed partial class EventOutbox
 {
@@ -40,6 +44,9 @@ public sealed partial class EventOutbox
     private Task? publishing;
     private int counted;
 
+    /// <summary>Events of the list known to be stored (by reference: two events may be equal).</summary>
+    private readonly HashSet<IntegrationEvent> stored = new(ReferenceEqualityComparer.Instance);
+
     /// <param name="grain">The owner; it implements <see cref="IOutboxOwner"/> by calling <see cref="Sweep"/>.</param>
     /// <param name="pending">The list inside the grain's state (read on every use: the grain may replace its state object).</param>
     /// <param name="persist">Writes the grain's state.</param>
@@ -53,6 +60,8 @@ public sealed partial class EventOutbox
         options = services.GetRequiredService<IOptions<OutboxOptions>>().Value;
         logger = services.GetRequiredService<ILogger<EventOutbox>>();
         recording = services.GetRequiredService<OutboxDestination>().Exists;
+        // What the activation read is stored.
+        stored.UnionWith(pending());
         // A stored outbox that is not empty means the grain is in the index already (it enrolled before writing).
         enrolled = pending().Count > 0;
         Count();
@@ -97,11 +106,30 @@ public sealed partial class EventOutbox
     public void PublishInBackground() => _ = Publish();
 
     /// <summary>
-    /// Publishes the outbox; call it after the state write. A failure leaves the events for the retry timer. One
-    /// publication runs at a time: a call while one runs joins it (it also takes the events recorded meanwhile),
+    /// Publishes the outbox; call it after the state write that stored every event recorded so far (never while
+    /// another call's write of this state may be in flight). A failure leaves the events for the retry timer. One
+    /// publication runs at a time: a call while one runs joins it (it also takes the events stored meanwhile),
     /// so a grain whose calls interleave never sends an event twice or drops the wrong ones from the list.
     /// </summary>
     public Task Publish()
+    {
+        stored.UnionWith(pending());
+        return PublishStored();
+    }
+
+    /// <summary>
+    /// Forgets events recorded for a write that failed, so that they are neither published nor stored by a later
+    /// write of this activation.
+    /// </summary>
+    public void Discard(IReadOnlyCollection<IntegrationEvent> unstored)
+    {
+        var forget = new HashSet<IntegrationEvent>(unstored, ReferenceEqualityComparer.Instance);
+        pending().RemoveAll(forget.Contains);
+        stored.ExceptWith(forget);
+        Count();
+    }
+
+    private Task PublishStored()
     {
         if (publishing is { IsCompleted: false })
         {
@@ -113,25 +141,34 @@ public sealed partial class EventOutbox
 
     private async Task PublishPending()
     {
-        var events = pending();
-        while (events.Count > 0)
+        while (true)
         {
+            // Stored events come first in the list: those recorded after them wait for the write that stores them.
             // A backlog after an outage goes out in batches, each confirmed well within the publish timeout.
-            var batch = events.Take(MaxBatch).ToList();
+            var batch = pending().TakeWhile(stored.Contains).Take(MaxBatch).ToList();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
             try
             {
                 await grains.GetGrain<IEventRelayGrain>(0).Publish(batch);
-                events.RemoveRange(0, batch.Count);
+                // By reference: events recorded or discarded meanwhile leave the confirmed ones where they are.
+                var confirmed = new HashSet<IntegrationEvent>(batch, ReferenceEqualityComparer.Instance);
+                pending().RemoveAll(confirmed.Contains);
+                stored.ExceptWith(confirmed);
                 storedHasConfirmed = true;
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                LogPublishFailed(logger, exception, events.Count, Owner);
+                LogPublishFailed(logger, exception, pending().Count, Owner);
                 break;
             }
         }
 
         Count();
+        var events = pending();
         if (events.Count == 0)
         {
             retry?.Dispose();
@@ -146,7 +183,7 @@ public sealed partial class EventOutbox
     /// <summary>For <see cref="IOutboxOwner.FlushOutbox"/>: publishes, and once nothing is left, stores that and leaves the index.</summary>
     public async Task Sweep()
     {
-        await Publish();
+        await PublishStored();
         if (pending().Count > 0)
         {
             return;
@@ -195,7 +232,7 @@ public sealed partial class EventOutbox
     }
 
     private void StartRetry(TimeSpan dueTime) => retry ??= grain.RegisterGrainTimer(
-        static (outbox, _) => outbox.Publish(),
+        static (outbox, _) => outbox.PublishStored(),
         this,
         new GrainTimerCreationOptions(dueTime, options.RetryPeriod) { KeepAlive = false });
 

@@ -42,6 +42,9 @@ public static class SiloBuilderExtensions
             AddLocalInfrastructure(silo, options);
         }
 
+        // A grain whose state write failed serves nothing more from memory: its next activation reads storage.
+        silo.AddUnsavedStateGuard(StorageNames.Documents, StorageNames.Realtime);
+
         // Notifications cross one stream hop: the default 100 ms pulling period added ~60 ms to it (docs/BENCHMARKS.md);
         // 20 ms is a much shorter hop, and few queues keep the idle polling it costs small.
         silo.AddMemoryStreams(StorageNames.Events, streams =>

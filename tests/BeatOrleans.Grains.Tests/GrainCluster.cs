@@ -1,6 +1,7 @@
 using BeatOrleans.Catalog;
 using BeatOrleans.Chat;
 using BeatOrleans.Contracts;
+using BeatOrleans.Hosting.Storage;
 using BeatOrleans.Messaging;
 using BeatOrleans.Outbox;
 using BeatOrleans.Notifications;
@@ -51,6 +52,9 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.AddMemoryStreams(StorageNames.Events);
             silo.UseInMemoryReminderService();
             silo.AddIncomingGrainCallFilter(Faults.Apply);
+            silo.AddIncomingGrainCallFilter(StorageFaults.Apply);
+            // As in every silo of the marketplace (SiloBuilderExtensions).
+            silo.AddUnsavedStateGuard(StorageNames.Documents, StorageNames.Realtime);
             var data = Directory.CreateTempSubdirectory("grain-tests-").FullName;
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?>

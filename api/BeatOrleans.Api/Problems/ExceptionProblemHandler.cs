@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -57,6 +58,9 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         // Refused before anything changed: the same request may be sent again as it is.
         _ when IsBusy(exception) => Problem(503,
             "Too many sign-ins are being checked right now.", "Nothing was changed; try again in a few seconds."),
+        // An activation whose state write failed refused the call before running it (it is being replaced).
+        _ when Causes(exception).Any(e => e is StateNotSavedException) => Problem(503,
+            "This part of the marketplace is briefly unavailable.", "Nothing was changed; try again in a few seconds."),
         _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
         // A service the request needs (the S3 audio store, Stripe) did not answer: nothing was kept, and the same

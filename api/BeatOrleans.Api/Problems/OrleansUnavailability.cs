@@ -1,3 +1,4 @@
+using BeatOrleans.Contracts;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
@@ -19,11 +20,13 @@ public static class OrleansUnavailability
 
     /// <summary>
     /// The call never reached a live activation, or its answer was lost: the silo, its connection or the message is
-    /// gone. Such a call may be repeated when repeating it is harmless (a read: <c>ReadRetryFilter</c>).
+    /// gone, or the activation was being replaced after a failed state write (it ran nothing). Such a call may be
+    /// repeated when repeating it is harmless (a read: <c>ReadRetryFilter</c>).
     /// </summary>
     public static bool IsSiloLoss(Exception exception) => exception switch
     {
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException => true,
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException
+            or StateNotSavedException => true,
         _ => exception.InnerException is { } inner && IsSiloLoss(inner),
     };
 }

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using BeatOrleans.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+
+namespace BeatOrleans.Hosting.Storage;
+
+/// <summary>
+/// Keeps a grain from serving state its storage refused. Grains change their state in memory, then write it; when
+/// the write fails (storage down, a timeout, an ETag conflict) the activation's memory holds a change storage does
+/// not. Its next calls would read that change as done (a retried sale answered "sold to you" with nothing stored, a
+/// logout "revoked" that comes back after a restart) and a later write, or the one at deactivation, could store what
+/// the caller was told had failed. From such a failure until the grain's next activation reads its state again:
+/// every further write of the grain is refused, every call to it fails with <see cref="StateNotSavedException"/>
+/// before it runs, and the activation is deactivated as soon as the failing call ends.
+/// </summary>
+/// <remarks>
+/// One place for every grain of every domain, at the storage and call boundaries, instead of an undo in each of the
+/// grains' many write paths. Orleans' own grains (stream pub-sub) keep their storage as it is.
+/// </remarks>
+public static class UnsavedStateGuard
+{
+    /// <summary>Wraps the named storage providers registered so far and adds the call filter; call after them.</summary>
+    public static ISiloBuilder AddUnsavedStateGuard(this ISiloBuilder silo, params string[] storageNames)
+    {
+        var services = silo.Services;
+        services.AddSingleton<UnsavedActivations>();
+        foreach (var name in storageNames)
+        {
+            var registered = services.LastOrDefault(d => d.ServiceType == typeof(IGrainStorage)
+                && d.IsKeyedService && Equals(d.ServiceKey, name))
+                ?? throw new InvalidOperationException($"No grain storage named '{name}' is registered to guard.");
+            services.Remove(registered);
+            services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new GuardedStorage(
+                Create(registered, provider, key), provider.GetRequiredService<UnsavedActivations>(),
+                provider.GetRequiredService<ILogger<GuardedStorage>>(), name));
+        }
+
+        silo.AddIncomingGrainCallFilter<UnsavedStateFilter>();
+        return silo;
+    }
+
+    private static IGrainStorage Create(ServiceDescriptor registered, IServiceProvider provider, object? key) =>
+        (IGrainStorage)(registered.KeyedImplementationInstance
+            ?? registered.KeyedImplementationFactory?.Invoke(provider, key)
+            ?? ActivatorUtilities.CreateInstance(provider, registered.KeyedImplementationType!));
+}
+
+/// <summary>The grains of this silo whose last write failed and that have not read their state since.</summary>
+internal sealed class UnsavedActivations
+{
+    private readonly ConcurrentDictionary<GrainId, byte> grains = new();
+    private int count;
+
+    public bool Contains(GrainId grain) => Volatile.Read(ref count) > 0 && grains.ContainsKey(grain);
+
+    public void Add(GrainId grain)
+    {
+        if (grains.TryAdd(grain, 0))
+        {
+            Interlocked.Increment(ref count);
+        }
+    }
+
+    public void Remove(GrainId grain)
+    {
+        if (Volatile.Read(ref count) > 0 && grains.TryRemove(grain, out _))
+        {
+            Interlocked.Decrement(ref count);
+        }
+    }
+}
+
+/// <summary>A grain storage that marks a grain whose write failed and refuses its writes until it reads again.</summary>
+internal sealed partial class GuardedStorage(
+    IGrainStorage inner, UnsavedActivations unsaved, ILogger<GuardedStorage> logger, string name)
+    : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        try
+        {
+            await inner.ReadStateAsync(stateName, grainId, grainState);
+        }
+        catch (Exception exception) when (UnsavedStateFilter.StoreFailure(exception) is { } store)
+        {
+            // An activation that cannot read fails; its caller gets an exception Orleans can carry.
+            LogReadFailed(logger, exception, stateName, name, grainId);
+            throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
+        }
+
+        // A new activation (or a re-read) holds what storage holds again.
+        unsaved.Remove(grainId);
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Guarded(stateName, grainId, () => inner.WriteStateAsync(stateName, grainId, grainState));
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        Guarded(stateName, grainId, () => inner.ClearStateAsync(stateName, grainId, grainState));
+
+    private async Task Guarded(string stateName, GrainId grainId, Func<Task> write)
+    {
+        if (unsaved.Contains(grainId))
+        {
+            throw new StateNotSavedException(
+                $"{grainId} is being replaced after a failed state write; this write of '{stateName}' was not made.");
+        }
+
+        try
+        {
+            await write();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            unsaved.Add(grainId);
+            LogWriteFailed(logger, exception, stateName, name, grainId);
+            if (UnsavedStateFilter.StoreFailure(exception) is { } store)
+            {
+                throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
+            }
+
+            throw;
+        }
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading state {StateName} of {GrainId} from {Storage} failed")]
+    private static partial void LogReadFailed(
+        ILogger logger, Exception exception, string stateName, string storage, GrainId grainId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Writing state {StateName} of {GrainId} to {Storage} failed; the activation is being replaced")]
+    private static partial void LogWriteFailed(
+        ILogger logger, Exception exception, string stateName, string storage, GrainId grainId);
+}
+
+/// <summary>
+/// Refuses calls to a grain whose last write failed, and deactivates it once the failing call ends. A store's own
+/// exception (Npgsql, StackExchange.Redis, SQLite) leaves the call as a <see cref="StorageUnavailableException"/>: Orleans
+/// has no codec for those types, and a caller (an API node) would otherwise get a codec error it cannot classify.
+/// </summary>
+internal sealed class UnsavedStateFilter(UnsavedActivations unsaved) : IIncomingGrainCallFilter
+{
+    private static readonly DeactivationReason Reason =
+        new(DeactivationReasonCode.ApplicationError, "Its last state write failed: memory may differ from storage.");
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (unsaved.Contains(context.TargetId))
+        {
+            context.TargetContext.Deactivate(Reason);
+            throw new StateNotSavedException();
+        }
+
+        try
+        {
+            await context.Invoke();
+        }
+        catch (Exception exception) when (StoreFailure(exception) is { } store)
+        {
+            throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
+        }
+        finally
+        {
+            if (unsaved.Contains(context.TargetId))
+            {
+                context.TargetContext.Deactivate(Reason);
+            }
+        }
+    }
+
+    /// <summary>The store client's exception in the causes of <paramref name="exception"/>, if any.</summary>
+    internal static Exception? StoreFailure(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException or StackExchange.Redis.RedisException)
+            {
+                return e;
+            }
+
+            if (e is AggregateException { InnerExceptions.Count: > 1 } many)
+            {
+                return many.InnerExceptions.Select(StoreFailure).FirstOrDefault(found => found is not null);
+            }
+        }
+
+        return null;
+    }
+}
