@@ -3,6 +3,8 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace BeatOrleans.Api.Problems;
 
@@ -14,15 +16,22 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Classify(exception, http.Request.Path);
+        var retrySafe = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            || NothingRan(exception);
+        var problem = Classify(exception, http.Request.Path, retrySafe);
         var status = problem.Status!.Value;
         if (status >= 500)
         {
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
                 LogUnavailable(logger, http.Request.Path, exception.GetType().Name, exception.Message);
-                // A full hashing queue drains in a second or two; a lost silo takes longer to be replaced.
-                http.Response.Headers.RetryAfter = IsBusy(exception) ? "2" : "5";
+                // Retry-After says the same request may simply be sent again: never for a change that may have been
+                // made (clients, the web client among them, repeat on it). A full hashing queue drains in a second
+                // or two; a lost silo takes longer to be replaced.
+                if (retrySafe)
+                {
+                    http.Response.Headers.RetryAfter = IsBusy(exception) ? "2" : "5";
+                }
             }
             else
             {
@@ -34,7 +43,7 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
 
-    private static ProblemDetails Classify(Exception exception, PathString path) => exception switch
+    private static ProblemDetails Classify(Exception exception, PathString path, bool retrySafe) => exception switch
     {
         BadHttpRequestException { InnerException: JsonException json } => Malformed(RequestErrors.DescribeJson(json)),
         BadHttpRequestException { InnerException: InvalidOperationException text } when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
@@ -61,8 +70,15 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         // An activation whose state write failed refused the call before running it (it is being replaced).
         _ when Causes(exception).Any(e => e is StateNotSavedException) => Problem(503,
             "This part of the marketplace is briefly unavailable.", "Nothing was changed; try again in a few seconds."),
+        // A change whose answer was lost (a timeout, a silo lost during the call, a store that failed mid-way) may
+        // have been made: say so rather than invite a blind repeat.
+        _ when !retrySafe && (OrleansUnavailability.Matches(exception) || IsStoreFailure(exception)) => Problem(503,
+            "This part of the marketplace did not answer in time.",
+            "The change may or may not have been made: look (reload what it changes) before sending it again."),
         _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
+        _ when IsStoreFailure(exception) => Problem(503, "The marketplace's storage is not answering right now.",
+            "Try again shortly."),
         // A service the request needs (the S3 audio store, Stripe) did not answer: nothing was kept, and the same
         // request may be sent again once it is back.
         _ when Causes(exception).Any(e => e is HttpRequestException or System.Net.Sockets.SocketException) =>
@@ -70,6 +86,18 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             "A service this request needs cannot be reached right now.", "It did not answer; try again shortly."),
         _ => Problem(500, "An unexpected error occurred."),
     };
+
+    /// <summary>
+    /// The call was refused before any grain ran it (a full hashing queue, an activation being replaced, a message
+    /// the cluster rejected, a silo it could not connect to, no silo that hosts the grain), or a service outside the
+    /// cluster (the S3 audio store, Stripe) did not answer, and nothing was kept.
+    /// </summary>
+    private static bool NothingRan(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException
+        or StateNotSavedException or OrleansMessageRejectionException or ConnectionFailedException
+        or HttpRequestException or System.Net.Sockets.SocketException)
+        || (OrleansUnavailability.Matches(exception) && !OrleansUnavailability.IsSiloLoss(exception));
+
+    private static bool IsStoreFailure(Exception exception) => Causes(exception).Any(e => e is StorageUnavailableException);
 
     /// <summary>A users silo refused a password check for a full hashing queue, before anything changed.</summary>
     private static bool IsBusy(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException);

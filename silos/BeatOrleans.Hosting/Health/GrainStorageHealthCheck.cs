@@ -31,13 +31,14 @@ public sealed class GrainStorageHealthCheck(Func<DbConnection> connect) : IHealt
             var queries = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             return queries >= 3 ? HealthCheckResult.Healthy("grain storage schema present") : HealthCheckResult.Unhealthy("grain storage schema missing");
         }
+        // Not answering: the registration says how much that matters (a shared store: Degraded).
         catch (DbException exception)
         {
-            return HealthCheckResult.Unhealthy($"{exception.GetType().Name}: {exception.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{exception.GetType().Name}: {exception.Message}");
         }
         catch (TimeoutException exception)
         {
-            return HealthCheckResult.Unhealthy($"timeout: {exception.Message}");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"timeout: {exception.Message}");
         }
     }
 }

@@ -18,7 +18,8 @@ public sealed class RedisHealthCheck(string connectionString) : IHealthCheck, ID
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"Redis: {exception.GetType().Name}");
+            // The registration says how much that matters (shared by every process: Degraded).
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Redis: {exception.GetType().Name}");
         }
     }
 

@@ -1,0 +1,69 @@
+using System.Net;
+using BeatOrleans.Contracts.Purchasing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BeatOrleans.Api.Tests.Hosting;
+
+/// <summary>
+/// Grain calls whose answer is lost on the way back (a <see cref="TimeoutException"/>, as when a silo or its store is
+/// slow): an offer is made but the API never hears of it, and an offer read times out.
+/// </summary>
+public sealed class LostAnswerHost() : MarketplaceHost(new(), services =>
+    services.AddSingleton<IOutgoingGrainCallFilter>(new LostAnswers()));
+
+public sealed class LostAnswers : IOutgoingGrainCallFilter
+{
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.DeclaringType == typeof(IOfferGrain))
+        {
+            if (context.MethodName == nameof(IOfferGrain.GetOffer))
+            {
+                throw new TimeoutException("The answer did not arrive on time (test fault).");
+            }
+
+            if (context.MethodName == nameof(IOfferGrain.Make))
+            {
+                await context.Invoke();
+                throw new TimeoutException("The answer did not arrive on time (test fault).");
+            }
+        }
+
+        await context.Invoke();
+    }
+}
+
+public sealed class LostAnswerTests(LostAnswerHost host) : IClassFixture<LostAnswerHost>
+{
+    [Fact]
+    public async Task A_change_whose_answer_was_lost_answers_503_saying_it_may_have_been_made_without_inviting_a_repeat()
+    {
+        var http = host.CreateClient();
+        var producer = await http.LogIn(await http.SignUp());
+        var beat = await http.ReadyBeat(producer.Token, new() { ["title"] = "Lost answer" });
+        var buyer = await http.LogIn(await http.SignUp());
+
+        var offer = await http.MakeOffer(buyer.Token, beat.Id(), "wav_lease", 20m, "is 20 fine?");
+
+        var problem = await offer.Problem(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("may or may not have been made", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // No Retry-After: a client that repeats on it (the web client does) would make a second offer.
+        Assert.False(offer.Headers.Contains("Retry-After"));
+        // It was made: its card opened the buyer's chat with the producer.
+        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{buyer.UserId}", buyer.Token))
+            .Body(HttpStatusCode.OK);
+        Assert.Single(history["chats"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_read_whose_answer_was_lost_answers_503_with_retry_after()
+    {
+        var http = host.CreateClient();
+        var buyer = await http.LogIn(await http.SignUp());
+
+        var read = await http.Send(HttpMethod.Get, $"/api/offers/{Guid.NewGuid():N}", buyer.Token);
+
+        await read.Problem(HttpStatusCode.ServiceUnavailable);
+        Assert.True(read.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+}
