@@ -156,12 +156,25 @@ internal sealed partial class ConversationGrain(
     private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) =>
         outgoing.Offer is { } offer
             ? new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "offer",
-                $"{outgoing.SenderUsername}: offer {offer.Status} for the "
-                + $"{LicenseTypes.DisplayName(offer.LicenseType)} licence of \"{offer.BeatTitle}\" at "
-                + Money.Format(offer.Amount, offer.Currency),
-                now, NotificationSubjects.Chat, ChatId)
+                OfferNotice(outgoing.SenderUsername, offer), now, NotificationSubjects.Chat, ChatId)
             : new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message",
                 $"You have a new message from {outgoing.SenderUsername}", now, NotificationSubjects.Chat, ChatId);
+
+    /// <summary>What the other side reads about an offer card: who did what, for which licence, at what price.</summary>
+    private static string OfferNotice(string sender, OfferCard offer)
+    {
+        var price = Money.Format(offer.Amount, offer.Currency);
+        var licence = $"the {LicenseTypes.DisplayName(offer.LicenseType)} licence of \"{offer.BeatTitle}\"";
+        return offer.Status switch
+        {
+            "open" when offer.CounterOf is not null => $"{sender} made a counter-offer of {price} for {licence}",
+            "open" => $"{sender} offered {price} for {licence}",
+            "accepted" => $"{sender} accepted the offer of {price} for {licence}",
+            "declined" => $"{sender} declined the offer of {price} for {licence}",
+            "withdrawn" => $"{sender} withdrew the offer of {price} for {licence}",
+            _ => $"{sender}: offer {offer.Status} for {licence} at {price}",
+        };
+    }
 
     public async Task<MessagePage?> GetMessages(string callerId, long? beforeSequence, long? afterSequence, int limit)
     {

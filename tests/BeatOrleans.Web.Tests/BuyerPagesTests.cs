@@ -71,6 +71,30 @@ public sealed class BuyerPagesTests(BrowserMarketplace marketplace)
     }
 
     [Fact]
+    public async Task A_licence_bought_already_is_marked_and_buying_it_again_takes_a_second_press()
+    {
+        var (_, _, beatId, _) = await marketplace.Api.ProducerWithReadyBeat();
+        var page = await marketplace.NewPage();
+        await page.SignUpInBrowser("owner");
+        await page.GotoAsync($"/beats/{beatId}");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "MP3 lease" }).CheckAsync();
+        await page.Field("Test card").SelectOptionAsync("pm_card_visa");
+        await page.Button("Buy").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Bought: MP3 lease");
+
+        await page.GotoAsync($"/beats/{beatId}");
+        await Expect(page.GetByText("You own this licence")).ToHaveCountAsync(1);
+        await page.GetByRole(AriaRole.Radio, new() { Name = "MP3 lease" }).CheckAsync();
+        await page.Button("Buy").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("You already own the MP3 lease licence");
+        // Nothing was bought by the first press; the second buys it again.
+        await page.Button("Buy").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Bought: MP3 lease");
+        await page.Link("Purchases").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "MP3 lease" })).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task A_declined_test_card_shows_the_decline_and_charges_nothing()
     {
         var (_, _, beatId, _) = await marketplace.Api.ProducerWithReadyBeat();

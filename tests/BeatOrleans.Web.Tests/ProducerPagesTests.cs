@@ -108,12 +108,15 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Trackout" }).CheckAsync();
         await page.Field("Trackout price").FillAsync("80");
         await page.Button("Save licences").ClickAsync();
-        await Expect(page.GetByText("The 'trackout' licence delivers stems")).ToBeVisibleAsync();
+        var refusal = page.GetByText("The Trackout licence delivers stems: add them first");
+        await Expect(refusal).ToBeVisibleAsync();
 
         await page.Field("Stems file").SetInputFilesAsync(
             new FilePayload { Name = "stems.zip", MimeType = "application/zip", Buffer = Stems.Zip() });
         await page.Button("Upload stems").ClickAsync();
         await Expect(page.GetByText("Stems saved (")).ToBeVisibleAsync();
+        // The refusal for want of stems no longer stands.
+        await Expect(refusal).ToBeHiddenAsync();
 
         await page.Button("Save licences").ClickAsync();
         await Expect(page.GetByText("Licences saved.")).ToBeVisibleAsync();

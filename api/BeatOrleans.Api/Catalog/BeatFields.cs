@@ -220,8 +220,9 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
 
                 if (LicenseTypes.NeedsStems(name) && !hasStems)
                 {
-                    errors.Add("stems", $"The '{name}' licence delivers stems: send them first (the 'stems' part of "
-                        + "the upload, or PUT /api/beats/{beat_id}/stems).");
+                    // In words for the producer (the web client shows it as it is); the API reference names the calls.
+                    errors.Add("stems", $"The {LicenseTypes.DisplayName(name)} licence delivers stems: add them first "
+                        + "(a ZIP of the track-outs with the upload, or in the beat's Stems afterwards).");
                     return tiers;
                 }
 

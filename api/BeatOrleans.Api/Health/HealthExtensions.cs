@@ -50,9 +50,11 @@ public static class HealthExtensions
         }
 
         app.MapOpenApi().AllowAnonymous();
-        // No web fonts from fonts.scalar.com: the reference loads nothing from outside this API (works offline,
-        // tells no third party).
-        app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API").DisableDefaultFonts()).AllowAnonymous();
+        // No web fonts from fonts.scalar.com, no AI agent, MCP or telemetry (each calls Scalar's servers, the agent
+        // with this API's description), no developer tools (SDK generation and deploy links need scalar.com): the
+        // reference loads nothing from outside this API (works offline, tells no third party).
+        app.MapScalarApiReference(o => o.WithTitle("BeatOrleans API").DisableDefaultFonts()
+            .DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools()).AllowAnonymous();
         // The dashboard's live log (/dashboard/Trace) is a response that never ends: a stopping node ends it rather
         // than wait out Shutdown:Timeout and then stop its silo in a hurry.
         app.Use(async (http, next) =>

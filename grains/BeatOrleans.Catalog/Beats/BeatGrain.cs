@@ -359,9 +359,13 @@ internal sealed partial class BeatGrain(
 
     private async Task Fail(string reason)
     {
-        State.Beat = State.Beat! with { Status = BeatStatus.Failed, FailureReason = reason };
+        var b = State.Beat = State.Beat! with { Status = BeatStatus.Failed, FailureReason = reason };
         var now = clock.GetUtcNow();
-        await Commit(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now, new BeatFailedData(BeatId, State.Beat.ProducerId, reason, now)));
+        // The producer waits for the upload's outcome: a failure is told as a success is (beat_ready), with the reason.
+        var failed = new NotificationRequested($"beat-failed:{BeatId}", this.GetGrainId(), b.ProducerId, "beat_failed",
+            $"Your beat \"{b.Title}\" could not be processed: {reason}", now, NotificationSubjects.Beat, BeatId);
+        await Commit(IntegrationEvents.Create($"{BeatId}.failed", EventTypes.BeatFailed, BeatId, now,
+            new BeatFailedData(BeatId, b.ProducerId, reason, now)), failed);
         CatalogTelemetry.Failed();
         LogFailed(logger, BeatId, reason);
     }

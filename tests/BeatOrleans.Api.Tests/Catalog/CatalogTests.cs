@@ -155,6 +155,15 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         Assert.False(string.IsNullOrWhiteSpace(failed.FailureReason));
         await (await http.GetAsync($"/api/beats/stream/{accepted.Id()}")).Problem(HttpStatusCode.Conflict);
         await (await http.GetAsync($"/api/beats/{accepted.Id()}/waveform")).Problem(HttpStatusCode.Conflict);
+
+        // The producer is told, as of a beat made ready, with the reason, about the beat.
+        var notifications = await Eventually.Until(
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray(),
+            notifications => notifications.Count != 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        var notification = Assert.Single(notifications);
+        Assert.Equal("beat_failed", notification!["type"]!.GetValue<string>());
+        Assert.Equal(accepted.Id(), notification["subject_id"]!.GetValue<string>());
+        Assert.Contains(failed.FailureReason!, notification["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]

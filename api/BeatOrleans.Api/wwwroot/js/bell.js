@@ -156,6 +156,12 @@ function toggle() {
 }
 
 bell.addEventListener("click", toggle);
+// A click anywhere else (the page, a header link) closes the panel, as a menu does; on a phone it covers the page.
+document.addEventListener("click", (event) => {
+  const panel = document.getElementById("bell-panel");
+  const inside = event.target instanceof Node && (panel?.contains(event.target) || bell.contains(event.target));
+  if (panel && !panel.hidden && !inside) toggle();
+});
 document.addEventListener("keydown", (event) => {
   const panel = document.getElementById("bell-panel");
   if (event.key === "Escape" && panel && !panel.hidden) {

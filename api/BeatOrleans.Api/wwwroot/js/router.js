@@ -1,4 +1,5 @@
 // Client routes on real paths (the API answers index.html for them); links within the page go through history.
+import { alertBox, h } from "./ui.js";
 
 /** @typedef {(params: Record<string, string>, query: URLSearchParams) => (HTMLElement | Promise<HTMLElement>)} View */
 /** @typedef {{ pattern: RegExp, names: string[], view: View }} Route */
@@ -55,7 +56,14 @@ export async function render(moveFocus = false) {
   main.dispatchEvent(new Event("leave"));
   // Where the focus was when the navigation began: if the user moves it while the view loads, it stays theirs.
   const focusBefore = document.activeElement;
-  const content = await view(params, query);
+  /** @type {HTMLElement} */
+  let content;
+  try {
+    content = await view(params, query);
+  } catch (error) {
+    // A page whose data did not load says so (and offers to try again) instead of leaving the last page on screen.
+    content = failedView(error);
+  }
   if (ticket !== rendering) return;
   main.replaceChildren(content);
   const heading = main.querySelector("h1");
@@ -91,6 +99,15 @@ document.addEventListener("click", (event) => {
 });
 
 window.addEventListener("popstate", () => void render());
+
+/** @param {unknown} error @returns {HTMLElement} */
+function failedView(error) {
+  const alert = alertBox();
+  alert.show(error);
+  const again = h("button", { type: "button" }, "Try again");
+  again.addEventListener("click", () => void render(true));
+  return h("section", {}, h("h1", {}, "This page did not load"), alert, h("p", {}, again));
+}
 
 /** Runs once when the current view is replaced (to stop listening to live events). @param {() => void} fn */
 export function onLeave(fn) {

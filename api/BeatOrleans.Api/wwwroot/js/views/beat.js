@@ -1,7 +1,7 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
 // test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit licences, send stems
 // and delete.
-import { ApiError, call, newKey, upload } from "../api.js";
+import { ApiError, call, newKey, queryString, upload } from "../api.js";
 import { liveEvents } from "../live.js";
 import { go, onLeave, render } from "../router.js";
 import { session } from "../session.js";
@@ -43,7 +43,7 @@ function termsList(terms) {
  * @param {Offer | null} offer the buyer's accepted offer the page was opened for: its price is shown, and it prices
  * the purchase of its licence
  */
-function buyForm(beat, licences, tier, offer) {
+function buyForm(beat, licences, tier, offer, owned = new Set()) {
   const alert = alertBox();
   const sold = beat.status === "sold";
   const mine = session()?.user_id === beat.producer_id;
@@ -58,6 +58,7 @@ function buyForm(beat, licences, tier, offer) {
       agreed?.license_type === offer.license_type
         ? h("p", { class: "badge agreed" }, `Your accepted offer: ${money(agreed.amount, agreed.currency)}, until ${when(agreed.buy_before ?? "")}`)
         : null,
+      owned.has(offer.license_type) ? h("p", { class: "badge owned" }, "You own this licence (see Purchases)") : null,
       h("p", { class: "muted" }, `Files: ${offer.deliverables.map((d) => d.toUpperCase()).join(", ")}`),
       termsList(offer.terms));
   });
@@ -75,13 +76,23 @@ function buyForm(beat, licences, tier, offer) {
   let awaiting = null;
   /** Bought the exclusive here: the beat is sold now. */
   let soldHere = false;
+  /** A licence the buyer owns already, whose second purchase they were asked to confirm. @type {string | null} */
+  let confirmedAgain = null;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!session()) {
-      go(`/login?next=${encodeURIComponent(location.pathname)}`);
+    const chosen = /** @type {LicenseType} */ (String(new FormData(form).get("license_type")));
+    if (owned.has(chosen) && confirmedAgain !== chosen && awaiting?.license_type !== chosen) {
+      // Bought already: a second purchase is allowed (another project, say), but never by a slip of the finger.
+      confirmedAgain = chosen;
+      alert.say(`You already own the ${licenceName(chosen)} licence of this beat: its files are in Purchases. `
+        + "Press Buy again to buy it a second time.");
       return;
     }
-    const chosen = /** @type {LicenseType} */ (String(new FormData(form).get("license_type")));
+    if (!session()) {
+      // Back on this page after signing in, with the licence chosen still chosen.
+      go(`/login?next=${encodeURIComponent(`${location.pathname}?licence=${encodeURIComponent(chosen)}`)}`);
+      return;
+    }
     void busy(buy, async () => {
       alert.clear();
       try {
@@ -139,14 +150,16 @@ function buyForm(beat, licences, tier, offer) {
 /**
  * A price proposed for one licence: posted in the chat with the producer, who accepts, declines or counters there.
  * An accepted offer prices the buyer's next purchase of that licence (the Buy button above).
- * @param {Beat} beat @param {Licenses} licences
+ * @param {Beat} beat @param {Licenses} licences @param {URLSearchParams} query an offer typed before signing in
  */
-function offerForm(beat, licences) {
+function offerForm(beat, licences, query) {
   const alert = alertBox();
   const tier = h("select", { name: "license_type" },
-    ...licences.licenses.map((l) => h("option", { value: l.license_type }, `${licenceName(l.license_type)} (list ${money(l.price, l.currency)})`)));
-  const amount = h("input", { type: "number", name: "amount", min: "0.5", step: "0.01", required: true, inputmode: "decimal" });
-  const note = h("textarea", { name: "message", rows: 2, maxlength: 1000 });
+    ...licences.licenses.map((l) => h("option", { value: l.license_type, selected: query.get("offer_licence") === l.license_type },
+      `${licenceName(l.license_type)} (list ${money(l.price, l.currency)})`)));
+  const amount = h("input", { type: "number", name: "amount", min: "0.5", step: "0.01", required: true, inputmode: "decimal",
+    value: query.get("offer_amount") ?? "" });
+  const note = h("textarea", { name: "message", rows: 2, maxlength: 1000 }, query.get("offer_note") ?? "");
   const make = h("button", { type: "submit" }, "Make offer");
   const form = h("form", { class: "card offer-form" },
     h("h2", {}, "Make an offer"),
@@ -157,7 +170,9 @@ function offerForm(beat, licences) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!session()) {
-      go(`/login?next=${encodeURIComponent(location.pathname)}`);
+      // Back on this page after signing in, with the offer as it was typed.
+      const kept = queryString({ offer_licence: tier.value, offer_amount: amount.value, offer_note: note.value });
+      go(`/login?next=${encodeURIComponent(`${location.pathname}${kept}`)}`);
       return;
     }
     const chosen = licences.licenses.find((l) => l.license_type === tier.value);
@@ -212,7 +227,11 @@ function producerTools(beat, licences, onSaved) {
       }
     });
   });
-  const stemsForm = beat.status === "sold" ? null : stemsTools(beat, onSaved);
+  // Stems saved: a refusal of the Trackout licence for want of them no longer stands.
+  const stemsForm = beat.status === "sold" ? null : stemsTools(beat, (saved) => {
+    if (!alert.hidden && !alert.classList.contains("ok")) alert.clear();
+    onSaved?.(saved);
+  });
   const remove = h("button", { type: "button", class: "danger" }, "Delete beat");
   const confirmRemove = h("button", { type: "button", class: "danger", hidden: true }, "Yes, delete it");
   const cancelRemove = h("button", { type: "button", class: "secondary", hidden: true }, "Cancel");
@@ -309,10 +328,10 @@ export async function beatView(params, query) {
   if (beat.status === "ready" || beat.status === "sold") parts.push(player(beat.beat_id, beat.title, beat.duration_seconds).element);
   else parts.push(h("p", { class: "muted" }, beat.status === "processing" ? "The preview is being made; this page shows it once it is ready." : "This beat has no preview."));
   if (beat.status === "processing" && mine) {
-    // The producer's beat_ready notification: show the finished beat (player, licences) in place.
+    // The producer's beat_ready or beat_failed notification: show the outcome (player and licences, or the reason) in place.
     const onReady = (/** @type {Event} */ event) => {
       const n = /** @type {CustomEvent<import("../types.js").LiveNotification>} */ (event).detail;
-      if (n.kind === "beat_ready") void render();
+      if (n.kind === "beat_ready" || n.kind === "beat_failed") void render();
     };
     liveEvents.addEventListener("notification", onReady);
     onLeave(() => liveEvents.removeEventListener("notification", onReady));
@@ -336,9 +355,19 @@ export async function beatView(params, query) {
       : null;
     const agreed = offer?.status === "accepted" && offer.beat_id === beat.beat_id && offer.buyer_id === session()?.user_id
       ? offer : null;
-    let buy = buyForm(beat, licences, query.get("licence"), agreed);
+    // The licences of this beat the viewer bought already (from their latest purchases).
+    /** @type {Set<string>} */
+    const owned = new Set();
+    if (session() && !mine) {
+      /** @type {import("../types.js").PurchasesPage | null} */
+      const bought = await call("GET", "/api/purchases?limit=100").catch(() => null);
+      for (const p of bought?.purchases ?? []) {
+        if (p.beat_id === beat.beat_id && p.status === "completed") owned.add(p.license_type);
+      }
+    }
+    let buy = buyForm(beat, licences, query.get("licence"), agreed, owned);
     parts.push(buy);
-    if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences));
+    if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences, query));
     if (mine) {
       // The licence panel above shows the prices just saved, not those the page was opened with.
       parts.push(producerTools(beat, licences, (saved) => {

@@ -88,7 +88,11 @@ export async function catalogueView(_, query) {
       shown += page.items.length;
       cursor = page.next_cursor;
       more.hidden = !cursor;
-      count.textContent = shown === 0 ? "No beats match. Try fewer words or filters." : `${shown} beat${shown === 1 ? "" : "s"}${cursor ? " so far" : ""}`;
+      const searched = FILTERS.some((f) => f !== "sort" && query.get(f));
+      count.textContent = shown > 0 ? `${shown} beat${shown === 1 ? "" : "s"}${cursor ? " so far" : ""}`
+        // An empty marketplace is no failed search: say what the site is for and how to start.
+        : searched ? "No beats match. Try fewer words or filters."
+          : "No beats for sale yet. Producers: sign up and upload the first one from Upload.";
     } catch (error) {
       alert.show(error);
     }

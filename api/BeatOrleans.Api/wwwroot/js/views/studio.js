@@ -62,7 +62,7 @@ function beatTable(beats) {
   /** @param {Event} event */
   const onNotification = (event) => {
     const n = /** @type {CustomEvent<LiveNotification>} */ (event).detail;
-    if (n.kind === "beat_ready") void refresh();
+    if (n.kind === "beat_ready" || n.kind === "beat_failed") void refresh();
   };
   liveEvents.addEventListener("notification", onNotification);
   liveEvents.addEventListener("reconnected", refresh);
