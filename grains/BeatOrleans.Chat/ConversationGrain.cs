@@ -95,8 +95,9 @@ internal sealed partial class ConversationGrain(
             foreach (var (entry, message) in batch.Zip(messages))
             {
                 notifications.Record(Notification(entry.Outgoing, message, now));
-                var sent = IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now, new ChatMessageSent(
-                    ChatId, message.MessageId, message.Sequence, entry.Outgoing.SenderId, entry.Outgoing.ReceiverId, entry.Outgoing.Content.Length, now));
+                var sent = IntegrationEvents.Create(message.MessageId, EventTypes.ChatMessageSent, ChatId, now,
+                    new ChatMessageSent(ChatId, message.MessageId, message.Sequence, entry.Outgoing.SenderId,
+                        entry.Outgoing.ReceiverId, entry.Outgoing.Content.Length, now));
                 recorded.Add(sent);
                 await events.Record(sent);
             }
@@ -160,7 +161,7 @@ internal sealed partial class ConversationGrain(
             : new NotificationRequested(message.MessageId, this.GetGrainId(), outgoing.ReceiverId, "message",
                 $"You have a new message from {outgoing.SenderUsername}", now, NotificationSubjects.Chat, ChatId);
 
-    /// <summary>What the other side reads about an offer card: who did what, for which licence, at what price.</summary>
+    /// <summary>What the other side reads about an offer card: who did what, for which licence, at which price.</summary>
     private static string OfferNotice(string sender, OfferCard offer)
     {
         var price = Money.Format(offer.Amount, offer.Currency);

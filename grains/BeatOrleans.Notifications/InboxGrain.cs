@@ -194,9 +194,9 @@ internal sealed partial class InboxGrain(
             await Store([.. notifications.Zip(batch, (notification, entry) => (notification, entry.Request.EventId))]);
             foreach (var notification in notifications)
             {
-                var created = IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated, UserId,
-                    notification.CreatedAt, new NotificationCreated(notification.NotificationId, UserId, notification.Type,
-                        notification.Message, notification.CreatedAt, notification.SubjectType,
+                var created = IntegrationEvents.Create(notification.NotificationId, EventTypes.NotificationCreated,
+                    UserId, notification.CreatedAt, new NotificationCreated(notification.NotificationId, UserId,
+                        notification.Type, notification.Message, notification.CreatedAt, notification.SubjectType,
                         notification.SubjectId));
                 recorded.Add(created);
                 await events.Record(created);

@@ -25,7 +25,8 @@ public sealed class StateWriteFailureTests(GrainCluster cluster)
         var beat = cluster.Grains.GetGrain<IBeatGrain>(beatId);
         var (first, second) = (NewId(), NewId());
         var hold = GrainCluster.Clock.GetUtcNow().AddMinutes(15);
-        Assert.Equal(ReserveOutcome.Reserved, (await beat.Reserve(first, NewId(), LicenseTypes.Exclusive, hold)).Outcome);
+        var reserved = await beat.Reserve(first, NewId(), LicenseTypes.Exclusive, hold);
+        Assert.Equal(ReserveOutcome.Reserved, reserved.Outcome);
 
         using (StorageFaults.FailWrites(beatId))
         {
@@ -122,13 +123,16 @@ public sealed class StateWriteFailureTests(GrainCluster cluster)
         var beatId = NewId();
         static StoredFile File(string name) => new($"beats/{name}", name == "wav" ? "wav" : "mp3", 1_000);
         var beat = cluster.Grains.GetGrain<IBeatGrain>(beatId);
-        await beat.Create(new BeatDraft(NewId(), "Night Drive", "Producer", "trap", 140, "Am", ["dark"], Tiers, File("master"), null));
-        await beat.CompleteProcessing(new BeatMedia(120, 44_100, 2, File("preview"), File("mp3"), File("wav"), [0.5f]));
+        await beat.Create(
+            new BeatDraft(NewId(), "Night Drive", "Producer", "trap", 140, "Am", ["dark"], Tiers, File("master"), null));
+        await beat.CompleteProcessing(
+            new BeatMedia(120, 44_100, 2, File("preview"), File("mp3"), File("wav"), [0.5f]));
         return beatId;
     }
 
     private static Sale Sale(string purchaseId, long amountMinor) =>
-        new(purchaseId, "beat", "Night Drive", LicenseTypes.Mp3Lease, "buyer", amountMinor, "USD", DateTimeOffset.UtcNow);
+        new(purchaseId, "beat", "Night Drive", LicenseTypes.Mp3Lease, "buyer", amountMinor, "USD",
+            DateTimeOffset.UtcNow);
 
     /// <summary>Repeats a call refused while the failed activation is being replaced (at most 5 s).</summary>
     private static async Task<T> Eventually<T>(Func<Task<T>> call)

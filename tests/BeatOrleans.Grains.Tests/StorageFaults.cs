@@ -32,7 +32,7 @@ public static class StorageFaults
         return new Outage(() => failingKey = null);
     }
 
-    /// <summary>The relay takes <paramref name="delay"/> to confirm the events of one aggregate, and records them.</summary>
+    /// <summary>The relay takes <paramref name="delay"/> to confirm one aggregate's events, and records them.</summary>
     public static IDisposable SlowRelay(string aggregateId, TimeSpan delay)
     {
         relayDelay = delay;

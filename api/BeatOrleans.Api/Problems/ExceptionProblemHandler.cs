@@ -97,7 +97,8 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         or HttpRequestException or System.Net.Sockets.SocketException)
         || (OrleansUnavailability.Matches(exception) && !OrleansUnavailability.IsSiloLoss(exception));
 
-    private static bool IsStoreFailure(Exception exception) => Causes(exception).Any(e => e is StorageUnavailableException);
+    private static bool IsStoreFailure(Exception exception) =>
+        Causes(exception).Any(e => e is StorageUnavailableException);
 
     /// <summary>A users silo refused a password check for a full hashing queue, before anything changed.</summary>
     private static bool IsBusy(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException);

@@ -34,7 +34,8 @@ public sealed class GrainStorageHealthCheck(Func<DbConnection> connect) : IHealt
         // Not answering: the registration says how much that matters (a shared store: Degraded).
         catch (DbException exception)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"{exception.GetType().Name}: {exception.Message}");
+            return new HealthCheckResult(
+                context.Registration.FailureStatus, $"{exception.GetType().Name}: {exception.Message}");
         }
         catch (TimeoutException exception)
         {

@@ -24,6 +24,7 @@ public static class HealthChecksExtensions
         return checks
             .Add(new HealthCheckRegistration("redis", _ => redis, HealthStatus.Degraded, [ReadyTag]))
             .Add(new HealthCheckRegistration("postgres",
-                _ => GrainStorageHealthCheck.Postgres(options.PostgresConnectionString!), HealthStatus.Degraded, [ReadyTag]));
+                _ => GrainStorageHealthCheck.Postgres(options.PostgresConnectionString!),
+                HealthStatus.Degraded, [ReadyTag]));
     }
 }

@@ -21,7 +21,7 @@ namespace BeatOrleans.Hosting.Storage;
 /// </remarks>
 public static class UnsavedStateGuard
 {
-    /// <summary>Wraps the named storage providers registered so far and adds the call filter; call after them.</summary>
+    /// <summary>Wraps the named storage providers (call it after they are added) and adds the call filter.</summary>
     public static ISiloBuilder AddUnsavedStateGuard(this ISiloBuilder silo, params string[] storageNames)
     {
         var services = silo.Services;
@@ -72,7 +72,7 @@ internal sealed class UnsavedActivations
     }
 }
 
-/// <summary>A grain storage that marks a grain whose write failed and refuses its writes until it reads again.</summary>
+/// <summary>A grain storage that marks a grain whose write failed and refuses its writes until it reads.</summary>
 internal sealed partial class GuardedStorage(
     IGrainStorage inner, UnsavedActivations unsaved, ILogger<GuardedStorage> logger, string name)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
@@ -140,8 +140,8 @@ internal sealed partial class GuardedStorage(
 
 /// <summary>
 /// Refuses calls to a grain whose last write failed, and deactivates it once the failing call ends. A store's own
-/// exception (Npgsql, StackExchange.Redis, SQLite) leaves the call as a <see cref="StorageUnavailableException"/>: Orleans
-/// has no codec for those types, and a caller (an API node) would otherwise get a codec error it cannot classify.
+/// exception (Npgsql, StackExchange.Redis, SQLite) leaves the call as a <see cref="StorageUnavailableException"/>:
+/// Orleans has no codec for those types, and a caller (an API node) would get a codec error it cannot classify.
 /// </summary>
 internal sealed class UnsavedStateFilter(UnsavedActivations unsaved) : IIncomingGrainCallFilter
 {

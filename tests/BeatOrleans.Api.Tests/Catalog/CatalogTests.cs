@@ -158,7 +158,8 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
 
         // The producer is told, as of a beat made ready, with the reason, about the beat.
         var notifications = await Eventually.Until(
-            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", token)).Body(HttpStatusCode.OK))["notifications"]!.AsArray(),
+            async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", token))
+                .Body(HttpStatusCode.OK))["notifications"]!.AsArray(),
             notifications => notifications.Count != 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         var notification = Assert.Single(notifications);
         Assert.Equal("beat_failed", notification!["type"]!.GetValue<string>());

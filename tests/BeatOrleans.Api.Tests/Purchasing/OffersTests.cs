@@ -42,7 +42,8 @@ public sealed class OffersTests(MarketplaceHost host) : IClassFixture<Marketplac
         var echoed = await buyerFrames.First("chat", m => m["kind"]?.GetValue<string>() == "offer");
         Assert.Equal("open", echoed["offer"]!.Str("status"));
         var notice = await producerNotified.First("notification", n => n["kind"]?.GetValue<string>() == "offer");
-        Assert.StartsWith($"{buyer.Username} offered 30.00 USD for the WAV lease licence of", notice.Str("message"), StringComparison.Ordinal);
+        Assert.StartsWith($"{buyer.Username} offered 30.00 USD for the WAV lease licence of", notice.Str("message"),
+            StringComparison.Ordinal);
         var chatId = made.Str("chat_id");
         var stored = Assert.Single(await Messages(producer.Token, chatId))!;
         Assert.Equal("offer", stored.Str("kind"));
