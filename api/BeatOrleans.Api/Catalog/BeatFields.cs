@@ -48,7 +48,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
 
         artist = Optional(artist, "artist", MaxTitleLength, errors);
         genre = Optional(genre, "genre", MaxGenreLength, errors);
-        key = Optional(key, "key", MaxKeyLength, errors);
+        key = MusicalKeys.Normalize(Optional(key, "key", MaxKeyLength, errors));
         double? tempo = null;
         if (!string.IsNullOrWhiteSpace(bpm))
         {

@@ -88,7 +88,10 @@ export function uploadView() {
   const artist = h("input", { name: "artist", maxlength: 120, placeholder: session()?.username ?? "" });
   const genre = h("input", { name: "genre", maxlength: 40 });
   const bpm = h("input", { name: "bpm", type: "number", min: 20, max: 300 });
-  const key = h("input", { name: "key", maxlength: 8, placeholder: "e.g. Am" });
+  // Suggestions in the catalogue filter's spelling; "F minor" typed freely is stored as "Fm" all the same.
+  const keys = h("datalist", { id: "upload-keys" }, ...["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#",
+    "Ab", "A", "A#", "Bb", "B"].flatMap((k) => [`${k}m`, k]).map((k) => h("option", { value: k })));
+  const key = h("input", { name: "key", maxlength: 16, placeholder: "e.g. Am", list: "upload-keys" });
   const tags = h("input", { name: "tags", maxlength: 200, placeholder: "dark, 808" });
   const stems = h("input", { name: "stems", type: "file", accept: ".zip,application/zip" });
   const tiers = Object.entries(DEFAULT_PRICES).map(([type, price]) => {
@@ -106,7 +109,7 @@ export function uploadView() {
   const form = h("form", { class: "card" },
     field("Audio file", file, "The master: WAV, AIFF, FLAC, MP3 or OGG."),
     field("Title", title), field("Artist", artist, "Shown on the beat; your username if empty."),
-    h("div", { class: "filter-grid" }, field("Genre", genre), field("BPM", bpm), field("Key", key)),
+    h("div", { class: "filter-grid" }, field("Genre", genre), field("BPM", bpm), field("Key", key)), keys,
     field("Tags", tags, "Separated by commas."),
     field("Stems (optional)", stems, "A ZIP of the track-outs; needed for the Trackout licence."),
     h("fieldset", {}, h("legend", {}, "Licences and prices (USD)"), h("ul", { class: "edit-tiers" }, ...tiers.map((t) => t.row))),
