@@ -103,11 +103,35 @@ export async function chatView(_, query) {
     into.replaceChildren(...parts, alert);
   };
 
+  /** Each offer's cards shown, and what became of it (its newest card's status, or countered). */
+  /** @type {Map<string, { card: OfferCard, line: HTMLElement }[]>} */
+  const offerLines = new Map();
+  /** @type {Map<string, string>} */
+  const offerFate = new Map();
+  /** @param {OfferCard} card @param {string} status */
+  const offerText = (card, status) =>
+    `Offer: ${money(card.amount, card.currency)} for the ${licenceName(card.license_type)} licence of "${card.beat_title}" (${status})`;
+  /** Every card of an offer says what became of it, not what it was when posted. @param {string} id @param {string} status */
+  const settle = (id, status) => {
+    offerFate.set(id, status);
+    for (const shown of offerLines.get(id) ?? []) shown.line.textContent = offerText(shown.card, status);
+  };
+
   /** @param {OfferCard} card @param {boolean} newer whether this card is newer than those shown */
   const offerCard = (card, newer) => {
     const area = h("div", { class: "offer-actions" });
-    // A counter-offer closes the offer it answers: that card's actions go.
-    if (newer && card.counter_of) offerAreas.get(card.counter_of)?.replaceChildren();
+    const line = h("p", {}, offerText(card, newer ? card.status : offerFate.get(card.offer_id) ?? card.status));
+    offerLines.set(card.offer_id, [...offerLines.get(card.offer_id) ?? [], { card, line }]);
+    if (newer) settle(card.offer_id, card.status);
+    else if (!offerFate.has(card.offer_id)) offerFate.set(card.offer_id, card.status);
+    // A counter-offer closes the offer it answers: that card's actions go, and its cards say it was countered.
+    if (newer && card.counter_of) {
+      offerAreas.get(card.counter_of)?.replaceChildren();
+      settle(card.counter_of, "countered");
+    } else if (card.counter_of && !offerFate.has(card.counter_of)) {
+      // An older page is read newest first: the offer this one answers is drawn after it, as countered.
+      offerFate.set(card.counter_of, "countered");
+    }
     const shown = offerAreas.get(card.offer_id);
     if (!shown || newer) {
       shown?.replaceChildren();
@@ -118,9 +142,7 @@ export async function chatView(_, query) {
           () => undefined);
       }
     }
-    return h("div", { class: "offer" },
-      h("p", {}, `Offer: ${money(card.amount, card.currency)} for the ${licenceName(card.license_type)} licence of "${card.beat_title}" (${card.status})`),
-      area);
+    return h("div", { class: "offer" }, line, area);
   };
 
   /** @param {Message} m @param {boolean} newer */
