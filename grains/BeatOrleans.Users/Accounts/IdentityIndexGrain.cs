@@ -25,6 +25,12 @@ internal sealed class IdentityIndexGrain(
     /// <summary>How long an unconfirmed claim blocks others before the owner is asked whether it holds the name.</summary>
     public static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The repair under way: <see cref="GetOwner"/> is a read and interleaves with other reads, which wait for this one
+    /// rather than write the claim concurrently (an ETag conflict would fail one, and its activation be replaced).
+    /// </summary>
+    private Task<string?>? repairing;
+
     public async Task<bool> Claim(string userId)
     {
         var owner = await CurrentOwner();
@@ -69,13 +75,26 @@ internal sealed class IdentityIndexGrain(
     /// <summary>The holder of the name, after repairing a claim whose owner died before confirming it.</summary>
     private async Task<string?> CurrentOwner()
     {
-        var state = claim.State;
-        if (state.OwnerId is null || state.Confirmed || clock.GetUtcNow() - state.ClaimedAt < PendingTimeout)
+        if (!NeedsRepair())
         {
-            return state.OwnerId;
+            return claim.State.OwnerId;
         }
 
-        var owner = GrainFactory.GetGrain<IUserGrain>(state.OwnerId);
+        if (repairing is not { IsCompleted: false })
+        {
+            repairing = Repair();
+        }
+
+        return await repairing;
+    }
+
+    private bool NeedsRepair() => claim.State is { OwnerId: not null, Confirmed: false } state
+        && clock.GetUtcNow() - state.ClaimedAt >= PendingTimeout;
+
+    private async Task<string?> Repair()
+    {
+        var state = claim.State;
+        var owner = GrainFactory.GetGrain<IUserGrain>(state.OwnerId!);
         if (await owner.Holds(ParseKey(this.GetPrimaryKeyString())))
         {
             state.Confirmed = true;
