@@ -183,9 +183,17 @@ public sealed partial class EventOutbox
     /// <summary>For <see cref="IOutboxOwner.FlushOutbox"/>: publishes, and once nothing is left, stores that and leaves the index.</summary>
     public async Task Sweep()
     {
-        await PublishStored();
+        // Never wait on the broker here: the sweep is a call to the grain, and a broker that does not confirm (an
+        // alarm) would hold the grain, and every request to it, for up to the publish timeout. What is left goes out
+        // in the background; a later sweep finds the outbox empty and takes the grain out of the index.
+        if (publishing is { IsCompleted: false })
+        {
+            return;
+        }
+
         if (pending().Count > 0)
         {
+            _ = PublishStored();
             return;
         }
 

@@ -1,3 +1,4 @@
+using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
@@ -8,6 +9,27 @@ namespace BeatOrleans.Grains.Tests;
 public sealed class OutboxTests(GrainCluster cluster)
 {
     private IOutboxIndexGrain ShardOf(GrainId owner) => cluster.Grains.GetGrain<IOutboxIndexGrain>(owner.GetUniformHashCode() % EventOutbox.IndexShards);
+
+    [Fact]
+    public async Task A_sweep_while_the_broker_does_not_confirm_leaves_the_grain_free_for_its_callers()
+    {
+        var (a, b) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
+        var chatId = ChatIds.For(a, b);
+        var chat = cluster.Grains.GetGrain<IConversationGrain>(chatId);
+        using (StorageFaults.SlowRelay(chatId, TimeSpan.FromSeconds(8)))
+        {
+            // The message's event is handed to the relay, which does not confirm for 8 s.
+            await chat.Send(new Outgoing(a, "a", b, "hi"));
+
+            // The sweeper's call returns at once rather than wait for the confirm, holding every caller behind it.
+            var sweep = chat.AsReference<IOutboxOwner>().FlushOutbox();
+            Assert.Same(sweep, await Task.WhenAny(sweep, Task.Delay(TimeSpan.FromSeconds(4))));
+            await sweep;
+            var reply = chat.Send(new Outgoing(b, "b", a, "still here"));
+            Assert.Same(reply, await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(4))));
+            Assert.Equal(1, (await reply).Sequence);
+        }
+    }
 
     [Fact]
     public async Task A_producer_is_in_the_outbox_index_from_its_first_event_until_a_sweep_finds_its_outbox_empty()
