@@ -42,7 +42,8 @@ public sealed class NegotiationPagesTests(BrowserMarketplace marketplace)
         // Live on the buyer's page: the counter-offer to answer, and no more withdrawing the countered offer, whose
         // card says so.
         await Expect(buyerLog).ToContainTextAsync("Offer: $40.00 for the WAV lease licence");
-        await Expect(buyerLog).ToContainTextAsync($"Offer: $30.00 for the WAV lease licence of \"{title}\" (countered)");
+        await Expect(buyerLog)
+            .ToContainTextAsync($"Offer: $30.00 for the WAV lease licence of \"{title}\" (countered)");
         await Expect(buyerLog.GetByRole(AriaRole.Button, new() { Name = "Withdraw offer" })).ToHaveCountAsync(0);
         await marketplace.Screenshot(buyerPage, "offer");
         await buyerLog.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
@@ -50,7 +51,8 @@ public sealed class NegotiationPagesTests(BrowserMarketplace marketplace)
         await Expect(buyAtOffer).ToHaveCountAsync(1);
         await Expect(producerLog).ToContainTextAsync("Accepted: the buyer's next purchase of this licence is at this "
             + "price.");
-        await Expect(producerLog).ToContainTextAsync($"Offer: $40.00 for the WAV lease licence of \"{title}\" (accepted)");
+        await Expect(producerLog)
+            .ToContainTextAsync($"Offer: $40.00 for the WAV lease licence of \"{title}\" (accepted)");
         await Expect(producerLog).Not.ToContainTextAsync("(open)");
 
         // The purchase from the beat page is priced by the accepted offer.

@@ -34,6 +34,7 @@ public static partial class MusicalKeys
         return $"{char.ToUpperInvariant(match.Groups["note"].Value[0])}{accidental}{(minor ? "m" : "")}";
     }
 
-    [GeneratedRegex(@"^(?<note>[A-Ga-g])\s*(?<accidental>#|♯|b|♭|(?i:sharp|flat))?\s*(?<mode>m|M|(?i:minor|min|major|maj))?\z")]
+    [GeneratedRegex(
+        @"^(?<note>[A-Ga-g])\s*(?<accidental>#|♯|b|♭|(?i:sharp|flat))?\s*(?<mode>m|M|(?i:minor|min|major|maj))?\z")]
     private static partial Regex Spelling();
 }
