@@ -144,5 +144,13 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Totals" })).ToContainTextAsync("$49.99 from 1 sale");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = title })).ToContainTextAsync("WAV lease");
         await marketplace.Screenshot(page, "sales");
+
+        // A sale made while the page is open shows without a reload.
+        var second = await marketplace.Api.PostJson("/api/purchases", buyer.Token,
+            new { beat_id = beatId, license_type = "wav_lease" }, System.Net.HttpStatusCode.Created);
+        await marketplace.Api.PostJson($"/api/purchases/{second.Text("purchase_id")}/confirm", buyer.Token,
+            new { payment_method = "pm_card_visa" }, System.Net.HttpStatusCode.OK);
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Totals" })).ToContainTextAsync("$99.98 from 2 sales");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = title })).ToHaveCountAsync(2);
     }
 }

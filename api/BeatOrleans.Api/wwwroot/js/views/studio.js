@@ -222,6 +222,21 @@ export async function salesView() {
   };
   more.addEventListener("click", () => void busy(more, load));
   await load();
+  // A sale made while the page is open (its notification, live): the totals and the first page read again.
+  let reading = Promise.resolve();
+  /** @param {Event} event */
+  const onSale = (event) => {
+    const n = /** @type {CustomEvent<LiveNotification>} */ (event).detail;
+    if (n.kind !== "sale") return;
+    // One reading at a time: two sales in a row must not list the first page twice.
+    reading = reading.then(async () => {
+      cursor = null;
+      body.replaceChildren();
+      await load();
+    });
+  };
+  liveEvents.addEventListener("notification", onSale);
+  onLeave(() => liveEvents.removeEventListener("notification", onSale));
   return h("section", {}, h("h1", {}, "Sales"), alert, h("h2", {}, "Totals"), totals,
     h("table", { class: "list" }, h("thead", {}, h("tr", {}, ...["Beat", "Licence", "Amount", "Sold"].map((c) => h("th", { scope: "col" }, c)))), body),
     more);
