@@ -150,7 +150,8 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
             new { beat_id = beatId, license_type = "wav_lease" }, System.Net.HttpStatusCode.Created);
         await marketplace.Api.PostJson($"/api/purchases/{second.Text("purchase_id")}/confirm", buyer.Token,
             new { payment_method = "pm_card_visa" }, System.Net.HttpStatusCode.OK);
-        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Totals" })).ToContainTextAsync("$99.98 from 2 sales");
+        var totals = page.GetByRole(AriaRole.List, new() { Name = "Totals" });
+        await Expect(totals).ToContainTextAsync("$99.98 from 2 sales");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = title })).ToHaveCountAsync(2);
     }
 }

@@ -71,7 +71,8 @@ internal static partial class LicenseAgreement
             writer.Text($"Title: {p.BeatTitle}");
             writer.Text($"Beat id: {p.BeatId}");
             writer.Text($"BPM: {(p.Bpm is { } bpm ? bpm.ToString("0.##", Invariant) : "not stated")}    Key: {p.Key ?? "not stated"}");
-            writer.Heading($"Licence: {LicenseTypes.DisplayName(p.LicenseType)} ({p.LicenseType})");
+            var tier = LicenseTypes.DisplayName(p.LicenseType);
+            writer.Heading($"Licence: {tier} ({p.LicenseType})");
             var t = p.Terms;
             writer.Text($"Exclusive rights: {(t.Exclusive ? "yes - the beat is sold to the licensee alone and leaves the marketplace" : "no - a non-exclusive lease")}");
             writer.Text($"Files delivered: {string.Join(", ", t.Deliverables)}{(t.Deliverables.Contains(Deliverables.Stems) ? " (stems included)" : " (no stems)")}");

@@ -68,7 +68,7 @@ public sealed class LicenseAgreementTests(MarketplaceHost host) : IClassFixture<
         Assert.Contains("Agreement Beat", text, StringComparison.Ordinal);
         Assert.Contains(beat.Id(), text, StringComparison.Ordinal);
         Assert.Contains("BPM: 142", text, StringComparison.Ordinal);
-        Assert.Contains("Key: C# minor", text, StringComparison.Ordinal);
+        Assert.Contains("Key: C#m", text, StringComparison.Ordinal);
         Assert.Contains("Licence: WAV lease (wav_lease)", text, StringComparison.Ordinal);
         Assert.Contains("Distribution copies: 10,000", text, StringComparison.Ordinal);
         Assert.Contains("Audio streams: 250,000", text, StringComparison.Ordinal);
