@@ -207,6 +207,10 @@ internal sealed partial class InboxGrain(
         catch (Exception exception)
         {
             // Not stored until the head says so: start again from storage; the sources publish the events again.
+            // Those queued meanwhile fail too: this activation stores nothing more (its head no longer matches
+            // storage, and a later batch would append to and prune pages from the wrong place).
+            batch.AddRange(queued);
+            queued.Clear();
             Forget(batch);
             delivered.ExceptWith(batch.Select(entry => entry.Request.EventId));
             events.Discard(recorded);

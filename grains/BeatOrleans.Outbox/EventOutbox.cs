@@ -86,12 +86,7 @@ public sealed partial class EventOutbox
             return;
         }
 
-        if (!enrolled)
-        {
-            await Index.Enroll(Owner);
-            enrolled = true;
-        }
-
+        await TryEnroll();
         pending().Add(integrationEvent);
         Count();
     }
@@ -127,6 +122,31 @@ public sealed partial class EventOutbox
         pending().RemoveAll(forget.Contains);
         stored.ExceptWith(forget);
         Count();
+    }
+
+    /// <summary>
+    /// Joins the outbox index, once per activation. An index shard whose silo is gone (crashed, not yet declared dead)
+    /// must not fail the change that records the event: the event is stored with it all the same and this activation
+    /// publishes it (its retry timer tries to join again). Only if the grain then also crashes before joining do its
+    /// stored events wait for its next activation instead of the sweeper.
+    /// </summary>
+    private async Task TryEnroll()
+    {
+        if (enrolled)
+        {
+            return;
+        }
+
+        try
+        {
+            // A shard on a silo whose address vanished answers only at the response timeout: the change waits 2 s.
+            await Index.Enroll(Owner).WaitAsync(TimeSpan.FromSeconds(2));
+            enrolled = true;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogEnrollFailed(logger, exception, Owner);
+        }
     }
 
     private Task PublishStored()
@@ -193,7 +213,10 @@ public sealed partial class EventOutbox
 
         if (pending().Count > 0)
         {
-            _ = PublishStored();
+            // A sweep is a call of its own: no write of this state is in flight meanwhile (the grain is not reentrant,
+            // or holds its write gate for it), and an activation whose write failed refuses calls. So all the outbox
+            // holds is stored, also an event whose writer never reached its Publish (a later step of its call failed).
+            _ = Publish();
             return;
         }
 
@@ -240,9 +263,17 @@ public sealed partial class EventOutbox
     }
 
     private void StartRetry(TimeSpan dueTime) => retry ??= grain.RegisterGrainTimer(
-        static (outbox, _) => outbox.PublishStored(),
+        static async (outbox, _) =>
+        {
+            await outbox.TryEnroll();
+            await outbox.PublishStored();
+        },
         this,
         new GrainTimerCreationOptions(dueTime, options.RetryPeriod) { KeepAlive = false });
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Owner} could not join the outbox index; its events are published all the same")]
+    private static partial void LogEnrollFailed(ILogger logger, Exception exception, GrainId owner);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} outbox event(s) of {Owner} failed; retrying")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, int count, GrainId owner);

@@ -32,6 +32,26 @@ public sealed class OutboxTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_change_is_made_and_its_event_published_while_the_outbox_index_cannot_be_reached()
+    {
+        var user = cluster.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString("N"));
+        var name = $"u{Guid.NewGuid():N}"[..20];
+        using (StorageFaults.SlowRelay(user.GetPrimaryKeyString(), TimeSpan.Zero))
+        using (StorageFaults.RefuseEnrolls())
+        {
+            // The index shard's silo is gone: the signup is made all the same, and its event goes out.
+            await user.Register(new Signup(name, $"{name}@example.com", "correct horse battery"));
+            for (var waited = 0; !StorageFaults.Relayed.Any(e => e.AggregateId == user.GetPrimaryKeyString()); waited++)
+            {
+                Assert.True(waited < 100, "the signup's event was not published");
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.DoesNotContain(user.GetGrainId(), await ShardOf(user.GetGrainId()).Claim(TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task A_producer_is_in_the_outbox_index_from_its_first_event_until_a_sweep_finds_its_outbox_empty()
     {
         var user = cluster.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString("N"));

@@ -1,3 +1,4 @@
+using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Purchasing;
@@ -101,7 +102,10 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         var lease = await PlacedLease();
 
         Faults.LoseNextConfirmAnswer();
-        await Assert.ThrowsAsync<TimeoutException>(() => lease.Purchase.Confirm(lease.Buyer, "pm_card_visa"));
+        // The purchase ran and met the lost answer: its caller hears that it ran, not that it never did.
+        var lost = await Assert.ThrowsAsync<CallFailedAfterRunningException>(
+            () => lease.Purchase.Confirm(lease.Buyer, "pm_card_visa"));
+        Assert.Contains(nameof(TimeoutException), lost.Message, StringComparison.Ordinal);
 
         var again = await lease.Purchase.Confirm(lease.Buyer, "pm_card_visa");
         Assert.Equal((ConfirmOutcome.Completed, PurchaseStatus.Completed), (again.Outcome, again.Purchase!.Status));

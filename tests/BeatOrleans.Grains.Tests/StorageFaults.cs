@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BeatOrleans.Contracts.Events;
+using BeatOrleans.Outbox;
 using Orleans.Storage;
 
 namespace BeatOrleans.Grains.Tests;
@@ -14,6 +15,7 @@ public static class StorageFaults
     private static volatile string? failingKey;
     private static volatile string? sparedKey;
     private static TimeSpan writeDelay;
+    private static volatile bool refuseEnrolls;
     private static volatile string? slowAggregate;
     private static TimeSpan relayDelay;
 
@@ -30,6 +32,13 @@ public static class StorageFaults
         sparedKey = except;
         failingKey = key;
         return new Outage(() => failingKey = null);
+    }
+
+    /// <summary>The outbox index refuses every grain that asks to join (its silo is unreachable).</summary>
+    public static IDisposable RefuseEnrolls()
+    {
+        refuseEnrolls = true;
+        return new Outage(() => refuseEnrolls = false);
     }
 
     /// <summary>The relay takes <paramref name="delay"/> to confirm one aggregate's events, and records them.</summary>
@@ -54,6 +63,12 @@ public static class StorageFaults
             }
 
             throw new InvalidOperationException($"The store refused the write of {stored} (test fault).");
+        }
+
+        if (refuseEnrolls && method.DeclaringType == typeof(IOutboxIndexGrain)
+            && method.Name == nameof(IOutboxIndexGrain.Enroll))
+        {
+            throw new TimeoutException("The outbox index did not answer (test fault).");
         }
 
         if (slowAggregate is { } aggregate && method.DeclaringType == typeof(IEventRelayGrain)

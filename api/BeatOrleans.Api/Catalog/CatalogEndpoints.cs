@@ -256,8 +256,7 @@ public static partial class CatalogEndpoints
         }
 
         var page = await searches.Search(new CatalogQuery(
-            q, genre, producer_id, bpm_min, bpm_max, MusicalKeys.Normalize(key), price_max, order,
-            limit ?? Paging.DefaultLimit, cursor));
+            q, genre, producer_id, bpm_min, bpm_max, key, price_max, order, limit ?? Paging.DefaultLimit, cursor));
         if (page is null)
         {
             return Paging.UnknownCursor("cursor is not one this search gave out (it belongs to the same sort).");

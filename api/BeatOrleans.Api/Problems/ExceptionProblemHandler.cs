@@ -68,7 +68,7 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
         _ when IsBusy(exception) => Problem(503,
             "Too many sign-ins are being checked right now.", "Nothing was changed; try again in a few seconds."),
         // An activation whose state write failed refused the call before running it (it is being replaced).
-        _ when Causes(exception).Any(e => e is StateNotSavedException) => Problem(503,
+        StateNotSavedException => Problem(503,
             "This part of the marketplace is briefly unavailable.", "Nothing was changed; try again in a few seconds."),
         // A change whose answer was lost (a timeout, a silo lost during the call, a store that failed mid-way) may
         // have been made: say so rather than invite a blind repeat.
@@ -88,17 +88,22 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
     };
 
     /// <summary>
-    /// The call was refused before any grain ran it (a full hashing queue, an activation being replaced, a message
-    /// the cluster rejected, a silo it could not connect to, no silo that hosts the grain), or a service outside the
-    /// cluster (the S3 audio store, Stripe) did not answer, and nothing was kept.
+    /// The API's own grain call was refused before any grain ran it (an activation being replaced, a message the
+    /// cluster rejected, a silo it could not connect to, no silo that hosts the grain), a users silo refused a password
+    /// check for a full hashing queue, or a service outside the cluster (the S3 audio store, Stripe) did not answer
+    /// and nothing was kept. Refusals are read from the outermost exception only: one met further down (a grain the
+    /// call reached called another) says nothing of what the call changed first, and silos pass it on as
+    /// <see cref="CallFailedAfterRunningException"/>.
     /// </summary>
-    private static bool NothingRan(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException
-        or StateNotSavedException or OrleansMessageRejectionException or ConnectionFailedException
-        or HttpRequestException or System.Net.Sockets.SocketException)
-        || (OrleansUnavailability.Matches(exception) && !OrleansUnavailability.IsSiloLoss(exception));
+    private static bool NothingRan(Exception exception) =>
+        exception is StateNotSavedException or OrleansMessageRejectionException or ConnectionFailedException
+        || (exception is OrleansException && exception.Message.Contains("No active nodes", StringComparison.Ordinal))
+        || Causes(exception).Any(e => e is PasswordChecksBusyException or HttpRequestException
+            or System.Net.Sockets.SocketException);
 
     private static bool IsStoreFailure(Exception exception) =>
-        Causes(exception).Any(e => e is StorageUnavailableException);
+        Causes(exception).Any(e =>
+            e is StorageUnavailableException or global::Orleans.Storage.InconsistentStateException);
 
     /// <summary>A users silo refused a password check for a full hashing queue, before anything changed.</summary>
     private static bool IsBusy(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException);

@@ -20,13 +20,14 @@ public static class OrleansUnavailability
 
     /// <summary>
     /// The call never reached a live activation, or its answer was lost: the silo, its connection or the message is
-    /// gone, or the activation was being replaced after a failed state write (it ran nothing). Such a call may be
-    /// repeated when repeating it is harmless (a read: <c>ReadRetryFilter</c>).
+    /// gone, the activation was being replaced after a failed state write (it ran nothing), or a grain the call
+    /// called met one of these. Such a call may be repeated when repeating it is harmless (a read:
+    /// <c>ReadRetryFilter</c>).
     /// </summary>
     public static bool IsSiloLoss(Exception exception) => exception switch
     {
         SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException
-            or StateNotSavedException => true,
+            or StateNotSavedException or CallFailedAfterRunningException => true,
         _ => exception.InnerException is { } inner && IsSiloLoss(inner),
     };
 }

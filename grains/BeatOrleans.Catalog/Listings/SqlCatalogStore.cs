@@ -27,7 +27,8 @@ public abstract class SqlCatalogStore : ICatalogStore, IDisposable
             Add(upsert, "listed", entry is null ? 0 : 1);
             Add(upsert, "producer", entry?.ProducerId);
             Add(upsert, "genre", entry?.Genre?.ToUpperInvariant());
-            Add(upsert, "musical_key", entry?.Key?.ToUpperInvariant());
+            // One spelling per key ("F minor" is FM), as the key filter looks for it.
+            Add(upsert, "musical_key", MusicalKeys.Normalize(entry?.Key)?.ToUpperInvariant());
             Add(upsert, "bpm", entry?.Bpm);
             Add(upsert, "price", entry is null ? null : Cents(entry.Price));
             Add(upsert, "plays", entry?.Plays ?? 0);
@@ -62,7 +63,13 @@ public abstract class SqlCatalogStore : ICatalogStore, IDisposable
         }
 
         Filter(command, where, "genre = @genre", "genre", query.Genre?.ToUpperInvariant());
-        Filter(command, where, "musical_key = @musical_key", "musical_key", query.Key?.ToUpperInvariant());
+        // The key in its one spelling, or as typed: listings stored before keys had one spelling ("F MINOR").
+        Filter(command, where, "musical_key IN (@musical_key, @typed_key)", "musical_key",
+            MusicalKeys.Normalize(query.Key)?.ToUpperInvariant());
+        if (query.Key is not null)
+        {
+            Add(command, "typed_key", query.Key.Trim().ToUpperInvariant());
+        }
         Filter(command, where, "producer_id = @producer", "producer", query.ProducerId);
         Filter(command, where, "bpm >= @bpm_min", "bpm_min", query.BpmMin);
         Filter(command, where, "bpm <= @bpm_max", "bpm_max", query.BpmMax);

@@ -77,8 +77,9 @@ internal sealed partial class UserGrain(
         await events.Record(IntegrationEvents.Create(
             $"{UserId}.registered", EventTypes.UserRegistered, UserId, created.CreatedAt, new UserRegistered(UserId, created.Username, created.CreatedAt)));
         await account.WriteStateAsync();
-        await Task.WhenAll(Index(username).Confirm(UserId), Index(email).Confirm(UserId));
+        // Stored: its event goes out whatever becomes of the confirmations below.
         events.PublishInBackground();
+        await Task.WhenAll(Index(username).Confirm(UserId), Index(email).Confirm(UserId));
         UsersMetrics.SignedUp();
         return new SignupResult(SignupStatus.Created, ToProfile());
     }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using BeatOrleans.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 
 namespace BeatOrleans.Hosting.Storage;
@@ -11,9 +11,9 @@ namespace BeatOrleans.Hosting.Storage;
 /// the write fails (storage down, a timeout, an ETag conflict) the activation's memory holds a change storage does
 /// not. Its next calls would read that change as done (a retried sale answered "sold to you" with nothing stored, a
 /// logout "revoked" that comes back after a restart) and a later write, or the one at deactivation, could store what
-/// the caller was told had failed. From such a failure until the grain's next activation reads its state again:
-/// every further write of the grain is refused, every call to it fails with <see cref="StateNotSavedException"/>
-/// before it runs, and the activation is deactivated as soon as the failing call ends.
+/// the caller was told had failed. So the activation is marked: every further write of it is refused, every call to
+/// it fails with <see cref="StateNotSavedException"/> before it runs, and it is deactivated as soon as the failing
+/// call ends. The mark lives on the activation and goes with it; the next activation reads what storage holds.
 /// </summary>
 /// <remarks>
 /// One place for every grain of every domain, at the storage and call boundaries, instead of an undo in each of the
@@ -25,7 +25,6 @@ public static class UnsavedStateGuard
     public static ISiloBuilder AddUnsavedStateGuard(this ISiloBuilder silo, params string[] storageNames)
     {
         var services = silo.Services;
-        services.AddSingleton<UnsavedActivations>();
         foreach (var name in storageNames)
         {
             var registered = services.LastOrDefault(d => d.ServiceType == typeof(IGrainStorage)
@@ -33,7 +32,7 @@ public static class UnsavedStateGuard
                 ?? throw new InvalidOperationException($"No grain storage named '{name}' is registered to guard.");
             services.Remove(registered);
             services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new GuardedStorage(
-                Create(registered, provider, key), provider.GetRequiredService<UnsavedActivations>(),
+                Create(registered, provider, key), provider.GetRequiredService<IGrainContextAccessor>(),
                 provider.GetRequiredService<ILogger<GuardedStorage>>(), name));
         }
 
@@ -47,34 +46,17 @@ public static class UnsavedStateGuard
             ?? ActivatorUtilities.CreateInstance(provider, registered.KeyedImplementationType!));
 }
 
-/// <summary>The grains of this silo whose last write failed and that have not read their state since.</summary>
-internal sealed class UnsavedActivations
+/// <summary>The mark of an activation whose last state write failed (a component of its grain context).</summary>
+internal sealed class UnsavedState
 {
-    private readonly ConcurrentDictionary<GrainId, byte> grains = new();
-    private int count;
+    public static readonly UnsavedState Marker = new();
 
-    public bool Contains(GrainId grain) => Volatile.Read(ref count) > 0 && grains.ContainsKey(grain);
-
-    public void Add(GrainId grain)
-    {
-        if (grains.TryAdd(grain, 0))
-        {
-            Interlocked.Increment(ref count);
-        }
-    }
-
-    public void Remove(GrainId grain)
-    {
-        if (Volatile.Read(ref count) > 0 && grains.TryRemove(grain, out _))
-        {
-            Interlocked.Decrement(ref count);
-        }
-    }
+    public static bool IsOn(IGrainContext? activation) => activation?.GetComponent<UnsavedState>() is not null;
 }
 
-/// <summary>A grain storage that marks a grain whose write failed and refuses its writes until it reads.</summary>
+/// <summary>A grain storage that marks the activation whose write failed and refuses its later writes.</summary>
 internal sealed partial class GuardedStorage(
-    IGrainStorage inner, UnsavedActivations unsaved, ILogger<GuardedStorage> logger, string name)
+    IGrainStorage inner, IGrainContextAccessor activations, ILogger<GuardedStorage> logger, string name)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -89,9 +71,6 @@ internal sealed partial class GuardedStorage(
             LogReadFailed(logger, exception, stateName, name, grainId);
             throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
         }
-
-        // A new activation (or a re-read) holds what storage holds again.
-        unsaved.Remove(grainId);
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -102,7 +81,8 @@ internal sealed partial class GuardedStorage(
 
     private async Task Guarded(string stateName, GrainId grainId, Func<Task> write)
     {
-        if (unsaved.Contains(grainId))
+        var activation = activations.GrainContext;
+        if (UnsavedState.IsOn(activation))
         {
             throw new StateNotSavedException(
                 $"{grainId} is being replaced after a failed state write; this write of '{stateName}' was not made.");
@@ -114,7 +94,7 @@ internal sealed partial class GuardedStorage(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            unsaved.Add(grainId);
+            activation?.SetComponent(UnsavedState.Marker);
             LogWriteFailed(logger, exception, stateName, name, grainId);
             if (UnsavedStateFilter.StoreFailure(exception) is { } store)
             {
@@ -139,18 +119,20 @@ internal sealed partial class GuardedStorage(
 }
 
 /// <summary>
-/// Refuses calls to a grain whose last write failed, and deactivates it once the failing call ends. A store's own
-/// exception (Npgsql, StackExchange.Redis, SQLite) leaves the call as a <see cref="StorageUnavailableException"/>:
-/// Orleans has no codec for those types, and a caller (an API node) would get a codec error it cannot classify.
+/// Refuses calls to an activation whose last write failed, and deactivates it once the failing call ends. What leaves
+/// a call that ran is told apart from what leaves one that did not: a refusal or a lost silo met by a grain this call
+/// called (the call itself ran, and may have changed something) leaves it as a
+/// <see cref="CallFailedAfterRunningException"/>, and a store's own exception (Npgsql, StackExchange.Redis, SQLite,
+/// which Orleans has no codec for) as a <see cref="StorageUnavailableException"/>.
 /// </summary>
-internal sealed class UnsavedStateFilter(UnsavedActivations unsaved) : IIncomingGrainCallFilter
+internal sealed class UnsavedStateFilter : IIncomingGrainCallFilter
 {
     private static readonly DeactivationReason Reason =
         new(DeactivationReasonCode.ApplicationError, "Its last state write failed: memory may differ from storage.");
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (unsaved.Contains(context.TargetId))
+        if (UnsavedState.IsOn(context.TargetContext))
         {
             context.TargetContext.Deactivate(Reason);
             throw new StateNotSavedException();
@@ -164,14 +146,25 @@ internal sealed class UnsavedStateFilter(UnsavedActivations unsaved) : IIncoming
         {
             throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
         }
+        catch (Exception exception) when (SaysNothingRan(exception))
+        {
+            throw new CallFailedAfterRunningException($"{context.InterfaceName}.{context.MethodName} ran, then met "
+                + $"{exception.GetType().Name}: {exception.Message}");
+        }
         finally
         {
-            if (unsaved.Contains(context.TargetId))
+            if (UnsavedState.IsOn(context.TargetContext))
             {
                 context.TargetContext.Deactivate(Reason);
             }
         }
     }
+
+    /// <summary>An exception that, reaching the caller as it is, would say its call never ran.</summary>
+    private static bool SaysNothingRan(Exception exception) => exception is StateNotSavedException
+        or OrleansMessageRejectionException or ConnectionFailedException or SiloUnavailableException
+        or TimeoutException
+        || (exception is OrleansException && exception.Message.Contains("No active nodes", StringComparison.Ordinal));
 
     /// <summary>The store client's exception in the causes of <paramref name="exception"/>, if any.</summary>
     internal static Exception? StoreFailure(Exception exception)

@@ -1,4 +1,4 @@
-using BeatOrleans.Api.Catalog;
+using BeatOrleans.Contracts.Catalog;
 
 namespace BeatOrleans.Api.Tests.Catalog;
 
@@ -12,7 +12,7 @@ public sealed class MusicalKeysTests
     [InlineData("A", "A")]
     [InlineData("A major", "A")]
     [InlineData("a maj", "A")]
-    [InlineData("AM", "A")]
+    [InlineData("AM", "Am")]
     [InlineData("C# minor", "C#m")]
     [InlineData("C sharp minor", "C#m")]
     [InlineData("C♯m", "C#m")]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using BeatOrleans.Contracts.Purchasing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,5 +67,44 @@ public sealed class LostAnswerTests(LostAnswerHost host) : IClassFixture<LostAns
 
         await read.Problem(HttpStatusCode.ServiceUnavailable);
         Assert.True(read.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+}
+
+/// <summary>A silo refuses the email's index entry its confirmation, after the signup stored the account.</summary>
+public sealed class RefusedConfirmationHost() : MarketplaceHost(new(), services =>
+    services.AddSingleton<IIncomingGrainCallFilter>(new RefusedConfirmations()));
+
+public sealed class RefusedConfirmations : IIncomingGrainCallFilter
+{
+    private static volatile string? refused;
+
+    /// <summary>The email whose index entry refuses its confirmation.</summary>
+    public static string? Refused { get => refused; set => refused = value; }
+
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        context.InterfaceMethod?.DeclaringType == typeof(BeatOrleans.Contracts.Users.IIdentityIndexGrain)
+            && context.MethodName == "Confirm" && Refused is { } email
+            && context.TargetId.ToString().Contains(email, StringComparison.OrdinalIgnoreCase)
+            ? throw new BeatOrleans.Contracts.StateNotSavedException()
+            : context.Invoke();
+}
+
+public sealed class RefusedConfirmationTests(RefusedConfirmationHost host) : IClassFixture<RefusedConfirmationHost>
+{
+    [Fact]
+    public async Task A_refusal_met_after_the_signup_stored_the_account_does_not_say_nothing_was_changed()
+    {
+        var http = host.CreateClient();
+        var name = ApiClient.UniqueName("refused");
+        RefusedConfirmations.Refused = $"{name}@example.com";
+
+        var signup = await http.PostAsJsonAsync("/api/users/signup",
+            new { username = name, email = $"{name}@example.com", password = ApiClient.Password });
+
+        // The account was stored before the refusal: no "nothing was changed", no Retry-After inviting a repeat.
+        var problem = await signup.Problem(HttpStatusCode.ServiceUnavailable);
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.Contains("may or may not have been made", detail, StringComparison.Ordinal);
+        Assert.False(signup.Headers.Contains("Retry-After"));
     }
 }

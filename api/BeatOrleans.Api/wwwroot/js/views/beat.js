@@ -1,7 +1,7 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
 // test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit licences, send stems
 // and delete.
-import { ApiError, call, newKey, queryString, upload } from "../api.js";
+import { ApiError, call, newKey, upload } from "../api.js";
 import { liveEvents } from "../live.js";
 import { go, onLeave, render } from "../router.js";
 import { session } from "../session.js";
@@ -150,16 +150,26 @@ function buyForm(beat, licences, tier, offer, owned = new Set()) {
 /**
  * A price proposed for one licence: posted in the chat with the producer, who accepts, declines or counters there.
  * An accepted offer prices the buyer's next purchase of that licence (the Buy button above).
- * @param {Beat} beat @param {Licenses} licences @param {URLSearchParams} query an offer typed before signing in
+ * @param {Beat} beat @param {Licenses} licences
  */
-function offerForm(beat, licences, query) {
+function offerForm(beat, licences) {
   const alert = alertBox();
+  // An offer typed before signing in, kept in this tab only (never in a URL, where history and logs would keep it).
+  const draftKey = `offer-draft:${beat.beat_id}`;
+  /** @type {{ licence?: string, amount?: string, note?: string }} */
+  let draft = {};
+  try {
+    draft = JSON.parse(sessionStorage.getItem(draftKey) ?? "{}");
+  } catch {
+    draft = {};
+  }
+  sessionStorage.removeItem(draftKey);
   const tier = h("select", { name: "license_type" },
-    ...licences.licenses.map((l) => h("option", { value: l.license_type, selected: query.get("offer_licence") === l.license_type },
+    ...licences.licenses.map((l) => h("option", { value: l.license_type, selected: draft.licence === l.license_type },
       `${licenceName(l.license_type)} (list ${money(l.price, l.currency)})`)));
   const amount = h("input", { type: "number", name: "amount", min: "0.5", step: "0.01", required: true, inputmode: "decimal",
-    value: query.get("offer_amount") ?? "" });
-  const note = h("textarea", { name: "message", rows: 2, maxlength: 1000 }, query.get("offer_note") ?? "");
+    value: draft.amount ?? "" });
+  const note = h("textarea", { name: "message", rows: 2, maxlength: 1000 }, draft.note ?? "");
   const make = h("button", { type: "submit" }, "Make offer");
   const form = h("form", { class: "card offer-form" },
     h("h2", {}, "Make an offer"),
@@ -171,8 +181,8 @@ function offerForm(beat, licences, query) {
     event.preventDefault();
     if (!session()) {
       // Back on this page after signing in, with the offer as it was typed.
-      const kept = queryString({ offer_licence: tier.value, offer_amount: amount.value, offer_note: note.value });
-      go(`/login?next=${encodeURIComponent(`${location.pathname}${kept}`)}`);
+      sessionStorage.setItem(draftKey, JSON.stringify({ licence: tier.value, amount: amount.value, note: note.value }));
+      go(`/login?next=${encodeURIComponent(location.pathname)}`);
       return;
     }
     const chosen = licences.licenses.find((l) => l.license_type === tier.value);
@@ -367,7 +377,7 @@ export async function beatView(params, query) {
     }
     let buy = buyForm(beat, licences, query.get("licence"), agreed, owned);
     parts.push(buy);
-    if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences, query));
+    if (!mine && beat.status === "ready" && licences.licenses.length) parts.push(offerForm(beat, licences));
     if (mine) {
       // The licence panel above shows the prices just saved, not those the page was opened with.
       parts.push(producerTools(beat, licences, (saved) => {

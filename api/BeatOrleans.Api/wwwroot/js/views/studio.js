@@ -220,15 +220,16 @@ export async function salesView() {
       alert.show(error);
     }
   };
-  more.addEventListener("click", () => void busy(more, load));
+  // One reading at a time ("More sales", a live sale): they never interleave to list rows twice or drop some.
+  /** @type {Promise<void>} */
+  let reading = Promise.resolve();
+  more.addEventListener("click", () => void busy(more, () => (reading = reading.then(load))));
   await load();
   // A sale made while the page is open (its notification, live): the totals and the first page read again.
-  let reading = Promise.resolve();
   /** @param {Event} event */
   const onSale = (event) => {
     const n = /** @type {CustomEvent<LiveNotification>} */ (event).detail;
     if (n.kind !== "sale") return;
-    // One reading at a time: two sales in a row must not list the first page twice.
     reading = reading.then(async () => {
       cursor = null;
       body.replaceChildren();

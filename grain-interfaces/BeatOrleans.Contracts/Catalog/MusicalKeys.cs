@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace BeatOrleans.Api.Catalog;
+namespace BeatOrleans.Contracts.Catalog;
 
 /// <summary>
 /// One spelling per musical key, so that the catalogue's key filter finds a beat however its producer typed the key:
-/// "F minor", "f min", "Fm" are all "Fm"; "A major", "A maj", "A" are "A"; "C sharp minor", "C♯m" are "C#m". A key
-/// that is none of these (free text) is kept as it was typed.
+/// "F minor", "f min", "Fm" are all "Fm"; "A major", "A maj", "A" are "A"; "C sharp minor", "C♯m" are "C#m". A lone
+/// "M" reads as minor, as "m" does: "AM" is most often "Am" typed in capitals (the catalogue compares keys in
+/// capitals anyway). A key that is none of these (free text) is kept as it was typed.
 /// </summary>
 public static partial class MusicalKeys
 {
@@ -28,9 +29,9 @@ public static partial class MusicalKeys
             "b" or "♭" or "flat" => "b",
             _ => "",
         };
-        // "m" and the words for minor make it minor; "M" and the words for major (or nothing) make it major.
+        // "m", "M" and the words for minor make it minor; the words for major (or nothing) make it major.
         var mode = match.Groups["mode"].Value;
-        var minor = mode == "m" || mode.StartsWith("min", StringComparison.OrdinalIgnoreCase);
+        var minor = mode is "m" or "M" || mode.StartsWith("min", StringComparison.OrdinalIgnoreCase);
         return $"{char.ToUpperInvariant(match.Groups["note"].Value[0])}{accidental}{(minor ? "m" : "")}";
     }
 
