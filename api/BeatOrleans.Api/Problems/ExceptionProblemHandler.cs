@@ -72,9 +72,10 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
             "This part of the marketplace is briefly unavailable.", "Nothing was changed; try again in a few seconds."),
         // A change whose answer was lost (a timeout, a silo lost during the call, a store that failed mid-way) may
         // have been made: say so rather than invite a blind repeat.
-        _ when !retrySafe && (OrleansUnavailability.Matches(exception) || IsStoreFailure(exception)) => Problem(503,
-            "This part of the marketplace did not answer in time.",
-            "The change may or may not have been made: look (reload what it changes) before sending it again."),
+        _ when !retrySafe && IsStoreFailure(exception) => Problem(503,
+            "The marketplace's storage is not answering right now.", MayHaveBeenMade),
+        _ when !retrySafe && OrleansUnavailability.Matches(exception) => Problem(503,
+            "This part of the marketplace did not answer in time.", MayHaveBeenMade),
         _ when OrleansUnavailability.Matches(exception) => Problem(503, "This part of the marketplace is temporarily unavailable.",
             "The silos that host it cannot be reached; try again shortly."),
         _ when IsStoreFailure(exception) => Problem(503, "The marketplace's storage is not answering right now.",
@@ -104,6 +105,9 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
     private static bool IsStoreFailure(Exception exception) =>
         Causes(exception).Any(e =>
             e is StorageUnavailableException or global::Orleans.Storage.InconsistentStateException);
+
+    private const string MayHaveBeenMade =
+        "The change may or may not have been made: look (reload what it changes) before sending it again.";
 
     /// <summary>A users silo refused a password check for a full hashing queue, before anything changed.</summary>
     private static bool IsBusy(Exception exception) => Causes(exception).Any(e => e is PasswordChecksBusyException);

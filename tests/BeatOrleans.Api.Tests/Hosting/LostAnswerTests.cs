@@ -108,3 +108,42 @@ public sealed class RefusedConfirmationTests(RefusedConfirmationHost host) : ICl
         Assert.False(signup.Headers.Contains("Retry-After"));
     }
 }
+
+/// <summary>The store behind the catalogue search and behind offers does not answer (PostgreSQL stopped).</summary>
+public sealed class StoreOutageHost() : MarketplaceHost(new(), services =>
+    services.AddSingleton<IOutgoingGrainCallFilter>(new StoreOutage()));
+
+public sealed class StoreOutage : IOutgoingGrainCallFilter
+{
+    public Task Invoke(IOutgoingGrainCallContext context)
+    {
+        var grain = context.InterfaceMethod?.DeclaringType;
+        var down = grain == typeof(BeatOrleans.Contracts.Catalog.ICatalogSearchGrain)
+            || (grain == typeof(IOfferGrain) && context.MethodName == nameof(IOfferGrain.Make));
+        return down
+            ? throw new BeatOrleans.Contracts.StorageUnavailableException("NpgsqlException: no connection (test)")
+            : context.Invoke();
+    }
+}
+
+public sealed class StoreOutageTests(StoreOutageHost host) : IClassFixture<StoreOutageHost>
+{
+    private const string StorageDown = "The marketplace's storage is not answering right now.";
+
+    [Fact]
+    public async Task A_store_that_does_not_answer_is_a_503_in_words_never_a_500()
+    {
+        var http = host.CreateClient();
+        var buyer = await http.LogIn(await http.SignUp());
+
+        var search = await http.GetAsync("/api/beats?q=anything");
+        var searchProblem = await search.Problem(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(StorageDown, searchProblem["title"]!.GetValue<string>());
+        Assert.True(search.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        var offer = await http.MakeOffer(buyer.Token, Guid.NewGuid().ToString("N"), "mp3_lease", 20m);
+        var offerProblem = await offer.Problem(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(StorageDown, offerProblem["title"]!.GetValue<string>());
+        Assert.False(offer.Headers.Contains("Retry-After"));
+    }
+}
