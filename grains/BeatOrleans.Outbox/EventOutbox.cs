@@ -62,7 +62,8 @@ public sealed partial class EventOutbox
         recording = services.GetRequiredService<OutboxDestination>().Exists;
         // What the activation read is stored.
         stored.UnionWith(pending());
-        // A stored outbox that is not empty means the grain is in the index already (it enrolled before writing).
+        // A stored outbox that is not empty means the grain joined the index before writing (unless that join failed:
+        // then this activation publishes them, and a sweep never needs to).
         enrolled = pending().Count > 0;
         Count();
         if (enrolled)

@@ -3,8 +3,7 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Users;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Orleans.Runtime;
-using Orleans.Runtime.Messaging;
+using BeatOrleans.Hosting.Storage;
 
 namespace BeatOrleans.Api.Problems;
 
@@ -97,8 +96,7 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
     /// <see cref="CallFailedAfterRunningException"/>.
     /// </summary>
     private static bool NothingRan(Exception exception) =>
-        exception is StateNotSavedException or OrleansMessageRejectionException or ConnectionFailedException
-        || (exception is OrleansException && exception.Message.Contains("No active nodes", StringComparison.Ordinal))
+        CallRefusals.RefusedBeforeRunning(exception)
         || Causes(exception).Any(e => e is PasswordChecksBusyException or HttpRequestException
             or System.Net.Sockets.SocketException);
 

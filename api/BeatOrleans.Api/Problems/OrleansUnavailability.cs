@@ -1,4 +1,5 @@
 using BeatOrleans.Contracts;
+using BeatOrleans.Hosting.Storage;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
@@ -9,8 +10,7 @@ public static class OrleansUnavailability
 {
     public static bool Matches(Exception exception) => IsSiloLoss(exception) || exception switch
     {
-        // No live silo hosts the grain type ("No active nodes are compatible with grain ...").
-        OrleansException orleans when orleans.Message.Contains("No active nodes", StringComparison.Ordinal) => true,
+        _ when CallRefusals.IsNoSiloForGrain(exception) => true,
         // A client that has never seen a silo of that domain cannot resolve the grain class at all.
         ArgumentException argument when argument.Message.Contains("implementation", StringComparison.OrdinalIgnoreCase)
             && argument.Message.Contains("interface", StringComparison.OrdinalIgnoreCase) => true,

@@ -1,7 +1,6 @@
 using BeatOrleans.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 
 namespace BeatOrleans.Hosting.Storage;
@@ -69,7 +68,7 @@ internal sealed partial class GuardedStorage(
         {
             // An activation that cannot read fails; its caller gets an exception Orleans can carry.
             LogReadFailed(logger, exception, stateName, name, grainId);
-            throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
+            throw CallRefusals.Unavailable(store);
         }
     }
 
@@ -98,7 +97,7 @@ internal sealed partial class GuardedStorage(
             LogWriteFailed(logger, exception, stateName, name, grainId);
             if (UnsavedStateFilter.StoreFailure(exception) is { } store)
             {
-                throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
+                throw CallRefusals.Unavailable(store);
             }
 
             throw;
@@ -144,7 +143,7 @@ internal sealed class UnsavedStateFilter : IIncomingGrainCallFilter
         }
         catch (Exception exception) when (StoreFailure(exception) is { } store)
         {
-            throw new StorageUnavailableException($"{store.GetType().FullName}: {store.Message}");
+            throw CallRefusals.Unavailable(store);
         }
         catch (Exception exception) when (SaysNothingRan(exception))
         {
@@ -160,11 +159,12 @@ internal sealed class UnsavedStateFilter : IIncomingGrainCallFilter
         }
     }
 
-    /// <summary>An exception that, reaching the caller as it is, would say its call never ran.</summary>
-    private static bool SaysNothingRan(Exception exception) => exception is StateNotSavedException
-        or OrleansMessageRejectionException or ConnectionFailedException or SiloUnavailableException
-        or TimeoutException
-        || (exception is OrleansException && exception.Message.Contains("No active nodes", StringComparison.Ordinal));
+    /// <summary>
+    /// An exception that, reaching the caller as it is, would say its call never ran or that only its answer was
+    /// lost (a silo lost, a timeout).
+    /// </summary>
+    private static bool SaysNothingRan(Exception exception) =>
+        CallRefusals.RefusedBeforeRunning(exception) || exception is SiloUnavailableException or TimeoutException;
 
     /// <summary>The store client's exception in the causes of <paramref name="exception"/>, if any.</summary>
     internal static Exception? StoreFailure(Exception exception)
