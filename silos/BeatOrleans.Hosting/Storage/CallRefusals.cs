@@ -22,7 +22,7 @@ public static class CallRefusals
     public static bool IsNoSiloForGrain(Exception exception) =>
         exception is OrleansException && exception.Message.Contains("No active nodes", StringComparison.Ordinal);
 
-    /// <summary>The store client's failure as an exception Orleans can carry (it has no codec for the client's own).</summary>
+    /// <summary>A store client's failure as an exception Orleans can carry (no codec reads the original).</summary>
     public static StorageUnavailableException Unavailable(Exception store) =>
         new($"{store.GetType().FullName}: {store.Message}");
 }
