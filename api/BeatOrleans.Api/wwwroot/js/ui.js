@@ -84,6 +84,10 @@ export function size(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** Musical keys in the catalogue's one spelling, each minor before its major: the filter's choices, the upload's hints. */
+export const MUSICAL_KEYS = ["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A", "A#", "Bb", "B"]
+  .flatMap((k) => [`${k}m`, k]);
+
 /** @type {Record<string, string>} */
 export const LICENCE_NAMES = {
   mp3_lease: "MP3 lease",

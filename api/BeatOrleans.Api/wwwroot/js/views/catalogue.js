@@ -1,13 +1,12 @@
 // The catalogue: full-text search with the API's filters and sorts, cursor paging ("More beats").
 import { call, queryString } from "../api.js";
 import { go } from "../router.js";
-import { alertBox, busy, field, h, money } from "../ui.js";
+import { alertBox, busy, field, h, money, MUSICAL_KEYS } from "../ui.js";
 
 /** @typedef {import("../types.js").Beat} Beat */
 /** @typedef {import("../types.js").BeatsPage} BeatsPage */
 /** @typedef {import("../types.js").PublicProfile} PublicProfile */
 
-const KEYS = ["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A", "A#", "Bb", "B"];
 const FILTERS = ["q", "genre", "producer_id", "bpm_min", "bpm_max", "key", "price_max", "sort"];
 
 /** The lowest price a beat is offered at. @param {Beat} beat */
@@ -38,7 +37,7 @@ export async function catalogueView(_, query) {
   const bpmMin = input("bpm_min", "number", { min: "20", max: "300" });
   const bpmMax = input("bpm_max", "number", { min: "20", max: "300" });
   const key = h("select", { name: "key" }, h("option", { value: "" }, "Any key"),
-    ...KEYS.flatMap((k) => [`${k}m`, k]).map((k) => h("option", { value: k, selected: query.get("key") === k }, k)));
+    ...MUSICAL_KEYS.map((k) => h("option", { value: k, selected: query.get("key") === k }, k)));
   const priceMax = input("price_max", "number", { min: "0", step: "0.01" });
   const sort = h("select", { name: "sort" },
     ...[["newest", "Newest"], ["popular", "Most played"], ["price_asc", "Price: low to high"], ["price_desc", "Price: high to low"]]

@@ -4,7 +4,7 @@ import { call, queryString, upload } from "../api.js";
 import { liveConnected, liveEvents } from "../live.js";
 import { onLeave } from "../router.js";
 import { session } from "../session.js";
-import { alertBox, busy, field, h, licenceName, money, size, when } from "../ui.js";
+import { alertBox, busy, field, h, licenceName, money, MUSICAL_KEYS, size, when } from "../ui.js";
 
 /** @typedef {import("../types.js").Beat} Beat */
 /** @typedef {import("../types.js").BeatsPage} BeatsPage */
@@ -89,8 +89,7 @@ export function uploadView() {
   const genre = h("input", { name: "genre", maxlength: 40 });
   const bpm = h("input", { name: "bpm", type: "number", min: 20, max: 300 });
   // Suggestions in the catalogue filter's spelling; "F minor" typed freely is stored as "Fm" all the same.
-  const keys = h("datalist", { id: "upload-keys" }, ...["C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#",
-    "Ab", "A", "A#", "Bb", "B"].flatMap((k) => [`${k}m`, k]).map((k) => h("option", { value: k })));
+  const keys = h("datalist", { id: "upload-keys" }, ...MUSICAL_KEYS.map((k) => h("option", { value: k })));
   const key = h("input", { name: "key", maxlength: 16, placeholder: "e.g. Am", list: "upload-keys" });
   const tags = h("input", { name: "tags", maxlength: 200, placeholder: "dark, 808" });
   const stems = h("input", { name: "stems", type: "file", accept: ".zip,application/zip" });
