@@ -5,12 +5,20 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using BeatOrleans.Api.RealTime;
+using BeatOrleans.Api.Tests.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Api.Tests.Users;
 
-public sealed class RevocationTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
+/// <summary>The default host, with its log kept so that a failed check can say why.</summary>
+public sealed class RevocationHost() : MarketplaceHost([], services => services.AddSingleton<ILoggerProvider>(Log))
+{
+    public static CapturedLog Log { get; } = new();
+}
+
+public sealed class RevocationTests(RevocationHost host) : IClassFixture<RevocationHost>
 {
     /// <summary>"Within a few seconds": the revocation signal, not the 30 s session check, must close them.</summary>
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
@@ -82,11 +90,14 @@ public sealed class RevocationTests(MarketplaceHost host) : IClassFixture<Market
         await relay.Connected(account.UserId, late);
         await relay.Connected(account.UserId, live);
 
-        Assert.True(late.Closed);
-        Assert.False(live.Closed);
+        Assert.True(late.Closed, $"the revoked session's connection is open; the relay's log: {RelayLog()}");
+        Assert.False(live.Closed, $"the open session's connection was closed; the relay's log: {RelayLog()}");
         await relay.Disconnected(account.UserId, late);
         await relay.Disconnected(account.UserId, live);
     }
+
+    private static string RelayLog() => string.Join(Environment.NewLine, RevocationHost.Log.Lines
+        .Where(l => l.Contains("BeatOrleans.Api.RealTime", StringComparison.Ordinal)));
 
     /// <summary>The session id (sid) of an access token, read from its payload.</summary>
     private static string SessionOf(string accessToken)
