@@ -97,6 +97,35 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
     }
 
     [Fact]
+    public async Task Producer_corrects_the_title_key_and_tags_and_the_page_shows_them()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("fixer");
+        var (_, _, beatId, title) = await marketplace.Api.ProducerWithReadyBeat(producer);
+
+        await page.GotoAsync($"/beats/{beatId}");
+        await Expect(page.Field("Title")).ToHaveValueAsync(title);
+        var renamed = $"{title} (v2)";
+        await page.Field("Title").FillAsync(renamed);
+        await page.Field("Key").FillAsync("F minor");
+        await page.Field("Tags").FillAsync("lofi, night");
+        await page.Button("Save details").ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = renamed })).ToBeVisibleAsync();
+        await Expect(page.Locator(".beat-head .meta")).ToContainTextAsync("Fm");
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Beat tags" })).ToHaveTextAsync("lofinight");
+        var beat = await (await marketplace.Api.GetAsync($"/api/beats/{beatId}")).Body(System.Net.HttpStatusCode.OK);
+        Assert.Equal(renamed, beat.Text("title"));
+
+        // A title left empty is refused in place, and nothing is saved.
+        await page.Field("Title").FillAsync(" ");
+        await page.Button("Save details").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("title");
+        Assert.Equal(renamed, (await (await marketplace.Api.GetAsync($"/api/beats/{beatId}"))
+            .Body(System.Net.HttpStatusCode.OK)).Text("title"));
+    }
+
+    [Fact]
     public async Task A_producer_sends_stems_after_the_upload_and_then_offers_the_trackout()
     {
         var page = await marketplace.NewPage();

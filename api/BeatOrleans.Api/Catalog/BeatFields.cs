@@ -32,6 +32,77 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         string? title, string? artist, string? genre, string? bpm, string? key, IReadOnlyList<string>? tags, string? price, string? licenses,
         bool hasStems, FieldErrors errors)
     {
+        title = CheckTitle(title, errors);
+        artist = Optional(artist, "artist", MaxTitleLength, errors);
+        genre = Optional(genre, "genre", MaxGenreLength, errors);
+        key = MusicalKeys.Normalize(Optional(key, "key", MaxKeyLength, errors));
+        var tempo = CheckTempo(bpm, errors);
+        var cleanTags = CheckTags(tags, errors);
+        var tiers = ParseLicenses(price, licenses, hasStems, errors);
+        return errors.Any ? null : new BeatFields(title!, artist, genre, tempo, key, cleanTags, tiers);
+    }
+
+    /// <summary>
+    /// Checks a producer's edit: only the fields present (not null) change; an empty genre or key clears it and an
+    /// empty tag list clears the tags, while title and artist, when present, need a visible character.
+    /// </summary>
+    public static BeatDetailsEdit? ParseEdit(
+        string? title, string? artist, string? genre, double? bpm, string? key, IReadOnlyList<string>? tags,
+        FieldErrors errors)
+    {
+        var changed = BeatDetailFields.None;
+        if (title is not null)
+        {
+            changed |= BeatDetailFields.Title;
+            title = CheckTitle(title, errors);
+        }
+
+        if (artist is not null)
+        {
+            changed |= BeatDetailFields.Artist;
+            artist = Optional(artist, "artist", MaxTitleLength, errors);
+            if (!errors.Has("artist") && (artist is null || !PlainText.IsVisible(artist)))
+            {
+                errors.Add("artist", "artist needs a visible character; leave it out to keep the artist as it is.");
+            }
+        }
+
+        if (genre is not null)
+        {
+            changed |= BeatDetailFields.Genre;
+            genre = Optional(genre, "genre", MaxGenreLength, errors);
+        }
+
+        double? tempo = null;
+        if (bpm is { } value)
+        {
+            changed |= BeatDetailFields.Bpm;
+            tempo = CheckTempo(value.ToString("R", CultureInfo.InvariantCulture), errors);
+        }
+
+        if (key is not null)
+        {
+            changed |= BeatDetailFields.Key;
+            key = MusicalKeys.Normalize(Optional(key, "key", MaxKeyLength, errors));
+        }
+
+        List<string>? cleanTags = null;
+        if (tags is not null)
+        {
+            changed |= BeatDetailFields.Tags;
+            cleanTags = CheckTags(tags, errors);
+        }
+
+        if (changed == BeatDetailFields.None && !errors.Any)
+        {
+            errors.Add("body", "Name at least one of title, artist, genre, bpm, key and tags to change.");
+        }
+
+        return errors.Any ? null : new BeatDetailsEdit(changed, title, artist, genre, tempo, key, cleanTags);
+    }
+
+    private static string? CheckTitle(string? title, FieldErrors errors)
+    {
         title = title?.Trim();
         if (string.IsNullOrEmpty(title) || title.Length > MaxTitleLength)
         {
@@ -46,23 +117,35 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             errors.Add("title", "title needs a visible character, not only spaces or invisible ones.");
         }
 
-        artist = Optional(artist, "artist", MaxTitleLength, errors);
-        genre = Optional(genre, "genre", MaxGenreLength, errors);
-        key = MusicalKeys.Normalize(Optional(key, "key", MaxKeyLength, errors));
-        double? tempo = null;
-        if (!string.IsNullOrWhiteSpace(bpm))
+        return title;
+    }
+
+    private static double? CheckTempo(string? bpm, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(bpm))
         {
-            if (double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= MinBpm and <= MaxBpm)
-            {
-                tempo = Math.Round(value, 2);
-            }
-            else
-            {
-                errors.Add("bpm", $"bpm is a number between {MinBpm} and {MaxBpm}.");
-            }
+            return null;
         }
 
-        var cleanTags = (tags ?? []).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
+        if (double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && value is >= MinBpm and <= MaxBpm)
+        {
+            return Math.Round(value, 2);
+        }
+
+        errors.Add("bpm", $"bpm is a number between {MinBpm} and {MaxBpm}.");
+        return null;
+    }
+
+    private static List<string> CheckTags(IReadOnlyList<string?>? tags, FieldErrors errors)
+    {
+        if (tags?.Any(t => t is null) == true)
+        {
+            errors.Add("tags", "Each tag is a string.");
+            return [];
+        }
+
+        var cleanTags = (tags ?? []).Select(t => t!.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
         if (cleanTags.Count > MaxTags || cleanTags.Any(t => t.Length > MaxTagLength))
         {
             errors.Add("tags", $"At most {MaxTags} tags of at most {MaxTagLength} characters each.");
@@ -76,8 +159,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             errors.Add("tags", "Each tag needs a visible character, not only invisible ones.");
         }
 
-        var tiers = ParseLicenses(price, licenses, hasStems, errors);
-        return errors.Any ? null : new BeatFields(title!, artist, genre, tempo, key, cleanTags, tiers);
+        return cleanTags;
     }
 
     /// <summary>

@@ -45,6 +45,10 @@ public sealed record StreamResponse(string BeatId, string StreamUrl);
 
 public sealed record WaveformResponse(string BeatId, IReadOnlyList<float> Peaks);
 
+/// <summary>A producer's edit of a beat's describing fields: a field left out (or null) stays as it is.</summary>
+public sealed record UpdateBeatRequest(
+    string? Title, string? Artist, string? Genre, double? Bpm, string? Key, IReadOnlyList<string>? Tags);
+
 public sealed record DeletedResponse(string BeatId, bool Deleted);
 
 public sealed record UploadUrlResponse(string UploadUrl, string FileUrl, DateTimeOffset ExpiresAt);

@@ -47,6 +47,12 @@ public static partial class CatalogEndpoints
             .WithName("PutStems")
             .WithSummary("Producer only: add or replace the beat's stems (a zip) after the upload; licences sold "
                 + "before keep theirs.");
+        beats.MapPatch("/{beat_id}", Update)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("UpdateBeat")
+            .WithSummary("Producer only: correct the title, artist, genre, BPM, key or tags; fields left out stay as "
+                + "they are.");
         beats.MapDelete("/{beat_id}/delete", Delete)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
@@ -203,6 +209,34 @@ public static partial class CatalogEndpoints
         {
             DeleteOutcome.Deleted => TypedResults.Ok(new DeletedResponse(beat_id, true)),
             DeleteOutcome.NotProducer => Refusals.Forbidden("Only the beat's producer can delete it."),
+            _ => NotFound(),
+        };
+    }
+
+    private static async Task<Results<Ok<BeatResponse>, ValidationProblem, ProblemHttpResult>> Update(
+        string beat_id, UpdateBeatRequest request, HttpContext http, IGrainFactory grains)
+    {
+        if (!EntityIds.IsValid(beat_id))
+        {
+            return NotFound();
+        }
+
+        var errors = new FieldErrors();
+        var edit = BeatFields.ParseEdit(request.Title, request.Artist, request.Genre, request.Bpm, request.Key,
+            request.Tags, errors);
+        if (edit is null)
+        {
+            return errors.Problem();
+        }
+
+        var result = await grains.GetGrain<IBeatGrain>(beat_id).UpdateDetails(http.User.UserId(), edit);
+        return result switch
+        {
+            { Outcome: DetailsOutcome.Updated, Beat: { } beat } =>
+                TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl())),
+            { Outcome: DetailsOutcome.NotProducer } => Refusals.Forbidden("Only the beat's producer can change it."),
+            { Outcome: DetailsOutcome.Sold } => Refusals.Conflict("The beat is sold.",
+                "The exclusive licence was sold; the beat is no longer edited."),
             _ => NotFound(),
         };
     }

@@ -113,6 +113,14 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         [("CreateCouponRequest", "beat_ids")] = List(CouponsEndpoints.MaxBeats, Text(32, 1)),
         [("CreateCouponRequest", "license_types")] = List(LicenseTypes.All.Count, OneOf(LicenseTypes.All)),
         [("VoiceTagResponse", "format")] = OneOf([.. MediaFormats.Audio, "unchecked"]),
+        [("UpdateBeatRequest", "genre")] = Text(BeatFields.MaxGenreLength, description: "An empty string clears it."),
+        [("UpdateBeatRequest", "key")] = Text(BeatFields.MaxKeyLength,
+            description: "A key such as Am, F#m, C, \"F minor\" (stored as Fm); an empty string clears it."),
+        [("UpdateBeatRequest", "tags")] = s =>
+        {
+            List(BeatFields.MaxTags, Text(BeatFields.MaxTagLength, 1))(s);
+            s.Description = "Replaces every tag; an empty list clears them.";
+        },
         [("ProfileResponse", "bio")] = Text(UsersValidation.MaxBioLength),
         [("PublicProfileResponse", "bio")] = Text(UsersValidation.MaxBioLength),
         // Requests: what the endpoint accepts (a bad id answers 404, so ids are only bounded here).
@@ -143,6 +151,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["SendMessageRequest"] = ["receiver", "message"],
         ["MarkAsReadRequest"] = [],
         ["UpdateLicensesRequest"] = ["licenses"],
+        ["UpdateBeatRequest"] = [],
         ["MakeOfferRequest"] = ["beat_id", "license_type", "amount"],
         ["CounterOfferRequest"] = ["amount"],
         ["CreateCouponRequest"] = ["code"],

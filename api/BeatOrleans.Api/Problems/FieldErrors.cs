@@ -17,5 +17,7 @@ public sealed class FieldErrors
         return this;
     }
 
+    public bool Has(string field) => errors.ContainsKey(field);
+
     public ValidationProblem Problem() => TypedResults.ValidationProblem(errors);
 }

@@ -67,3 +67,44 @@ public sealed record Beat(
 
     public string Currency => Licenses.Count == 0 ? LicenseTypes.DefaultCurrency : Licenses[0].Currency;
 }
+
+/// <summary>Which of a beat's describing fields an edit changes.</summary>
+[Flags]
+[GenerateSerializer, Alias("catalog.BeatDetailFields")]
+public enum BeatDetailFields
+{
+    None = 0,
+    Title = 1,
+    Artist = 2,
+    Genre = 4,
+    Bpm = 8,
+    Key = 16,
+    Tags = 32,
+}
+
+/// <summary>
+/// A producer's change to a beat's describing fields after the upload; only the fields named in
+/// <see cref="Changed"/> change (a null genre, BPM or key there clears it). Title and artist are never null when named.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("catalog.BeatDetailsEdit")]
+public sealed record BeatDetailsEdit(
+    [property: Id(0)] BeatDetailFields Changed,
+    [property: Id(1)] string? Title,
+    [property: Id(2)] string? Artist,
+    [property: Id(3)] string? Genre,
+    [property: Id(4)] double? Bpm,
+    [property: Id(5)] string? Key,
+    [property: Id(6)] IReadOnlyList<string>? Tags);
+
+[GenerateSerializer, Alias("catalog.DetailsOutcome")]
+public enum DetailsOutcome
+{
+    Updated = 0,
+    NotFound = 1,
+    NotProducer = 2,
+    Sold = 3,
+}
+
+/// <summary>What became of a producer's edit: the beat as it is now when <see cref="Outcome"/> is Updated.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.DetailsResult")]
+public sealed record DetailsResult([property: Id(0)] DetailsOutcome Outcome, [property: Id(1)] Beat? Beat);

@@ -83,6 +83,13 @@ public interface IBeatGrain : IGrainWithStringKey
     Task<LicensesOutcome> UpdateLicenses(string callerId, IReadOnlyList<LicenseTier> licenses);
 
     /// <summary>
+    /// The producer corrects the beat's title, artist, genre, BPM, key or tags (the search lists the change shortly
+    /// after); purchases made before keep the title they were sold under. A sold exclusive is no longer edited.
+    /// </summary>
+    [Alias("UpdateDetails")]
+    Task<DetailsResult> UpdateDetails(string callerId, BeatDetailsEdit edit);
+
+    /// <summary>
     /// The producer's stems (a zip already in blob storage) become the beat's, replacing any it had: licences sold from
     /// now on deliver them, and the trackout tier may be offered. Stems a licence was already sold with stay stored
     /// for its buyers. A sold exclusive takes no stems.

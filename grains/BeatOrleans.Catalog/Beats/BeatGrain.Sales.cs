@@ -141,6 +141,45 @@ internal sealed partial class BeatGrain
         return LicensesOutcome.Updated;
     }
 
+    public async Task<DetailsResult> UpdateDetails(string callerId, BeatDetailsEdit edit)
+    {
+        if (State.Beat is not { } b || State.Deleted)
+        {
+            return new DetailsResult(DetailsOutcome.NotFound, null);
+        }
+
+        if (b.ProducerId != callerId)
+        {
+            return new DetailsResult(DetailsOutcome.NotProducer, null);
+        }
+
+        if (State.SoldTo is not null)
+        {
+            return new DetailsResult(DetailsOutcome.Sold, null);
+        }
+
+        var changed = edit.Changed;
+        var edited = b with
+        {
+            Title = changed.HasFlag(BeatDetailFields.Title) && edit.Title is { } title ? title : b.Title,
+            Artist = changed.HasFlag(BeatDetailFields.Artist) && edit.Artist is { } artist ? artist : b.Artist,
+            Genre = changed.HasFlag(BeatDetailFields.Genre) ? edit.Genre : b.Genre,
+            Bpm = changed.HasFlag(BeatDetailFields.Bpm) ? edit.Bpm : b.Bpm,
+            Key = changed.HasFlag(BeatDetailFields.Key) ? edit.Key : b.Key,
+            Tags = changed.HasFlag(BeatDetailFields.Tags) ? edit.Tags ?? [] : b.Tags,
+        };
+
+        // A repeat of the same edit (a retry after a lost answer) writes nothing.
+        if (edited.Title != b.Title || edited.Artist != b.Artist || edited.Genre != b.Genre || edited.Bpm != b.Bpm
+            || edited.Key != b.Key || !edited.Tags.SequenceEqual(b.Tags, StringComparer.Ordinal))
+        {
+            State.Beat = edited;
+            await Commit(relist: true);
+        }
+
+        return new DetailsResult(DetailsOutcome.Updated, edited);
+    }
+
     public async Task<StemsOutcome> AttachStems(string callerId, StoredFile stems)
     {
         if (State.Beat is not { } b || State.Deleted)

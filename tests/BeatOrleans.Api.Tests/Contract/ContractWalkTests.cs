@@ -88,6 +88,14 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, tiers)).Body(HttpStatusCode.OK);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", buyerToken, tiers)).Problem(HttpStatusCode.Forbidden);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, new { licenses = "all" })).Problem(HttpStatusCode.BadRequest);
+        var details = new { title = "Walked, renamed", key = "F minor", tags = new[] { "walk" } };
+        await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", producer.Token, details)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", buyerToken, details))
+            .Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", producer.Token, new { bpm = 9000 }))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Patch, $"/api/beats/{Guid.NewGuid():N}", producer.Token, details))
+            .Problem(HttpStatusCode.NotFound);
         var stems = new byte[] { 0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
         await (await http.PutStems(producer.Token, beatId, stems)).Body(HttpStatusCode.OK);
         await (await http.PutStems(buyerToken, beatId, stems)).Problem(HttpStatusCode.Forbidden);

@@ -1,11 +1,11 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
-// test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit licences, send stems
-// and delete.
+// test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit the details and the
+// licences, send stems and delete.
 import { ApiError, call, newKey, upload } from "../api.js";
 import { liveEvents } from "../live.js";
 import { go, onLeave, render } from "../router.js";
 import { session } from "../session.js";
-import { alertBox, busy, field, h, licenceName, LICENCE_NAMES, money, size, when } from "../ui.js";
+import { alertBox, busy, field, h, licenceName, LICENCE_NAMES, money, MUSICAL_KEYS, size, when } from "../ui.js";
 import { player } from "./player.js";
 
 /** @typedef {import("../types.js").Beat} Beat */
@@ -205,7 +205,7 @@ function offerForm(beat, licences) {
 }
 
 /**
- * The producer's own controls: licence prices and delete.
+ * The producer's own controls: details, licence prices, stems and delete.
  * @param {Beat} beat @param {{ licenses: { license_type: LicenseType, price: number }[] }} licences
  * @param {(saved: Licenses) => void} [onSaved] shows the saved licences elsewhere on the page
  */
@@ -268,8 +268,50 @@ function producerTools(beat, licences, onSaved) {
       removeAlert.show(error);
     }
   }));
-  return h("div", {}, form, stemsForm, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ",
+  const details = beat.status === "sold" ? null : detailsForm(beat);
+  return h("div", {}, details, form, stemsForm, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ",
     confirmRemove, " ", cancelRemove));
+}
+
+/**
+ * The producer corrects the title, artist, genre, BPM, key or tags; the page shows the beat as saved.
+ * @param {Beat} beat
+ */
+function detailsForm(beat) {
+  const title = h("input", { name: "title", required: true, maxlength: 120, value: beat.title });
+  const artist = h("input", { name: "artist", required: true, maxlength: 120, value: beat.artist });
+  const genre = h("input", { name: "genre", maxlength: 40, value: beat.genre ?? "" });
+  const bpm = h("input", { name: "bpm", type: "number", min: 20, max: 400, step: "any", value: beat.bpm == null ? "" : String(beat.bpm) });
+  const keys = h("datalist", { id: "edit-keys" }, ...MUSICAL_KEYS.map((k) => h("option", { value: k })));
+  const key = h("input", { name: "key", maxlength: 16, placeholder: "e.g. Am", list: "edit-keys", value: beat.key ?? "" });
+  const tags = h("input", { name: "tags", maxlength: 600, value: beat.tags.join(", ") });
+  const alert = alertBox();
+  const save = h("button", { type: "submit" }, "Save details");
+  const form = h("form", { class: "card" }, h("h2", {}, "Details"),
+    field("Title", title), field("Artist", artist),
+    h("div", { class: "filter-grid" }, field("Genre", genre, "Empty: none."),
+      field("BPM", bpm, "Can be changed, not removed."), field("Key", key, "Empty: none.")), keys,
+    field("Tags", tags, "Separated by commas; empty: none."), alert, save);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void busy(save, async () => {
+      alert.clear();
+      try {
+        /** @type {import("../types.js").Schemas["UpdateBeatRequest"]} */
+        const body = {
+          title: title.value, artist: artist.value, genre: genre.value, key: key.value,
+          tags: tags.value.split(",").map((t) => t.trim()).filter(Boolean),
+        };
+        if (bpm.value !== "") body.bpm = Number(bpm.value);
+        /** @type {Beat} */
+        await call("PATCH", `/api/beats/${encodeURIComponent(beat.beat_id)}`, { body });
+        await render();
+      } catch (error) {
+        alert.show(error);
+      }
+    });
+  });
+  return form;
 }
 
 /**
@@ -331,7 +373,7 @@ export async function beatView(params, query) {
     h("p", { class: "by" }, "by ", h("a", { href: `/?producer_id=${encodeURIComponent(beat.producer_id)}` }, beat.artist)),
     h("p", { class: "meta" }, [beat.genre, beat.bpm ? `${beat.bpm} BPM` : null, beat.key, `${beat.plays} ${beat.plays === 1 ? "play" : "plays"}`,
       `added ${when(beat.created_at)}`].filter(Boolean).join(" · ")),
-    beat.tags.length ? h("ul", { class: "tags", "aria-label": "Tags" }, ...beat.tags.map((t) => h("li", {}, t))) : null,
+    beat.tags.length ? h("ul", { class: "tags", "aria-label": "Beat tags" }, ...beat.tags.map((t) => h("li", {}, t))) : null,
     h("p", { class: `badge status-${beat.status}`, id: "beat-status" }, `Status: ${beat.status}`),
     beat.failure_reason ? h("p", { class: "alert" }, beat.failure_reason) : null);
   const parts = [header];

@@ -87,7 +87,7 @@ export function uploadView() {
   const title = h("input", { name: "title", required: true, maxlength: 120 });
   const artist = h("input", { name: "artist", maxlength: 120, placeholder: session()?.username ?? "" });
   const genre = h("input", { name: "genre", maxlength: 40 });
-  const bpm = h("input", { name: "bpm", type: "number", min: 20, max: 300 });
+  const bpm = h("input", { name: "bpm", type: "number", min: 20, max: 400, step: "any" });
   // Suggestions in the catalogue filter's spelling; "F minor" typed freely is stored as "Fm" all the same.
   const keys = h("datalist", { id: "upload-keys" }, ...MUSICAL_KEYS.map((k) => h("option", { value: k })));
   const key = h("input", { name: "key", maxlength: 16, placeholder: "e.g. Am", list: "upload-keys" });
