@@ -145,7 +145,8 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             return [];
         }
 
-        var cleanTags = (tags ?? []).Select(t => t!.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
+        var cleanTags = (tags ?? []).Select(t => t!.Trim().ToLowerInvariant()).Where(t => t.Length > 0)
+            .Distinct().ToList();
         if (cleanTags.Count > MaxTags || cleanTags.Any(t => t.Length > MaxTagLength))
         {
             errors.Add("tags", $"At most {MaxTags} tags of at most {MaxTagLength} characters each.");

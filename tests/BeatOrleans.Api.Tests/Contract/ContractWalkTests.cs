@@ -89,7 +89,8 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", buyerToken, tiers)).Problem(HttpStatusCode.Forbidden);
         await (await http.Send(HttpMethod.Put, $"/api/beats/{beatId}/licenses", producer.Token, new { licenses = "all" })).Problem(HttpStatusCode.BadRequest);
         var details = new { title = "Walked, renamed", key = "F minor", tags = new[] { "walk" } };
-        await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", producer.Token, details)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", producer.Token, details))
+            .Body(HttpStatusCode.OK);
         await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", buyerToken, details))
             .Problem(HttpStatusCode.Forbidden);
         await (await http.Send(HttpMethod.Patch, $"/api/beats/{beatId}", producer.Token, new { bpm = 9000 }))
