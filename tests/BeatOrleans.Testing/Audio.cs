@@ -24,6 +24,27 @@ public static partial class Audio
         return path;
     }
 
+    /// <summary>
+    /// A mono FLAC of <paramref name="seconds"/> of tone whose STREAMINFO header claims <paramref name="claimedSeconds"/>
+    /// (and no MD5): ffprobe reports the claim, decoding plays it all.
+    /// </summary>
+    public static async Task<byte[]> LyingFlac(double seconds, double claimedSeconds)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-audio-").FullName, "lying.flac");
+        await Run($"-f lavfi -i sine=frequency=330:duration={Invariant(seconds)}:sample_rate=8000 -ac 1 -y {path}");
+        var flac = await File.ReadAllBytesAsync(path);
+        Assert.Equal("fLaC", System.Text.Encoding.ASCII.GetString(flac, 0, 4));
+        // STREAMINFO's data starts at 8: 36 bits of total samples end at byte 25 (low 4 bits of 21, then 22-25).
+        var samples = (long)(claimedSeconds * 8000);
+        flac[21] = (byte)((flac[21] & 0xF0) | (int)((samples >> 32) & 0x0F));
+        flac[22] = (byte)(samples >> 24);
+        flac[23] = (byte)(samples >> 16);
+        flac[24] = (byte)(samples >> 8);
+        flac[25] = (byte)samples;
+        Array.Clear(flac, 26, 16);
+        return flac;
+    }
+
     /// <summary>Mean level in dB of the band around <paramref name="frequency"/> between <paramref name="start"/> and start + duration.</summary>
     public static async Task<double> BandLevel(string path, double frequency, double start, double duration)
     {

@@ -28,6 +28,9 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
 
     private FFOptions FFmpeg => new() { BinaryFolder = Options.FFmpegFolder, TemporaryFilesFolder = Path.GetTempPath() };
 
+    /// <summary>Samples a second of the decoded mono 16-bit audio the waveform and the measured length are read from.</summary>
+    private const int PeaksRate = 8000;
+
     public void Dispose() => slots.Dispose();
 
     /// <summary>Processes one master. Throws only for transient trouble (storage, cancellation): the caller retries.</summary>
@@ -50,25 +53,46 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 return new MediaOutcome(null, probe.FailureReason);
             }
 
+            // The length a header declares is not evidence (a FLAC's STREAMINFO can claim ten seconds for forty minutes):
+            // the audio is decoded once, small (8 kHz mono, for the waveform), and stopped just past the limit. What it
+            // measures bounds every output below, so a small file cannot decode into far more than the limit allows.
+            var pcmPath = Path.Combine(work, "peaks.pcm");
+            var limit = Options.MaxDurationSeconds + 1;
+            await Encode(FFMpegArguments
+                .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
+                .OutputToFile(pcmPath, true, o => o.WithCustomArgument(FormattableString.Invariant(
+                    $"-map 0:a:0 -ac 1 -ar {PeaksRate} -f s16le -c:a pcm_s16le -t {limit:0.###}"))), cancellationToken);
+            var decoded = new FileInfo(pcmPath).Length / (PeaksRate * 2.0);
+            if (decoded > Options.MaxDurationSeconds)
+            {
+                outcome = "unusable";
+                return new MediaOutcome(null, TooLong());
+            }
+
+            if (decoded <= 0)
+            {
+                outcome = "unusable";
+                return new MediaOutcome(null, $"The file holds no {master.Format} audio.");
+            }
+
+            var length = FormattableString.Invariant($"-t {decoded:0.###}");
             var tagPath = voiceTag is null ? await defaultTag.Path(FFmpeg, cancellationToken) : await DownloadTag(voiceTag, work, cancellationToken);
             // The stored tag's format was identified at its upload; the default tag is a WAV.
             var tagFormat = voiceTag?.Format ?? "wav";
             var previewPath = Path.Combine(work, "preview.mp3");
             var mp3Path = Path.Combine(work, "untagged.mp3");
             var wavPath = Path.Combine(work, "deliverable.wav");
-            var pcmPath = Path.Combine(work, "peaks.pcm");
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
                 .AddFileInput(tagPath, true, o => UntrustedInput(o, tagFormat))
                 .OutputToFile(previewPath, true, o => o
                     .WithCustomArgument($"-filter_complex {TagMix(Options.TagInterval)} -map [preview]")
-                    .WithAudioCodec("libmp3lame").WithAudioBitrate(128).WithCustomArgument("-map_metadata -1")), cancellationToken);
+                    .WithAudioCodec("libmp3lame").WithAudioBitrate(128).WithCustomArgument($"-map_metadata -1 {length}")),
+                cancellationToken);
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                .OutputToFile(mp3Path, true, o => o.WithCustomArgument("-map 0:a:0").WithAudioCodec("libmp3lame").WithAudioBitrate(320)), cancellationToken);
-            await Encode(FFMpegArguments
-                .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                .OutputToFile(pcmPath, true, o => o.WithCustomArgument("-map 0:a:0 -ac 1 -ar 8000 -f s16le -c:a pcm_s16le")), cancellationToken);
+                .OutputToFile(mp3Path, true, o => o.WithCustomArgument($"-map 0:a:0 {length}").WithAudioCodec("libmp3lame")
+                    .WithAudioBitrate(320)), cancellationToken);
             // Even a WAV master is written anew: the deliverable holds the audio alone, never what was appended to the
             // upload (a WAV with an HTML page after its data chunk was accepted and served back as it came) or its
             // metadata chunks. "copy" keeps a WAV's samples bit for bit; lossless masters keep their resolution; a lossy
@@ -81,11 +105,12 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             };
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                .OutputToFile(wavPath, true, o => o.WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1 -f wav")), cancellationToken);
+                .OutputToFile(wavPath, true, o => o.WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1 {length} -f wav")),
+                cancellationToken);
             var wav = await Store(BlobKeys.Wav(beatId), wavPath, "wav", cancellationToken);
 
             var media = new BeatMedia(
-                probe.DurationSeconds,
+                Math.Round(decoded, 3),
                 probe.SampleRate,
                 probe.Channels,
                 await Store(BlobKeys.Preview(beatId), previewPath, "mp3", cancellationToken),
@@ -122,6 +147,8 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
         return $"[0:a:0]{Format}[beat];[1:a:0]{Format},apad=whole_dur={seconds},aloop=loop=-1:size={samples}[tag];"
             + "[beat][tag]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,alimiter=limit=0.97[preview]";
     }
+
+    private string TooLong() => $"The beat is longer than the limit of {Options.MaxDurationSeconds / 60:0.#} minutes.";
 
     private static void UntrustedInput(FFMpegInputOptions input, string format) =>
         input.WithCustomArgument("-protocol_whitelist file,pipe").ForceFormat(Demuxer(format));
@@ -166,7 +193,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
 
         if (analysis.Duration.TotalSeconds > Options.MaxDurationSeconds)
         {
-            return ProbeResult.Unusable($"The beat is longer than the limit of {Options.MaxDurationSeconds / 60:0} minutes.");
+            return ProbeResult.Unusable(TooLong());
         }
 
         return new ProbeResult(Math.Round(analysis.Duration.TotalSeconds, 3), audio.SampleRateHz ?? 0, audio.Channels ?? 0, null);

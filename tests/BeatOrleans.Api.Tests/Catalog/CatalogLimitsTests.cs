@@ -25,6 +25,43 @@ public sealed class CatalogLimitsTests(SmallUploadsHost host) : IClassFixture<Sm
     }
 }
 
+/// <summary>Beats of at most 20 seconds.</summary>
+public sealed class ShortBeatsHost() : MarketplaceHost(new() { ["Media:MaxDurationSeconds"] = "20" });
+
+public sealed class BeatLengthTests(ShortBeatsHost host) : IClassFixture<ShortBeatsHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task A_file_whose_header_understates_its_length_is_measured_by_decoding_and_refused()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        // 60 s of audio whose header says 10 s: the header passes the limit; the decoded audio does not.
+        var lying = await Audio.LyingFlac(60, 10);
+
+        var beat = await (await http.Upload(token, lying, "short.flac", new() { ["title"] = "Ten seconds, honest" }))
+            .Body(HttpStatusCode.Accepted);
+        var processed = await http.WaitUntilProcessed(beat.Id());
+
+        Assert.Equal("failed", processed["status"]!.GetValue<string>());
+        Assert.Contains("longer than the limit", processed["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(host.BeatFiles(beat.Id()), f => !f.StartsWith("masters/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_whose_header_overstates_its_length_is_listed_with_the_length_it_plays()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        // 8 s of audio whose header says 15 s: the beat is as long as what decodes.
+        var beat = await (await http.Upload(token, await Audio.LyingFlac(8, 15), "long.flac")).Body(HttpStatusCode.Accepted);
+
+        var ready = await http.WaitUntilProcessed(beat.Id());
+
+        Assert.Equal("ready", ready["status"]!.GetValue<string>());
+        Assert.InRange(ready["duration_seconds"]!.GetValue<double>(), 7.9, 8.1);
+    }
+}
+
 /// <summary>A host whose ffprobe takes 3 s to start, so a beat stays in processing long enough to observe.</summary>
 public sealed class SlowProbeHost() : MarketplaceHost(new() { ["Media:FFmpegFolder"] = SlowFFmpeg.Folder() });
 
