@@ -40,6 +40,8 @@ public class MarketplaceHost : IAsyncLifetime
             ["Auth:Jwt:SigningKeyFile"] = Path.Combine(DataDirectory, "jwt-signing.key"),
             ["RateLimits:CredentialsPerClientPerMinute"] = "10000",
             ["RateLimits:MessagesPerUserPer10Seconds"] = "10000",
+            ["RateLimits:UploadsPerUserPerHour"] = "10000",
+            ["RateLimits:ProfileChangesPerUserPerMinute"] = "10000",
             ["Blobs:LocalRoot"] = Path.Combine(DataDirectory, "blobs"),
             ["Media:FFmpegFolder"] = Environment.GetEnvironmentVariable("BEATORLEANS_TEST_FFMPEG") ?? "",
             ["Catalog:PlaysListingDelay"] = "00:00:01",

@@ -25,8 +25,8 @@ public static partial class Audio
     }
 
     /// <summary>
-    /// A mono FLAC of <paramref name="seconds"/> of tone whose STREAMINFO header claims <paramref name="claimedSeconds"/>
-    /// (and no MD5): ffprobe reports the claim, decoding plays it all.
+    /// A mono FLAC of <paramref name="seconds"/> of tone whose STREAMINFO header claims
+    /// <paramref name="claimedSeconds"/> (and no MD5): ffprobe reports the claim, decoding plays it all.
     /// </summary>
     public static async Task<byte[]> LyingFlac(double seconds, double claimedSeconds)
     {

@@ -20,6 +20,19 @@ public sealed class RateLimitOptions
     /// PaymentIntent, under the account's API rate limit), and leases hold nothing a cap on unpaid holds would count.
     /// </summary>
     public int OrdersPerUserPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// Uploads one user may start per hour on one node, all kinds together (beats, upload URLs, stems, voice tags),
+    /// as a burst of this many that refills evenly over the hour. Each stores up to hundreds of MB and beats take
+    /// FFmpeg time, so an account cannot fill the blob store or the media silos in a loop.
+    /// </summary>
+    public int UploadsPerUserPerHour { get; set; } = 60;
+
+    /// <summary>
+    /// Profile changes one user may make per minute on one node. An email change answers whether another account
+    /// has that address (409), which login hides; this keeps an account from asking it for a list of addresses.
+    /// </summary>
+    public int ProfileChangesPerUserPerMinute { get; set; } = 10;
 }
 
 public static class RateLimits
@@ -29,6 +42,12 @@ public static class RateLimits
 
     /// <summary>Policy for placing purchases, per signed-in user.</summary>
     public const string Orders = "orders";
+
+    /// <summary>Policy for every upload (beats, upload URLs, stems, voice tags), per signed-in user.</summary>
+    public const string Uploads = "uploads";
+
+    /// <summary>Policy for profile changes, per signed-in user.</summary>
+    public const string ProfileChanges = "profile-changes";
 
     public static WebApplicationBuilder AddMarketplaceRateLimits(this WebApplicationBuilder builder)
     {
@@ -50,6 +69,18 @@ public static class RateLimits
                 $"{RateLimitOptions.Section}:OrdersPerUserPerMinute must be at least 1.");
         }
 
+        if (options.UploadsPerUserPerHour < 1)
+        {
+            throw new StartupSettingException(
+                $"{RateLimitOptions.Section}:UploadsPerUserPerHour must be at least 1.");
+        }
+
+        if (options.ProfileChangesPerUserPerMinute < 1)
+        {
+            throw new StartupSettingException(
+                $"{RateLimitOptions.Section}:ProfileChangesPerUserPerMinute must be at least 1.");
+        }
+
         builder.Services.AddSingleton(new MessageThrottle(options.MessagesPerUserPer10Seconds));
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -67,15 +98,9 @@ public static class RateLimits
                 }));
             // After authentication (the pipeline's order), so the partition is the caller; an anonymous request is
             // refused 401 by the endpoint's authorization before this runs.
-            limiter.AddPolicy(Orders, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : "anonymous",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.OrdersPerUserPerMinute,
-                    TokensPerPeriod = 1,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.OrdersPerUserPerMinute,
-                    QueueLimit = 0,
-                }));
+            limiter.AddPolicy(Orders, PerUser(options.OrdersPerUserPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(Uploads, PerUser(options.UploadsPerUserPerHour, TimeSpan.FromHours(1)));
+            limiter.AddPolicy(ProfileChanges, PerUser(options.ProfileChangesPerUserPerMinute, TimeSpan.FromMinutes(1)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
@@ -88,6 +113,18 @@ public static class RateLimits
         });
         return builder;
     }
+
+    /// <summary>A bucket of <paramref name="limit"/> per user, refilled one at a time over <paramref name="period"/>.</summary>
+    private static Func<HttpContext, RateLimitPartition<string>> PerUser(int limit, TimeSpan period) =>
+        http => RateLimitPartition.GetTokenBucketLimiter(
+            http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : "anonymous",
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limit,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = period / limit,
+                QueueLimit = 0,
+            });
 }
 
 /// <summary>One budget per user for chat messages, shared by POST /api/chat/send and the hub's SendMessage.</summary>

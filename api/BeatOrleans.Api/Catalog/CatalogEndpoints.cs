@@ -13,11 +13,11 @@ public static partial class CatalogEndpoints
     public static IEndpointRouteBuilder MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         var beats = app.MapGroup("/api/beats").WithTags("Beats");
-        beats.MapPost("/upload", Upload).DisableAntiforgery()
+        beats.MapPost("/upload", Upload).DisableAntiforgery().RequireRateLimiting(RateLimits.Uploads)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("UploadBeat").WithSummary("Upload a beat: multipart (file + fields), or JSON naming a file_url from upload-url.");
-        beats.MapPost("/upload-url", UploadUrl).NoStore()
+        beats.MapPost("/upload-url", UploadUrl).NoStore().RequireRateLimiting(RateLimits.Uploads)
             .WithName("CreateUploadUrl").WithSummary("A short-lived URL to PUT audio to, and the file_url to name it by in an upload.");
         beats.MapPut("/uploads/{upload_id}", PreviewAndUploads.PutLocalUpload).AllowAnonymous()
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -40,7 +40,7 @@ public static partial class CatalogEndpoints
             .WithName("StreamPreview")
             .WithSummary("The preview's bytes, with Range support; counts one play per URL, at most one an hour per "
                 + "listener.");
-        beats.MapPut("/{beat_id}/stems", PutStems).DisableAntiforgery()
+        beats.MapPut("/{beat_id}/stems", PutStems).DisableAntiforgery().RequireRateLimiting(RateLimits.Uploads)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

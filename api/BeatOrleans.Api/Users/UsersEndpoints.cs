@@ -22,10 +22,11 @@ public static class UsersEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("Refresh").WithSummary("Rotate a refresh token into a new token pair.");
         users.MapGet("/profile", GetProfile).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetProfile").WithSummary("The caller's own profile.");
-        users.MapPut("/profile/update", UpdateProfile)
+        users.MapPut("/profile/update", UpdateProfile).RequireRateLimiting(RateLimits.ProfileChanges)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
         users.MapPost("/logout", Logout).NoStore().WithName("Logout").WithSummary("End the caller's session.");
-        users.MapPost("/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery().WithTags("Beats")
+        users.MapPost("/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery()
+            .RequireRateLimiting(RateLimits.Uploads).WithTags("Beats")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("UploadVoiceTag").WithSummary("Upload your voice tag (audio), mixed into the previews of your later uploads.");
         users.MapGet("/{user_id}", GetPublicProfile).ProducesProblem(StatusCodes.Status404NotFound).WithName("GetUser").WithSummary("Another user's public profile (no email).");

@@ -28,7 +28,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
 
     private FFOptions FFmpeg => new() { BinaryFolder = Options.FFmpegFolder, TemporaryFilesFolder = Path.GetTempPath() };
 
-    /// <summary>Samples a second of the decoded mono 16-bit audio the waveform and the measured length are read from.</summary>
+    /// <summary>Samples a second of the decoded mono 16-bit audio behind the waveform and the measured length.</summary>
     private const int PeaksRate = 8000;
 
     public void Dispose() => slots.Dispose();
@@ -53,8 +53,8 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 return new MediaOutcome(null, probe.FailureReason);
             }
 
-            // The length a header declares is not evidence (a FLAC's STREAMINFO can claim ten seconds for forty minutes):
-            // the audio is decoded once, small (8 kHz mono, for the waveform), and stopped just past the limit. What it
+            // The length a header declares is not evidence (a FLAC's STREAMINFO can claim 10 s for 40 minutes): the
+            // audio is decoded once, small (8 kHz mono, for the waveform), and stopped just past the limit. What it
             // measures bounds every output below, so a small file cannot decode into far more than the limit allows.
             var pcmPath = Path.Combine(work, "peaks.pcm");
             var limit = Options.MaxDurationSeconds + 1;
@@ -87,12 +87,13 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 .AddFileInput(tagPath, true, o => UntrustedInput(o, tagFormat))
                 .OutputToFile(previewPath, true, o => o
                     .WithCustomArgument($"-filter_complex {TagMix(Options.TagInterval)} -map [preview]")
-                    .WithAudioCodec("libmp3lame").WithAudioBitrate(128).WithCustomArgument($"-map_metadata -1 {length}")),
+                    .WithAudioCodec("libmp3lame").WithAudioBitrate(128)
+                    .WithCustomArgument($"-map_metadata -1 {length}")),
                 cancellationToken);
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                .OutputToFile(mp3Path, true, o => o.WithCustomArgument($"-map 0:a:0 {length}").WithAudioCodec("libmp3lame")
-                    .WithAudioBitrate(320)), cancellationToken);
+                .OutputToFile(mp3Path, true, o => o.WithCustomArgument($"-map 0:a:0 {length}")
+                    .WithAudioCodec("libmp3lame").WithAudioBitrate(320)), cancellationToken);
             // Even a WAV master is written anew: the deliverable holds the audio alone, never what was appended to the
             // upload (a WAV with an HTML page after its data chunk was accepted and served back as it came) or its
             // metadata chunks. "copy" keeps a WAV's samples bit for bit; lossless masters keep their resolution; a lossy
@@ -105,7 +106,8 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             };
             await Encode(FFMpegArguments
                 .FromFileInput(masterPath, true, o => UntrustedInput(o, master.Format))
-                .OutputToFile(wavPath, true, o => o.WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1 {length} -f wav")),
+                .OutputToFile(wavPath, true, o => o
+                    .WithCustomArgument($"-map 0:a:0 -c:a {codec} -map_metadata -1 {length} -f wav")),
                 cancellationToken);
             var wav = await Store(BlobKeys.Wav(beatId), wavPath, "wav", cancellationToken);
 

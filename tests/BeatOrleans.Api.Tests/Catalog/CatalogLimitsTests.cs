@@ -44,7 +44,8 @@ public sealed class BeatLengthTests(ShortBeatsHost host) : IClassFixture<ShortBe
         var processed = await http.WaitUntilProcessed(beat.Id());
 
         Assert.Equal("failed", processed["status"]!.GetValue<string>());
-        Assert.Contains("longer than the limit", processed["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("longer than the limit", processed["failure_reason"]!.GetValue<string>(),
+            StringComparison.Ordinal);
         Assert.DoesNotContain(host.BeatFiles(beat.Id()), f => !f.StartsWith("masters/", StringComparison.Ordinal));
     }
 
@@ -53,7 +54,8 @@ public sealed class BeatLengthTests(ShortBeatsHost host) : IClassFixture<ShortBe
     {
         var token = (await http.LogIn(await http.SignUp())).Token;
         // 8 s of audio whose header says 15 s: the beat is as long as what decodes.
-        var beat = await (await http.Upload(token, await Audio.LyingFlac(8, 15), "long.flac")).Body(HttpStatusCode.Accepted);
+        var beat = await (await http.Upload(token, await Audio.LyingFlac(8, 15), "long.flac"))
+            .Body(HttpStatusCode.Accepted);
 
         var ready = await http.WaitUntilProcessed(beat.Id());
 

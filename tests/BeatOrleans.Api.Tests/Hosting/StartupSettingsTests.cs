@@ -11,6 +11,8 @@ public sealed class StartupSettingsTests
     [InlineData("Auth:Jwt:SigningKey", "AAAA", "SigningKey")]
     [InlineData("RateLimits:MessagesPerUserPer10Seconds", "0", "MessagesPerUserPer10Seconds")]
     [InlineData("RateLimits:OrdersPerUserPerMinute", "0", "OrdersPerUserPerMinute")]
+    [InlineData("RateLimits:UploadsPerUserPerHour", "0", "UploadsPerUserPerHour")]
+    [InlineData("RateLimits:ProfileChangesPerUserPerMinute", "0", "ProfileChangesPerUserPerMinute")]
     public async Task A_setting_that_would_fail_requests_stops_the_node_at_start(string key, string value, string named)
     {
         var host = new SettingsHost(new() { [key] = value });
