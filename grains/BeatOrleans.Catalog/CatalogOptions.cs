@@ -5,6 +5,12 @@ public sealed class CatalogOptions
 {
     public const string Section = "Catalog";
 
+    /// <summary>
+    /// How long a buyer whose exclusive purchase ended unpaid (declined, or its payment window closed) waits before
+    /// holding that exclusive again; other buyers may hold it at once.
+    /// </summary>
+    public TimeSpan UnpaidHoldCooldown { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often a beat with unfinished work (processing, listing, notification) checks on it.</summary>
     public TimeSpan SyncPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -14,6 +14,12 @@ public enum ReserveOutcome
 
     /// <summary>Another buyer holds the exclusive until their payment window closes.</summary>
     Held = 6,
+
+    /// <summary>
+    /// This buyer held the exclusive a moment ago and did not pay (declined, or the window closed): they may hold it
+    /// again once <c>Catalog:UnpaidHoldCooldown</c> has passed, others at once.
+    /// </summary>
+    Cooldown = 7,
 }
 
 /// <summary>The beat's answer to a buyer: what the licence costs and delivers right now, or why it cannot be bought.</summary>

@@ -11,7 +11,8 @@ public enum DeleteOutcome
 }
 
 /// <summary>One beat, keyed by its beat id: the single writer of its metadata, status and media.</summary>
-[Alias("catalog.IBeatGrain")]
+/// <remarks>Version 1 added <see cref="UpdateDetails"/> and <see cref="ReleaseUnpaidHold"/>.</remarks>
+[Alias("catalog.IBeatGrain"), Orleans.CodeGeneration.Version(1)]
 public interface IBeatGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -73,6 +74,14 @@ public interface IBeatGrain : IGrainWithStringKey
     /// <summary>The purchase will not be paid: its hold (if any) is released at once.</summary>
     [Alias("ReleaseHold")]
     Task ReleaseHold(string purchaseId);
+
+    /// <summary>
+    /// A purchase of the exclusive ended unpaid (its payment declined or its window closed): its hold (if any) is
+    /// released at once, and <paramref name="buyerId"/> may not hold the exclusive again for a while, so no one can
+    /// keep it from being sold by holding it again and again.
+    /// </summary>
+    [Alias("ReleaseUnpaidHold")]
+    Task ReleaseUnpaidHold(string purchaseId, string buyerId);
 
     /// <summary>A captured payment asks for its licence: false when the beat can no longer be sold (then the payment is refunded).</summary>
     [Alias("CompleteSale")]

@@ -11,6 +11,9 @@ namespace BeatOrleans.Catalog.Beats;
 /// </summary>
 internal sealed partial class BeatGrain
 {
+    /// <summary>Buyers a beat remembers in their cooldown, so its state stays bounded.</summary>
+    internal const int MaxCoolingBuyers = 1_000;
+
     public async Task<SaleOffer> Reserve(string purchaseId, string buyerId, string licenseType, DateTimeOffset holdUntil)
     {
         if (State.Beat is not { } b || State.Deleted)
@@ -45,6 +48,13 @@ internal sealed partial class BeatGrain
                 return SaleOffer.Refused(ReserveOutcome.Held);
             }
 
+            // A hold this purchase has already (a repeat, or an accepted offer's handed over) is kept regardless.
+            if (State.Hold?.PurchaseId != purchaseId
+                && State.CoolingBuyers.TryGetValue(buyerId, out var until) && until > market.GetUtcNow())
+            {
+                return SaleOffer.Refused(ReserveOutcome.Cooldown);
+            }
+
             // A repeat of the same purchase (its order retried after a crash) may only extend its own hold, so the hold
             // never ends before the payment window the buyer was given.
             if (State.Hold is not { } hold || hold.PurchaseId != purchaseId || hold.Until < holdUntil)
@@ -77,6 +87,28 @@ internal sealed partial class BeatGrain
             State.Hold = null;
             await Commit();
         }
+    }
+
+    public async Task ReleaseUnpaidHold(string purchaseId, string buyerId)
+    {
+        var now = market.GetUtcNow();
+        if (State.Hold?.PurchaseId == purchaseId)
+        {
+            State.Hold = null;
+        }
+
+        foreach (var ended in State.CoolingBuyers.Where(c => c.Value <= now).Select(c => c.Key).ToList())
+        {
+            State.CoolingBuyers.Remove(ended);
+        }
+
+        State.CoolingBuyers[buyerId] = now + options.Value.UnpaidHoldCooldown;
+        while (State.CoolingBuyers.Count > MaxCoolingBuyers)
+        {
+            State.CoolingBuyers.Remove(State.CoolingBuyers.MinBy(c => c.Value).Key);
+        }
+
+        await Commit();
     }
 
     public async Task<bool> CompleteSale(string purchaseId, string licenseType)

@@ -53,6 +53,12 @@ public sealed class BeatState
     /// MP3, not the WAV or the stems). Null for a beat that sold before this was kept: then every deliverable stays.
     /// </summary>
     [Id(13)] public HashSet<string>? SoldTiers { get; set; }
+
+    /// <summary>
+    /// Buyers whose exclusive purchase ended unpaid, with the time until which they may not hold the exclusive again
+    /// (at most <see cref="BeatGrain.MaxCoolingBuyers"/>, the earliest ending dropped first).
+    /// </summary>
+    [Id(14)] public Dictionary<string, DateTimeOffset> CoolingBuyers { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("catalog.ExclusiveHold")]

@@ -119,6 +119,9 @@ internal sealed partial class OfferGrain(
                     + "purchase waiting for payment; this offer stays open until that hold ends.", o);
             case ReserveOutcome.NotReady:
                 return OfferResult.Refused(OfferOutcome.Conflict, "The beat is not ready to be sold.", o);
+            case ReserveOutcome.Cooldown:
+                return OfferResult.Refused(OfferOutcome.Conflict, "The buyer held this exclusive a moment ago without "
+                    + "paying for it; the offer stays open, and can be accepted an hour after that purchase ended.", o);
             default:
                 var reason = sale.Outcome == ReserveOutcome.Sold
                     ? "The beat was sold exclusively to another buyer; the offer is void."

@@ -289,7 +289,7 @@ internal sealed partial class PurchaseGrain
             switch (State.Stage)
             {
                 case PurchaseStage.PendingPayment when PaymentWindowClosed():
-                    await Close(PurchaseStage.Expired, ExpiredReason);
+                    await Close(PurchaseStage.Expired, ExpiredReason, unpaid: true);
                     break;
                 case PurchaseStage.PendingPayment when askProvider:
                     reconciled = await TryRetrieve(State.Purchase!.Payment.PaymentId!) is { } payment && await Settle(payment) is not { Outcome: ConfirmOutcome.Pending };

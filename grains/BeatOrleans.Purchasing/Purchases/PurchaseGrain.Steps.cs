@@ -15,6 +15,8 @@ internal sealed partial class PurchaseGrain
         ReserveOutcome.Sold => "The beat was sold exclusively to another buyer.",
         ReserveOutcome.Held => "The exclusive is held, by an accepted offer or a purchase waiting for payment (yours "
             + "too: buy with that offer's offer_id, or pay that purchase); it is free again when the hold ends.",
+        ReserveOutcome.Cooldown => "You held this exclusive a moment ago without paying for it (declined, or the "
+            + "payment window closed); you can hold it again an hour after that purchase ended, other buyers at once.",
         ReserveOutcome.NoSuchLicense => "The producer no longer offers this licence.",
         ReserveOutcome.NotReady => "The beat is not for sale right now.",
         _ => "The beat is no longer in the catalogue.",
@@ -119,7 +121,8 @@ internal sealed partial class PurchaseGrain
 
             var refusal = offer.Outcome switch
             {
-                ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.NotFound => UnavailableReason(offer.Outcome),
+                ReserveOutcome.Sold or ReserveOutcome.Held or ReserveOutcome.Cooldown or ReserveOutcome.NotFound =>
+                    UnavailableReason(offer.Outcome),
                 ReserveOutcome.OwnBeat => "You cannot buy your own beat.",
                 ReserveOutcome.NoSuchLicense => $"This beat does not offer the '{order.LicenseType}' licence.",
                 _ => "The beat is not ready to be sold.",
@@ -231,7 +234,7 @@ internal sealed partial class PurchaseGrain
     /// sold), the coupon use it held is free, and then its hold on the beat goes. Each of these also lapses on its own
     /// at the end of the payment window, so a failure here only delays them.
     /// </summary>
-    private async Task ReleaseReservations(string? voidOffer = null)
+    private async Task ReleaseReservations(string? voidOffer = null, bool unpaid = false)
     {
         var p = State.Purchase!;
         if (p.Pricing is { } pricing)
@@ -254,7 +257,15 @@ internal sealed partial class PurchaseGrain
             }
         }
 
-        await Beat(p.BeatId).ReleaseHold(PurchaseId);
+        if (unpaid && p.LicenseType == LicenseTypes.Exclusive)
+        {
+            await Beat(p.BeatId).ReleaseUnpaidHold(PurchaseId, p.BuyerId);
+        }
+        else
+        {
+            await Beat(p.BeatId).ReleaseHold(PurchaseId);
+        }
+
         await EndHold();
     }
 
@@ -264,7 +275,7 @@ internal sealed partial class PurchaseGrain
         ReserveOutcome.OwnBeat => OrderOutcome.OwnBeat,
         ReserveOutcome.NoSuchLicense => OrderOutcome.NoSuchLicense,
         ReserveOutcome.Sold => OrderOutcome.Sold,
-        ReserveOutcome.Held => OrderOutcome.Held,
+        ReserveOutcome.Held or ReserveOutcome.Cooldown => OrderOutcome.Held,
         _ => OrderOutcome.NotReady,
     };
 
@@ -398,10 +409,10 @@ internal sealed partial class PurchaseGrain
                 await Advance();
                 return null;
             case GatewayPaymentState.Canceled:
-                await Close(PurchaseStage.Expired, "The payment was cancelled.");
+                await Close(PurchaseStage.Expired, "The payment was cancelled.", unpaid: true);
                 return null;
             case GatewayPaymentState.RequiresPaymentMethod when payment.Decline is { } decline && State.Stage == PurchaseStage.Confirming:
-                await Close(PurchaseStage.Failed, $"The payment was declined: {decline.Message}");
+                await Close(PurchaseStage.Failed, $"The payment was declined: {decline.Message}", unpaid: true);
                 return State.Stage == PurchaseStage.Failed ? Answer(ConfirmOutcome.Declined, decline.Message) : null;
             case GatewayPaymentState.RequiresAction:
                 SetStage(PurchaseStage.PendingPayment);
@@ -416,7 +427,9 @@ internal sealed partial class PurchaseGrain
     /// Ends an unpaid purchase: its payment is cancelled first (so it can never be captured afterwards), then the hold
     /// is released. A payment that turns out to have succeeded is honoured instead.
     /// </summary>
-    private async Task Close(PurchaseStage stage, string reason)
+    /// <param name="unpaid">The buyer did not pay (declined, cancelled, the window closed), rather than the beat or
+    /// an offer refusing: an exclusive's beat then keeps this buyer from holding it again at once.</param>
+    private async Task Close(PurchaseStage stage, string reason, bool unpaid = false)
     {
         if (State.Purchase!.Payment.PaymentId is { } paymentId && await CancelPayment(paymentId) is { State: GatewayPaymentState.Succeeded })
         {
@@ -427,7 +440,7 @@ internal sealed partial class PurchaseGrain
 
         SetStage(stage);
         State.Purchase = State.Purchase! with { FailureReason = reason };
-        await Commit(followUp: () => ReleaseReservations());
+        await Commit(followUp: () => ReleaseReservations(unpaid: unpaid));
     }
 
     /// <summary>The cancelled payment, or null when the provider did not answer (then <see cref="PurchaseState.CancelPending"/> retries).</summary>

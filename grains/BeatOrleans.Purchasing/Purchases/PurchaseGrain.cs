@@ -103,7 +103,7 @@ internal sealed partial class PurchaseGrain(
             var offer = PaymentWindowClosed() ? null : await Beat(current.BeatId).Reserve(PurchaseId, buyerId, current.LicenseType, current.PayBefore!.Value);
             if (offer is null)
             {
-                await Close(PurchaseStage.Expired, ExpiredReason);
+                await Close(PurchaseStage.Expired, ExpiredReason, unpaid: true);
             }
             else if (offer.Outcome != ReserveOutcome.Reserved)
             {

@@ -502,6 +502,30 @@ public sealed class HoldExpiryTests(MarketClockHost host) : IClassFixture<Market
     }
 
     [Fact]
+    public async Task A_buyer_who_did_not_pay_cannot_hold_the_exclusive_again_at_once_but_others_can()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var squatter = (await http.LogIn(await http.SignUp())).Token;
+        var other = (await http.LogIn(await http.SignUp())).Token;
+        var beat = await http.ReadyBeat(producer);
+        var first = await (await http.Buy(squatter, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
+        await (await http.Confirm(squatter, first.PurchaseId(), "pm_card_chargeDeclined"))
+            .Body(HttpStatusCode.PaymentRequired);
+
+        // Declining and ordering again in a loop would keep the exclusive held for ever.
+        var again = await (await http.Buy(squatter, beat.Id(), "exclusive")).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("without paying", again["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Leases hold nothing: the same buyer still buys one.
+        Assert.Equal("completed", (await http.BuyAndPay(squatter, beat.Id(), "mp3_lease")).Status());
+        var others = await (await http.Buy(other, beat.Id(), "exclusive")).Body(HttpStatusCode.Created);
+        await (await http.Confirm(other, others.PurchaseId(), "pm_card_chargeDeclined"))
+            .Body(HttpStatusCode.PaymentRequired);
+
+        MarketClockHost.Clock.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal("completed", (await http.BuyAndPay(squatter, beat.Id(), "exclusive")).Status());
+    }
+
+    [Fact]
     public async Task A_hold_whose_window_passed_is_free_even_before_its_purchase_notices()
     {
         var producer = (await http.LogIn(await http.SignUp())).Token;
