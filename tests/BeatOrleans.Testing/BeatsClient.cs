@@ -9,7 +9,7 @@ namespace BeatOrleans.Testing;
 public static class BeatsClient
 {
     public static async Task<HttpResponseMessage> Upload(this HttpClient http, string? token, byte[] file, string fileName,
-        Dictionary<string, string>? fields = null, byte[]? stems = null)
+        Dictionary<string, string>? fields = null, byte[]? stems = null, string path = "/api/beats/upload")
     {
         using var form = new MultipartFormDataContent();
         foreach (var (name, value) in fields ?? new Dictionary<string, string> { ["title"] = "Test beat" })
@@ -25,7 +25,7 @@ public static class BeatsClient
             form.Add(new ByteArrayContent(stems), "stems", "stems.zip");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/beats/upload") { Content = form };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = form };
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

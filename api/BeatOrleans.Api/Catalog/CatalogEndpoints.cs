@@ -17,6 +17,11 @@ public static partial class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithName("UploadBeat").WithSummary("Upload a beat: multipart (file + fields), or JSON naming a file_url from upload-url.");
+        beats.MapPost("/upload/json", UploadJson).RequireRateLimiting(RateLimits.Uploads)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithName("UploadBeatJson")
+            .WithSummary("Create a beat from audio sent to an upload URL: the seed's JSON form of the upload.");
         beats.MapPost("/upload-url", UploadUrl).NoStore().RequireRateLimiting(RateLimits.Uploads)
             .WithName("CreateUploadUrl").WithSummary("A short-lived URL to PUT audio to, and the file_url to name it by in an upload.");
         beats.MapPut("/uploads/{upload_id}", PreviewAndUploads.PutLocalUpload).AllowAnonymous()
@@ -108,6 +113,14 @@ public static partial class CatalogEndpoints
         upload.Keep();
         return TypedResults.Accepted($"/api/beats/{beatId}", BeatResponse.From(beat, http.Request.BaseUrl()));
     }
+
+    private static async Task<Results<Accepted<BeatResponse>, ValidationProblem, ProblemHttpResult>> UploadJson(
+        HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<UploadOptions> options,
+        CancellationToken cancellationToken) =>
+        http.Request.HasJsonContentType()
+            ? await JsonUpload.Create(http, grains, blobs, options.Value, http.User.UserId(), cancellationToken)
+            : Refusals.UnsupportedMediaType("Send the beat's fields as application/json, with the file_url an "
+                + "upload-url answer gave you.");
 
     internal static async Task<Beat?> Create(
         IGrainFactory grains, string beatId, string caller, BeatFields fields, StoredFile audio, StoredFile? stems)

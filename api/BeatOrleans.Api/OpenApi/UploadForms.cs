@@ -61,10 +61,15 @@ internal static class UploadForms
             Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = Binary("The tag's audio, judged by its content.", "audio/*") },
         };
 
+        // One content type per operation: with two, client generators (hey-api, NSwag, Kiota, orval) kept the JSON one
+        // or mixed them, and none could send the form. The seed's JSON form is its own operation (same handler), and
+        // still accepted on this path for clients written to the seed.
         SetBody(document, "UploadBeat", new OpenApiRequestBody
         {
             Required = true,
-            Description = "multipart/form-data: the audio streamed with its fields; or the seed's JSON naming a file_url from POST /api/beats/upload-url.",
+            Description = "multipart/form-data: the audio streamed with its fields. (The seed's JSON form, naming a "
+                + "file_url from POST /api/beats/upload-url, is accepted here too; generated clients send it with "
+                + "UploadBeatJson, POST /api/beats/upload/json.)",
             Content = new Dictionary<string, OpenApiMediaType>
             {
                 ["multipart/form-data"] = new()
@@ -77,6 +82,15 @@ internal static class UploadForms
                         ["licenses"] = new() { ContentType = "application/json, text/plain" },
                     },
                 },
+            },
+        });
+        SetBody(document, "UploadBeatJson", new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The seed's JSON form: the beat's fields and the file_url of audio uploaded through "
+                + "POST /api/beats/upload-url.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
                 ["application/json"] = new() { Schema = Ref(BeatJson, document), Example = Examples.JsonUpload },
             },
         });

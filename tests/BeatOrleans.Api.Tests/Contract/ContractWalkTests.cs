@@ -64,8 +64,26 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         await (await http.PutAsync($"/api/beats/uploads/{Unknown}?user={Unknown}&exp=1&sig=x", new ByteArrayContent(tone))).Problem(HttpStatusCode.Forbidden);
         var seeded = await (await http.Send(HttpMethod.Post, "/api/beats/upload", producer.Token,
             new { title = "Seed form", file_url = slot["file_url"]!.GetValue<string>(), price = 19.99 })).Body(HttpStatusCode.Accepted);
+        // The same form as its own operation, for generated clients (one content type per operation).
+        var slot2 = await (await http.Send(HttpMethod.Post, "/api/beats/upload-url", producer.Token))
+            .Body(HttpStatusCode.OK);
+        using (var put = new HttpRequestMessage(HttpMethod.Put, slot2["upload_url"]!.GetValue<string>())
+        {
+            Content = new ByteArrayContent(tone),
+        })
+        {
+            await (await http.SendAsync(put)).Body(HttpStatusCode.OK);
+        }
+
+        var generated = await (await http.Send(HttpMethod.Post, "/api/beats/upload/json", producer.Token,
+            new { title = "Generated form", file_url = slot2["file_url"]!.GetValue<string>() }))
+            .Body(HttpStatusCode.Accepted);
+        var form = new Dictionary<string, string> { ["title"] = "Form to JSON" };
+        await (await http.Upload(producer.Token, tone, "beat.wav", form, path: "/api/beats/upload/json"))
+            .Problem(HttpStatusCode.UnsupportedMediaType);
         Assert.Equal("ready", (await http.WaitUntilProcessed(beatId))["status"]!.GetValue<string>());
         await http.WaitUntilProcessed(seeded.Id());
+        await http.WaitUntilProcessed(generated.Id());
 
         await http.SearchUntil("q=contract&sort=newest&limit=5", items => items.Count == 1);
         await (await http.GetAsync("/api/beats?sort=loudest")).Problem(HttpStatusCode.BadRequest);
