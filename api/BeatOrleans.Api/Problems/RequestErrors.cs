@@ -35,6 +35,34 @@ internal static partial class RequestErrors
             : kind;
     }
 
+    /// <summary>
+    /// A body System.Text.Json could not read: a value of the wrong type in a field of the body is named in
+    /// <c>errors</c> by its wire name (as the endpoints' own checks name fields), so a client can show it by the field;
+    /// JSON that is malformed as a whole has no field to name.
+    /// </summary>
+    public static ProblemDetails JsonProblem(JsonException json)
+    {
+        var detail = DescribeJson(json);
+        var field = json.Path is { } path ? TopLevelField().Match(path) : null;
+        if (field is { Success: true }
+            && json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            var problem = Invalid(field.Groups["name"].Value, detail);
+            problem.Detail = detail;
+            return problem;
+        }
+
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request body is not valid JSON for this endpoint.",
+            Detail = detail,
+        };
+    }
+
+    [GeneratedRegex(@"^\$\.(?<name>[a-z0-9_]{1,64})(?:$|[.\[])")]
+    private static partial Regex TopLevelField();
+
     /// <summary>A 400 with the parameter named in <c>errors</c>, for a query or route value the endpoint could not read.</summary>
     public static ProblemDetails? DescribeBinding(string message)
     {

@@ -32,6 +32,24 @@ public sealed class MalformedInputTests(MarketplaceHost host) : IClassFixture<Ma
         await (await Chat(buyer.Token, lines)).Body(HttpStatusCode.Created);
     }
 
+    [Theory]
+    [InlineData("/api/users/signup", "{\"username\":5,\"email\":\"a@example.com\",\"password\":\"x\"}", "username")]
+    [InlineData("/api/users/login", "{\"email\":[\"a@example.com\"],\"password\":\"x\"}", "email")]
+    [InlineData("/api/users/refresh", "{\"refresh_token\":{\"a\":1}}", "refresh_token")]
+    public async Task A_field_of_the_wrong_type_is_named_in_errors_as_the_other_field_checks_name_it(
+        string path, string body, string field)
+    {
+        var problem = await (await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json")))
+            .Problem(HttpStatusCode.BadRequest);
+
+        Assert.Contains("wrong type", problem["errors"]![field]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("wrong type", problem.Str("detail"), StringComparison.Ordinal);
+        // Malformed JSON names no field.
+        var broken = await (await http.PostAsync(path, new StringContent("{\"email\":", Encoding.UTF8,
+            "application/json"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Null(broken["errors"]);
+    }
+
     [Fact]
     public async Task A_client_that_accepts_only_html_still_gets_each_refusal_as_a_problem_never_a_500()
     {
