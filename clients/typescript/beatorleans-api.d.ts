@@ -3037,7 +3037,16 @@ export interface operations {
                 /** @description Signature of the signed URL. */
                 sig?: string;
             };
-            header?: never;
+            header?: {
+                /** @description One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end). */
+                Range?: string;
+                /** @description An ETag or date: the range is served only if the file is still that version, else all of it. */
+                "If-Range"?: string;
+                /** @description An ETag from an earlier answer: 304 while the file is unchanged. */
+                "If-None-Match"?: string;
+                /** @description A date from an earlier Last-Modified: 304 while the file is unchanged. */
+                "If-Modified-Since"?: string;
+            };
             path: {
                 beat_id: string;
             };
@@ -3135,7 +3144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The range cannot be satisfied. */
+            /** @description The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type may be sent. */
             416: {
                 headers: {
                     /**
@@ -3147,7 +3156,9 @@ export interface operations {
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "audio/mpeg": unknown;
+                };
             };
             /** @description An unexpected error (no details are given). */
             500: {
@@ -3186,7 +3197,16 @@ export interface operations {
                 /** @description Signature of the signed URL. */
                 sig?: string;
             };
-            header?: never;
+            header?: {
+                /** @description One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end). */
+                Range?: string;
+                /** @description An ETag or date: the range is served only if the file is still that version, else all of it. */
+                "If-Range"?: string;
+                /** @description An ETag from an earlier answer: 304 while the file is unchanged. */
+                "If-None-Match"?: string;
+                /** @description A date from an earlier Last-Modified: 304 while the file is unchanged. */
+                "If-Modified-Since"?: string;
+            };
             path: {
                 beat_id: string;
             };
@@ -3274,7 +3294,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The range cannot be satisfied. */
+            /** @description The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type may be sent. */
             416: {
                 headers: {
                     /**
@@ -4049,7 +4069,16 @@ export interface operations {
                 /** @description Signature of the signed URL. */
                 sig?: string;
             };
-            header?: never;
+            header?: {
+                /** @description One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end). */
+                Range?: string;
+                /** @description An ETag or date: the range is served only if the file is still that version, else all of it. */
+                "If-Range"?: string;
+                /** @description An ETag from an earlier answer: 304 while the file is unchanged. */
+                "If-None-Match"?: string;
+                /** @description A date from an earlier Last-Modified: 304 while the file is unchanged. */
+                "If-Modified-Since"?: string;
+            };
             path: {
                 purchase_id: string;
                 file: "mp3" | "wav" | "stems" | "license_agreement";
@@ -4156,7 +4185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The range cannot be satisfied. */
+            /** @description The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type may be sent. */
             416: {
                 headers: {
                     /**
@@ -4168,7 +4197,13 @@ export interface operations {
                     "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": unknown;
+                    "audio/wav": unknown;
+                    "audio/mpeg": unknown;
+                    "application/zip": unknown;
+                    "application/pdf": unknown;
+                };
             };
             /** @description An unexpected error (no details are given). */
             500: {
@@ -4202,7 +4237,16 @@ export interface operations {
                 /** @description Signature of the signed URL. */
                 sig?: string;
             };
-            header?: never;
+            header?: {
+                /** @description One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end). */
+                Range?: string;
+                /** @description An ETag or date: the range is served only if the file is still that version, else all of it. */
+                "If-Range"?: string;
+                /** @description An ETag from an earlier answer: 304 while the file is unchanged. */
+                "If-None-Match"?: string;
+                /** @description A date from an earlier Last-Modified: 304 while the file is unchanged. */
+                "If-Modified-Since"?: string;
+            };
             path: {
                 purchase_id: string;
                 file: "mp3" | "wav" | "stems" | "license_agreement";
@@ -4291,7 +4335,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The range cannot be satisfied. */
+            /** @description The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type may be sent. */
             416: {
                 headers: {
                     /**

@@ -43,6 +43,25 @@ internal static class FileAnswers
             bytes["application/pdf"] = new() { Schema = new OpenApiSchema { ContentMediaType = "application/pdf" } };
         }
 
+        // The request headers the file sender honours, so a generated client can send them.
+        operation.Parameters ??= [];
+        foreach (var (name, description) in new[]
+        {
+            ("Range", "One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end)."),
+            ("If-Range", "An ETag or date: the range is served only if the file is still that version, else all of it."),
+            ("If-None-Match", "An ETag from an earlier answer: 304 while the file is unchanged."),
+            ("If-Modified-Since", "A date from an earlier Last-Modified: 304 while the file is unchanged."),
+        })
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Header,
+                Description = description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 256 },
+            });
+        }
+
         var length = ("Content-Length", OperationContracts.Header(null, "Bytes in this answer.", maxLength: 20));
         var ranges = ("Accept-Ranges", OperationContracts.Header("bytes", "Byte ranges are served."));
         var tag = ("ETag", OperationContracts.Header(null, "The file's version, for If-None-Match and If-Range."));
@@ -67,7 +86,9 @@ internal static class FileAnswers
         operation.Responses["304"] = new OpenApiResponse { Description = "Not modified since the If-None-Match / If-Modified-Since version." };
         operation.Responses["416"] = new OpenApiResponse
         {
-            Description = "The range cannot be satisfied.",
+            Description = "The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type "
+                + "may be sent.",
+            Content = bytes,
             Headers = OperationContracts.Headers(("Content-Range", OperationContracts.Header("bytes */480000", "The file's length.", required: true))),
         };
     }
