@@ -749,8 +749,7 @@ export interface components {
             tags: string[];
             /** Format: double */
             duration_seconds: null | number;
-            /** @enum {string} */
-            status: "processing" | "ready" | "failed" | "sold";
+            status: components["schemas"]["BeatStatus"];
             failure_reason: null | string;
             licenses: components["schemas"]["LicenseResponse"][];
             /** Format: date-time */
@@ -758,6 +757,10 @@ export interface components {
             /** Format: int64 */
             plays: number;
         };
+        /** @enum {string} */
+        BeatSort: "newest" | "price_asc" | "price_desc" | "popular";
+        /** @enum {string} */
+        BeatStatus: "processing" | "ready" | "failed" | "sold";
         /** @description Text parts are read as UTF-8 (at most 64 KiB each, 32 in all); the audio part is streamed to storage. */
         BeatUploadForm: {
             /**
@@ -836,7 +839,7 @@ export interface components {
             amount_off: null | number;
             currency: null | string;
             beat_ids: string[];
-            license_types: ("mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive")[];
+            license_types: components["schemas"]["LicenseType"][];
             /** Format: date-time */
             expires_at: null | string;
             /** Format: int32 */
@@ -862,7 +865,7 @@ export interface components {
             /** @description The currency of amount_off (default USD). */
             currency?: null | string;
             beat_ids?: null | string[];
-            license_types?: null | ("mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive")[];
+            license_types?: null | components["schemas"]["LicenseType"][];
             /** Format: date-time */
             expires_at?: null | string;
             /** Format: int32 */
@@ -871,8 +874,7 @@ export interface components {
         CreatePurchaseRequest: {
             /** @description The beat's id; an unknown one answers 404. */
             beat_id: string;
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** @description An accepted offer of the caller's for this beat and tier; without it the caller's newest such offer applies. */
             offer_id?: null | string;
             /** @description A coupon code of the beat's producer (not with offer_id). */
@@ -882,11 +884,15 @@ export interface components {
             beat_id: string;
             deleted: boolean;
         };
+        /** @enum {string} */
+        DeliverableName: "mp3" | "wav" | "stems";
+        /** @enum {string} */
+        DownloadFileFormat: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "zip" | "pdf";
+        /** @enum {string} */
+        DownloadFileName: "mp3" | "wav" | "stems" | "license_agreement";
         DownloadFileResponse: {
-            /** @enum {string} */
-            name: "mp3" | "wav" | "stems" | "license_agreement";
-            /** @enum {string} */
-            format: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "zip" | "pdf";
+            name: components["schemas"]["DownloadFileName"];
+            format: components["schemas"]["DownloadFileFormat"];
             /** Format: int64 */
             bytes: number;
             /** Format: uri */
@@ -914,29 +920,21 @@ export interface components {
             };
             /** @description The W3C trace id of the request, for finding it in the logs. */
             trace_id: string;
-            /**
-             * @description On a 409 about an offer: the offer's status now (it was answered, or it lapsed).
-             * @enum {string}
-             */
-            offer_status?: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
-            /**
-             * @description On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now.
-             * @enum {string}
-             */
-            purchase_status?: "pending_payment" | "processing" | "completed" | "failed" | "expired" | "refunded";
+            /** @description On a 409 about an offer: the offer's status now (it was answered, or it lapsed). */
+            offer_status?: components["schemas"]["OfferStatus"];
+            /** @description On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now. */
+            purchase_status?: components["schemas"]["PurchaseStatus"];
         };
         LicenseOfferResponse: {
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** Format: double */
             price: number;
             currency: string;
-            deliverables: ("mp3" | "wav" | "stems")[];
+            deliverables: components["schemas"]["DeliverableName"][];
             terms: components["schemas"]["TermsResponse"];
         };
         LicenseResponse: {
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** Format: double */
             price: number;
             currency: string;
@@ -945,11 +943,12 @@ export interface components {
         LicenseTierList: components["schemas"]["LicenseTierRequest"][];
         /** @description A tier the producer offers, at its price in USD major units. */
         LicenseTierRequest: {
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** @description At most two decimals. */
             price: number;
         };
+        /** @enum {string} */
+        LicenseType: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
         LicensesResponse: {
             beat_id: string;
             licenses: components["schemas"]["LicenseOfferResponse"][];
@@ -968,8 +967,7 @@ export interface components {
         MakeOfferRequest: {
             /** @description The beat's id; an unknown one answers 404. */
             beat_id: string;
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** Format: double */
             amount: number;
             /** @description The tier's currency (default USD). */
@@ -983,19 +981,19 @@ export interface components {
         };
         MarkAsReadResponse: {
             notification_id: null | string;
-            /** @enum {string} */
-            status: "read";
+            status: components["schemas"]["ReadStatus"];
             /** Format: int32 */
             marked: null | number;
         };
+        /** @enum {string} */
+        MessageKind: "text" | "offer";
         MessageResponse: {
             message_id: string;
             sender: string;
             content: string;
             /** Format: date-time */
             sent_at: string;
-            /** @enum {string} */
-            kind: "text" | "offer";
+            kind: components["schemas"]["MessageKind"];
             offer: null | components["schemas"]["OfferCardResponse"];
         };
         MessagesResponse: {
@@ -1004,18 +1002,21 @@ export interface components {
             next_before: null | string;
             next_after: null | string;
         };
+        /** @enum {string} */
+        NotificationFilter: "unread" | "all";
         NotificationResponse: {
             notification_id: string;
             type: string;
             message: string;
-            /** @enum {string} */
-            status: "unread" | "read";
+            status: components["schemas"]["NotificationStatus"];
             /** Format: date-time */
             created_at: string;
             /** @description What the notification is about: chat (subject_id is a chat_id), purchase (a purchase_id: a purchase, a sale or a refund) or beat (a beat_id); null when it is about nothing to open. */
             subject_type: null | string;
             subject_id: null | string;
         };
+        /** @enum {string} */
+        NotificationStatus: "unread" | "read";
         NotificationsResponse: {
             user_id: string;
             notifications: components["schemas"]["NotificationResponse"][];
@@ -1025,13 +1026,11 @@ export interface components {
             offer_id: string;
             beat_id: string;
             beat_title: string;
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** Format: double */
             amount: number;
             currency: string;
-            /** @enum {string} */
-            status: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+            status: components["schemas"]["OfferStatus"];
             /** Format: date-time */
             expires_at: string;
             counter_of: null | string;
@@ -1041,14 +1040,12 @@ export interface components {
             chat_id: string;
             beat_id: string;
             beat_title: string;
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** Format: double */
             amount: number;
             currency: string;
             message: null | string;
-            /** @enum {string} */
-            status: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+            status: components["schemas"]["OfferStatus"];
             buyer_id: string;
             producer_id: string;
             maker_id: string;
@@ -1065,9 +1062,12 @@ export interface components {
             purchase_id: null | string;
             reason: null | string;
         };
+        /** @enum {string} */
+        OfferStatus: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
+        /** @enum {string} */
+        PaymentProvider: "simulated" | "stripe";
         PaymentResponse: {
-            /** @enum {string} */
-            provider: "simulated" | "stripe";
+            provider: components["schemas"]["PaymentProvider"];
             payment_id: null | string;
             client_secret: null | string;
             publishable_key: null | string;
@@ -1082,16 +1082,10 @@ export interface components {
             instance: string;
             /** @description The W3C trace id of the request, for finding it in the logs. */
             trace_id: string;
-            /**
-             * @description On a 409 about an offer: the offer's status now (it was answered, or it lapsed).
-             * @enum {string}
-             */
-            offer_status?: "open" | "accepted" | "declined" | "countered" | "withdrawn" | "expired" | "void" | "purchased";
-            /**
-             * @description On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now.
-             * @enum {string}
-             */
-            purchase_status?: "pending_payment" | "processing" | "completed" | "failed" | "expired" | "refunded";
+            /** @description On a 409 about an offer: the offer's status now (it was answered, or it lapsed). */
+            offer_status?: components["schemas"]["OfferStatus"];
+            /** @description On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now. */
+            purchase_status?: components["schemas"]["PurchaseStatus"];
         };
         ProfileResponse: {
             user_id: string;
@@ -1120,16 +1114,14 @@ export interface components {
             purchase_id: string;
             beat_id: string;
             beat_title: string;
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             /** Format: double */
             amount: number;
             currency: string;
-            /** @enum {string} */
-            status: "pending_payment" | "processing" | "completed" | "failed" | "expired" | "refunded";
+            status: components["schemas"]["PurchaseStatus"];
             buyer_id: string;
             producer_id: string;
-            deliverables: ("mp3" | "wav" | "stems")[];
+            deliverables: components["schemas"]["DeliverableName"][];
             terms: components["schemas"]["TermsResponse"];
             payment: components["schemas"]["PaymentResponse"];
             /** Format: date-time */
@@ -1147,10 +1139,14 @@ export interface components {
             offer_id: null | string;
             license_agreement_url: null | string;
         };
+        /** @enum {string} */
+        PurchaseStatus: "pending_payment" | "processing" | "completed" | "failed" | "expired" | "refunded";
         PurchasesPageResponse: {
             purchases: components["schemas"]["PurchaseResponse"][];
             next_cursor: null | string;
         };
+        /** @enum {string} */
+        ReadStatus: "read";
         RefreshRequest: {
             refresh_token: string;
         };
@@ -1158,8 +1154,7 @@ export interface components {
             purchase_id: string;
             beat_id: string;
             beat_title: string;
-            /** @enum {string} */
-            license_type: "mp3_lease" | "wav_lease" | "trackout" | "unlimited" | "exclusive";
+            license_type: components["schemas"]["LicenseType"];
             buyer_id: string;
             /** Format: double */
             amount: number;
@@ -1228,6 +1223,8 @@ export interface components {
              */
             stems: string;
         };
+        /** @enum {string} */
+        StoredAudioFormat: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "unchecked";
         StreamResponse: {
             beat_id: string;
             /** Format: uri */
@@ -1247,14 +1244,15 @@ export interface components {
         };
         TokenResponse: {
             token: string;
-            /** @enum {string} */
-            token_type: "Bearer";
+            token_type: components["schemas"]["TokenType"];
             /** Format: int32 */
             expires_in: number;
             refresh_token: string;
             user_id: string;
             username: string;
         };
+        /** @enum {string} */
+        TokenType: "Bearer";
         UpdateBeatRequest: {
             title?: null | string;
             artist?: null | string;
@@ -1279,8 +1277,7 @@ export interface components {
             expires_at: string;
         };
         VoiceTagResponse: {
-            /** @enum {string} */
-            format: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "unchecked";
+            format: components["schemas"]["StoredAudioFormat"];
             /** Format: int64 */
             bytes: number;
         };
@@ -2576,7 +2573,7 @@ export interface operations {
                 bpm_max?: number;
                 key?: string;
                 price_max?: number;
-                sort?: "newest" | "price_asc" | "price_desc" | "popular";
+                sort?: components["schemas"]["BeatSort"];
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
@@ -4081,7 +4078,7 @@ export interface operations {
             };
             path: {
                 purchase_id: string;
-                file: "mp3" | "wav" | "stems" | "license_agreement";
+                file: components["schemas"]["DownloadFileName"];
             };
             cookie?: never;
         };
@@ -4249,7 +4246,7 @@ export interface operations {
             };
             path: {
                 purchase_id: string;
-                file: "mp3" | "wav" | "stems" | "license_agreement";
+                file: components["schemas"]["DownloadFileName"];
             };
             cookie?: never;
         };
@@ -5976,7 +5973,7 @@ export interface operations {
     GetNotifications: {
         parameters: {
             query?: {
-                status?: "unread" | "all";
+                status?: components["schemas"]["NotificationFilter"];
                 /** @description Page size, 1 to 100 (default 20). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */

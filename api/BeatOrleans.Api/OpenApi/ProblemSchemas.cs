@@ -38,9 +38,9 @@ internal static class ProblemSchemas
             // Members some refusals add, so a client reads why without parsing the detail: a 409 about an offer
             // (accept, decline, withdraw, counter) names the offer's status now, a 409 of a purchase's confirmation
             // the purchase's.
-            schema.Properties["offer_status"] = Enumeration(WireSchemas.OfferStatuses,
+            schema.Properties["offer_status"] = Enumeration("OfferStatus", WireSchemas.OfferStatuses,
                 "On a 409 about an offer: the offer's status now (it was answered, or it lapsed).");
-            schema.Properties["purchase_status"] = Enumeration(WireSchemas.PurchaseStatuses,
+            schema.Properties["purchase_status"] = Enumeration("PurchaseStatus", WireSchemas.PurchaseStatuses,
                 "On a 409 of POST /api/purchases/{purchase_id}/confirm: the purchase's status now.");
             // ProblemsExtensions fills each of these on every problem the API writes, so a client may rely on them.
             schema.Required = new HashSet<string> { "type", "title", "status", "detail", "instance", "trace_id" };
@@ -70,10 +70,10 @@ internal static class ProblemSchemas
         }
     }
 
-    private static OpenApiSchema Enumeration(IEnumerable<string> values, string description)
+    private static OpenApiSchema Enumeration(string component, IEnumerable<string> values, string description)
     {
         var schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = description };
-        WireSchemas.OneOf(values)(schema);
+        NamedEnums.Named(component, values)(schema);
         return schema;
     }
 

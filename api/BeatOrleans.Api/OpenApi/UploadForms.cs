@@ -33,7 +33,7 @@ internal static class UploadForms
             Required = new HashSet<string> { "license_type", "price" },
             Properties = new Dictionary<string, IOpenApiSchema>
             {
-                ["license_type"] = Field(JsonSchemaType.String, WireSchemas.OneOf(LicenseTypes.All)),
+                ["license_type"] = Field(JsonSchemaType.String, NamedEnums.Named("LicenseType", LicenseTypes.All)),
                 ["price"] = Field(JsonSchemaType.Number, WireSchemas.Number((double)BeatFields.MinPrice, (double)BeatFields.MaxPrice),
                     "At most two decimals."),
             },

@@ -40,7 +40,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["next_cursor"] = Text(MaxCursorLength, 1),
         ["title"] = Text(BeatFields.MaxTitleLength, 1), ["beat_title"] = Text(BeatFields.MaxTitleLength, 1), ["artist"] = Text(BeatFields.MaxTitleLength, 1), ["genre"] = Text(BeatFields.MaxGenreLength, 1), ["key"] = Text(BeatFields.MaxKeyLength, 1),
         ["currency"] = Text(3, 3, "^[A-Z]{3}$"),
-        ["license_type"] = OneOf(LicenseTypes.All),
+        ["license_type"] = NamedEnums.Named("LicenseType", LicenseTypes.All),
         ["price"] = Number((double)BeatFields.MinPrice, (double)BeatFields.MaxPrice), ["amount"] = Number(0, null),
         ["bpm"] = Number(BeatFields.MinBpm, BeatFields.MaxBpm), ["duration_seconds"] = Number(0, null),
         ["tags"] = List(BeatFields.MaxTags, Text(BeatFields.MaxTagLength, 1)),
@@ -49,27 +49,28 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["failure_reason"] = Text(MaxProblemTextLength),
         ["username"] = Text(32, 3, Username), ["email"] = Text(UsersValidation.MaxEmailLength, 3, format: "email"),
         ["bio"] = Text(UsersValidation.MaxBioLength), ["password"] = Text(UsersValidation.MaxPasswordLength, UsersValidation.MinPasswordLength),
-        ["token"] = Text(4096, 1), ["token_type"] = OneOf(["Bearer"]), ["expires_in"] = Int(1, 900),
+        ["token"] = Text(4096, 1), ["token_type"] = NamedEnums.Named("TokenType", ["Bearer"]), ["expires_in"] = Int(1, 900),
         ["refresh_token"] = Text(256, 34, "^[0-9a-f]{32}\\..+$"),
         ["purchased_beats"] = List(null, Id),
-        ["deliverables"] = List(3, OneOf(DeliverableNames)),
+        ["deliverables"] = List(3, NamedEnums.Named("DeliverableName", DeliverableNames)),
         ["licenses"] = List(LicenseTypes.All.Count),
         ["items"] = List(Paging.MaxLimit), ["purchases"] = List(100), ["sales"] = List(100), ["messages"] = List(Paging.MaxLimit),
         ["notifications"] = List(100), ["files"] = List(3), ["totals"] = List(null),
         ["peaks"] = List(10_000, Number(0, 1)),
         ["participants"] = List(2, Text(32, 3, Username), minItems: 2), ["chats"] = List(null),
         ["sender"] = Text(32, 3, Username), ["receiver"] = Text(32, 3, Username), ["content"] = Text(ChatSending.MaxMessageLength, 1),
-        ["provider"] = OneOf(["simulated", "stripe"]), ["payment_id"] = Text(255, 1), ["client_secret"] = Text(255, 1),
+        ["provider"] = NamedEnums.Named("PaymentProvider", ["simulated", "stripe"]), ["payment_id"] = Text(255, 1), ["client_secret"] = Text(255, 1),
         ["publishable_key"] = Text(255, 1),
         ["distribution_copies"] = Int(0, long.MaxValue), ["audio_streams"] = Int(0, long.MaxValue),
         ["music_videos"] = Int(0, int.MaxValue), ["radio_stations"] = Int(0, int.MaxValue),
         ["count"] = Int(0, int.MaxValue), ["marked"] = Int(0, int.MaxValue),
         ["offer_id"] = Id, ["maker_id"] = Id, ["counter_of"] = Id, ["counter_offer_id"] = Id,
-        ["reason"] = Text(MaxProblemTextLength), ["kind"] = OneOf([MessageKinds.Text, MessageKinds.Offer]),
+        ["reason"] = Text(MaxProblemTextLength), ["kind"] = NamedEnums.Named("MessageKind", [MessageKinds.Text, MessageKinds.Offer]),
         ["list_price"] = Number(0, null), ["discount"] = Number(0, null), ["license_agreement_url"] = Text(MaxUrlLength, 1),
         ["code"] = Text(CouponCodes.MaxLength, 3, "^[A-Z0-9_-]{3,32}$"), ["coupon"] = Text(CouponCodes.MaxLength, 3, "^[A-Z0-9_-]{3,32}$"),
         ["percent_off"] = Int(1, 99), ["amount_off"] = Number(0, (double)OffersEndpoints.MaxAmount),
-        ["beat_ids"] = List(CouponsEndpoints.MaxBeats, Id), ["license_types"] = List(LicenseTypes.All.Count, OneOf(LicenseTypes.All)),
+        ["beat_ids"] = List(CouponsEndpoints.MaxBeats, Id),
+        ["license_types"] = List(LicenseTypes.All.Count, NamedEnums.Named("LicenseType", LicenseTypes.All)),
         ["max_uses"] = Int(1, 1_000_000), ["uses"] = Int(0, int.MaxValue), ["reserved"] = Int(0, int.MaxValue), ["coupons"] = List(CouponCodes.MaxPerProducer),
     };
 
@@ -82,10 +83,10 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
     /// <summary>Fields whose wire name means different things in different records.</summary>
     private static readonly Dictionary<(string Schema, string Field), Action<OpenApiSchema>> ByRecord = new()
     {
-        [("BeatResponse", "status")] = OneOf(["processing", "ready", "failed", "sold"]),
-        [("PurchaseResponse", "status")] = OneOf(PurchaseStatuses),
-        [("NotificationResponse", "status")] = OneOf(["unread", "read"]),
-        [("MarkAsReadResponse", "status")] = OneOf(["read"]),
+        [("BeatResponse", "status")] = NamedEnums.Named("BeatStatus", ["processing", "ready", "failed", "sold"]),
+        [("PurchaseResponse", "status")] = NamedEnums.Named("PurchaseStatus", PurchaseStatuses),
+        [("NotificationResponse", "status")] = NamedEnums.Named("NotificationStatus", ["unread", "read"]),
+        [("MarkAsReadResponse", "status")] = NamedEnums.Named("ReadStatus", ["read"]),
         [("NotificationResponse", "type")] = Text(32, 1),
         [("NotificationResponse", "message")] = Text(1000, 1),
         // A pattern, not an enum: the field is null for notifications about nothing to open.
@@ -93,11 +94,13 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
             description: "What the notification is about: chat (subject_id is a chat_id), purchase (a purchase_id: a "
                 + "purchase, a sale or a refund) or beat (a beat_id); null when it is about nothing to open."),
         [("NotificationResponse", "subject_id")] = Text(32, 32, HexId),
-        [("DownloadFileResponse", "name")] = OneOf([.. DeliverableNames, LicenseAgreement.FileName]),
-        [("DownloadFileResponse", "format")] = OneOf([.. MediaFormats.Audio, "zip", "pdf"]),
+        [("DownloadFileResponse", "name")] =
+            NamedEnums.Named("DownloadFileName", [.. DeliverableNames, LicenseAgreement.FileName]),
+        [("DownloadFileResponse", "format")] =
+            NamedEnums.Named("DownloadFileFormat", [.. MediaFormats.Audio, "zip", "pdf"]),
         [("DownloadResponse", "files")] = List(4),
-        [("OfferResponse", "status")] = OneOf(OfferStatuses),
-        [("OfferCardResponse", "status")] = OneOf(OfferStatuses),
+        [("OfferResponse", "status")] = NamedEnums.Named("OfferStatus", OfferStatuses),
+        [("OfferCardResponse", "status")] = NamedEnums.Named("OfferStatus", OfferStatuses),
         [("OfferResponse", "message")] = Text(OffersEndpoints.MaxMessageLength, 1),
         [("OfferResponse", "amount")] = Number(0, (double)OffersEndpoints.MaxAmount),
         [("MakeOfferRequest", "beat_id")] = Text(32, 1, description: "The beat's id; an unknown one answers 404."),
@@ -111,8 +114,9 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         [("CreateCouponRequest", "code")] = Text(CouponCodes.MaxLength, 3, "^[A-Za-z0-9_-]{3,32}$", description: "Letter case is ignored."),
         [("CreateCouponRequest", "currency")] = Text(3, 3, "^[A-Za-z]{3}$", description: "The currency of amount_off (default USD)."),
         [("CreateCouponRequest", "beat_ids")] = List(CouponsEndpoints.MaxBeats, Text(32, 1)),
-        [("CreateCouponRequest", "license_types")] = List(LicenseTypes.All.Count, OneOf(LicenseTypes.All)),
-        [("VoiceTagResponse", "format")] = OneOf([.. MediaFormats.Audio, "unchecked"]),
+        [("CreateCouponRequest", "license_types")] =
+            List(LicenseTypes.All.Count, NamedEnums.Named("LicenseType", LicenseTypes.All)),
+        [("VoiceTagResponse", "format")] = NamedEnums.Named("StoredAudioFormat", [.. MediaFormats.Audio, "unchecked"]),
         [("UpdateBeatRequest", "genre")] = Text(BeatFields.MaxGenreLength, description: "An empty string clears it."),
         [("UpdateBeatRequest", "key")] = Text(BeatFields.MaxKeyLength,
             description: "A key such as Am, F#m, C, \"F minor\" (stored as Fm); an empty string clears it."),
@@ -199,6 +203,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
 
         ProblemSchemas.Bound(schemas);
         UploadForms.AddTo(document);
+        NamedEnums.Apply(document);
         return Task.CompletedTask;
     }
 
