@@ -39,7 +39,12 @@ public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDi
     public async Task<SentMessageResponse> SendMessage(string receiver, string message)
     {
         var outcome = await ChatSending.Send(grains, users, throttle, Context.User!.UserId(), receiver, message);
-        return outcome.Sent ?? throw new HubException($"{outcome.Refusal}: {outcome.Detail}");
+        // "Code: words", the code one of Invalid, NotTheSender, UnknownReceiver, ToYourself, TooMany (README, Real
+        // time); a TooMany says when to try again, as the REST answer's Retry-After does.
+        var wait = outcome.RetryAfter is { } after
+            ? FormattableString.Invariant($" Retry after {Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))} s.")
+            : "";
+        return outcome.Sent ?? throw new HubException($"{outcome.Refusal}: {outcome.Detail}{wait}");
     }
 }
 

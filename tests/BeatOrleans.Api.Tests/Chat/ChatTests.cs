@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using BeatOrleans.Contracts.Users;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Api.Tests.Chat;
 
@@ -287,6 +288,26 @@ public sealed class MessageRateLimitTests(TightMessageLimitHost host) : IClassFi
         await refused.Problem(HttpStatusCode.TooManyRequests);
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         await (await http.Send(HttpMethod.Post, "/api/chat/send", other.Token, new { receiver = target.Username, message = "fine" })).Body(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_hub_send_over_the_rate_fails_with_its_code_and_when_to_try_again()
+    {
+        var http = host.CreateClient();
+        var flooder = await http.LogIn(await http.SignUp());
+        var target = await http.SignUp();
+        var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, flooder.Token);
+        await using var _ = hub;
+        for (var i = 0; i < 3; i++)
+        {
+            await hub.InvokeAsync<System.Text.Json.Nodes.JsonObject>("SendMessage", target.Username, $"{i}");
+        }
+
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(
+            () => hub.InvokeAsync<System.Text.Json.Nodes.JsonObject>("SendMessage", target.Username, "too many"));
+
+        Assert.Contains("TooMany: ", refused.Message, StringComparison.Ordinal);
+        Assert.Matches(@"Retry after [1-9][0-9]* s\.$", refused.Message);
     }
 
     [Fact]
