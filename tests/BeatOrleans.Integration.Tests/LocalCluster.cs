@@ -105,6 +105,9 @@ public sealed class LocalCluster : IAsyncLifetime
             ["CLUSTER_BASE_PORT"] = BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CLUSTER_OPERATOR_PASSWORD"] = OperatorPassword,
             ["CLUSTER_RATE_LIMIT"] = "100000",
+            // Tests under load update profiles and upload far faster than one user would.
+            ["RateLimits__ProfileChangesPerUserPerMinute"] = "100000",
+            ["RateLimits__UploadsPerUserPerHour"] = "100000",
             // The cluster keeps audio in the S3-compatible server, as a deployment would.
             // Catalog silos: ffprobe starts 3 s late, so a test can crash a silo mid-processing, and a beat's sync reminder
             // fires every 5 s instead of every minute, so the recovery shows within a test's patience.

@@ -45,6 +45,34 @@ public static partial class Audio
         return flac;
     }
 
+    /// <summary>
+    /// 20 s of stereo Ogg Vorbis with 12,000 bytes zeroed a third of the way in: the decoder skips the damaged pages,
+    /// so the stream's timeline has a gap and it decodes to fewer seconds of samples than its timestamps span.
+    /// </summary>
+    public static async Task<byte[]> DamagedOgg()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-audio-").FullName, "damaged.ogg");
+        await Run($"-f lavfi -i sine=frequency=330:duration=20:sample_rate=44100 -ac 2 -c:a libvorbis -y {path}");
+        var ogg = await File.ReadAllBytesAsync(path);
+        Array.Clear(ogg, ogg.Length / 3, 12_000);
+        return ogg;
+    }
+
+    /// <summary>The length in seconds ffprobe reads from a file's samples.</summary>
+    public static async Task<double> Seconds(string path)
+    {
+        var probe = Path.Combine(Path.GetDirectoryName(FFmpeg)!, "ffprobe");
+        var arguments = $"-v error -show_entries format=duration -of csv=p=0 {path}";
+        using var process = Process.Start(new ProcessStartInfo(probe, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Mean level in dB of the band around <paramref name="frequency"/> between <paramref name="start"/> and start + duration.</summary>
     public static async Task<double> BandLevel(string path, double frequency, double start, double duration)
     {

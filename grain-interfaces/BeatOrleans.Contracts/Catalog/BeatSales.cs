@@ -16,8 +16,8 @@ public enum ReserveOutcome
     Held = 6,
 
     /// <summary>
-    /// This buyer held the exclusive a moment ago and did not pay (declined, or the window closed): they may hold it
-    /// again once <c>Catalog:UnpaidHoldCooldown</c> has passed, others at once.
+    /// This buyer's purchases of the exclusive ended unpaid twice lately (declined, or the window closed): they may
+    /// hold it again once <c>Catalog:UnpaidHoldCooldown</c> has passed since the last, others at once.
     /// </summary>
     Cooldown = 7,
 }

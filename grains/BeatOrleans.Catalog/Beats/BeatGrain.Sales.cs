@@ -14,6 +14,9 @@ internal sealed partial class BeatGrain
     /// <summary>Buyers a beat remembers in their cooldown, so its state stays bounded.</summary>
     internal const int MaxCoolingBuyers = 1_000;
 
+    /// <summary>Unpaid ends in a row (each within the last's cooldown) that refuse a buyer's next hold.</summary>
+    private const int UnpaidHoldsBeforeCooldown = 2;
+
     public async Task<SaleOffer> Reserve(string purchaseId, string buyerId, string licenseType, DateTimeOffset holdUntil)
     {
         if (State.Beat is not { } b || State.Deleted)
@@ -50,7 +53,8 @@ internal sealed partial class BeatGrain
 
             // A hold this purchase has already (a repeat, or an accepted offer's handed over) is kept regardless.
             if (State.Hold?.PurchaseId != purchaseId
-                && State.CoolingBuyers.TryGetValue(buyerId, out var until) && until > market.GetUtcNow())
+                && State.CoolingBuyers.TryGetValue(buyerId, out var unpaid)
+                && unpaid.Count >= UnpaidHoldsBeforeCooldown && unpaid.Until > market.GetUtcNow())
             {
                 return SaleOffer.Refused(ReserveOutcome.Cooldown);
             }
@@ -97,15 +101,17 @@ internal sealed partial class BeatGrain
             State.Hold = null;
         }
 
-        foreach (var ended in State.CoolingBuyers.Where(c => c.Value <= now).Select(c => c.Key).ToList())
+        foreach (var ended in State.CoolingBuyers.Where(c => c.Value.Until <= now).Select(c => c.Key).ToList())
         {
             State.CoolingBuyers.Remove(ended);
         }
 
-        State.CoolingBuyers[buyerId] = now + options.Value.UnpaidHoldCooldown;
+        // One unpaid end is forgiven (a card declined once, a typo): the next within the cooldown starts it.
+        var count = State.CoolingBuyers.TryGetValue(buyerId, out var before) ? before.Count + 1 : 1;
+        State.CoolingBuyers[buyerId] = new UnpaidHolds(count, now + options.Value.UnpaidHoldCooldown);
         while (State.CoolingBuyers.Count > MaxCoolingBuyers)
         {
-            State.CoolingBuyers.Remove(State.CoolingBuyers.MinBy(c => c.Value).Key);
+            State.CoolingBuyers.Remove(State.CoolingBuyers.MinBy(c => c.Value.Until).Key);
         }
 
         await Commit();

@@ -55,11 +55,15 @@ public sealed class BeatState
     [Id(13)] public HashSet<string>? SoldTiers { get; set; }
 
     /// <summary>
-    /// Buyers whose exclusive purchase ended unpaid, with the time until which they may not hold the exclusive again
-    /// (at most <see cref="BeatGrain.MaxCoolingBuyers"/>, the earliest ending dropped first).
+    /// Buyers whose exclusive purchases ended unpaid lately: how many times, and until when that counts (at most
+    /// <see cref="BeatGrain.MaxCoolingBuyers"/>, the earliest ending dropped first).
     /// </summary>
-    [Id(14)] public Dictionary<string, DateTimeOffset> CoolingBuyers { get; set; } = [];
+    [Id(14)] public Dictionary<string, UnpaidHolds> CoolingBuyers { get; set; } = [];
 }
+
+/// <summary>A buyer's exclusive purchases of a beat that ended unpaid, each within the cooldown of the last.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.UnpaidHolds")]
+public sealed record UnpaidHolds([property: Id(0)] int Count, [property: Id(1)] DateTimeOffset Until);
 
 [GenerateSerializer, Immutable, Alias("catalog.ExclusiveHold")]
 public sealed record ExclusiveHold([property: Id(0)] string PurchaseId, [property: Id(1)] DateTimeOffset Until);

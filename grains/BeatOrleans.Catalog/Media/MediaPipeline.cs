@@ -54,8 +54,8 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             }
 
             // The length a header declares is not evidence (a FLAC's STREAMINFO can claim 10 s for 40 minutes): the
-            // audio is decoded once, small (8 kHz mono, for the waveform), and stopped just past the limit. What it
-            // measures bounds every output below, so a small file cannot decode into far more than the limit allows.
+            // audio is decoded once, small (8 kHz mono, for the waveform), and stopped just past the limit; a longer
+            // one is refused, and every output below stops at the limit, so a small file cannot decode into more.
             var pcmPath = Path.Combine(work, "peaks.pcm");
             var limit = Options.MaxDurationSeconds + 1;
             await Encode(FFMpegArguments
@@ -75,7 +75,9 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 return new MediaOutcome(null, $"The file holds no {master.Format} audio.");
             }
 
-            var length = FormattableString.Invariant($"-t {decoded:0.###}");
+            // The outputs stop at the limit too, not at the measured length: -t counts the stream's timestamps, and a
+            // stream with a gap (a damaged page) has fewer samples than seconds, so its tail would be cut off.
+            var length = FormattableString.Invariant($"-t {limit:0.###}");
             var tagPath = voiceTag is null ? await defaultTag.Path(FFmpeg, cancellationToken) : await DownloadTag(voiceTag, work, cancellationToken);
             // The stored tag's format was identified at its upload; the default tag is a WAV.
             var tagFormat = voiceTag?.Format ?? "wav";

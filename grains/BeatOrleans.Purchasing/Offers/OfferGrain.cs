@@ -119,15 +119,18 @@ internal sealed partial class OfferGrain(
                     + "purchase waiting for payment; this offer stays open until that hold ends.", o);
             case ReserveOutcome.NotReady:
                 return OfferResult.Refused(OfferOutcome.Conflict, "The beat is not ready to be sold.", o);
-            case ReserveOutcome.Cooldown:
-                return OfferResult.Refused(OfferOutcome.Conflict, "The buyer held this exclusive a moment ago without "
-                    + "paying for it; the offer stays open, and can be accepted an hour after that purchase ended.", o);
-            default:
+            case ReserveOutcome.Sold or ReserveOutcome.NotFound or ReserveOutcome.NoSuchLicense
+                or ReserveOutcome.OwnBeat:
                 var reason = sale.Outcome == ReserveOutcome.Sold
                     ? "The beat was sold exclusively to another buyer; the offer is void."
                     : "The beat or this licence is no longer for sale; the offer is void.";
                 await Change(o with { Status = OfferStatus.Void, AnsweredAt = market.GetUtcNow(), Reason = reason }, EventTypes.OfferVoided, null);
                 return OfferResult.Refused(OfferOutcome.Conflict, reason, State.Offer);
+            default:
+                // Cooldown (the buyer left unpaid holds of this exclusive just now), and any outcome a newer beat
+                // grain may answer during a rolling upgrade: refused for now, never voided.
+                return OfferResult.Refused(OfferOutcome.Conflict, "The beat cannot be sold to this buyer right now "
+                    + "(the buyer left its exclusive unpaid more than once lately); the offer stays open.", o);
         }
 
         await Change(o with { Status = OfferStatus.Accepted, AnsweredAt = market.GetUtcNow(), BuyBefore = buyBefore }, EventTypes.OfferAccepted,

@@ -15,8 +15,9 @@ internal sealed partial class PurchaseGrain
         ReserveOutcome.Sold => "The beat was sold exclusively to another buyer.",
         ReserveOutcome.Held => "The exclusive is held, by an accepted offer or a purchase waiting for payment (yours "
             + "too: buy with that offer's offer_id, or pay that purchase); it is free again when the hold ends.",
-        ReserveOutcome.Cooldown => "You held this exclusive a moment ago without paying for it (declined, or the "
-            + "payment window closed); you can hold it again an hour after that purchase ended, other buyers at once.",
+        ReserveOutcome.Cooldown => "You left this exclusive unpaid twice lately (declined, or the payment window "
+            + "closed); you can hold it again once the beat's cooldown after the last time has passed (an hour unless "
+            + "the marketplace set another), other buyers at once.",
         ReserveOutcome.NoSuchLicense => "The producer no longer offers this licence.",
         ReserveOutcome.NotReady => "The beat is not for sale right now.",
         _ => "The beat is no longer in the catalogue.",

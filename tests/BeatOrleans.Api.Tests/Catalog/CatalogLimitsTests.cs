@@ -50,6 +50,30 @@ public sealed class BeatLengthTests(ShortBeatsHost host) : IClassFixture<ShortBe
     }
 
     [Fact]
+    public async Task A_master_whose_timeline_has_a_gap_keeps_all_its_audio_in_the_deliverable()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var buyer = (await http.LogIn(await http.SignUp())).Token;
+        var beat = await (await http.Upload(producer, await Audio.DamagedOgg(), "damaged.ogg"))
+            .Body(HttpStatusCode.Accepted);
+        var ready = await http.WaitUntilProcessed(beat.Id());
+        Assert.Equal("ready", ready["status"]!.GetValue<string>());
+        var listed = ready["duration_seconds"]!.GetValue<double>();
+
+        var purchase = await http.BuyAndPay(buyer, beat.Id(), "exclusive");
+        var download = await (await http.Send(HttpMethod.Get, $"/api/purchases/{purchase.PurchaseId()}/download",
+            buyer)).Body(HttpStatusCode.OK);
+        var url = download["files"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "wav")!["url"]!
+            .GetValue<string>();
+        var wav = Path.Combine(host.DataDirectory, $"{beat.Id()}.wav");
+        await File.WriteAllBytesAsync(wav, await (await http.GetAsync(url)).Content.ReadAsByteArrayAsync());
+
+        // Every decoded sample is delivered: the listed length, not a timeline cut short by the gap.
+        Assert.InRange(listed, 10, 19.5);
+        Assert.InRange(await Audio.Seconds(wav), listed - 0.1, listed + 0.1);
+    }
+
+    [Fact]
     public async Task A_file_whose_header_overstates_its_length_is_listed_with_the_length_it_plays()
     {
         var token = (await http.LogIn(await http.SignUp())).Token;
