@@ -113,6 +113,29 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
     }
 
     [Fact]
+    public async Task A_new_voice_tag_replaces_the_stored_one_rather_than_piling_up()
+    {
+        var (account, token) = await Producer();
+        async Task<long> SendTag(double seconds)
+        {
+            var bytes = await File.ReadAllBytesAsync(await Audio.Tone(660, seconds, "wav"));
+            using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "tag.wav" } };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/profile/voice-tag") { Content = form };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await (await http.SendAsync(request)).Body(HttpStatusCode.OK);
+            return bytes.LongLength;
+        }
+
+        await SendTag(1);
+        await SendTag(2);
+        var latest = await SendTag(3);
+
+        var folder = Path.Combine(host.BlobRoot, "tags", account.UserId);
+        var stored = Assert.Single(Directory.GetFiles(folder));
+        Assert.Equal(latest, new FileInfo(stored).Length);
+    }
+
+    [Fact]
     public async Task A_producers_voice_tag_replaces_the_default_tag_in_later_previews()
     {
         var (_, token) = await Producer();
