@@ -58,6 +58,14 @@ public static partial class Audio
         return ogg;
     }
 
+    /// <summary>Silence at a high sample rate in many channels: a tiny FLAC that decodes to a very large WAV.</summary>
+    public static async Task<byte[]> WideSilenceFlac(double seconds)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-audio-").FullName, "silence.flac");
+        await Run($"-f lavfi -i anullsrc=r=192000:cl=7.1 -t {Invariant(seconds)} -c:a flac -y {path}");
+        return await File.ReadAllBytesAsync(path);
+    }
+
     /// <summary>The length in seconds ffprobe reads from a file's samples.</summary>
     public static async Task<double> Seconds(string path)
     {

@@ -26,6 +26,14 @@ public sealed class MediaOptions
     /// <summary>Longest master accepted, in seconds; longer uploads end failed.</summary>
     public double MaxDurationSeconds { get; set; } = 30 * 60;
 
+    /// <summary>
+    /// Largest WAV deliverable a master may decode to, in bytes (its length times its sample rate, channels and sample
+    /// size): a 30-minute 96 kHz 24-bit stereo master makes about 1.04 GB. A master that would decode to more, or to
+    /// more than 64 MiB and over 40 times its own size (music compresses to a quarter losslessly and a twentieth at
+    /// 64 kbps; long silence at a high rate compresses a thousandfold), ends failed.
+    /// </summary>
+    public long MaxDeliverableBytes { get; set; } = 1L << 30;
+
     /// <summary>Points in the waveform a player draws.</summary>
     public int WaveformPoints { get; set; } = 800;
 
@@ -51,6 +59,11 @@ public sealed class MediaOptions
         if (WaveformPoints is < 10 or > 10_000)
         {
             problems.Add($"{Section}:WaveformPoints must be between 10 and 10000.");
+        }
+
+        if (MaxDeliverableBytes < 1_000_000)
+        {
+            problems.Add($"{Section}:MaxDeliverableBytes must be at least 1000000.");
         }
 
         return problems;

@@ -75,6 +75,12 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 return new MediaOutcome(null, $"The file holds no {master.Format} audio.");
             }
 
+            if (DecodedTooLarge(master, probe, decoded) is { } tooLarge)
+            {
+                outcome = "unusable";
+                return new MediaOutcome(null, tooLarge);
+            }
+
             // The outputs stop at the limit too, not at the measured length: -t counts the stream's timestamps, and a
             // stream with a gap (a damaged page) has fewer samples than seconds, so its tail would be cut off.
             var length = FormattableString.Invariant($"-t {limit:0.###}");
@@ -150,6 +156,24 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
         const string Format = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=stereo";
         return $"[0:a:0]{Format}[beat];[1:a:0]{Format},apad=whole_dur={seconds},aloop=loop=-1:size={samples}[tag];"
             + "[beat][tag]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,alimiter=limit=0.97[preview]";
+    }
+
+    /// <summary>Why the WAV deliverable would be too large (<see cref="MediaOptions.MaxDeliverableBytes"/>), if so.</summary>
+    private string? DecodedTooLarge(StoredFile master, ProbeResult probe, double seconds)
+    {
+        if (master.Format == "wav")
+        {
+            // Copied as it came (its samples bit for bit): no larger than the upload.
+            return null;
+        }
+
+        var bytesPerSample = master.Format is "flac" or "aiff" ? 3 : 2;
+        var wav = seconds * probe.SampleRate * Math.Max(1, probe.Channels) * bytesPerSample;
+        const double Floor = 64 * 1024 * 1024;
+        return wav > Options.MaxDeliverableBytes || (wav > Floor && wav > 40.0 * master.Bytes)
+            ? $"The audio decodes to {wav / 1e6:0} MB, far more than a master of {master.Bytes / 1e6:0.#} MB holds "
+                + $"(at most {Options.MaxDeliverableBytes / 1e6:0} MB, and 40 times the file above 64 MiB)."
+            : null;
     }
 
     private string TooLong() => $"The beat is longer than the limit of {Options.MaxDurationSeconds / 60:0.#} minutes.";

@@ -50,6 +50,22 @@ public sealed class BeatLengthTests(ShortBeatsHost host) : IClassFixture<ShortBe
     }
 
     [Fact]
+    public async Task A_small_file_that_would_decode_to_a_huge_deliverable_is_refused()
+    {
+        var token = (await http.LogIn(await http.SignUp())).Token;
+        // 15 s of 192 kHz 7.1 silence: a few hundred KB of FLAC, about 69 MB of 24-bit WAV.
+        var silence = await Audio.WideSilenceFlac(15);
+        Assert.True(silence.Length < 1_000_000, $"the FLAC is {silence.Length} bytes");
+
+        var beat = await (await http.Upload(token, silence, "wide.flac")).Body(HttpStatusCode.Accepted);
+        var processed = await http.WaitUntilProcessed(beat.Id());
+
+        Assert.Equal("failed", processed["status"]!.GetValue<string>());
+        Assert.Contains("decodes to", processed["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(host.BeatFiles(beat.Id()), f => !f.StartsWith("masters/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_master_whose_timeline_has_a_gap_keeps_all_its_audio_in_the_deliverable()
     {
         var producer = (await http.LogIn(await http.SignUp())).Token;
