@@ -158,7 +158,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             + "[beat][tag]amix=inputs=2:duration=first:dropout_transition=0:normalize=0,alimiter=limit=0.97[preview]";
     }
 
-    /// <summary>Why the WAV deliverable would be too large (<see cref="MediaOptions.MaxDeliverableBytes"/>), if so.</summary>
+    /// <summary>Why the WAV would be too large (<see cref="MediaOptions.MaxDeliverableBytes"/>), if it would.</summary>
     private string? DecodedTooLarge(StoredFile master, ProbeResult probe, double seconds)
     {
         if (master.Format == "wav")
