@@ -52,33 +52,19 @@ public static class RateLimits
     public static WebApplicationBuilder AddMarketplaceRateLimits(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        if (options.CredentialsPerClientPerMinute < 1)
+        foreach (var (name, value) in new[]
         {
-            throw new StartupSettingException($"{RateLimitOptions.Section}:CredentialsPerClientPerMinute must be at least 1.");
-        }
-
-        if (options.MessagesPerUserPer10Seconds < 1)
+            (nameof(options.CredentialsPerClientPerMinute), options.CredentialsPerClientPerMinute),
+            (nameof(options.MessagesPerUserPer10Seconds), options.MessagesPerUserPer10Seconds),
+            (nameof(options.OrdersPerUserPerMinute), options.OrdersPerUserPerMinute),
+            (nameof(options.UploadsPerUserPerHour), options.UploadsPerUserPerHour),
+            (nameof(options.ProfileChangesPerUserPerMinute), options.ProfileChangesPerUserPerMinute),
+        })
         {
-            throw new StartupSettingException(
-                $"{RateLimitOptions.Section}:MessagesPerUserPer10Seconds must be at least 1.");
-        }
-
-        if (options.OrdersPerUserPerMinute < 1)
-        {
-            throw new StartupSettingException(
-                $"{RateLimitOptions.Section}:OrdersPerUserPerMinute must be at least 1.");
-        }
-
-        if (options.UploadsPerUserPerHour < 1)
-        {
-            throw new StartupSettingException(
-                $"{RateLimitOptions.Section}:UploadsPerUserPerHour must be at least 1.");
-        }
-
-        if (options.ProfileChangesPerUserPerMinute < 1)
-        {
-            throw new StartupSettingException(
-                $"{RateLimitOptions.Section}:ProfileChangesPerUserPerMinute must be at least 1.");
+            if (value < 1)
+            {
+                throw new StartupSettingException($"{RateLimitOptions.Section}:{name} must be at least 1.");
+            }
         }
 
         builder.Services.AddSingleton(new MessageThrottle(options.MessagesPerUserPer10Seconds));
@@ -87,20 +73,13 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // A bucket of a minute's attempts that refills one attempt at a time (30 a minute: one every 2 s), so a
             // refusal can say when the next attempt is allowed (Retry-After), which a sliding window cannot.
-            limiter.AddPolicy(Credentials, http => RateLimitPartition.GetTokenBucketLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.CredentialsPerClientPerMinute,
-                    TokensPerPeriod = 1,
-                    ReplenishmentPeriod = TimeSpan.FromMinutes(1) / options.CredentialsPerClientPerMinute,
-                    QueueLimit = 0,
-                }));
+            limiter.AddPolicy(Credentials, Bucket(Client, options.CredentialsPerClientPerMinute, TimeSpan.FromMinutes(1)));
             // After authentication (the pipeline's order), so the partition is the caller; an anonymous request is
             // refused 401 by the endpoint's authorization before this runs.
-            limiter.AddPolicy(Orders, PerUser(options.OrdersPerUserPerMinute, TimeSpan.FromMinutes(1)));
-            limiter.AddPolicy(Uploads, PerUser(options.UploadsPerUserPerHour, TimeSpan.FromHours(1)));
-            limiter.AddPolicy(ProfileChanges, PerUser(options.ProfileChangesPerUserPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(Orders, Bucket(Caller, options.OrdersPerUserPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(Uploads, Bucket(Caller, options.UploadsPerUserPerHour, TimeSpan.FromHours(1)));
+            limiter.AddPolicy(ProfileChanges,
+                Bucket(Caller, options.ProfileChangesPerUserPerMinute, TimeSpan.FromMinutes(1)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
@@ -114,10 +93,19 @@ public static class RateLimits
         return builder;
     }
 
-    /// <summary>A bucket of <paramref name="limit"/> per user, refilled one at a time over <paramref name="period"/>.</summary>
-    private static Func<HttpContext, RateLimitPartition<string>> PerUser(int limit, TimeSpan period) =>
+    private static string Client(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static string Caller(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : "anonymous";
+
+    /// <summary>
+    /// A bucket of <paramref name="limit"/> per partition (a client address, a user) that refills one at a time over
+    /// <paramref name="period"/>.
+    /// </summary>
+    private static Func<HttpContext, RateLimitPartition<string>> Bucket(
+        Func<HttpContext, string> partition, int limit, TimeSpan period) =>
         http => RateLimitPartition.GetTokenBucketLimiter(
-            http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : "anonymous",
+            partition(http),
             _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = limit,

@@ -77,7 +77,7 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
         if (bpm is { } value)
         {
             changed |= BeatDetailFields.Bpm;
-            tempo = CheckTempo(value.ToString("R", CultureInfo.InvariantCulture), errors);
+            tempo = CheckTempo(value, errors);
         }
 
         if (key is not null)
@@ -127,10 +127,18 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             return null;
         }
 
-        if (double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            && value is >= MinBpm and <= MaxBpm)
+        // Text that is no number is refused as a number out of range is (NaN is in no range).
+        var value = double.TryParse(bpm, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : double.NaN;
+        return CheckTempo(value, errors);
+    }
+
+    private static double? CheckTempo(double bpm, FieldErrors errors)
+    {
+        if (bpm is >= MinBpm and <= MaxBpm)
         {
-            return Math.Round(value, 2);
+            return Math.Round(bpm, 2);
         }
 
         errors.Add("bpm", $"bpm is a number between {MinBpm} and {MaxBpm}.");

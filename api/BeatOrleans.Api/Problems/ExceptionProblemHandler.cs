@@ -44,14 +44,15 @@ internal sealed partial class ExceptionProblemHandler(IProblemDetailsService pro
 
     private static ProblemDetails Classify(Exception exception, PathString path, bool retrySafe) => exception switch
     {
-        BadHttpRequestException { InnerException: JsonException json } => RequestErrors.JsonProblem(json),
+        BadHttpRequestException { InnerException: JsonException json } =>
+            RequestErrors.WrongTypeField(json) ?? Malformed(RequestErrors.DescribeJson(json)),
         BadHttpRequestException { InnerException: InvalidOperationException text } when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
         BadHttpRequestException bad when bad.StatusCode == 413 => Problem(413, "The request body is too large."),
         BadHttpRequestException bad when RequestErrors.IsMissingBody(bad.Message) => Problem(400,
             "The request body is missing.", "This endpoint takes a JSON object; the body was empty or null."),
         BadHttpRequestException bad when RequestErrors.DescribeBinding(bad.Message) is { } binding => binding,
         BadHttpRequestException bad => Problem(bad.StatusCode, "The request is malformed.", RequestErrors.Describe(bad)),
-        JsonException json => RequestErrors.JsonProblem(json),
+        JsonException json => RequestErrors.WrongTypeField(json) ?? Malformed(RequestErrors.DescribeJson(json)),
         // System.Text.Json reports a lone UTF-16 surrogate ("\ud800") as an invalid operation, not a JSON error.
         InvalidOperationException text when RequestErrors.IsInvalidUnicode(text) => Malformed(RequestErrors.InvalidUnicode),
         // A Content-Type whose charset .NET does not know ("application/json; charset=bogus"): the body cannot be read.

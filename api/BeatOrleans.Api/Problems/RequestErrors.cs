@@ -36,28 +36,23 @@ internal static partial class RequestErrors
     }
 
     /// <summary>
-    /// A body System.Text.Json could not read: a value of the wrong type in a field of the body is named in
-    /// <c>errors</c> by its wire name (as the endpoints' own checks name fields), so a client can show it by the field;
-    /// JSON that is malformed as a whole has no field to name.
+    /// A body System.Text.Json could not read because a field of it held a value of the wrong type: a 400 naming the
+    /// field in <c>errors</c> by its wire name (as the endpoints' own checks name fields), so a client can show it by
+    /// the field. Null for JSON that is malformed as a whole, which has no field to name.
     /// </summary>
-    public static ProblemDetails JsonProblem(JsonException json)
+    public static ProblemDetails? WrongTypeField(JsonException json)
     {
-        var detail = DescribeJson(json);
         var field = json.Path is { } path ? TopLevelField().Match(path) : null;
-        if (field is { Success: true }
-            && json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        if (field is not { Success: true }
+            || !json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
-            var problem = Invalid(field.Groups["name"].Value, detail);
-            problem.Detail = detail;
-            return problem;
+            return null;
         }
 
-        return new ProblemDetails
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The request body is not valid JSON for this endpoint.",
-            Detail = detail,
-        };
+        var detail = DescribeJson(json);
+        var problem = Invalid(field.Groups["name"].Value, detail);
+        problem.Detail = detail;
+        return problem;
     }
 
     [GeneratedRegex(@"^\$\.(?<name>[a-z0-9_]{1,64})(?:$|[.\[])")]

@@ -208,8 +208,7 @@ internal sealed partial class BeatGrain
         };
 
         // A repeat of the same edit (a retry after a lost answer) writes nothing.
-        if (edited.Title != b.Title || edited.Artist != b.Artist || edited.Genre != b.Genre || edited.Bpm != b.Bpm
-            || edited.Key != b.Key || !edited.Tags.SequenceEqual(b.Tags, StringComparer.Ordinal))
+        if (edited with { Tags = b.Tags } != b || !edited.Tags.SequenceEqual(b.Tags, StringComparer.Ordinal))
         {
             State.Beat = edited;
             await Commit(relist: true);

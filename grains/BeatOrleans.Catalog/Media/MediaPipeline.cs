@@ -63,22 +63,13 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
                 .OutputToFile(pcmPath, true, o => o.WithCustomArgument(FormattableString.Invariant(
                     $"-map 0:a:0 -ac 1 -ar {PeaksRate} -f s16le -c:a pcm_s16le -t {limit:0.###}"))), cancellationToken);
             var decoded = new FileInfo(pcmPath).Length / (PeaksRate * 2.0);
-            if (decoded > Options.MaxDurationSeconds)
+            var refusal = decoded > Options.MaxDurationSeconds ? TooLong()
+                : decoded <= 0 ? $"The file holds no {master.Format} audio."
+                : DecodedTooLarge(master, probe, decoded);
+            if (refusal is not null)
             {
                 outcome = "unusable";
-                return new MediaOutcome(null, TooLong());
-            }
-
-            if (decoded <= 0)
-            {
-                outcome = "unusable";
-                return new MediaOutcome(null, $"The file holds no {master.Format} audio.");
-            }
-
-            if (DecodedTooLarge(master, probe, decoded) is { } tooLarge)
-            {
-                outcome = "unusable";
-                return new MediaOutcome(null, tooLarge);
+                return new MediaOutcome(null, refusal);
             }
 
             // The outputs stop at the limit too, not at the measured length: -t counts the stream's timestamps, and a
@@ -224,7 +215,7 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             return ProbeResult.Unusable(TooLong());
         }
 
-        return new ProbeResult(Math.Round(analysis.Duration.TotalSeconds, 3), audio.SampleRateHz ?? 0, audio.Channels ?? 0, null);
+        return new ProbeResult(audio.SampleRateHz ?? 0, audio.Channels ?? 0, null);
     }
 
     private async Task Encode(FFMpegArgumentProcessor processor, CancellationToken cancellationToken)
@@ -289,9 +280,9 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the work folder {Folder}")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string folder);
 
-    private sealed record ProbeResult(double DurationSeconds, int SampleRate, int Channels, string? FailureReason)
+    private sealed record ProbeResult(int SampleRate, int Channels, string? FailureReason)
     {
-        public static ProbeResult Unusable(string reason) => new(0, 0, 0, reason);
+        public static ProbeResult Unusable(string reason) => new(0, 0, reason);
     }
 
     private sealed class MediaUnusableException(string message) : Exception(message);
