@@ -73,7 +73,8 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // A bucket of a minute's attempts that refills one attempt at a time (30 a minute: one every 2 s), so a
             // refusal can say when the next attempt is allowed (Retry-After), which a sliding window cannot.
-            limiter.AddPolicy(Credentials, Bucket(Client, options.CredentialsPerClientPerMinute, TimeSpan.FromMinutes(1)));
+            limiter.AddPolicy(Credentials,
+                Bucket(Client, options.CredentialsPerClientPerMinute, TimeSpan.FromMinutes(1)));
             // After authentication (the pipeline's order), so the partition is the caller; an anonymous request is
             // refused 401 by the endpoint's authorization before this runs.
             limiter.AddPolicy(Orders, Bucket(Caller, options.OrdersPerUserPerMinute, TimeSpan.FromMinutes(1)));
