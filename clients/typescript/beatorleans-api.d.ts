@@ -652,7 +652,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a message to another user (by username or user id). */
+        /** Send a message to another user (by username or user id; Idempotency-Key honoured). */
         post: operations["SendMessage"];
         delete?: never;
         options?: never;
@@ -5677,7 +5677,10 @@ export interface operations {
     SendMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Repeat a request with the same key and body to get the first answer again; another body answers 422. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5760,6 +5763,15 @@ export interface operations {
             };
             /** @description The body is not of a media type this operation reads. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

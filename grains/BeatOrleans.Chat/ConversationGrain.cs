@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Chat;
@@ -28,11 +30,20 @@ internal sealed partial class ConversationGrain(
 {
     public const int PageSize = 100;
 
+    /// <summary>
+    /// How many of the latest keyed messages a repeated key is recognised against. A client retries within seconds;
+    /// a conversation would need this many keyed messages in between to lose one.
+    /// </summary>
+    public const int RememberedKeys = 128;
+
     /// <summary>How long an unacknowledged notification waits before it is published again.</summary>
     private static readonly TimeSpan Redelivery = TimeSpan.FromSeconds(5);
 
     private readonly WriteGate writes = new();
     private readonly List<Queued> queued = [];
+
+    /// <summary>Keyed messages queued or being stored, by hashed key: a repeat waits for the first.</summary>
+    private readonly Dictionary<string, Queued> pending = new(StringComparer.Ordinal);
     private EventOutbox events = null!;
     private NotificationOutbox notifications = null!;
 
@@ -55,8 +66,27 @@ internal sealed partial class ConversationGrain(
             throw new ArgumentException("These users do not share this chat.", nameof(outgoing));
         }
 
-        var entry = new Queued(outgoing);
+        var key = outgoing.Key is { } given ? KeyOf(outgoing.SenderId, given) : null;
+        if (key is not null)
+        {
+            if (pending.TryGetValue(key, out var first))
+            {
+                return await first.Stored.Task;
+            }
+
+            if (conversation.State.Keys.FindLast(k => k.Key == key) is { } sent)
+            {
+                return await Stored(sent.Sequence);
+            }
+        }
+
+        var entry = new Queued(outgoing, key);
         queued.Add(entry);
+        if (key is not null)
+        {
+            pending[key] = entry;
+        }
+
         await writes.Run(async () =>
         {
             // An earlier holder of the gate may have stored this message with its batch already.
@@ -75,7 +105,7 @@ internal sealed partial class ConversationGrain(
         var batch = queued.ToList();
         queued.Clear();
         var state = conversation.State;
-        var (count, last, participants) = (state.Count, state.LastMessage, state.Participants);
+        var (count, last, participants, keys) = (state.Count, state.LastMessage, state.Participants, state.Keys);
         var recorded = new List<IntegrationEvent>(batch.Count);
         var now = clock.GetUtcNow();
         var messages = batch.Select((entry, i) => new ChatMessage(
@@ -92,6 +122,14 @@ internal sealed partial class ConversationGrain(
             await Task.WhenAll(messages.GroupBy(m => m.Sequence / PageSize).Select(page => Page(page.Key * PageSize).Append([.. page])));
             state.Count += messages.Count;
             state.LastMessage = messages[^1];
+            if (batch.Any(entry => entry.Key is not null))
+            {
+                // A new list, so that a failed write can put the old one back.
+                List<SentKey> added = [.. batch.Zip(messages).Where(p => p.First.Key is not null)
+                    .Select(p => new SentKey(p.First.Key!, p.Second.Sequence))];
+                state.Keys = [.. keys.Skip(Math.Max(0, keys.Count + added.Count - RememberedKeys)), .. added];
+            }
+
             foreach (var (entry, message) in batch.Zip(messages))
             {
                 notifications.Record(Notification(entry.Outgoing, message, now));
@@ -108,13 +146,14 @@ internal sealed partial class ConversationGrain(
         {
             // Nothing of the batch is stored as far as this activation can tell: forget it, fail its senders, and let
             // the next activation start from what storage holds.
-            (state.Count, state.LastMessage, state.Participants) = (count, last, participants);
+            (state.Count, state.LastMessage, state.Participants, state.Keys) = (count, last, participants, keys);
             notifications.Discard();
             // By identity: a publication that ended meanwhile took confirmed events from the front of the list.
             events.Discard(recorded);
             DeactivateOnIdle();
             foreach (var entry in batch)
             {
+                Forget(entry);
                 entry.Stored.TrySetException(exception);
             }
 
@@ -150,9 +189,33 @@ internal sealed partial class ConversationGrain(
         await PushLive(pushes);
         foreach (var (entry, message) in batch.Zip(messages))
         {
+            Forget(entry);
             entry.Stored.TrySetResult(message);
         }
     }
+
+    /// <summary>
+    /// A stored keyed message is found by its key in the state from now on; a failed one may be sent again.
+    /// </summary>
+    private void Forget(Queued entry)
+    {
+        if (entry.Key is not null)
+        {
+            pending.Remove(entry.Key);
+        }
+    }
+
+    /// <summary>The message stored under a key, read back from its page.</summary>
+    private async Task<ChatMessage> Stored(long sequence)
+    {
+        var messages = await Page(sequence).GetMessages();
+        return messages.FirstOrDefault(m => m.Sequence == sequence)
+            ?? throw new InvalidOperationException($"Message {sequence} of {ChatId} is missing from its page.");
+    }
+
+    /// <summary>A key is the sender's own: the same key from the other participant names another message.</summary>
+    private static string KeyOf(string senderId, string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{senderId}\n{key}")))[..32];
 
     private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) =>
         outgoing.Offer is { } offer
@@ -271,9 +334,12 @@ internal sealed partial class ConversationGrain(
     private static partial void LogTouchFailed(ILogger logger, Exception exception, string chatId);
 
     /// <summary>A message waiting for the next write, and its sender's answer.</summary>
-    private sealed class Queued(Outgoing outgoing)
+    private sealed class Queued(Outgoing outgoing, string? key)
     {
         public Outgoing Outgoing { get; } = outgoing;
+
+        /// <summary>The hashed idempotency key, if the sender gave one.</summary>
+        public string? Key { get; } = key;
 
         public TaskCompletionSource<ChatMessage> Stored { get; } = new();
     }

@@ -19,4 +19,16 @@ public sealed class ConversationState
 
     /// <summary>Integration events written with the message that caused them, until the broker confirms them.</summary>
     [Id(4)] public List<IntegrationEvent> Events { get; set; } = [];
+
+    /// <summary>
+    /// The idempotency keys of the latest keyed messages, oldest first, at most
+    /// <see cref="ConversationGrain.RememberedKeys"/>; written with the messages they name.
+    /// </summary>
+    [Id(5)] public List<SentKey> Keys { get; set; } = [];
 }
+
+/// <summary>
+/// An idempotency key, hashed with its sender's id, and the sequence number of the message it stored.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("chat.SentKey")]
+public sealed record SentKey([property: Id(0)] string Key, [property: Id(1)] long Sequence);

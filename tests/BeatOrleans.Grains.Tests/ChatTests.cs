@@ -115,6 +115,45 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_keyed_send_is_stored_once_even_when_repeated_after_the_conversation_reactivates()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var chat = Conversation(a, b);
+        var keyed = new Outgoing(a, "x", b, "the offer stands", Key: "k-1");
+
+        var racing = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => chat.Send(keyed)));
+        await chat.Send(new Outgoing(b, "x", a, "thinking", Key: "k-1"));
+        await chat.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var afterReactivation = await chat.Send(keyed with { Content = "changed my mind" });
+
+        var first = Assert.Single(racing.Select(m => m.MessageId).Distinct());
+        Assert.Equal(first, afterReactivation.MessageId);
+        Assert.Equal("the offer stands", afterReactivation.Content);
+        var history = (await chat.GetMessages(a, null, null, 10))!;
+        Assert.Equal(["the offer stands", "thinking"], history.Messages.Select(m => m.Content));
+    }
+
+    [Fact]
+    public async Task A_key_is_remembered_for_the_latest_keyed_messages_only()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var chat = Conversation(a, b);
+        var oldest = await chat.Send(new Outgoing(a, "x", b, "message 0", Key: "key-0"));
+        for (var i = 1; i < ConversationGrain.RememberedKeys; i++)
+        {
+            await chat.Send(new Outgoing(a, "x", b, $"message {i}", Key: $"key-{i}"));
+        }
+
+        Assert.Equal(oldest.MessageId, (await chat.Send(new Outgoing(a, "x", b, "message 0", Key: "key-0"))).MessageId);
+        await chat.Send(new Outgoing(a, "x", b, "one more", Key: "key-new"));
+        var resent = await chat.Send(new Outgoing(a, "x", b, "message 0", Key: "key-0"));
+
+        Assert.NotEqual(oldest.MessageId, resent.MessageId);
+        var all = (await chat.GetMessages(a, null, null, 1_000))!.Messages;
+        Assert.Equal(ConversationGrain.RememberedKeys + 2, all.Count);
+    }
+
+    [Fact]
     public async Task A_chat_list_shows_the_last_message_after_a_new_activation()
     {
         var (a, b) = (NewUser(), NewUser());

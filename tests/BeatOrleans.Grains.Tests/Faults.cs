@@ -1,3 +1,4 @@
+using BeatOrleans.Contracts.Chat;
 using Orleans.Providers;
 using BeatOrleans.Purchasing.Payments.Simulated;
 
@@ -14,6 +15,7 @@ public static class Faults
     private static volatile Outage? outage;
     private static int confirmAnswersToLose;
     private static int cancelsToRefuse;
+    private static int chatAnswersToLose;
 
     /// <summary>Every stream publication fails while the returned outage is not disposed.</summary>
     public static Outage StreamOutage() => outage = new Outage();
@@ -27,6 +29,9 @@ public static class Faults
     /// be captured.
     /// </summary>
     public static void RefuseNextCancel() => Interlocked.Exchange(ref cancelsToRefuse, 1);
+
+    /// <summary>The next chat send is stored by its conversation, but its answer is lost on the way back.</summary>
+    public static void LoseNextChatSendAnswer() => Interlocked.Exchange(ref chatAnswersToLose, 1);
 
     internal static async Task Apply(IIncomingGrainCallContext context)
     {
@@ -46,6 +51,12 @@ public static class Faults
         }
 
         await context.Invoke();
+        if (method.DeclaringType == typeof(IConversationGrain) && method.Name == nameof(IConversationGrain.Send)
+            && Interlocked.Exchange(ref chatAnswersToLose, 0) == 1)
+        {
+            throw new TimeoutException("The conversation's answer was lost (test fault).");
+        }
+
         if (method.DeclaringType == typeof(ISimulatedPaymentGrain) && method.Name == nameof(ISimulatedPaymentGrain.Confirm)
             && Interlocked.Exchange(ref confirmAnswersToLose, 0) == 1)
         {

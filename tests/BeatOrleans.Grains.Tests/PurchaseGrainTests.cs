@@ -1,5 +1,6 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Catalog;
+using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Notifications;
 using BeatOrleans.Contracts.Purchasing;
 using BeatOrleans.Purchasing.Payments;
@@ -267,6 +268,25 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
     private IInboxGrain Inbox(string userId) => cluster.Grains.GetGrain<IInboxGrain>(userId);
 
     /// <summary>A beat as media processing leaves it: ready, listed, with its files stored.</summary>
+    [Fact]
+    public async Task An_offer_whose_chat_post_answer_was_lost_shows_its_card_once()
+    {
+        var (producer, beatId) = await ReadyBeat();
+        var buyer = NewId();
+        var offer = cluster.Grains.GetGrain<IOfferGrain>(NewId());
+        Faults.LoseNextChatSendAnswer();
+
+        var made = await offer.Make(
+            new OfferDraft(buyer, beatId, LicenseTypes.Mp3Lease, 1999, "USD", "would you take less?"));
+
+        Assert.Equal(OfferOutcome.Done, made.Outcome);
+        var chat = cluster.Grains.GetGrain<IConversationGrain>(ChatIds.For(buyer, producer));
+        // The offer's retry timer (Purchasing:RetryPeriod, 1 s here) posts the card again until an answer comes back.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var messages = (await chat.GetMessages(producer, null, null, 10))!.Messages;
+        Assert.Single(messages, m => m.Offer?.OfferId == made.Offer!.OfferId);
+    }
+
     private async Task<(string Producer, string BeatId)> ReadyBeat()
     {
         var (producer, beatId) = (NewId(), NewId());

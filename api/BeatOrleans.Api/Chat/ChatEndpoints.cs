@@ -2,6 +2,7 @@ using System.Globalization;
 using BeatOrleans.Api.Auth;
 using BeatOrleans.Api.Users;
 using BeatOrleans.Contracts.Chat;
+using Microsoft.AspNetCore.Mvc;
 
 namespace BeatOrleans.Api.Chat;
 
@@ -12,8 +13,10 @@ public static class ChatEndpoints
         var chat = app.MapGroup("/api/chat").WithTags("Chat");
         chat.MapPost("/send", Send)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithName("SendMessage").WithSummary("Send a message to another user (by username or user id).");
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithName("SendMessage")
+            .WithSummary("Send a message to another user (by username or user id; Idempotency-Key honoured).");
         chat.MapGet("/messages/{chat_id}", GetMessages).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before', forward with 'after'.");
         chat.MapGet("/history/{user_id}", GetHistory).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -21,10 +24,12 @@ public static class ChatEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<SentMessageResponse>, ProblemHttpResult>> Send(
-        SendMessageRequest request, HttpContext http, IGrainFactory grains, UserDirectory users, MessageThrottle throttle)
+    private static async Task<Results<Created<SentMessageResponse>, ValidationProblem, ProblemHttpResult>> Send(
+        SendMessageRequest request, HttpContext http, IGrainFactory grains, UserDirectory users,
+        MessageThrottle throttle, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey)
     {
-        var outcome = await ChatSending.Send(grains, users, throttle, http.User.UserId(), request.Receiver, request.Message, request.Sender);
+        var outcome = await ChatSending.Send(grains, users, throttle, http.User.UserId(),
+            request.Receiver, request.Message, request.Sender, idempotencyKey);
         if (outcome.RetryAfter is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -36,6 +41,9 @@ public static class ChatEndpoints
             SendRefusal.NotTheSender => Refusals.Forbidden(outcome.Detail!),
             SendRefusal.UnknownReceiver => Refusals.NotFound(outcome.Detail!),
             SendRefusal.TooMany => Refusals.TooManyRequests("Too many messages.", outcome.Detail),
+            SendRefusal.InvalidKey => Refusals.Invalid(IdempotencyKeys.Header, outcome.Detail!),
+            SendRefusal.KeyReused => Refusals.Problem(
+                StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused.", outcome.Detail),
             _ => Refusals.Problem(StatusCodes.Status400BadRequest, "The message cannot be sent.", outcome.Detail),
         };
     }

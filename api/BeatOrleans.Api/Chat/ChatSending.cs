@@ -14,17 +14,25 @@ public enum SendRefusal
     UnknownReceiver,
     ToYourself,
     TooMany,
+    InvalidKey,
+    KeyReused,
 }
 
 public sealed record SendOutcome(SendRefusal Refusal, string? Detail, SentMessageResponse? Sent, TimeSpan? RetryAfter = null);
 
-/// <summary>The rules of sending a message, shared by POST /api/chat/send and the hub's SendMessage.</summary>
+/// <summary>
+/// The rules of sending a message, shared by POST /api/chat/send and the hub's SendMessage and SendMessageWithKey.
+/// With an idempotency key, a repeat (a retry after a lost answer, from any API node) answers the message the key
+/// first stored, and sends nothing; the same key with another text is refused. Keys are the sender's own, per
+/// conversation.
+/// </summary>
 public static class ChatSending
 {
     public const int MaxMessageLength = 4000;
 
     public static async Task<SendOutcome> Send(
-        IGrainFactory grains, UserDirectory users, MessageThrottle throttle, string callerId, string? receiver, string? content, string? claimedSender = null)
+        IGrainFactory grains, UserDirectory users, MessageThrottle throttle, string callerId, string? receiver,
+        string? content, string? claimedSender = null, string? idempotencyKey = null)
     {
         if (throttle.TryTake(callerId) is { } wait)
         {
@@ -41,6 +49,11 @@ public static class ChatSending
         {
             // Line breaks and tabs are text; NULs, escape sequences and bidirectional overrides only disguise it.
             return new SendOutcome(SendRefusal.Invalid, $"A message {PlainText.Rule}.", null);
+        }
+
+        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
+        {
+            return new SendOutcome(SendRefusal.InvalidKey, IdempotencyKeys.Rule, null);
         }
 
         if (string.IsNullOrWhiteSpace(receiver))
@@ -67,7 +80,15 @@ public static class ChatSending
         }
 
         var chatId = ChatIds.For(sender.UserId, to.UserId);
-        var message = await grains.GetGrain<IConversationGrain>(chatId).Send(new Outgoing(sender.UserId, sender.Username, to.UserId, content));
+        var message = await grains.GetGrain<IConversationGrain>(chatId)
+            .Send(new Outgoing(sender.UserId, sender.Username, to.UserId, content, Key: idempotencyKey));
+        if (message.Content != content || message.Offer is not null)
+        {
+            return new SendOutcome(SendRefusal.KeyReused,
+                "This Idempotency-Key already sent another message in this chat; use a new key for a new message.",
+                null);
+        }
+
         ApiMetrics.MessageSent();
         return new SendOutcome(SendRefusal.None, null,
             new SentMessageResponse(chatId, message.MessageId, sender.Username, to.Username, message.Content, message.SentAt));

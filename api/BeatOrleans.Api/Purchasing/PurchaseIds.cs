@@ -9,7 +9,7 @@ namespace BeatOrleans.Api.Purchasing;
 /// </summary>
 internal static class PurchaseIds
 {
-    public const int MaxKeyLength = 255;
+    public const int MaxKeyLength = IdempotencyKeys.MaxLength;
 
     public static string New() => EntityIds.New();
 
@@ -19,7 +19,7 @@ internal static class PurchaseIds
     public static string RequestHash(string beatId, string licenseType, string? offerId = null, string? coupon = null) =>
         offerId is null && coupon is null ? Hash($"{beatId}\n{licenseType}") : Hash($"{beatId}\n{licenseType}\n{offerId}\n{coupon?.ToUpperInvariant()}");
 
-    public static bool IsValidKey(string key) => key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= '!' and <= '~');
+    public static bool IsValidKey(string key) => IdempotencyKeys.IsValid(key);
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

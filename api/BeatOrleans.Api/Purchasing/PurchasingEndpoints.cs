@@ -77,7 +77,7 @@ public static class PurchasingEndpoints
 
         if (idempotencyKey is not null && !PurchaseIds.IsValidKey(idempotencyKey))
         {
-            errors.Add("Idempotency-Key", $"The Idempotency-Key header is 1 to {PurchaseIds.MaxKeyLength} visible ASCII characters.");
+            errors.Add(IdempotencyKeys.Header, IdempotencyKeys.Rule);
         }
 
         if (errors.Any)

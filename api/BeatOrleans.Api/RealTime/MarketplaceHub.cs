@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace BeatOrleans.Api.RealTime;
 
 /// <summary>
-/// /hubs/marketplace: pushes ReceiveMessage and ReceiveNotification to the caller's connections; SendMessage follows
-/// the rules of POST /api/chat/send and reports a refusal as a HubException. A connection closes when the session of
-/// its token ends.
+/// /hubs/marketplace: pushes ReceiveMessage and ReceiveNotification to the caller's connections; SendMessage (and
+/// SendMessageWithKey) follow the rules of POST /api/chat/send and report a refusal as a HubException. A connection
+/// closes when the session of its token ends.
 /// </summary>
 public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDirectory users, MessageThrottle throttle) : Hub
 {
@@ -36,11 +36,21 @@ public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDi
         await base.OnDisconnectedAsync(exception);
     }
 
-    public async Task<SentMessageResponse> SendMessage(string receiver, string message)
+    public Task<SentMessageResponse> SendMessage(string receiver, string message) => Send(receiver, message, null);
+
+    /// <summary>
+    /// SendMessage with an idempotency key, as POST /api/chat/send takes it in its header: a client that lost the
+    /// answer (a dropped connection) calls again with the same key and gets the message the first call stored.
+    /// </summary>
+    public Task<SentMessageResponse> SendMessageWithKey(string receiver, string message, string idempotencyKey) =>
+        Send(receiver, message, idempotencyKey ?? "");
+
+    private async Task<SentMessageResponse> Send(string receiver, string message, string? idempotencyKey)
     {
-        var outcome = await ChatSending.Send(grains, users, throttle, Context.User!.UserId(), receiver, message);
-        // "Code: words", the code one of Invalid, NotTheSender, UnknownReceiver, ToYourself, TooMany (README, Real
-        // time); a TooMany says when to try again, as the REST answer's Retry-After does.
+        var outcome = await ChatSending.Send(
+            grains, users, throttle, Context.User!.UserId(), receiver, message, idempotencyKey: idempotencyKey);
+        // "Code: words", the code one of Invalid, NotTheSender, UnknownReceiver, ToYourself, TooMany, InvalidKey,
+        // KeyReused (README, Real time); a TooMany says when to try again, as the REST answer's Retry-After does.
         var wait = outcome.RetryAfter is { } after
             ? FormattableString.Invariant($" Retry after {Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))} s.")
             : "";

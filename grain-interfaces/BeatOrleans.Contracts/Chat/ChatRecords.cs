@@ -17,14 +17,18 @@ public sealed record ChatMessage(
     public string Kind => Offer is null ? MessageKinds.Text : MessageKinds.Offer;
 }
 
-/// <summary>What a sender asks a conversation to append.</summary>
+/// <summary>
+/// What a sender asks a conversation to append. With a <see cref="Key"/> (the sender's idempotency key) a repeated send
+/// appends nothing and answers the message first stored under that key, whatever its content; the caller compares.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chat.Outgoing")]
 public sealed record Outgoing(
     [property: Id(0)] string SenderId,
     [property: Id(1)] string SenderUsername,
     [property: Id(2)] string ReceiverId,
     [property: Id(3)] string Content,
-    [property: Id(4)] OfferCard? Offer = null);
+    [property: Id(4)] OfferCard? Offer = null,
+    [property: Id(5)] string? Key = null);
 
 /// <summary>A page of messages, oldest first, and whether older and newer ones exist.</summary>
 [GenerateSerializer, Immutable, Alias("chat.MessagePage")]

@@ -9,7 +9,9 @@ public interface IConversationGrain : IGrainWithStringKey
     /// <summary>
     /// Appends a message (the first one fixes the two participants) and notifies the receiver; answers once the
     /// message is stored. It interleaves: sends that arrive while a write is in flight are stored together by the
-    /// next write (group commit), instead of queueing one write each behind it.
+    /// next write (group commit), instead of queueing one write each behind it. A send whose
+    /// <see cref="Outgoing.Key"/> this sender used for one of the conversation's latest keyed messages appends nothing
+    /// and answers that message (or waits for it while it is being stored).
     /// </summary>
     [AlwaysInterleave, Alias("Send")]
     Task<ChatMessage> Send(Outgoing outgoing);

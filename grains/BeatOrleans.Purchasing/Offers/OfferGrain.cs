@@ -362,7 +362,9 @@ internal sealed partial class OfferGrain(
         if (chat is { } post)
         {
             var receiver = post.SenderId == changed.BuyerId ? changed.ProducerId : changed.BuyerId;
-            State.Chat.Add(new Outgoing(post.SenderId, "", receiver, post.Text, Card(changed)));
+            // Keyed by the change, so a post retried after its answer was lost is stored once.
+            State.Chat.Add(new Outgoing(
+                post.SenderId, "", receiver, post.Text, Card(changed), Key: $"offer:{OfferId}.{eventType}"));
         }
 
         await offer.WriteStateAsync();

@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BeatOrleans.Contracts.Users;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace BeatOrleans.Api.Tests.Chat;
@@ -263,6 +265,116 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
             async () => (await (await http.Send(HttpMethod.Get, "/api/notifications", aliceTokens.Token)).Body(HttpStatusCode.OK))["notifications"]!
                 .AsArray().Any(n => n!["message"]!.GetValue<string>() == $"You have a new message from {renamed}"),
             TimeSpan.FromSeconds(10), "alice's notification names bob by his new name", TimeSpan.FromMilliseconds(50));
+    }
+
+    private async Task<HttpResponseMessage> SendKeyed(Tokens from, string receiver, string message, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat/send")
+        {
+            Content = JsonContent.Create(new { receiver, message }),
+        };
+        request.Headers.Authorization = new("Bearer", from.Token);
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return await http.SendAsync(request);
+    }
+
+    private async Task<JsonArray> Messages(Tokens reader, string chatId) =>
+        (await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{chatId}", reader.Token))
+            .Body(HttpStatusCode.OK))["messages"]!.AsArray();
+
+    private async Task<int> MessageNotices(Tokens reader, string from) =>
+        (await (await http.Send(HttpMethod.Get, "/api/notifications", reader.Token))
+            .Body(HttpStatusCode.OK))["notifications"]!.AsArray()
+            .Count(n => n!["message"]!.GetValue<string>() == $"You have a new message from {from}");
+
+    [Fact]
+    public async Task A_send_repeated_with_its_idempotency_key_is_stored_and_notified_once()
+    {
+        var (alice, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        var key = Guid.NewGuid().ToString();
+
+        // A retry after a lost answer, racing two more from other tabs, and one a while later.
+        var racing = await Task.WhenAll(
+            Enumerable.Range(0, 3).Select(_ => SendKeyed(aliceTokens, bob.Username, "Deal at $300?", key)));
+        var sent = await Task.WhenAll(racing.Select(r => r.Body(HttpStatusCode.Created)));
+        var later = await (await SendKeyed(aliceTokens, bob.UserId, "Deal at $300?", key)).Body(HttpStatusCode.Created);
+
+        var id = Assert.Single(sent.Append(later).Select(s => s["message_id"]!.GetValue<string>()).Distinct());
+        var chatId = later["chat_id"]!.GetValue<string>();
+        Assert.Equal(id, Assert.Single(await Messages(bobTokens, chatId))!["message_id"]!.GetValue<string>());
+
+        // The same text under a new key is a new message.
+        var again = await (await SendKeyed(aliceTokens, bob.Username, "Deal at $300?", Guid.NewGuid().ToString()))
+            .Body(HttpStatusCode.Created);
+        Assert.NotEqual(id, again["message_id"]!.GetValue<string>());
+        Assert.Equal(2, (await Messages(aliceTokens, chatId)).Count);
+        await Eventually.Holds(async () => await MessageNotices(bobTokens, alice.Username) >= 2,
+            TimeSpan.FromSeconds(10), "bob is told of both messages", TimeSpan.FromMilliseconds(50));
+        await Task.Delay(500);
+        Assert.Equal(2, await MessageNotices(bobTokens, alice.Username));
+    }
+
+    [Fact]
+    public async Task A_key_reused_for_another_text_answers_422_and_the_other_side_has_keys_of_its_own()
+    {
+        var (alice, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        const string key = "order-7f3a";
+
+        var first = await (await SendKeyed(aliceTokens, bob.Username, "Is the exclusive open?", key))
+            .Body(HttpStatusCode.Created);
+        var reused = await (await SendKeyed(aliceTokens, bob.Username, "Something else", key))
+            .Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Idempotency-Key", reused["title"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // A key is its sender's own: bob's reply under the same key is his message.
+        var reply = await (await SendKeyed(bobTokens, alice.Username, "Yes it is.", key)).Body(HttpStatusCode.Created);
+        Assert.NotEqual(first["message_id"]!.GetValue<string>(), reply["message_id"]!.GetValue<string>());
+        var messages = await Messages(aliceTokens, first["chat_id"]!.GetValue<string>());
+        Assert.Equal(["Is the exclusive open?", "Yes it is."], messages.Select(m => m!["content"]!.GetValue<string>()));
+
+        foreach (var bad in new[] { new string('k', 256), "two words" })
+        {
+            var problem = await (await SendKeyed(aliceTokens, bob.Username, "hello", bad))
+                .Problem(HttpStatusCode.BadRequest);
+            Assert.NotNull(problem["errors"]?["Idempotency-Key"]);
+        }
+
+        Assert.Equal(2, (await Messages(aliceTokens, first["chat_id"]!.GetValue<string>())).Count);
+    }
+
+    [Fact]
+    public async Task A_hub_send_with_a_key_repeated_on_a_new_connection_answers_the_first_message()
+    {
+        var (_, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        var key = Guid.NewGuid().ToString("N");
+        JsonObject first;
+        var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, aliceTokens.Token);
+        await using (hub)
+        {
+            first = await hub.InvokeAsync<JsonObject>("SendMessageWithKey", bob.Username, "sent from the train", key);
+        }
+
+        // The connection dropped before the client saw the answer: it reconnects and sends again with the same key.
+        var (again, _) = await LiveClients.ConnectHub(host.BaseAddress, aliceTokens.Token);
+        await using var __ = again;
+        var repeat = await again.InvokeAsync<JsonObject>(
+            "SendMessageWithKey", bob.Username, "sent from the train", key);
+        var viaRest = await (await SendKeyed(aliceTokens, bob.Username, "sent from the train", key))
+            .Body(HttpStatusCode.Created);
+
+        Assert.Equal(first["message_id"]!.GetValue<string>(), repeat["message_id"]!.GetValue<string>());
+        Assert.Equal(first["message_id"]!.GetValue<string>(), viaRest["message_id"]!.GetValue<string>());
+        Assert.Single(await Messages(bobTokens, first["chat_id"]!.GetValue<string>()));
+        var reused = await Assert.ThrowsAsync<HubException>(
+            () => again.InvokeAsync<JsonObject>("SendMessageWithKey", bob.Username, "edited", key));
+        Assert.Contains("KeyReused: ", reused.Message, StringComparison.Ordinal);
+        var invalid = await Assert.ThrowsAsync<HubException>(
+            () => again.InvokeAsync<JsonObject>("SendMessageWithKey", bob.Username, "hello", ""));
+        Assert.Contains("InvalidKey: ", invalid.Message, StringComparison.Ordinal);
+        Assert.Single(await Messages(bobTokens, first["chat_id"]!.GetValue<string>()));
     }
 }
 

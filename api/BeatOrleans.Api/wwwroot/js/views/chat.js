@@ -2,7 +2,7 @@
 // WebSocket and, after a reconnect, catch-up from the REST `after` cursor so nothing sent meanwhile is missed. Offers
 // show as cards; the newest card of an offer carries what the viewer may do with it now (accept, decline, counter,
 // withdraw; buy at the agreed price), read from the offer itself, since a card is the offer as it was when posted.
-import { call, queryString } from "../api.js";
+import { call, newKey, queryString } from "../api.js";
 import { viewingChat } from "../bell.js";
 import { liveEvents } from "../live.js";
 import { onLeave } from "../router.js";
@@ -267,15 +267,23 @@ export async function chatView(_, query) {
     earlier.hidden = !page.next_before;
   }));
 
+  // One idempotency key per message as composed: pressing Send again after an error (the answer lost, the server
+  // busy) stores the message once; another text or another receiver is another message.
+  /** @type {{ receiver: string, content: string, key: string } | null} */
+  let attempt = null;
   composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const content = text.value.trim();
-    if (!content || !thread.receiver) return;
+    const receiver = thread.receiver;
+    if (!content || !receiver) return;
+    if (attempt?.receiver !== receiver || attempt.content !== content) attempt = { receiver, content, key: newKey() };
+    const key = attempt.key;
     void busy(send, async () => {
       alert.clear();
       try {
         /** @type {SentMessage} */
-        const sent = await call("POST", "/api/chat/send", { body: { receiver: thread.receiver, message: content } });
+        const sent = await call("POST", "/api/chat/send", { body: { receiver, message: content }, headers: { "Idempotency-Key": key } });
+        attempt = null;
         const opened = thread.chatId;
         thread.chatId = sent.chat_id;
         viewingChat(sent.chat_id);
