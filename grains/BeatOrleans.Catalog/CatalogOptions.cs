@@ -35,7 +35,10 @@ public sealed class CatalogOptions
     /// <summary>Listeners (and addresses) a beat's activation remembers in the window; beyond, the oldest go.</summary>
     public int MaxRememberedListeners { get; set; } = 10_000;
 
-    /// <summary>Plays are written to the beat at once, but refresh its catalogue listing at most this often.</summary>
+    /// <summary>
+    /// Plays are counted in the beat's memory and stored, with its catalogue listing's update, at most this often
+    /// (and with any other change of the beat, or when it deactivates).
+    /// </summary>
     public TimeSpan PlaysListingDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

@@ -18,6 +18,7 @@ public static class StorageFaults
     private static volatile bool refuseEnrolls;
     private static volatile string? slowAggregate;
     private static TimeSpan relayDelay;
+    private static volatile WriteCounter? counter;
 
     /// <summary>Events handed to the relay for the aggregate set by <see cref="SlowRelay"/>.</summary>
     public static ConcurrentQueue<IntegrationEvent> Relayed { get; } = new();
@@ -33,6 +34,9 @@ public static class StorageFaults
         failingKey = key;
         return new Outage(() => failingKey = null);
     }
+
+    /// <summary>Counts the writes whose storage key contains <paramref name="key"/> until the counter is disposed.</summary>
+    public static WriteCounter CountWrites(string key) => counter = new WriteCounter(key, () => counter = null);
 
     /// <summary>The outbox index refuses every grain that asks to join (its silo is unreachable).</summary>
     public static IDisposable RefuseEnrolls()
@@ -65,6 +69,13 @@ public static class StorageFaults
             throw new InvalidOperationException($"The store refused the write of {stored} (test fault).");
         }
 
+        if (counter is { } count && method.DeclaringType == typeof(IMemoryStorageGrain)
+            && method.Name == nameof(IMemoryStorageGrain.WriteStateAsync)
+            && context.Request.GetArgument(0) is string written && written.Contains(count.Key, StringComparison.Ordinal))
+        {
+            count.Add();
+        }
+
         if (refuseEnrolls && method.DeclaringType == typeof(IOutboxIndexGrain)
             && method.Name == nameof(IOutboxIndexGrain.Enroll))
         {
@@ -88,6 +99,19 @@ public static class StorageFaults
 
     private sealed class Outage(Action end) : IDisposable
     {
+        public void Dispose() => end();
+    }
+
+    public sealed class WriteCounter(string key, Action end) : IDisposable
+    {
+        private int writes;
+
+        public string Key { get; } = key;
+
+        public int Writes => Volatile.Read(ref writes);
+
+        internal void Add() => Interlocked.Increment(ref writes);
+
         public void Dispose() => end();
     }
 }

@@ -36,6 +36,9 @@ internal sealed partial class BeatGrain(
 
     private PlayCounter? playCounter;
     private IGrainTimer? playsListingTimer;
+
+    /// <summary>Plays counted since the last write: stored by the plays timer, with any other write, or at deactivation.</summary>
+    private bool playsUnsaved;
     private IGrainTimer? retryTimer;
 
     /// <summary>Registering a reminder writes the reminder table: once per activation while work is pending is enough.</summary>
@@ -61,7 +64,7 @@ internal sealed partial class BeatGrain(
 
     /// <summary>One write stores both the acknowledgements and the removal of confirmed events.</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        notifications.Unsaved ? Write() : events.Persisted();
+        notifications.Unsaved || playsUnsaved ? Write() : events.Persisted();
 
     public Task FlushOutbox() => events.Sweep();
 
@@ -206,12 +209,12 @@ internal sealed partial class BeatGrain(
         }
     }
 
-    public async Task RecordPlay(string playId, string listener, string address)
+    public Task RecordPlay(string playId, string listener, string address)
     {
         if (State.Beat is not { Status: BeatStatus.Ready } current || State.Deleted || !countedPlays.Add(playId)
             || !CountsAsNewPlay(listener, address))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         if (countedPlays.Count > 10_000)
@@ -221,13 +224,16 @@ internal sealed partial class BeatGrain(
             countedPlays.Add(playId);
         }
 
+        // Counted in memory and stored once per burst with the listing's update (or with any other write, or at
+        // deactivation): a popular beat's previews must not queue a write of the whole beat each, ahead of its page
+        // views and its sales. A crashed silo loses at most the plays of the last PlaysListingDelay.
         State.Beat = current with { Plays = current.Plays + 1 };
-        await Commit();
-        // Popularity in search may lag by a few seconds; one listing update per burst of plays, not one per play.
+        playsUnsaved = true;
         playsListingTimer ??= this.RegisterGrainTimer(
             static async (grain, _) => await grain.RefreshListingAfterPlays(),
             this,
             new GrainTimerCreationOptions(options.Value.PlaysListingDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        return Task.CompletedTask;
     }
 
     public async Task<bool> BeginProcessing()
@@ -424,6 +430,7 @@ internal sealed partial class BeatGrain(
     {
         await beat.WriteStateAsync();
         notifications.Saved();
+        playsUnsaved = false;
     }
 
     private async Task EnsureSync()
