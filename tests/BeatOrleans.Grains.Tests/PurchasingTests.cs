@@ -37,6 +37,73 @@ public sealed class PurchasingTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_sale_repeated_after_hundreds_of_other_entries_is_still_listed_and_totalled_once()
+    {
+        var ledger = cluster.Grains.GetGrain<IPurchaseLedgerGrain>(Guid.NewGuid().ToString("N"));
+        await ledger.AddSale(SaleOf("p1", 1000));
+        // A busy producer's other sales, while the purchase of p1 lost its own write and waits for its reminder.
+        for (var i = 0; i < 300; i++)
+        {
+            await ledger.AddSale(SaleOf($"other-{i}", 1));
+        }
+
+        await ledger.AddSale(SaleOf("p1", 1000));
+
+        Assert.Equal([new SalesTotal("USD", 1300, 301)], await ledger.SalesTotals());
+        var listed = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = (await ledger.Sales(100, cursor))!;
+            listed.AddRange(page.Items.Select(s => s.PurchaseId));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(301, listed.Count);
+        Assert.Single(listed, id => id == "p1");
+        Assert.Equal("p1", listed[^1]);
+    }
+
+    [Fact]
+    public async Task A_sale_whose_slot_was_taken_after_its_head_write_failed_is_listed_by_its_retry()
+    {
+        var producer = Guid.NewGuid().ToString("N");
+        var ledger = cluster.Grains.GetGrain<IPurchaseLedgerGrain>(producer);
+        await ledger.AddSale(SaleOf("p1", 1000));
+        // p2's mark and page are stored at slot 1; the head, which would count it, is not.
+        using (StorageFaults.FailWrites($"ledger/{producer}"))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => ledger.AddSale(SaleOf("p2", 2000)));
+        }
+
+        // The next activation counts one sale: p3 takes slot 1, and p2's retry finds p3 there and lists p2 anew.
+        await EventuallyAdds(() => ledger.AddSale(SaleOf("p3", 3000)));
+        await ledger.AddSale(SaleOf("p2", 2000));
+        await ledger.AddSale(SaleOf("p2", 2000));
+
+        Assert.Equal(["p2", "p3", "p1"], (await ledger.Sales(10, null))!.Items.Select(s => s.PurchaseId));
+        Assert.Equal([new SalesTotal("USD", 6000, 3)], await ledger.SalesTotals());
+    }
+
+    private static async Task EventuallyAdds(Func<Task> add)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await add();
+                return;
+            }
+            catch (Exception) when (attempt < 20)
+            {
+                // The activation that failed its write is on its way out; the next one reads the stored head.
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_simulated_gateway_behaves_like_stripe_test_mode()
     {
         var gateway = new SimulatedPaymentGateway(cluster.Grains);

@@ -32,7 +32,9 @@ public sealed class LedgerState
 /// A user's ledger, keyed by the user id. The entries live in pages of <see cref="LedgerPageGrain.Size"/>
 /// (<c>{user}/{list}/{page}</c>), so adding one writes one page and this small head, never the whole history: a
 /// producer's ten-thousandth sale costs what the first did. Entries are only appended, so a position never changes
-/// meaning, and a cursor is the position where the next (older) page starts.
+/// meaning, and a cursor is the position where the next (older) page starts. A purchase is listed once per list
+/// however late its add is repeated: the head remembers the newest ids, and a mark per entry
+/// (<see cref="ILedgerMarkGrain"/>) the position of each.
 /// </summary>
 internal sealed class PurchaseLedgerGrain(
     [PersistentState("ledger", StorageNames.Documents)] IPersistentState<LedgerState> ledger,
@@ -46,9 +48,8 @@ internal sealed class PurchaseLedgerGrain(
 
     public async Task AddPurchase(string purchaseId)
     {
-        if (!Seen(PurchasesList, purchaseId))
+        if (await Append(PurchasesList, State.Purchases, new LedgerEntry(purchaseId, null)))
         {
-            await Page(PurchasesList, State.Purchases).Put(State.Purchases % LedgerPageGrain.Size, new LedgerEntry(purchaseId, null));
             State.Purchases++;
             await Remember(PurchasesList, purchaseId);
         }
@@ -91,10 +92,8 @@ internal sealed class PurchaseLedgerGrain(
 
     public async Task AddSale(Sale sale)
     {
-        if (!Seen(SalesList, sale.PurchaseId))
+        if (await Append(SalesList, State.Sales, new LedgerEntry(sale.PurchaseId, sale)))
         {
-            // The page first: if this activation dies before the head is written, the next sale takes the same slot.
-            await Page(SalesList, State.Sales).Put(State.Sales % LedgerPageGrain.Size, new LedgerEntry(sale.PurchaseId, sale));
             State.Sales++;
             var total = State.Totals.GetValueOrDefault(sale.Currency) ?? new SalesTotal(sale.Currency, 0, 0);
             State.Totals[sale.Currency] = total with { AmountMinor = total.AmountMinor + sale.AmountMinor, Count = total.Count + 1 };
@@ -143,6 +142,32 @@ internal sealed class PurchaseLedgerGrain(
         Task.FromResult<IReadOnlyList<SalesTotal>>([.. State.Totals.Values.OrderBy(t => t.Currency, StringComparer.Ordinal)]);
 
     private bool Seen(string list, string purchaseId) => State.Recent.Contains($"{list}:{purchaseId}");
+
+    /// <summary>
+    /// Puts a new entry at <paramref name="count"/>, the list's next slot, and answers true; false if the purchase is
+    /// listed already. The caller then counts it and writes the head. The page is written first: if this activation
+    /// dies before the head is written, the next entry takes the same slot.
+    /// </summary>
+    private async Task<bool> Append(string list, int count, LedgerEntry entry)
+    {
+        if (Seen(list, entry.PurchaseId))
+        {
+            return false;
+        }
+
+        var mark = GrainFactory.GetGrain<ILedgerMarkGrain>($"{this.GetPrimaryKeyString()}/{list}/{entry.PurchaseId}");
+        if (await mark.Mark(count) is { } earlier && earlier < count
+            && (await Page(list, earlier).Entries()) is var stored && earlier % LedgerPageGrain.Size < stored.Count
+            && stored[earlier % LedgerPageGrain.Size].PurchaseId == entry.PurchaseId)
+        {
+            // Listed by an add whose answer was lost too long ago for the recent ids to tell.
+            await mark.Mark(earlier);
+            return false;
+        }
+
+        await Page(list, count).Put(count % LedgerPageGrain.Size, entry);
+        return true;
+    }
 
     private async Task Remember(string list, string purchaseId)
     {

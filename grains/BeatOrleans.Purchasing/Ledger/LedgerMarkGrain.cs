@@ -1,0 +1,41 @@
+using BeatOrleans.Contracts;
+
+namespace BeatOrleans.Purchasing.Ledger;
+
+/// <summary>
+/// Where one purchase's entry was put in one ledger list, keyed <c>{user}/{list}/{purchaseId}</c>; only its ledger head
+/// calls it. The head's window of recent ids catches a retry that comes soon; this mark catches one that comes after
+/// the window has moved on (a purchase whose own write was lost, retried by its reminder while a busy producer logged
+/// hundreds of other sales), so a sale is never listed or totalled twice.
+/// </summary>
+[Alias("purchasing.ILedgerMarkGrain")]
+internal interface ILedgerMarkGrain : IGrainWithStringKey
+{
+    /// <summary>Records the entry's position and answers the one recorded before, if any.</summary>
+    [Alias("Mark")]
+    Task<int?> Mark(int position);
+}
+
+[GenerateSerializer, Alias("purchasing.LedgerMarkState")]
+public sealed class LedgerMarkState
+{
+    [Id(0)] public int? Position { get; set; }
+}
+
+internal sealed class LedgerMarkGrain(
+    [PersistentState("mark", StorageNames.Documents)] IPersistentState<LedgerMarkState> mark) : Grain, ILedgerMarkGrain
+{
+    public async Task<int?> Mark(int position)
+    {
+        var before = mark.State.Position;
+        if (before != position)
+        {
+            mark.State.Position = position;
+            await mark.WriteStateAsync();
+        }
+
+        // Nothing else ever reads it: the activation need not stay.
+        DeactivateOnIdle();
+        return before;
+    }
+}
