@@ -11,7 +11,8 @@ namespace BeatOrleans.Outbox;
 /// it reports is; <see cref="Publish"/> after the write hands them to the bridge and forgets each one only once the
 /// broker confirmed it. Unconfirmed events are retried by a grain timer while the grain is active, and by the
 /// silos' <see cref="OutboxSweeper"/> when it is not (crash, deactivation): a grain joins the outbox index before
-/// its first event is written and leaves it only when its stored outbox is empty.
+/// its first event is written and leaves it only when its stored outbox is empty and it has recorded nothing for a
+/// sweep period.
 /// </summary>
 /// <remarks>
 /// A confirmed event leaves the list in memory at once but reaches storage with the grain's next write (or at
@@ -37,7 +38,9 @@ public sealed partial class EventOutbox
     private readonly IGrainFactory grains;
     private readonly OutboxOptions options;
     private readonly ILogger<EventOutbox> logger;
+    private readonly TimeProvider clock;
     private readonly bool recording;
+    private DateTimeOffset lastRecorded = DateTimeOffset.MinValue;
     private IGrainTimer? retry;
     private bool enrolled;
     private bool storedHasConfirmed;
@@ -59,6 +62,7 @@ public sealed partial class EventOutbox
         grains = services.GetRequiredService<IGrainFactory>();
         options = services.GetRequiredService<IOptions<OutboxOptions>>().Value;
         logger = services.GetRequiredService<ILogger<EventOutbox>>();
+        clock = services.GetRequiredService<TimeProvider>();
         recording = services.GetRequiredService<OutboxDestination>().Exists;
         // What the activation read is stored.
         stored.UnionWith(pending());
@@ -88,6 +92,7 @@ public sealed partial class EventOutbox
         }
 
         await TryEnroll();
+        lastRecorded = clock.GetUtcNow();
         pending().Add(integrationEvent);
         Count();
     }
@@ -218,6 +223,13 @@ public sealed partial class EventOutbox
             // or holds its write gate for it), and an activation whose write failed refuses calls. So all the outbox
             // holds is stored, also an event whose writer never reached its Publish (a later step of its call failed).
             _ = Publish();
+            return;
+        }
+
+        // A producer that recorded an event within the last sweep period stays: it is likely to record more, and
+        // leaving and joining again would cost its index shard two writes of the whole member set each time.
+        if (enrolled && clock.GetUtcNow() - lastRecorded < options.SweepPeriod)
+        {
             return;
         }
 

@@ -1,18 +1,23 @@
+using Orleans.Concurrency;
+
 namespace BeatOrleans.Outbox;
 
 /// <summary>One shard of the set of grains that may hold unpublished events, so nobody has to wait for them to wake up.</summary>
 [Alias("events.IOutboxIndexGrain")]
 internal interface IOutboxIndexGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds a grain before it first writes an event into its state.</summary>
-    [Alias("Enroll")]
+    /// <summary>
+    /// Adds a grain before it first writes an event into its state; answers once storage holds it. It interleaves:
+    /// enrolments that arrive during a write are stored together by the next one.
+    /// </summary>
+    [AlwaysInterleave, Alias("Enroll")]
     Task Enroll(GrainId owner);
 
-    /// <summary>Removes a grain whose stored outbox is empty.</summary>
-    [Alias("Drop")]
+    /// <summary>Removes a grain whose stored outbox is empty; stored with the next write (a lost removal costs a wake-up).</summary>
+    [AlwaysInterleave, Alias("Drop")]
     Task Drop(GrainId owner);
 
     /// <summary>The members to flush, or none when another silo swept this shard within <paramref name="period"/>.</summary>
-    [Alias("Claim")]
+    [AlwaysInterleave, Alias("Claim")]
     Task<IReadOnlyList<GrainId>> Claim(TimeSpan period);
 }

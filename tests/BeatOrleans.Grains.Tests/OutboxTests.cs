@@ -2,6 +2,7 @@ using BeatOrleans.Contracts.Chat;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
+using Orleans.Core.Internal;
 
 namespace BeatOrleans.Grains.Tests;
 
@@ -52,7 +53,7 @@ public sealed class OutboxTests(GrainCluster cluster)
     }
 
     [Fact]
-    public async Task A_producer_is_in_the_outbox_index_from_its_first_event_until_a_sweep_finds_its_outbox_empty()
+    public async Task A_producer_is_in_the_outbox_index_from_its_first_event_until_a_sweep_finds_it_empty_and_quiet()
     {
         var user = cluster.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString("N"));
         var name = $"u{Guid.NewGuid():N}"[..20];
@@ -60,8 +61,38 @@ public sealed class OutboxTests(GrainCluster cluster)
         await user.Register(new Signup(name, $"{name}@example.com", "correct horse battery"));
 
         Assert.Contains(user.GetGrainId(), await ShardOf(user.GetGrainId()).Claim(TimeSpan.Zero));
+        // Published, but it recorded an event within the sweep period: it stays, rather than leave and join again.
+        await user.Cast<IOutboxOwner>().FlushOutbox();
+        Assert.Contains(user.GetGrainId(), await ShardOf(user.GetGrainId()).Claim(TimeSpan.Zero));
+        GrainCluster.Clock.Advance(new OutboxOptions().SweepPeriod);
         await user.Cast<IOutboxOwner>().FlushOutbox();
         Assert.DoesNotContain(user.GetGrainId(), await ShardOf(user.GetGrainId()).Claim(TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task A_burst_of_enrolments_is_stored_by_a_few_writes_of_the_shard_and_departures_with_the_next_claim()
+    {
+        // A shard of its own (the sweepers claim 0 to IndexShards - 1), so only this test writes it.
+        var shardKey = 1_000_000 + Random.Shared.Next(1_000_000);
+        var shard = cluster.Grains.GetGrain<IOutboxIndexGrain>(shardKey);
+        await shard.Claim(TimeSpan.Zero);
+        var owners = Enumerable.Range(0, 200)
+            .Select(_ => cluster.Grains.GetGrain<IUserGrain>(Guid.NewGuid().ToString("N")).GetGrainId()).ToList();
+
+        // Each write takes 20 ms, as a remote store's would: enrolments that arrive meanwhile wait for the next one.
+        using (var writes = StorageFaults.CountWrites($"{shardKey:X}", TimeSpan.FromMilliseconds(20)))
+        {
+            await Task.WhenAll(owners.Select(shard.Enroll));
+            Assert.InRange(writes.Writes, 1, 20);
+            var enrolled = writes.Writes;
+            await Task.WhenAll(owners.Take(150).Select(shard.Drop));
+            Assert.Equal(enrolled, writes.Writes);
+            await shard.Claim(TimeSpan.Zero);
+            Assert.Equal(enrolled + 1, writes.Writes);
+        }
+
+        await shard.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Equal(owners.Skip(150).ToHashSet(), (await shard.Claim(TimeSpan.Zero)).ToHashSet());
     }
 
     [Fact]

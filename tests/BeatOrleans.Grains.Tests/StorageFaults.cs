@@ -35,8 +35,12 @@ public static class StorageFaults
         return new Outage(() => failingKey = null);
     }
 
-    /// <summary>Counts the writes whose storage key contains <paramref name="key"/> until the counter is disposed.</summary>
-    public static WriteCounter CountWrites(string key) => counter = new WriteCounter(key, () => counter = null);
+    /// <summary>
+    /// Counts the writes whose storage key contains <paramref name="key"/> until the counter is disposed; each takes
+    /// <paramref name="delay"/> more, as a write to a remote store would.
+    /// </summary>
+    public static WriteCounter CountWrites(string key, TimeSpan delay = default) =>
+        counter = new WriteCounter(key, delay, () => counter = null);
 
     /// <summary>The outbox index refuses every grain that asks to join (its silo is unreachable).</summary>
     public static IDisposable RefuseEnrolls()
@@ -74,6 +78,10 @@ public static class StorageFaults
             && context.Request.GetArgument(0) is string written && written.Contains(count.Key, StringComparison.Ordinal))
         {
             count.Add();
+            if (count.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(count.Delay);
+            }
         }
 
         if (refuseEnrolls && method.DeclaringType == typeof(IOutboxIndexGrain)
@@ -102,11 +110,13 @@ public static class StorageFaults
         public void Dispose() => end();
     }
 
-    public sealed class WriteCounter(string key, Action end) : IDisposable
+    public sealed class WriteCounter(string key, TimeSpan delay, Action end) : IDisposable
     {
         private int writes;
 
         public string Key { get; } = key;
+
+        public TimeSpan Delay { get; } = delay;
 
         public int Writes => Volatile.Read(ref writes);
 
