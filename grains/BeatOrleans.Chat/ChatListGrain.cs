@@ -1,5 +1,6 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Chat;
+using Microsoft.Extensions.Logging;
 
 namespace BeatOrleans.Chat;
 
@@ -21,9 +22,13 @@ public sealed class ChatListState
 /// is written when it happens: a chat new to the list. Newer last messages of known chats stay in memory and are
 /// stored at deactivation; after a crash they are read back from the conversations.
 /// </summary>
-internal sealed class ChatListGrain(
-    [PersistentState("chats", StorageNames.Realtime)] IPersistentState<ChatListState> list) : Grain, IChatListGrain
+internal sealed partial class ChatListGrain(
+    [PersistentState("chats", StorageNames.Realtime)] IPersistentState<ChatListState> list,
+    ILogger<ChatListGrain> logger) : Grain, IChatListGrain
 {
+    /// <summary>Conversations asked at once for their last message when a list recovers from a crash.</summary>
+    private const int RecoveryBatch = 32;
+
     private bool unsaved;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -33,13 +38,31 @@ internal sealed class ChatListGrain(
             return;
         }
 
-        var summaries = await Task.WhenAll(list.State.Chats.Keys.Select(id => GrainFactory.GetGrain<IConversationGrain>(id).GetSummary()));
-        foreach (var summary in summaries.OfType<ChatSummary>())
+        // A producer may have hundreds of chats: a few conversations at a time, and one that cannot answer keeps its
+        // stored last message (its next message touches the list) rather than fail the user's whole list.
+        foreach (var batch in list.State.Chats.Keys.ToList().Chunk(RecoveryBatch))
         {
-            Merge(summary);
+            var summaries = await Task.WhenAll(batch.Select(Summary));
+            foreach (var summary in summaries.OfType<ChatSummary>())
+            {
+                Merge(summary);
+            }
         }
 
         unsaved = true;
+    }
+
+    private async Task<ChatSummary?> Summary(string chatId)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IConversationGrain>(chatId).GetSummary();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogSummaryFailed(logger, exception, chatId, this.GetPrimaryKeyString());
+            return null;
+        }
     }
 
     public async Task Touch(ChatSummary chat)
@@ -62,6 +85,21 @@ internal sealed class ChatListGrain(
     public Task<IReadOnlyList<ChatSummary>> GetChats() => Task.FromResult<IReadOnlyList<ChatSummary>>(
         [.. list.State.Chats.Values.OrderByDescending(c => c.LastMessage.SentAt)]);
 
+    public Task<ChatListPage> GetChats(int limit, DateTimeOffset? afterTime, string? afterChatId)
+    {
+        IEnumerable<ChatSummary> chats = list.State.Chats.Values;
+        if (afterTime is { } time && afterChatId is { } id)
+        {
+            // Most recent first, ties by id: everything after the cursor's chat in that order.
+            chats = chats.Where(c => c.LastMessage.SentAt < time
+                || (c.LastMessage.SentAt == time && string.CompareOrdinal(c.ChatId, id) > 0));
+        }
+
+        var page = chats.OrderByDescending(c => c.LastMessage.SentAt).ThenBy(c => c.ChatId, StringComparer.Ordinal)
+            .Take(limit + 1).ToList();
+        return Task.FromResult(new ChatListPage([.. page.Take(limit)], page.Count > limit));
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (unsaved)
@@ -81,4 +119,8 @@ internal sealed class ChatListGrain(
         list.State.Chats[chat.ChatId] = chat;
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Chat {ChatId} did not give its last message to the list of {UserId}")]
+    private static partial void LogSummaryFailed(ILogger logger, Exception exception, string chatId, string userId);
 }

@@ -154,6 +154,45 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_long_chat_list_pages_itself_most_recent_first_without_gaps_or_repeats()
+    {
+        var producer = NewUser();
+        var list = cluster.Grains.GetGrain<IChatListGrain>(producer);
+        var at = DateTimeOffset.UtcNow;
+        // 250 chats, every fifth pair sharing a last-message time, as messages in one batch do.
+        var chats = Enumerable.Range(0, 250).Select(i =>
+        {
+            var buyer = NewUser();
+            var chatId = ChatIds.For(producer, buyer);
+            return new ChatSummary(chatId, [producer, buyer],
+                new ChatMessage(ChatIds.MessageId(chatId, 0), 0, buyer, $"hi {i}", at.AddSeconds(-(i / 5))));
+        }).ToList();
+        foreach (var chat in chats)
+        {
+            await list.Touch(chat);
+        }
+
+        var seen = new List<string>();
+        (DateTimeOffset Time, string Id)? after = null;
+        while (true)
+        {
+            var page = await list.GetChats(100, after?.Time, after?.Id);
+            Assert.InRange(page.Chats.Count, 1, 100);
+            seen.AddRange(page.Chats.Select(c => c.ChatId));
+            if (!page.HasMore)
+            {
+                break;
+            }
+
+            after = (page.Chats[^1].LastMessage.SentAt, page.Chats[^1].ChatId);
+        }
+
+        var expected = chats.OrderByDescending(c => c.LastMessage.SentAt).ThenBy(c => c.ChatId, StringComparer.Ordinal)
+            .Select(c => c.ChatId);
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
     public async Task A_chat_list_shows_the_last_message_after_a_new_activation()
     {
         var (a, b) = (NewUser(), NewUser());

@@ -105,9 +105,12 @@ public static class ChatEndpoints
             return invalid;
         }
 
-        // Most recent first: a chat that moves to the front past a cursor is on the first page again.
-        var (chats, next) = TimeKeyCursor.Page(await grains.GetGrain<IChatListGrain>(user_id).GetChats(),
-            c => c.LastMessage.SentAt, c => c.ChatId, limit ?? Paging.DefaultLimit, after);
+        // Most recent first: a chat that moves to the front past a cursor is on the first page again. The list pages
+        // itself, so a user with hundreds of chats sends one page across, not all of them.
+        var page = await grains.GetGrain<IChatListGrain>(user_id)
+            .GetChats(limit ?? Paging.DefaultLimit, after?.Time, after?.Key);
+        var chats = page.Chats;
+        var next = page.HasMore ? TimeKeyCursor.Write(chats[^1].LastMessage.SentAt, chats[^1].ChatId) : null;
         var names = await grains.Usernames(chats.SelectMany(c => c.Participants));
         return TypedResults.Ok(new ChatHistoryResponse(user_id,
             [.. chats.Select(c => new ChatResponse(

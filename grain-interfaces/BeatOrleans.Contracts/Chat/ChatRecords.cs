@@ -45,6 +45,12 @@ public sealed record ChatSummary(
     [property: Id(1)] IReadOnlyList<string> Participants,
     [property: Id(2)] ChatMessage LastMessage);
 
+/// <summary>A page of a user's chats, most recent first, and whether more follow.</summary>
+[GenerateSerializer, Immutable, Alias("chat.ChatListPage")]
+public sealed record ChatListPage(
+    [property: Id(0)] IReadOnlyList<ChatSummary> Chats,
+    [property: Id(1)] bool HasMore);
+
 public static class ChatIds
 {
     /// <summary>The same two users always share one chat id, whoever writes first.</summary>

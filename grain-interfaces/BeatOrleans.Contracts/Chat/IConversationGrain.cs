@@ -40,7 +40,15 @@ public interface IChatListGrain : IGrainWithStringKey
     [Alias("Touch")]
     Task Touch(ChatSummary chat);
 
-    /// <summary>The user's chats, most recent first.</summary>
+    /// <summary>The user's chats, most recent first: all of them (API nodes of an older version page them).</summary>
     [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetChats")]
     Task<IReadOnlyList<ChatSummary>> GetChats();
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> of the user's chats, most recent first (ties by chat id), starting after the chat
+    /// last sent at <paramref name="afterTime"/> with id <paramref name="afterChatId"/> (from the newest when null):
+    /// only the page crosses the wire, however many chats the user has.
+    /// </summary>
+    [ReadOnly, ResponseTimeout(Reads.ResponseTimeout), Alias("GetChatsPage")]
+    Task<ChatListPage> GetChats(int limit, DateTimeOffset? afterTime, string? afterChatId);
 }
