@@ -17,13 +17,23 @@ public sealed class ChatListState
     [Id(1)] public bool Current { get; set; } = true;
 }
 
+/// <summary>The ids of a user's chats, stored apart from their last messages.</summary>
+[GenerateSerializer, Alias("chat.ChatIdsState")]
+public sealed class ChatIdsState
+{
+    [Id(0)] public HashSet<string> ChatIds { get; set; } = [];
+}
+
 /// <summary>
 /// A user's chats. Every message touches both participants' lists, so only what the conversations cannot tell again
-/// is written when it happens: a chat new to the list. Newer last messages of known chats stay in memory and are
-/// stored at deactivation; after a crash they are read back from the conversations.
+/// is written when it happens: a chat new to the list, and only its id, into a state of ids alone (a producer with
+/// hundreds of buyers must not write hundreds of last messages per new buyer). Last messages stay in memory and are
+/// stored at deactivation; after a crash, and for chats whose id was stored after them, they are read back from the
+/// conversations.
 /// </summary>
 internal sealed partial class ChatListGrain(
     [PersistentState("chats", StorageNames.Realtime)] IPersistentState<ChatListState> list,
+    [PersistentState("chat-ids", StorageNames.Realtime)] IPersistentState<ChatIdsState> ids,
     ILogger<ChatListGrain> logger) : Grain, IChatListGrain
 {
     /// <summary>Conversations asked at once for their last message when a list recovers from a crash.</summary>
@@ -33,14 +43,19 @@ internal sealed partial class ChatListGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (list.State.Current)
+        var known = ids.State.ChatIds;
+        if (!list.State.Chats.Keys.All(known.Contains))
         {
-            return;
+            // A list stored before the ids had a state of their own (or whose id write was lost): its chats are known.
+            known.UnionWith(list.State.Chats.Keys);
+            await ids.WriteStateAsync(cancellationToken);
         }
 
-        // A producer may have hundreds of chats: a few conversations at a time, and one that cannot answer keeps its
-        // stored last message (its next message touches the list) rather than fail the user's whole list.
-        foreach (var batch in list.State.Chats.Keys.ToList().Chunk(RecoveryBatch))
+        // After a crash every last message may be stale; otherwise only chats whose id came after the last messages'
+        // write have none. A producer may have hundreds of chats: a few conversations at a time, and one that cannot
+        // answer keeps its stored last message (its next message touches the list) rather than fail the whole list.
+        var stale = list.State.Current ? known.Where(id => !list.State.Chats.ContainsKey(id)).ToList() : [.. known];
+        foreach (var batch in stale.Chunk(RecoveryBatch))
         {
             var summaries = await Task.WhenAll(batch.Select(Summary));
             foreach (var summary in summaries.OfType<ChatSummary>())
@@ -49,7 +64,7 @@ internal sealed partial class ChatListGrain(
             }
         }
 
-        unsaved = true;
+        unsaved |= stale.Count > 0;
     }
 
     private async Task<ChatSummary?> Summary(string chatId)
@@ -67,19 +82,23 @@ internal sealed partial class ChatListGrain(
 
     public async Task Touch(ChatSummary chat)
     {
-        var isNew = !list.State.Chats.ContainsKey(chat.ChatId);
         if (!Merge(chat))
         {
             return;
         }
 
-        if (isNew || list.State.Current)
+        unsaved = true;
+        if (ids.State.ChatIds.Add(chat.ChatId))
         {
+            await ids.WriteStateAsync();
+        }
+
+        if (list.State.Current)
+        {
+            // Once per activation: from now on memory is ahead of the stored last messages.
             list.State.Current = false;
             await list.WriteStateAsync();
         }
-
-        unsaved = true;
     }
 
     public Task<IReadOnlyList<ChatSummary>> GetChats() => Task.FromResult<IReadOnlyList<ChatSummary>>(

@@ -193,6 +193,32 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_new_chat_stores_its_id_not_every_chat_of_the_list_and_the_list_reads_back_whole()
+    {
+        var producer = NewUser();
+        var list = cluster.Grains.GetGrain<IChatListGrain>(producer);
+        var text = new string('x', 4000);
+        using (var lastMessages = StorageFaults.CountWrites($"chats/chatlist/{producer}"))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var buyer = NewUser();
+                var chatId = ChatIds.For(producer, buyer);
+                await list.Touch(new ChatSummary(chatId, [producer, buyer],
+                    new ChatMessage(ChatIds.MessageId(chatId, 0), 0, buyer, text, DateTimeOffset.UtcNow)));
+            }
+
+            // One write of the last messages (the activation's mark that memory is ahead), not one per new chat.
+            Assert.Equal(1, lastMessages.Writes);
+        }
+
+        await list.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        var page = await list.GetChats(100, null, null);
+        Assert.Equal(100, page.Chats.Count);
+        Assert.All(page.Chats, c => Assert.Equal(text, c.LastMessage.Content));
+    }
+
+    [Fact]
     public async Task A_chat_list_shows_the_last_message_after_a_new_activation()
     {
         var (a, b) = (NewUser(), NewUser());
