@@ -2713,6 +2713,13 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /**
+                     * @description The version of the beat's details (title, artist, genre, BPM, key, tags), for If-Match on PATCH /api/beats/{beat_id}; plays, status and prices do not change it.
+                     * @example "3f5a0c9e1b7d24c6a8e0"
+                     */
+                    ETag: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,7 +2771,10 @@ export interface operations {
     UpdateBeat: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the beat as you read it (GET /api/beats/{beat_id}), or *: the edit applies only while the beat's details are still that version, else 412. Without it the edit applies to whatever is there. */
+                "If-Match"?: string;
+            };
             path: {
                 beat_id: string;
             };
@@ -2779,6 +2789,13 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /**
+                     * @description The version of the beat's details (title, artist, genre, BPM, key, tags), for If-Match on PATCH /api/beats/{beat_id}; plays, status and prices do not change it.
+                     * @example "3f5a0c9e1b7d24c6a8e0"
+                     */
+                    ETag: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2831,6 +2848,22 @@ export interface operations {
             /** @description Conflict */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    /**
+                     * @description The version of the beat's details (title, artist, genre, BPM, key, tags), for If-Match on PATCH /api/beats/{beat_id}; plays, status and prices do not change it.
+                     * @example "3f5a0c9e1b7d24c6a8e0"
+                     */
+                    ETag: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3619,7 +3652,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a request with the same key and body to get the first answer again; another body answers 422. */
+                /** @description Repeat a request with the same key and body to get the first answer again; another body answers 422. A chat message's key is the sender's own within one chat: under another receiver it is a new message. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5678,7 +5711,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeat a request with the same key and body to get the first answer again; another body answers 422. */
+                /** @description Repeat a request with the same key and body to get the first answer again; another body answers 422. A chat message's key is the sender's own within one chat: under another receiver it is a new message. */
                 "Idempotency-Key"?: string;
             };
             path?: never;

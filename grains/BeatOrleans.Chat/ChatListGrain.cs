@@ -10,11 +10,16 @@ public sealed class ChatListState
     [Id(0)] public Dictionary<string, ChatSummary> Chats { get; set; } = [];
 
     /// <summary>
-    /// False while an activation holds newer last messages than the stored ones: set (with one write) on the first
-    /// such change, cleared at deactivation. An activation that finds it false lost its predecessor's last write and
+    /// True while an activation holds newer last messages than the stored ones: set (with one write) on the first
+    /// such change, cleared at deactivation. An activation that finds it true lost its predecessor's last write and
     /// reads the last messages from the conversations again.
     /// </summary>
-    [Id(1)] public bool Current { get; set; } = true;
+    /// <remarks>
+    /// Its default is false on purpose: Orleans' serializer leaves out a field at its type's default and a reader
+    /// keeps the initializer's value, so the earlier <c>Current</c> flag ([Id(1)], initialised to true) was read back
+    /// true after every crash and no list ever recovered. Id 1 is not reused.
+    /// </remarks>
+    [Id(2)] public bool Stale { get; set; }
 }
 
 /// <summary>The ids of a user's chats, stored apart from their last messages.</summary>
@@ -41,6 +46,12 @@ internal sealed partial class ChatListGrain(
 
     private bool unsaved;
 
+    /// <summary>
+    /// False when a conversation could not give its last message at activation: the stored list stays marked
+    /// stale, so the next activation asks again.
+    /// </summary>
+    private bool recovered = true;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var known = ids.State.ChatIds;
@@ -54,7 +65,7 @@ internal sealed partial class ChatListGrain(
         // After a crash every last message may be stale; otherwise only chats whose id came after the last messages'
         // write have none. A producer may have hundreds of chats: a few conversations at a time, and one that cannot
         // answer keeps its stored last message (its next message touches the list) rather than fail the whole list.
-        var stale = list.State.Current ? known.Where(id => !list.State.Chats.ContainsKey(id)).ToList() : [.. known];
+        var stale = list.State.Stale ? [.. known] : known.Where(id => !list.State.Chats.ContainsKey(id)).ToList();
         foreach (var batch in stale.Chunk(RecoveryBatch))
         {
             var summaries = await Task.WhenAll(batch.Select(Summary));
@@ -76,6 +87,7 @@ internal sealed partial class ChatListGrain(
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             LogSummaryFailed(logger, exception, chatId, this.GetPrimaryKeyString());
+            recovered = false;
             return null;
         }
     }
@@ -93,10 +105,10 @@ internal sealed partial class ChatListGrain(
             await ids.WriteStateAsync();
         }
 
-        if (list.State.Current)
+        if (!list.State.Stale)
         {
             // Once per activation: from now on memory is ahead of the stored last messages.
-            list.State.Current = false;
+            list.State.Stale = true;
             await list.WriteStateAsync();
         }
     }
@@ -123,7 +135,7 @@ internal sealed partial class ChatListGrain(
     {
         if (unsaved)
         {
-            list.State.Current = true;
+            list.State.Stale = !recovered;
             await list.WriteStateAsync(cancellationToken);
         }
     }

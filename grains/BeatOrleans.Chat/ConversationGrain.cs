@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using BeatOrleans.Contracts;
@@ -213,9 +214,12 @@ internal sealed partial class ConversationGrain(
             ?? throw new InvalidOperationException($"Message {sequence} of {ChatId} is missing from its page.");
     }
 
-    /// <summary>A key is the sender's own: the same key from the other participant names another message.</summary>
+    /// <summary>
+    /// A key is the sender's own: the same key from the other participant names another message. 128 bits of its
+    /// hash, in 22 characters: the head carries up to <see cref="RememberedKeys"/> of them on every write.
+    /// </summary>
     private static string KeyOf(string senderId, string key) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{senderId}\n{key}")))[..32];
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($"{senderId}\n{key}")).AsSpan(0, 16));
 
     private NotificationRequested Notification(Outgoing outgoing, ChatMessage message, DateTimeOffset now) =>
         outgoing.Offer is { } offer

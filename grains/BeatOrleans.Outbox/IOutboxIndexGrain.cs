@@ -1,5 +1,3 @@
-using Orleans.Concurrency;
-
 namespace BeatOrleans.Outbox;
 
 /// <summary>One shard of the set of grains that may hold unpublished events, so nobody has to wait for them to wake up.</summary>
@@ -7,17 +5,17 @@ namespace BeatOrleans.Outbox;
 internal interface IOutboxIndexGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Adds a grain before it first writes an event into its state; answers once storage holds it. It interleaves:
-    /// enrolments that arrive during a write are stored together by the next one.
+    /// Adds a grain before it first writes an event into its state; answers once storage holds it. Enrolments
+    /// that arrive during a write are stored together by the next one (the shard is reentrant).
     /// </summary>
-    [AlwaysInterleave, Alias("Enroll")]
+    [Alias("Enroll")]
     Task Enroll(GrainId owner);
 
     /// <summary>Removes a grain whose stored outbox is empty; stored with the next write (a lost removal costs a wake-up).</summary>
-    [AlwaysInterleave, Alias("Drop")]
+    [Alias("Drop")]
     Task Drop(GrainId owner);
 
     /// <summary>The members to flush, or none when another silo swept this shard within <paramref name="period"/>.</summary>
-    [AlwaysInterleave, Alias("Claim")]
+    [Alias("Claim")]
     Task<IReadOnlyList<GrainId>> Claim(TimeSpan period);
 }

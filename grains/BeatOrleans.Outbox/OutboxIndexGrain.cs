@@ -1,5 +1,6 @@
 using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Events;
+using Orleans.Concurrency;
 
 namespace BeatOrleans.Outbox;
 
@@ -15,11 +16,14 @@ public sealed class OutboxIndexState
 /// </summary>
 /// <remarks>
 /// The shard's state is its whole member set, so its writes are what to spare. Enrolments that arrive while a write
-/// is in flight are stored together by the next write (group commit; the calls interleave), and each is answered once
-/// a write holding it is done: a burst of new producers costs a few writes, not one each. A departure is not written
-/// at once: it reaches storage with the next write, or the next sweep's claim. Lost in a crash, it costs one more
-/// wake-up of a grain whose outbox is empty, which then leaves again.
+/// is in flight are stored together by the next write (group commit), and each is answered once a write holding it
+/// is done: a burst of new producers costs a few writes, not one each. The shard is reentrant, decided here rather
+/// than by the callers' interface, so during a rolling upgrade an older shard, which writes without a gate, is never
+/// sent interleaving calls by newer callers. A departure is not written at once: it reaches storage with the next
+/// write, or the next sweep's claim. Lost in a crash, it costs one more wake-up of a grain whose outbox is empty,
+/// which then leaves again.
 /// </remarks>
+[Reentrant]
 internal sealed class OutboxIndexGrain(
     [PersistentState("outbox-index", StorageNames.Realtime)] IPersistentState<OutboxIndexState> index,
     TimeProvider clock) : Grain, IOutboxIndexGrain, IDisposable

@@ -219,6 +219,27 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_chat_list_whose_last_write_was_lost_reads_the_last_messages_back_from_its_conversations()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var c = NewUser();
+        await Conversation(a, b).Send(new Outgoing(a, "x", b, "first with a"));
+        await Conversation(c, b).Send(new Outgoing(c, "x", b, "first with c"));
+        await Conversation(a, b).Send(new Outgoing(b, "x", a, "newest with a"));
+        var list = cluster.Grains.GetGrain<IChatListGrain>(b);
+
+        // The activation ends without storing its last messages, as in a crash.
+        using (StorageFaults.FailWrites($"chats/chatlist/{b}"))
+        {
+            await list.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            await Task.Delay(200);
+        }
+
+        var chats = (await list.GetChats(10, null, null)).Chats;
+        Assert.Equal(["newest with a", "first with c"], chats.Select(chat => chat.LastMessage.Content));
+    }
+
+    [Fact]
     public async Task A_chat_list_shows_the_last_message_after_a_new_activation()
     {
         var (a, b) = (NewUser(), NewUser());

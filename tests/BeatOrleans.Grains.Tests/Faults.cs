@@ -15,7 +15,7 @@ public static class Faults
     private static volatile Outage? outage;
     private static int confirmAnswersToLose;
     private static int cancelsToRefuse;
-    private static int chatAnswersToLose;
+    private static string? chatAnswerToLose;
 
     /// <summary>Every stream publication fails while the returned outage is not disposed.</summary>
     public static Outage StreamOutage() => outage = new Outage();
@@ -30,8 +30,8 @@ public static class Faults
     /// </summary>
     public static void RefuseNextCancel() => Interlocked.Exchange(ref cancelsToRefuse, 1);
 
-    /// <summary>The next chat send is stored by its conversation, but its answer is lost on the way back.</summary>
-    public static void LoseNextChatSendAnswer() => Interlocked.Exchange(ref chatAnswersToLose, 1);
+    /// <summary>The next send to this chat is stored by its conversation, but its answer is lost on the way.</summary>
+    public static void LoseNextChatSendAnswer(string chatId) => Volatile.Write(ref chatAnswerToLose, chatId);
 
     internal static async Task Apply(IIncomingGrainCallContext context)
     {
@@ -52,7 +52,8 @@ public static class Faults
 
         await context.Invoke();
         if (method.DeclaringType == typeof(IConversationGrain) && method.Name == nameof(IConversationGrain.Send)
-            && Interlocked.Exchange(ref chatAnswersToLose, 0) == 1)
+            && Volatile.Read(ref chatAnswerToLose) is { } chatId && context.TargetId.Key.ToString() == chatId
+            && Interlocked.CompareExchange(ref chatAnswerToLose, null, chatId) == chatId)
         {
             throw new TimeoutException("The conversation's answer was lost (test fault).");
         }

@@ -267,14 +267,13 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
 
     private IInboxGrain Inbox(string userId) => cluster.Grains.GetGrain<IInboxGrain>(userId);
 
-    /// <summary>A beat as media processing leaves it: ready, listed, with its files stored.</summary>
     [Fact]
     public async Task An_offer_whose_chat_post_answer_was_lost_shows_its_card_once()
     {
         var (producer, beatId) = await ReadyBeat();
         var buyer = NewId();
         var offer = cluster.Grains.GetGrain<IOfferGrain>(NewId());
-        Faults.LoseNextChatSendAnswer();
+        Faults.LoseNextChatSendAnswer(ChatIds.For(buyer, producer));
 
         var made = await offer.Make(
             new OfferDraft(buyer, beatId, LicenseTypes.Mp3Lease, 1999, "USD", "would you take less?"));
@@ -287,6 +286,7 @@ public sealed class PurchaseGrainTests(GrainCluster cluster)
         Assert.Single(messages, m => m.Offer?.OfferId == made.Offer!.OfferId);
     }
 
+    /// <summary>A beat as media processing leaves it: ready, listed, with its files stored.</summary>
     private async Task<(string Producer, string BeatId)> ReadyBeat()
     {
         var (producer, beatId) = (NewId(), NewId());

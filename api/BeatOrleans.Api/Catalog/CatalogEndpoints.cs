@@ -54,7 +54,7 @@ public static partial class CatalogEndpoints
                 + "before keep theirs.");
         beats.MapPatch("/{beat_id}", Update)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithName("UpdateBeat")
             .WithSummary("Producer only: correct the title, artist, genre, BPM, key or tags; fields left out stay as "
                 + "they are.");
@@ -151,7 +151,13 @@ public static partial class CatalogEndpoints
     private static async Task<Results<Ok<BeatResponse>, ProblemHttpResult>> Get(string beat_id, HttpContext http, IGrainFactory grains)
     {
         var beat = await Find(grains, beat_id);
-        return beat is null ? NotFound() : TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl()));
+        if (beat is null)
+        {
+            return NotFound();
+        }
+
+        http.Response.Headers.ETag = beat.DetailsTag;
+        return TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 
     /// <summary>
@@ -227,7 +233,8 @@ public static partial class CatalogEndpoints
     }
 
     private static async Task<Results<Ok<BeatResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        string beat_id, UpdateBeatRequest request, HttpContext http, IGrainFactory grains)
+        string beat_id, UpdateBeatRequest request, HttpContext http, IGrainFactory grains,
+        [Microsoft.AspNetCore.Mvc.FromHeader(Name = "If-Match")] string? ifMatch)
     {
         if (!EntityIds.IsValid(beat_id))
         {
@@ -242,11 +249,21 @@ public static partial class CatalogEndpoints
             return errors.Problem();
         }
 
-        var result = await grains.GetGrain<IBeatGrain>(beat_id).UpdateDetails(http.User.UserId(), edit);
+        var result = await grains.GetGrain<IBeatGrain>(beat_id)
+            .UpdateDetails(http.User.UserId(), edit with { IfMatch = EntityTags.Strong(ifMatch) });
+        if (result.Beat is { } current)
+        {
+            http.Response.Headers.ETag = current.DetailsTag;
+        }
+
         return result switch
         {
             { Outcome: DetailsOutcome.Updated, Beat: { } beat } =>
                 TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl())),
+            { Outcome: DetailsOutcome.Stale } => Refusals.Problem(StatusCodes.Status412PreconditionFailed,
+                "The beat changed since you read it.",
+                "Its details are not the version If-Match names: read the beat again (GET /api/beats/{beat_id} "
+                + "answers its ETag) and make the edit on what it is now."),
             { Outcome: DetailsOutcome.NotProducer } => Refusals.Forbidden("Only the beat's producer can change it."),
             { Outcome: DetailsOutcome.Sold } => Refusals.Conflict("The beat is sold.",
                 "The exclusive licence was sold; the beat is no longer edited."),

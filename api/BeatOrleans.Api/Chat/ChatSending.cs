@@ -80,8 +80,11 @@ public static class ChatSending
         }
 
         var chatId = ChatIds.For(sender.UserId, to.UserId);
+        // A client's keys live apart from the offer grain's ("offer:..."): no key a client sends can stand for an
+        // offer card that was never posted.
+        var key = idempotencyKey is null ? null : $"client:{idempotencyKey}";
         var message = await grains.GetGrain<IConversationGrain>(chatId)
-            .Send(new Outgoing(sender.UserId, sender.Username, to.UserId, content, Key: idempotencyKey));
+            .Send(new Outgoing(sender.UserId, sender.Username, to.UserId, content, Key: key));
         if (message.Content != content || message.Offer is not null)
         {
             return new SendOutcome(SendRefusal.KeyReused,

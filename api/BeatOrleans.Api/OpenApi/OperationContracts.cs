@@ -64,6 +64,7 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         Parameters.Bound(operation);
         Locations(operation);
         FileAnswers.Describe(operation);
+        DetailsVersions(operation);
         if (operation.OperationId is { } id && Examples.Requests.TryGetValue(id, out var example)
             && operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json))
         {
@@ -134,6 +135,26 @@ internal sealed class OperationContracts : IOpenApiOperationTransformer
         Required = required,
         Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "86400" },
     };
+
+    /// <summary>A beat's answers carry the version of its details, which an edit's If-Match names.</summary>
+    private static void DetailsVersions(OpenApiOperation operation)
+    {
+        if (operation.OperationId is not ("GetBeat" or "UpdateBeat"))
+        {
+            return;
+        }
+
+        var tag = ("ETag", Header("\"3f5a0c9e1b7d24c6a8e0\"",
+            "The version of the beat's details (title, artist, genre, BPM, key, tags), for If-Match on PATCH "
+            + "/api/beats/{beat_id}; plays, status and prices do not change it.", required: true));
+        foreach (var status in (string[])["200", "412"])
+        {
+            if (operation.Responses!.TryGetValue(status, out var answer) && answer is OpenApiResponse response)
+            {
+                response.Headers = Headers(tag);
+            }
+        }
+    }
 
     private static readonly string[] CreatedStatuses = ["201", "202"];
 

@@ -36,13 +36,19 @@ internal static class Parameters
         ["exp"] = WireSchemas.Text(19, 1, "^[0-9]{1,19}$"),
         ["sig"] = WireSchemas.Text(64, 1, "^[A-Za-z0-9_-]+$"),
         ["Idempotency-Key"] = WireSchemas.Text(PurchaseIds.MaxKeyLength, 1, "^[!-~]+$"),
+        ["If-Match"] = WireSchemas.Text(1024, 1),
     };
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         ["limit"] = "Page size, 1 to 100 (default 20).",
         ["cursor"] = "The next_cursor of the previous page.",
-        ["Idempotency-Key"] = "Repeat a request with the same key and body to get the first answer again; another body answers 422.",
+        ["Idempotency-Key"] = "Repeat a request with the same key and body to get the first answer again; another body "
+            + "answers 422. A chat message's key is the sender's own within one chat: under another receiver it is a "
+            + "new message.",
+        ["If-Match"] = "The ETag of the beat as you read it (GET /api/beats/{beat_id}), or *: the edit applies only "
+            + "while the beat's details are still that version, else 412. Without it the edit applies to whatever is "
+            + "there.",
         ["exp"] = "Expiry of the signed URL (Unix seconds).",
         ["sig"] = "Signature of the signed URL.",
         ["listener"] = "Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour.",

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace BeatOrleans.Contracts.Catalog;
 
 [GenerateSerializer, Alias("catalog.BeatStatus")]
@@ -66,6 +70,21 @@ public sealed record Beat(
     public decimal Price => Licenses.Count == 0 ? 0 : Licenses.Min(l => l.Price);
 
     public string Currency => Licenses.Count == 0 ? LicenseTypes.DefaultCurrency : Licenses[0].Currency;
+
+    /// <summary>
+    /// The version of the fields a producer edits (title, artist, genre, BPM, key, tags), as an HTTP entity tag with
+    /// its quotes: GET /api/beats/{beat_id} sends it as ETag, and an edit sent with If-Match applies only while the
+    /// details are still that version. Plays, status and prices do not change it.
+    /// </summary>
+    public string DetailsTag
+    {
+        get
+        {
+            var bpm = Bpm?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+            var text = string.Join('\n', Title, Artist, Genre ?? "", bpm, Key ?? "", string.Join('\u001f', Tags));
+            return $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20]}\"";
+        }
+    }
 }
 
 /// <summary>Which of a beat's describing fields an edit changes.</summary>
@@ -94,7 +113,8 @@ public sealed record BeatDetailsEdit(
     [property: Id(3)] string? Genre,
     [property: Id(4)] double? Bpm,
     [property: Id(5)] string? Key,
-    [property: Id(6)] IReadOnlyList<string>? Tags);
+    [property: Id(6)] IReadOnlyList<string>? Tags,
+    [property: Id(7)] IReadOnlyList<string>? IfMatch = null);
 
 [GenerateSerializer, Alias("catalog.DetailsOutcome")]
 public enum DetailsOutcome
@@ -103,6 +123,11 @@ public enum DetailsOutcome
     NotFound = 1,
     NotProducer = 2,
     Sold = 3,
+
+    /// <summary>
+    /// The edit named versions (<see cref="BeatDetailsEdit.IfMatch"/>) and the beat's details are none of them.
+    /// </summary>
+    Stale = 4,
 }
 
 /// <summary>What became of a producer's edit: the beat as it is now when <see cref="Outcome"/> is Updated.</summary>

@@ -33,7 +33,8 @@ public interface IConversationGrain : IGrainWithStringKey
 }
 
 /// <summary>The chats one user takes part in, keyed by user id.</summary>
-[Alias("chat.IChatListGrain")]
+/// <remarks>Version 1 added the paged <see cref="GetChats(int, DateTimeOffset?, string?)"/>.</remarks>
+[Alias("chat.IChatListGrain"), Orleans.CodeGeneration.Version(1)]
 public interface IChatListGrain : IGrainWithStringKey
 {
     /// <summary>Records the latest message of a chat.</summary>

@@ -196,6 +196,13 @@ internal sealed partial class BeatGrain
             return new DetailsResult(DetailsOutcome.Sold, null);
         }
 
+        // If-Match: the producer edits the version they read, not one another tab changed meanwhile. A repeat of
+        // an edit that was applied finds the new version and is refused too; its answer shows the beat as it is.
+        if (edit.IfMatch is { } versions && !versions.Contains("*") && !versions.Contains(b.DetailsTag))
+        {
+            return new DetailsResult(DetailsOutcome.Stale, b);
+        }
+
         var changed = edit.Changed;
         var edited = b with
         {

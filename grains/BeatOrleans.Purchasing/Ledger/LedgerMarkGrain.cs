@@ -1,4 +1,5 @@
 using BeatOrleans.Contracts;
+using Orleans.Concurrency;
 
 namespace BeatOrleans.Purchasing.Ledger;
 
@@ -11,9 +12,13 @@ namespace BeatOrleans.Purchasing.Ledger;
 [Alias("purchasing.ILedgerMarkGrain")]
 internal interface ILedgerMarkGrain : IGrainWithStringKey
 {
-    /// <summary>Records the entry's position and answers the one recorded before, if any.</summary>
-    [Alias("Mark")]
-    Task<int?> Mark(int position);
+    /// <summary>The position recorded for the entry, if any.</summary>
+    [ReadOnly, Alias("Position")]
+    Task<int?> Position();
+
+    /// <summary>Records the entry's position, before the entry is put there.</summary>
+    [Alias("Set")]
+    Task Set(int position);
 }
 
 [GenerateSerializer, Alias("purchasing.LedgerMarkState")]
@@ -25,17 +30,17 @@ public sealed class LedgerMarkState
 internal sealed class LedgerMarkGrain(
     [PersistentState("mark", StorageNames.Documents)] IPersistentState<LedgerMarkState> mark) : Grain, ILedgerMarkGrain
 {
-    public async Task<int?> Mark(int position)
+    public Task<int?> Position() => Task.FromResult(mark.State.Position);
+
+    public async Task Set(int position)
     {
-        var before = mark.State.Position;
-        if (before != position)
+        if (mark.State.Position != position)
         {
             mark.State.Position = position;
             await mark.WriteStateAsync();
         }
 
-        // Nothing else ever reads it: the activation need not stay.
+        // Nothing reads it again unless an add is repeated: the activation need not stay.
         DeactivateOnIdle();
-        return before;
     }
 }

@@ -155,16 +155,17 @@ internal sealed class PurchaseLedgerGrain(
             return false;
         }
 
+        // Read first, written only to append: a mark is never moved off the slot that lists its entry.
         var mark = GrainFactory.GetGrain<ILedgerMarkGrain>($"{this.GetPrimaryKeyString()}/{list}/{entry.PurchaseId}");
-        if (await mark.Mark(count) is { } earlier && earlier < count
+        if (await mark.Position() is { } earlier && earlier < count
             && (await Page(list, earlier).Entries()) is var stored && earlier % LedgerPageGrain.Size < stored.Count
             && stored[earlier % LedgerPageGrain.Size].PurchaseId == entry.PurchaseId)
         {
             // Listed by an add whose answer was lost too long ago for the recent ids to tell.
-            await mark.Mark(earlier);
             return false;
         }
 
+        await mark.Set(count);
         await Page(list, count).Put(count % LedgerPageGrain.Size, entry);
         return true;
     }

@@ -22,6 +22,55 @@ public sealed class BeatEditTests(MarketplaceHost host) : IClassFixture<Marketpl
         [.. (await (await http.Send(HttpMethod.Get, $"/api/beats?{query}", null)).Body(HttpStatusCode.OK))["items"]!
             .AsArray().Select(i => i!.Str("beat_id"))];
 
+    private async Task<HttpResponseMessage> EditIfMatch(string token, string beatId, object body, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/beats/{beatId}")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(body),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await http.SendAsync(request);
+    }
+
+    private async Task<string> Tag(string beatId)
+    {
+        var read = await http.Send(HttpMethod.Get, $"/api/beats/{beatId}", null);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        return read.Headers.ETag!.ToString();
+    }
+
+    [Fact]
+    public async Task An_edit_made_on_a_version_another_tab_changed_meanwhile_answers_412_and_changes_nothing()
+    {
+        var producer = await Token();
+        var beat = (await http.ReadyBeat(producer, new() { ["title"] = "Two tabs", ["bpm"] = "120" })).Id();
+        var read = await Tag(beat);
+        Assert.StartsWith("\"", read, StringComparison.Ordinal);
+
+        // Tab one saves first, on the version both tabs read.
+        var first = await EditIfMatch(producer, beat, new { title = "Tab one" }, read);
+        await first.Body(HttpStatusCode.OK);
+        var now = first.Headers.ETag!.ToString();
+        Assert.NotEqual(read, now);
+        Assert.Equal(now, await Tag(beat));
+
+        // Tab two still holds the old version: refused, and told the current one.
+        var second = await EditIfMatch(producer, beat, new { title = "Tab two", bpm = 90 }, read);
+        await second.Problem(HttpStatusCode.PreconditionFailed);
+        Assert.Equal(now, second.Headers.ETag!.ToString());
+        var kept = await Beat(beat);
+        Assert.Equal("Tab one", kept.Str("title"));
+        Assert.Equal(120, kept["bpm"]!.GetValue<double>());
+
+        // A weak tag never matches (RFC 9110 compares If-Match strongly); one of several current tags, or *, does.
+        await (await EditIfMatch(producer, beat, new { title = "Weak" }, $"W/{now}"))
+            .Problem(HttpStatusCode.PreconditionFailed);
+        await (await EditIfMatch(producer, beat, new { title = "Listed" }, $"{read}, {now}")).Body(HttpStatusCode.OK);
+        await (await EditIfMatch(producer, beat, new { title = "Any" }, "*")).Body(HttpStatusCode.OK);
+        Assert.Equal("Any", (await Beat(beat)).Str("title"));
+    }
+
     [Fact]
     public async Task The_producer_corrects_the_details_and_the_search_finds_the_beat_by_them()
     {

@@ -345,6 +345,31 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
     }
 
     [Fact]
+    public async Task A_client_key_shaped_like_an_offer_card_key_does_not_stand_for_the_card()
+    {
+        var (producer, producerTokens) = await NewUser();
+        var (_, buyerTokens) = await NewUser();
+        var beat = await http.ReadyBeat(producerTokens.Token, new() { ["title"] = "Key clash" });
+        var made = await (await http.MakeOffer(buyerTokens.Token, beat.Id(), "wav_lease", 25m, "25?"))
+            .Body(HttpStatusCode.Created);
+        var offerId = made.Str("offer_id");
+
+        // The producer's own message under the key the offer grain gives its "accepted" card.
+        var clash = $"offer:{offerId}.offer.accepted";
+        var sent = await (await SendKeyed(producerTokens, buyerTokens.Username, "let me think", clash))
+            .Body(HttpStatusCode.Created);
+        await (await http.AnswerOffer(producerTokens.Token, offerId, "accept")).Body(HttpStatusCode.OK);
+
+        var chatId = sent["chat_id"]!.GetValue<string>();
+        var accepted = await Eventually.Until(
+            async () => (await Messages(buyerTokens, chatId))
+                .Where(m => m!["offer"]?["status"]?.GetValue<string>() == "accepted").ToList(),
+            cards => cards.Count > 0, TimeSpan.FromSeconds(10));
+        Assert.Single(accepted);
+        Assert.Equal(producer.Username, accepted[0]!["sender"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_hub_send_with_a_key_repeated_on_a_new_connection_answers_the_first_message()
     {
         var (_, aliceTokens) = await NewUser();

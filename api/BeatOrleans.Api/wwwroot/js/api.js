@@ -33,6 +33,7 @@ export function describe(status, problem, label = (field) => field.replace(/_/g,
     case 403: return detail || "You are not allowed to do that.";
     case 404: return detail || "That was not found. It may have been deleted.";
     case 409: return detail || "That cannot be done right now (it changed meanwhile).";
+    case 412: return "This was changed elsewhere (another tab or device) since the page loaded. Reload the page to see it, then try again.";
     case 413: return detail || "The file is too large.";
     case 415: return detail || "That file type is not supported. Use WAV, AIFF, FLAC, MP3 or OGG.";
     case 429: return detail || "Too many requests. Please wait a moment and try again.";
@@ -83,7 +84,8 @@ export const refreshSession = () => refresh(exchange);
 onRefreshDue(() => refreshSession().catch(() => false));
 
 /**
- * @typedef {{ body?: unknown, form?: FormData, headers?: Record<string, string>, auth?: boolean }} CallOptions
+ * @typedef {{ body?: unknown, form?: FormData, headers?: Record<string, string>, auth?: boolean,
+ *   onAnswer?: (answer: Response) => void }} CallOptions
  */
 
 /**
@@ -118,6 +120,7 @@ export async function call(method, path, options = {}) {
     }
     if (answer.ok) {
       announce("");
+      options.onAnswer?.(answer);
       return answer.status === 204 ? /** @type {T} */ (/** @type {unknown} */ (null)) : /** @type {T} */ (await answer.json());
     }
     if (answer.status === 401 && auth && token && attempt === 0) {

@@ -273,11 +273,15 @@ function producerTools(beat, licences, onSaved) {
     confirmRemove, " ", cancelRemove));
 }
 
+/** The version (ETag) of each loaded beat's details, which its edit names in If-Match. @type {WeakMap<Beat, string>} */
+const versions = new WeakMap();
+
 /**
  * The producer corrects the title, artist, genre, BPM, key or tags; the page shows the beat as saved.
  * @param {Beat} beat
  */
 function detailsForm(beat) {
+  const version = versions.get(beat) ?? null;
   const title = h("input", { name: "title", required: true, maxlength: 120, value: beat.title });
   const artist = h("input", { name: "artist", required: true, maxlength: 120, value: beat.artist });
   const genre = h("input", { name: "genre", maxlength: 40, value: beat.genre ?? "" });
@@ -304,7 +308,8 @@ function detailsForm(beat) {
         };
         if (bpm.value !== "") body.bpm = Number(bpm.value);
         /** @type {Beat} */
-        await call("PATCH", `/api/beats/${encodeURIComponent(beat.beat_id)}`, { body });
+        // If-Match: an edit made on what this page shows, never over a change saved elsewhere since (412).
+        await call("PATCH", `/api/beats/${encodeURIComponent(beat.beat_id)}`, { body, headers: version ? { "If-Match": version } : {} });
         await render();
       } catch (error) {
         alert.show(error);
@@ -361,7 +366,13 @@ export async function beatView(params, query) {
   /** @type {Beat} */
   let beat;
   try {
-    beat = await call("GET", `/api/beats/${encodeURIComponent(id)}`, { auth: false });
+    /** @type {string | null} */
+    let tag = null;
+    beat = await call("GET", `/api/beats/${encodeURIComponent(id)}`, {
+      auth: false,
+      onAnswer: (answer) => { tag = answer.headers.get("etag"); },
+    });
+    if (tag) versions.set(beat, tag);
   } catch (error) {
     const alert = alertBox();
     alert.show(error);
