@@ -283,7 +283,18 @@ internal sealed partial class ConversationGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // One write stores both the acknowledgements and the removal of confirmed events.
-        await writes.Run(() => notifications.Unsaved ? Save() : events.Persisted(), cancellationToken);
+        await writes.Run(async () =>
+        {
+            if (notifications.Unsaved)
+            {
+                await Save();
+                events.Deactivated();
+            }
+            else
+            {
+                await events.Persisted();
+            }
+        }, cancellationToken);
     }
 
     public Task FlushOutbox() => writes.Run(events.Sweep);

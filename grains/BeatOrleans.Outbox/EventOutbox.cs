@@ -252,9 +252,7 @@ public sealed partial class EventOutbox
             await publishing;
         }
 
-        // The activation ends: what it still holds is counted again by the next one (or by another silo's).
-        OutboxMetrics.Pending.Add(-counted);
-        counted = 0;
+        Deactivated();
         if (!storedHasConfirmed)
         {
             return;
@@ -262,6 +260,17 @@ public sealed partial class EventOutbox
 
         storedHasConfirmed = false;
         await persist();
+    }
+
+    /// <summary>
+    /// For <c>OnDeactivateAsync</c> when the grain stores its state itself instead of calling <see cref="Persisted"/>:
+    /// the activation ends, and what it still holds is counted again by the next one (or by another silo's), so its
+    /// share of <see cref="OutboxMetrics.Pending"/> goes (else the gauge would count those events twice for ever).
+    /// </summary>
+    public void Deactivated()
+    {
+        OutboxMetrics.Pending.Add(-counted);
+        counted = 0;
     }
 
     /// <summary>Brings this outbox's share of <see cref="OutboxMetrics.Pending"/> up to date.</summary>

@@ -63,8 +63,18 @@ internal sealed partial class BeatGrain(
     }
 
     /// <summary>One write stores both the acknowledgements and the removal of confirmed events.</summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        notifications.Unsaved || playsUnsaved ? Write() : events.Persisted();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (notifications.Unsaved || playsUnsaved)
+        {
+            await Write();
+            events.Deactivated();
+        }
+        else
+        {
+            await events.Persisted();
+        }
+    }
 
     public Task FlushOutbox() => events.Sweep();
 

@@ -50,8 +50,18 @@ internal sealed partial class PurchaseGrain(
     }
 
     /// <summary>One write stores both the acknowledgements and the removal of confirmed events.</summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        notifications.Unsaved && purchase.RecordExists ? Write() : events.Persisted();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (notifications.Unsaved && purchase.RecordExists)
+        {
+            await Write();
+            events.Deactivated();
+        }
+        else
+        {
+            await events.Persisted();
+        }
+    }
 
     public Task FlushOutbox() => events.Sweep();
 
