@@ -10,16 +10,28 @@ public sealed class ChatListState
     [Id(0)] public Dictionary<string, ChatSummary> Chats { get; set; } = [];
 
     /// <summary>
+    /// False while an activation holds newer last messages than the stored ones (the release before wrote only
+    /// this); kept as the mirror of <see cref="Stale"/> on every write, so a silo of either release reads the mark
+    /// the other wrote during a rolling upgrade.
+    /// </summary>
+    [Id(1)] public bool Current { get; set; } = true;
+
+    /// <summary>
     /// True while an activation holds newer last messages than the stored ones: set (with one write) on the first
-    /// such change, cleared at deactivation. An activation that finds it true lost its predecessor's last write and
-    /// reads the last messages from the conversations again.
+    /// such change, cleared at deactivation. An activation that finds it (or <see cref="Current"/> false) lost its
+    /// predecessor's last write and reads the last messages from the conversations again.
     /// </summary>
     /// <remarks>
-    /// Its default is false on purpose: Orleans' serializer leaves out a field at its type's default and a reader
-    /// keeps the initializer's value, so the earlier <c>Current</c> flag ([Id(1)], initialised to true) was read back
-    /// true after every crash and no list ever recovered. Id 1 is not reused.
+    /// A flag that starts false: a storage serializer that leaves out members at their default (Orleans' JSON
+    /// storage serializer does, which the grain tests' memory storage uses) reads a stored false back as the
+    /// initializer's value. <see cref="Current"/> alone, initialised to true, never read back false there.
     /// </remarks>
     [Id(2)] public bool Stale { get; set; }
+
+    /// <summary>Whether the stored last messages may be older than the conversations' (either mark).</summary>
+    public bool NeedsRecovery() => Stale || !Current;
+
+    public void Mark(bool stale) => (Stale, Current) = (stale, !stale);
 }
 
 /// <summary>The ids of a user's chats, stored apart from their last messages.</summary>
@@ -65,7 +77,9 @@ internal sealed partial class ChatListGrain(
         // After a crash every last message may be stale; otherwise only chats whose id came after the last messages'
         // write have none. A producer may have hundreds of chats: a few conversations at a time, and one that cannot
         // answer keeps its stored last message (its next message touches the list) rather than fail the whole list.
-        var stale = list.State.Stale ? [.. known] : known.Where(id => !list.State.Chats.ContainsKey(id)).ToList();
+        var stale = list.State.NeedsRecovery()
+            ? [.. known]
+            : known.Where(id => !list.State.Chats.ContainsKey(id)).ToList();
         foreach (var batch in stale.Chunk(RecoveryBatch))
         {
             var summaries = await Task.WhenAll(batch.Select(Summary));
@@ -105,10 +119,10 @@ internal sealed partial class ChatListGrain(
             await ids.WriteStateAsync();
         }
 
-        if (!list.State.Stale)
+        if (!list.State.NeedsRecovery())
         {
             // Once per activation: from now on memory is ahead of the stored last messages.
-            list.State.Stale = true;
+            list.State.Mark(stale: true);
             await list.WriteStateAsync();
         }
     }
@@ -135,7 +149,7 @@ internal sealed partial class ChatListGrain(
     {
         if (unsaved)
         {
-            list.State.Stale = !recovered;
+            list.State.Mark(stale: !recovered);
             await list.WriteStateAsync(cancellationToken);
         }
     }

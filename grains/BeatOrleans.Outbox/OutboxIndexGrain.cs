@@ -31,13 +31,22 @@ internal sealed class OutboxIndexGrain(
     private readonly WriteGate writes = new();
     private DateTimeOffset lastClaim = DateTimeOffset.MinValue;
 
+    /// <summary>The members as of now; the state holds a copy of them as of its last write.</summary>
+    private HashSet<GrainId> members = [];
+
     /// <summary>Changes of the member set so far, and how many of them storage holds.</summary>
     private long changes;
     private long stored;
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        members = [.. index.State.Members];
+        return Task.CompletedTask;
+    }
+
     public async Task Enroll(GrainId owner)
     {
-        if (index.State.Members.Add(owner))
+        if (members.Add(owner))
         {
             changes++;
         }
@@ -48,7 +57,7 @@ internal sealed class OutboxIndexGrain(
 
     public Task Drop(GrainId owner)
     {
-        if (index.State.Members.Remove(owner))
+        if (members.Remove(owner))
         {
             changes++;
         }
@@ -68,7 +77,7 @@ internal sealed class OutboxIndexGrain(
         }
 
         lastClaim = now;
-        return [.. index.State.Members];
+        return [.. members];
     }
 
     public void Dispose() => writes.Dispose();
@@ -85,6 +94,9 @@ internal sealed class OutboxIndexGrain(
             }
 
             var writing = changes;
+            // A copy for the write: a provider may serialize after an await of its own (ADO.NET opens its connection
+            // first), while interleaved calls change the members.
+            index.State.Members = [.. members];
             await index.WriteStateAsync();
             stored = writing;
         });

@@ -156,7 +156,10 @@ public static partial class CatalogEndpoints
             return NotFound();
         }
 
+        // The ETag names the version of the details, which an edit's If-Match compares; plays, status and prices move
+        // without it, so a cache must ask every time (this route never answers 304).
         http.Response.Headers.ETag = beat.DetailsTag;
+        http.Response.Headers.CacheControl = "no-cache";
         return TypedResults.Ok(BeatResponse.From(beat, http.Request.BaseUrl()));
     }
 

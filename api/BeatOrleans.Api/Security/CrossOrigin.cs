@@ -11,7 +11,8 @@ public static class CrossOrigin
     public const string Setting = "Cors:Origins";
 
     /// <summary>Answer headers a browser script may read besides the safe-listed ones.</summary>
-    private static readonly string[] Exposed = ["Location", "Retry-After", "Content-Range", "Accept-Ranges", "WWW-Authenticate"];
+    private static readonly string[] Exposed =
+        ["Location", "Retry-After", "Content-Range", "Accept-Ranges", "WWW-Authenticate", "ETag"];
 
     public static WebApplicationBuilder AddMarketplaceCors(this WebApplicationBuilder builder)
     {

@@ -11,8 +11,11 @@ public enum DeleteOutcome
 }
 
 /// <summary>One beat, keyed by its beat id: the single writer of its metadata, status and media.</summary>
-/// <remarks>Version 1 added <see cref="UpdateDetails"/> and <see cref="ReleaseUnpaidHold"/>.</remarks>
-[Alias("catalog.IBeatGrain"), Orleans.CodeGeneration.Version(1)]
+/// <remarks>
+/// Version 1 added <see cref="UpdateDetails"/> and <see cref="ReleaseUnpaidHold"/>; version 2 made UpdateDetails
+/// honour <see cref="BeatDetailsEdit.IfMatch"/> (a silo of version 1 would apply such an edit unchecked).
+/// </remarks>
+[Alias("catalog.IBeatGrain"), Orleans.CodeGeneration.Version(2)]
 public interface IBeatGrain : IGrainWithStringKey
 {
     /// <summary>

@@ -196,13 +196,6 @@ internal sealed partial class BeatGrain
             return new DetailsResult(DetailsOutcome.Sold, null);
         }
 
-        // If-Match: the producer edits the version they read, not one another tab changed meanwhile. A repeat of
-        // an edit that was applied finds the new version and is refused too; its answer shows the beat as it is.
-        if (edit.IfMatch is { } versions && !versions.Contains("*") && !versions.Contains(b.DetailsTag))
-        {
-            return new DetailsResult(DetailsOutcome.Stale, b);
-        }
-
         var changed = edit.Changed;
         var edited = b with
         {
@@ -214,9 +207,16 @@ internal sealed partial class BeatGrain
             Tags = changed.HasFlag(BeatDetailFields.Tags) ? edit.Tags ?? [] : b.Tags,
         };
 
-        // A repeat of the same edit (a retry after a lost answer) writes nothing.
+        // A repeat of the same edit (a retry after a lost answer) writes nothing, and is answered as done whatever
+        // version it names: the change it asks for is there.
         if (edited with { Tags = b.Tags } != b || !edited.Tags.SequenceEqual(b.Tags, StringComparer.Ordinal))
         {
+            // If-Match: the producer edits the version they read, not one another tab changed meanwhile.
+            if (edit.IfMatch is { } versions && !versions.Contains("*") && !versions.Contains(b.DetailsTag))
+            {
+                return new DetailsResult(DetailsOutcome.Stale, b);
+            }
+
             State.Beat = edited;
             await Commit(relist: true);
         }

@@ -27,6 +27,8 @@ public sealed class CorsTests(CorsHost host) : IClassFixture<CorsHost>
         Assert.Equal(HttpStatusCode.OK, beats.StatusCode);
         Assert.Equal("https://studio.example.com", beats.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Contains("Retry-After", beats.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.Ordinal);
+        // A client on another origin reads a beat's version, so its edits can name it in If-Match.
+        Assert.Contains("ETag", beats.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.Ordinal);
     }
 
     [Fact]
