@@ -32,6 +32,7 @@ public static class UnsavedStateGuard
             services.Remove(registered);
             services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new GuardedStorage(
                 Create(registered, provider, key), provider.GetRequiredService<IGrainContextAccessor>(),
+                provider.GetRequiredService<Orleans.Serialization.DeepCopier>(),
                 provider.GetRequiredService<ILogger<GuardedStorage>>(), name));
         }
 
@@ -55,7 +56,8 @@ internal sealed class UnsavedState
 
 /// <summary>A grain storage that marks the activation whose write failed and refuses its later writes.</summary>
 internal sealed partial class GuardedStorage(
-    IGrainStorage inner, IGrainContextAccessor activations, ILogger<GuardedStorage> logger, string name)
+    IGrainStorage inner, IGrainContextAccessor activations, Orleans.Serialization.DeepCopier copier,
+    ILogger<GuardedStorage> logger, string name)
     : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -72,8 +74,23 @@ internal sealed partial class GuardedStorage(
         }
     }
 
+    /// <summary>
+    /// Writes a copy of the state taken now, on the grain's turn. The ADO.NET provider (PostgreSQL, SQLite) serializes
+    /// the state only after it awaited its connection, on another thread, while the grain's scheduler runs its other
+    /// work: the end of a background publication that drops confirmed events from the outbox list, an interleaved
+    /// call. A list changed while it is serialized fails the write or stores a mix of two moments.
+    /// </summary>
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        Guarded(stateName, grainId, () => inner.WriteStateAsync(stateName, grainId, grainState));
+        Guarded(stateName, grainId, async () =>
+        {
+            var copy = new GrainState<T>(copier.Copy(grainState.State), grainState.ETag)
+            {
+                RecordExists = grainState.RecordExists,
+            };
+            await inner.WriteStateAsync(stateName, grainId, copy);
+            grainState.ETag = copy.ETag;
+            grainState.RecordExists = copy.RecordExists;
+        });
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Guarded(stateName, grainId, () => inner.ClearStateAsync(stateName, grainId, grainState));
