@@ -1258,7 +1258,7 @@ export interface components {
             artist?: null | string;
             /** @description An empty string clears it. */
             genre?: null | string;
-            /** Format: double */
+            /** @description Left out: as it is; null removes it. */
             bpm?: null | number;
             /** @description A key such as Am, F#m, C, "F minor" (stored as Fm); an empty string clears it. */
             key?: null | string;

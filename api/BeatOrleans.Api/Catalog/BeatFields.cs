@@ -47,8 +47,8 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
     /// empty tag list clears the tags, while title and artist, when present, need a visible character.
     /// </summary>
     public static BeatDetailsEdit? ParseEdit(
-        string? title, string? artist, string? genre, double? bpm, string? key, IReadOnlyList<string>? tags,
-        FieldErrors errors)
+        string? title, string? artist, string? genre, System.Text.Json.JsonElement bpm, string? key,
+        IReadOnlyList<string>? tags, FieldErrors errors)
     {
         var changed = BeatDetailFields.None;
         if (title is not null)
@@ -73,11 +73,19 @@ public sealed record BeatFields(string Title, string? Artist, string? Genre, dou
             genre = Optional(genre, "genre", MaxGenreLength, errors);
         }
 
+        // Left out: as it was; null: removed; a number: checked as the upload checks it.
         double? tempo = null;
-        if (bpm is { } value)
+        if (bpm.ValueKind != System.Text.Json.JsonValueKind.Undefined)
         {
             changed |= BeatDetailFields.Bpm;
-            tempo = CheckTempo(value, errors);
+            if (bpm.ValueKind == System.Text.Json.JsonValueKind.Number && bpm.TryGetDouble(out var value))
+            {
+                tempo = CheckTempo(value, errors);
+            }
+            else if (bpm.ValueKind != System.Text.Json.JsonValueKind.Null)
+            {
+                errors.Add("bpm", $"bpm is a number between {MinBpm} and {MaxBpm}, or null to remove it.");
+            }
         }
 
         if (key is not null)

@@ -45,9 +45,13 @@ public sealed record StreamResponse(string BeatId, string StreamUrl);
 
 public sealed record WaveformResponse(string BeatId, IReadOnlyList<float> Peaks);
 
-/// <summary>A producer's edit of a beat's describing fields: a field left out (or null) stays as it is.</summary>
+/// <summary>
+/// A producer's edit of a beat's describing fields: a field left out (or null) stays as it is, except <c>bpm</c>,
+/// which null removes (a JSON element, so that null and left out can be told apart).
+/// </summary>
 public sealed record UpdateBeatRequest(
-    string? Title, string? Artist, string? Genre, double? Bpm, string? Key, IReadOnlyList<string>? Tags);
+    string? Title, string? Artist, string? Genre, System.Text.Json.JsonElement Bpm, string? Key,
+    IReadOnlyList<string>? Tags);
 
 public sealed record DeletedResponse(string BeatId, bool Deleted);
 

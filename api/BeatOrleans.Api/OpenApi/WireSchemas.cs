@@ -118,6 +118,12 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
             List(LicenseTypes.All.Count, NamedEnums.Named("LicenseType", LicenseTypes.All)),
         [("VoiceTagResponse", "format")] = NamedEnums.Named("StoredAudioFormat", [.. MediaFormats.Audio, "unchecked"]),
         [("UpdateBeatRequest", "genre")] = Text(BeatFields.MaxGenreLength, description: "An empty string clears it."),
+        [("UpdateBeatRequest", "bpm")] = s =>
+        {
+            s.Type = JsonSchemaType.Number | JsonSchemaType.Null;
+            Number(BeatFields.MinBpm, BeatFields.MaxBpm)(s);
+            s.Description = "Left out: as it is; null removes it.";
+        },
         [("UpdateBeatRequest", "key")] = Text(BeatFields.MaxKeyLength,
             description: "A key such as Am, F#m, C, \"F minor\" (stored as Fm); an empty string clears it."),
         [("UpdateBeatRequest", "tags")] = s =>
@@ -178,13 +184,20 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
 
             foreach (var field in schema.Properties.Keys.ToList())
             {
-                if (schema.Properties[field] is OpenApiSchema property
+                // A field read as a raw JSON element (to tell null from left out) references the framework's
+                // JsonElement schema, which says nothing: its rule describes it from scratch.
+                var declared = schema.Properties[field] switch
+                {
+                    OpenApiSchema property => Copy(property),
+                    OpenApiSchemaReference { Reference.Id: "JsonElement" } => new OpenApiSchema(),
+                    _ => null,
+                };
+                if (declared is not null
                     && (ByRecord.TryGetValue((name, field), out var specific) ? specific : ByName.GetValueOrDefault(field)) is { } rule)
                 {
                     // A copy: the framework may share one schema object between fields of the same type.
-                    var bounded = Copy(property);
-                    rule(bounded);
-                    schema.Properties[field] = bounded;
+                    rule(declared);
+                    schema.Properties[field] = declared;
                 }
             }
 

@@ -104,12 +104,20 @@ public sealed class BeatEditTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.Contains(beat, await Found($"q={word}&key=Fm&bpm_min=90&bpm_max=95"));
         Assert.DoesNotContain(beat, await Found($"q={word}&key=Am"));
 
-        // An empty genre clears it; an empty tag list clears the tags.
+        // An empty genre clears it; an empty tag list clears the tags; a null BPM removes it (left out, it stays).
         var cleared = await (await Edit(producer, beat, new { genre = "", tags = Array.Empty<string>() }))
             .Body(HttpStatusCode.OK);
         Assert.Null(cleared["genre"]);
         Assert.Empty(cleared["tags"]!.AsArray());
         Assert.Equal("Fm", cleared.Str("key"));
+        Assert.Equal(92.5, cleared["bpm"]!.GetValue<double>());
+        var noTempo = await (await http.SendAsync(new HttpRequestMessage(HttpMethod.Patch, $"/api/beats/{beat}")
+        {
+            Content = new StringContent("""{"bpm":null}""", System.Text.Encoding.UTF8, "application/json"),
+            Headers = { Authorization = new("Bearer", producer) },
+        })).Body(HttpStatusCode.OK);
+        Assert.Null(noTempo["bpm"]);
+        Assert.Null((await Beat(beat))["bpm"]);
     }
 
     [Fact]
@@ -137,6 +145,8 @@ public sealed class BeatEditTests(MarketplaceHost host) : IClassFixture<Marketpl
     [InlineData("{\"artist\":\"\"}", "artist")]
     [InlineData("{\"bpm\":1000}", "bpm")]
     [InlineData("{\"bpm\":5}", "bpm")]
+    [InlineData("{\"bpm\":\"fast\"}", "bpm")]
+    [InlineData("{\"bpm\":[120]}", "bpm")]
     [InlineData("{\"tags\":[null]}", "tags")]
     [InlineData("{\"genre\":\"a\\u0000b\"}", "genre")]
     [InlineData("""{"tags":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p"]}""", "tags")]

@@ -294,7 +294,7 @@ function detailsForm(beat) {
   const form = h("form", { class: "card" }, h("h2", {}, "Details"),
     field("Title", title), field("Artist", artist),
     h("div", { class: "filter-grid" }, field("Genre", genre, "Empty: none."),
-      field("BPM", bpm, "Can be changed, not removed."), field("Key", key, "Empty: none.")), keys,
+      field("BPM", bpm, "Empty: none."), field("Key", key, "Empty: none.")), keys,
     field("Tags", tags, "Separated by commas; empty: none."), alert, save);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -306,7 +306,7 @@ function detailsForm(beat) {
           title: title.value, artist: artist.value, genre: genre.value, key: key.value,
           tags: tags.value.split(",").map((t) => t.trim()).filter(Boolean),
         };
-        if (bpm.value !== "") body.bpm = Number(bpm.value);
+        body.bpm = bpm.value === "" ? null : Number(bpm.value);
         /** @type {Beat} */
         // If-Match: an edit made on what this page shows, never over a change saved elsewhere since (412).
         await call("PATCH", `/api/beats/${encodeURIComponent(beat.beat_id)}`, { body, headers: version ? { "If-Match": version } : {} });
