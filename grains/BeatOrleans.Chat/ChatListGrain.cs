@@ -132,16 +132,8 @@ internal sealed partial class ChatListGrain(
 
     public Task<ChatListPage> GetChats(int limit, DateTimeOffset? afterTime, string? afterChatId)
     {
-        IEnumerable<ChatSummary> chats = list.State.Chats.Values;
-        if (afterTime is { } time && afterChatId is { } id)
-        {
-            // Most recent first, ties by id: everything after the cursor's chat in that order.
-            chats = chats.Where(c => c.LastMessage.SentAt < time
-                || (c.LastMessage.SentAt == time && string.CompareOrdinal(c.ChatId, id) > 0));
-        }
-
-        var page = chats.OrderByDescending(c => c.LastMessage.SentAt).ThenBy(c => c.ChatId, StringComparer.Ordinal)
-            .Take(limit + 1).ToList();
+        var page = NewestFirst.After(list.State.Chats.Values, c => c.LastMessage.SentAt, c => c.ChatId, afterTime,
+            afterChatId).Take(limit + 1).ToList();
         return Task.FromResult(new ChatListPage([.. page.Take(limit)], page.Count > limit));
     }
 

@@ -31,22 +31,13 @@ internal sealed class OutboxIndexGrain(
     private readonly WriteGate writes = new();
     private DateTimeOffset lastClaim = DateTimeOffset.MinValue;
 
-    /// <summary>The members as of now; the state holds a copy of them as of its last write.</summary>
-    private HashSet<GrainId> members = [];
-
     /// <summary>Changes of the member set so far, and how many of them storage holds.</summary>
     private long changes;
     private long stored;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        members = [.. index.State.Members];
-        return Task.CompletedTask;
-    }
-
     public async Task Enroll(GrainId owner)
     {
-        if (members.Add(owner))
+        if (index.State.Members.Add(owner))
         {
             changes++;
         }
@@ -57,7 +48,7 @@ internal sealed class OutboxIndexGrain(
 
     public Task Drop(GrainId owner)
     {
-        if (members.Remove(owner))
+        if (index.State.Members.Remove(owner))
         {
             changes++;
         }
@@ -77,7 +68,7 @@ internal sealed class OutboxIndexGrain(
         }
 
         lastClaim = now;
-        return [.. members];
+        return [.. index.State.Members];
     }
 
     public void Dispose() => writes.Dispose();
@@ -93,10 +84,9 @@ internal sealed class OutboxIndexGrain(
                 return;
             }
 
+            // Interleaved calls may change the members while the write is in flight: the silo's guarded storage
+            // hands the provider a copy taken as the write begins (UnsavedStateGuard).
             var writing = changes;
-            // A copy for the write: a provider may serialize after an await of its own (ADO.NET opens its connection
-            // first), while interleaved calls change the members.
-            index.State.Members = [.. members];
             await index.WriteStateAsync();
             stored = writing;
         });

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BeatOrleans.Contracts;
 
 namespace BeatOrleans.Api.Conventions;
 
@@ -76,12 +77,7 @@ internal static class TimeKeyCursor
         IEnumerable<T> items, Func<T, DateTimeOffset> time, Func<T, string> key, int limit,
         (DateTimeOffset Time, string Key)? after)
     {
-        var page = items
-            .OrderByDescending(time).ThenBy(key, StringComparer.Ordinal)
-            .Where(item => after is not { } from || time(item) < from.Time
-                || time(item) == from.Time && string.CompareOrdinal(key(item), from.Key) > 0)
-            .Take(limit + 1)
-            .ToList();
+        var page = NewestFirst.After(items, time, key, after?.Time, after?.Key).Take(limit + 1).ToList();
         if (page.Count <= limit)
         {
             return (page, null);

@@ -35,7 +35,7 @@ internal static class Parameters
         ["status"] = NamedEnums.Named("NotificationFilter", ["unread", "all"]),
         ["exp"] = WireSchemas.Text(19, 1, "^[0-9]{1,19}$"),
         ["sig"] = WireSchemas.Text(64, 1, "^[A-Za-z0-9_-]+$"),
-        ["Idempotency-Key"] = WireSchemas.Text(PurchaseIds.MaxKeyLength, 1, "^[!-~]+$"),
+        ["Idempotency-Key"] = WireSchemas.Text(IdempotencyKeys.MaxLength, 1, "^[!-~]+$"),
         ["If-Match"] = WireSchemas.Text(1024, 1),
     };
 

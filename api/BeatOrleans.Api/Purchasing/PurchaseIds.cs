@@ -9,8 +9,6 @@ namespace BeatOrleans.Api.Purchasing;
 /// </summary>
 internal static class PurchaseIds
 {
-    public const int MaxKeyLength = IdempotencyKeys.MaxLength;
-
     public static string New() => EntityIds.New();
 
     public static string ForKey(string buyerId, string idempotencyKey) => Hash($"{buyerId}\n{idempotencyKey}");
@@ -18,8 +16,6 @@ internal static class PurchaseIds
     /// <summary>What makes two requests "the same body": the fields that decide the purchase.</summary>
     public static string RequestHash(string beatId, string licenseType, string? offerId = null, string? coupon = null) =>
         offerId is null && coupon is null ? Hash($"{beatId}\n{licenseType}") : Hash($"{beatId}\n{licenseType}\n{offerId}\n{coupon?.ToUpperInvariant()}");
-
-    public static bool IsValidKey(string key) => IdempotencyKeys.IsValid(key);
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

@@ -75,7 +75,7 @@ public static class PurchasingEndpoints
             errors.Add("coupon", $"coupon is a code of 3 to {CouponCodes.MaxLength} of A-Z, 0-9, '-' and '_'.");
         }
 
-        if (idempotencyKey is not null && !PurchaseIds.IsValidKey(idempotencyKey))
+        if (idempotencyKey is not null && !IdempotencyKeys.IsValid(idempotencyKey))
         {
             errors.Add(IdempotencyKeys.Header, IdempotencyKeys.Rule);
         }

@@ -74,9 +74,6 @@ internal sealed partial class ProducerGrain(
     }
 
     public Task<IReadOnlyList<ProducerBeat>> GetBeats(DateTimeOffset? afterCreatedAt, string? afterBeatId, int limit) =>
-        Task.FromResult<IReadOnlyList<ProducerBeat>>([.. producer.State.Beats
-            .OrderByDescending(b => b.CreatedAt).ThenBy(b => b.BeatId, StringComparer.Ordinal)
-            .Where(b => afterCreatedAt is not { } time
-                || b.CreatedAt < time || (b.CreatedAt == time && string.CompareOrdinal(b.BeatId, afterBeatId) > 0))
-            .Take(limit)]);
+        Task.FromResult<IReadOnlyList<ProducerBeat>>([.. NewestFirst
+            .After(producer.State.Beats, b => b.CreatedAt, b => b.BeatId, afterCreatedAt, afterBeatId).Take(limit)]);
 }
