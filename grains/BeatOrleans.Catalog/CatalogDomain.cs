@@ -42,6 +42,7 @@ public static class CatalogDomain
         services.AddSingleton<IValidateOptions<MediaOptions>, MediaOptionsValidation>();
         services.AddSingleton<DefaultVoiceTag>();
         services.AddSingleton<MediaPipeline>();
+        services.AddSingleton<CoverPipeline>();
         services.AddSingleton<ICatalogStore>(_ => CreateStore(configuration));
         services.AddHostedService<UnclaimedUploadSweeper>();
         return services;

@@ -23,15 +23,19 @@ public sealed record BeatResponse(
     string? FailureReason,
     IReadOnlyList<LicenseResponse> Licenses,
     DateTimeOffset CreatedAt,
-    long Plays)
+    long Plays,
+    string? CoverUrl,
+    string? CoverThumbnailUrl)
 {
     public static BeatResponse From(Beat b, string baseUrl) => new(
         b.BeatId, b.Title, b.Artist, b.ProducerId, StreamInfoUrl(baseUrl, b.BeatId), b.Price, b.Currency, b.Genre, b.Bpm, b.Key, b.Tags,
-        b.DurationSeconds, b.Status.ToString().ToLowerInvariant(), b.FailureReason, ToLicenses(b.Licenses), b.CreatedAt, b.Plays);
+        b.DurationSeconds, b.Status.ToString().ToLowerInvariant(), b.FailureReason, ToLicenses(b.Licenses), b.CreatedAt, b.Plays,
+        CoverResponse.Url(baseUrl, b.BeatId, b.Cover, "large"), CoverResponse.Url(baseUrl, b.BeatId, b.Cover, "small"));
 
     public static BeatResponse From(CatalogEntry e, string baseUrl) => new(
         e.BeatId, e.Title, e.Artist, e.ProducerId, StreamInfoUrl(baseUrl, e.BeatId), e.Price, e.Currency, e.Genre, e.Bpm, e.Key, e.Tags,
-        e.DurationSeconds, "ready", null, ToLicenses(e.Licenses), e.CreatedAt, e.Plays);
+        e.DurationSeconds, "ready", null, ToLicenses(e.Licenses), e.CreatedAt, e.Plays,
+        CoverResponse.Url(baseUrl, e.BeatId, e.Cover, "large"), CoverResponse.Url(baseUrl, e.BeatId, e.Cover, "small"));
 
     private static string StreamInfoUrl(string baseUrl, string beatId) => $"{baseUrl}/api/beats/stream/{beatId}";
 

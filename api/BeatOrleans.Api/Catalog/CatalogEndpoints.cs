@@ -61,6 +61,7 @@ public static partial class CatalogEndpoints
         beats.MapDelete("/{beat_id}/delete", Delete)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("DeleteBeat").WithSummary("Remove your beat from the catalogue; buyers keep their downloads.");
+        app.MapCoverEndpoints();
         return app;
     }
 

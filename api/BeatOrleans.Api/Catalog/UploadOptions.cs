@@ -14,6 +14,9 @@ public sealed class UploadOptions
     /// <summary>Largest voice tag accepted.</summary>
     public long MaxVoiceTagBytes { get; set; } = 5L * 1024 * 1024;
 
+    /// <summary>Largest cover image accepted.</summary>
+    public long MaxCoverBytes { get; set; } = 10L * 1024 * 1024;
+
     /// <summary>How long a stream URL plays.</summary>
     public TimeSpan StreamUrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
 

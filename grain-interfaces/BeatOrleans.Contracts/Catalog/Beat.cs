@@ -64,7 +64,8 @@ public sealed record Beat(
     [property: Id(13)] DateTimeOffset CreatedAt,
     [property: Id(14)] StoredFile Master,
     [property: Id(15)] StoredFile? Stems,
-    [property: Id(16)] string? PreviewKey)
+    [property: Id(16)] string? PreviewKey,
+    [property: Id(17)] string? Cover = null)
 {
     /// <summary>The headline price: the cheapest tier on offer.</summary>
     public decimal Price => Licenses.Count == 0 ? 0 : Licenses.Min(l => l.Price);
@@ -133,3 +134,51 @@ public enum DetailsOutcome
 /// <summary>What became of a producer's edit: the beat as it is now when <see cref="Outcome"/> is Updated.</summary>
 [GenerateSerializer, Immutable, Alias("catalog.DetailsResult")]
 public sealed record DetailsResult([property: Id(0)] DetailsOutcome Outcome, [property: Id(1)] Beat? Beat);
+
+/// <summary>
+/// A beat's cover art: the version a producer's image became (<see cref="Beat.Cover"/>), stored as square JPEGs of
+/// <see cref="LargeSide"/> and <see cref="SmallSide"/> pixels under keys that name the version, so an address never
+/// serves two images.
+/// </summary>
+public static class CoverArt
+{
+    /// <summary>The cover's side in pixels (less when the image is smaller).</summary>
+    public const int LargeSide = 1000;
+
+    /// <summary>The thumbnail's side in pixels, for lists.</summary>
+    public const int SmallSide = 300;
+
+    /// <summary>The shortest side an image needs to become a cover.</summary>
+    public const int MinSide = 300;
+
+    /// <summary>The most pixels an image may have (a 6,000 x 6,000 picture is 36 million); larger ones are refused.</summary>
+    public const long MaxPixels = 40_000_000;
+
+    /// <summary>The image formats a cover is made from, told by their first bytes.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["jpeg", "png", "webp"];
+
+    /// <summary>A version: 32 lower-case hex digits.</summary>
+    public static bool IsVersion(string? version) =>
+        version is { Length: 32 } && version.All(char.IsAsciiHexDigitLower);
+}
+
+[GenerateSerializer, Alias("catalog.CoverOutcome")]
+public enum CoverOutcome
+{
+    Set = 0,
+    NotFound = 1,
+    NotProducer = 2,
+
+    /// <summary>The exclusive was sold: the beat's page no longer changes.</summary>
+    Sold = 3,
+
+    /// <summary>The image cannot become a cover (<see cref="CoverResult.Reason"/> says why).</summary>
+    Unusable = 4,
+}
+
+/// <summary>What became of a new cover: the beat's cover version when <see cref="Outcome"/> is Set.</summary>
+[GenerateSerializer, Immutable, Alias("catalog.CoverResult")]
+public sealed record CoverResult(
+    [property: Id(0)] CoverOutcome Outcome,
+    [property: Id(1)] string? Cover,
+    [property: Id(2)] string? Reason = null);

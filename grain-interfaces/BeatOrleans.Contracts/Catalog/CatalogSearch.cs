@@ -18,7 +18,8 @@ public sealed record CatalogEntry(
     [property: Id(10)] string Currency,
     [property: Id(11)] double DurationSeconds,
     [property: Id(12)] long Plays,
-    [property: Id(13)] DateTimeOffset CreatedAt);
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] string? Cover = null);
 
 [GenerateSerializer, Alias("catalog.CatalogSort")]
 public enum CatalogSort

@@ -13,9 +13,10 @@ public enum DeleteOutcome
 /// <summary>One beat, keyed by its beat id: the single writer of its metadata, status and media.</summary>
 /// <remarks>
 /// Version 1 added <see cref="UpdateDetails"/> and <see cref="ReleaseUnpaidHold"/>; version 2 made UpdateDetails
-/// honour <see cref="BeatDetailsEdit.IfMatch"/> (a silo of version 1 would apply such an edit unchecked).
+/// honour <see cref="BeatDetailsEdit.IfMatch"/> (a silo of version 1 would apply such an edit unchecked); version 3
+/// added <see cref="SetCover"/>.
 /// </remarks>
-[Alias("catalog.IBeatGrain"), Orleans.CodeGeneration.Version(2)]
+[Alias("catalog.IBeatGrain"), Orleans.CodeGeneration.Version(3)]
 public interface IBeatGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -108,4 +109,12 @@ public interface IBeatGrain : IGrainWithStringKey
     /// </summary>
     [Alias("AttachStems")]
     Task<StemsOutcome> AttachStems(string callerId, StoredFile stems);
+
+    /// <summary>
+    /// The producer's cover art becomes the beat's (<paramref name="cover"/>: a version <see cref="ICoverArtGrain"/>
+    /// stored), or the beat has none (null). The files of the cover it replaces are removed. A sold exclusive keeps
+    /// its cover.
+    /// </summary>
+    [Alias("SetCover")]
+    Task<CoverOutcome> SetCover(string callerId, string? cover);
 }

@@ -20,6 +20,13 @@ public static partial class BlobKeys
 
     public static string Wav(string beatId) => $"deliverables/{beatId}/master.wav";
 
+    /// <summary>A beat's cover art of one version: <c>large</c> or <c>small</c>, a JPEG.</summary>
+    public static string Cover(string beatId, string version, string size) => $"covers/{beatId}/{version}-{size}.jpg";
+
+    /// <summary>Both files of a cover version.</summary>
+    public static IReadOnlyList<string> CoverFiles(string beatId, string version) =>
+        [Cover(beatId, version, "large"), Cover(beatId, version, "small")];
+
     public static string VoiceTag(string userId, string tagId, string format) => $"tags/{userId}/{tagId}.{format}";
 
     /// <summary>An object a client uploads through a presigned or signed URL before naming it in an upload.</summary>

@@ -36,6 +36,26 @@ public static class MediaFormats
         return head.StartsWith("ID3"u8) || IsMpegAudioFrame(head) ? "mp3" : null;
     }
 
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>jpeg, png or webp (a still image a cover is made from); null for anything else.</summary>
+    public static string? DetectImage(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
+        {
+            return "jpeg";
+        }
+
+        if (head.StartsWith(PngSignature))
+        {
+            return "png";
+        }
+
+        return head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8)
+            ? "webp"
+            : null;
+    }
+
     /// <summary>A zip archive (stems): the local-file header, or the end record of an empty archive.</summary>
     public static bool IsZip(ReadOnlySpan<byte> head) => head.StartsWith("PK\u0003\u0004"u8) || head.StartsWith("PK\u0005\u0006"u8);
 
@@ -48,6 +68,9 @@ public static class MediaFormats
         "mp3" => "audio/mpeg",
         "ogg" => "audio/ogg",
         "zip" => "application/zip",
+        "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
         _ => "application/octet-stream",
     };
 

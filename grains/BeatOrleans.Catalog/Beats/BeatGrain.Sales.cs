@@ -1,3 +1,4 @@
+using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Contracts.Catalog;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Purchasing;
@@ -260,6 +261,40 @@ internal sealed partial class BeatGrain
         State.Beat = b with { Stems = stems };
         await Commit();
         return StemsOutcome.Attached;
+    }
+
+    public async Task<CoverOutcome> SetCover(string callerId, string? cover)
+    {
+        if (State.Beat is not { } b || State.Deleted)
+        {
+            return CoverOutcome.NotFound;
+        }
+
+        if (b.ProducerId != callerId)
+        {
+            return CoverOutcome.NotProducer;
+        }
+
+        if (b.Cover == cover)
+        {
+            return CoverOutcome.Set;
+        }
+
+        if (State.SoldTo is not null)
+        {
+            return CoverOutcome.Sold;
+        }
+
+        // A cover is no deliverable: the one replaced is served to no one and goes at once.
+        if (b.Cover is { } former)
+        {
+            State.FilesToRemove = [.. State.FilesToRemove.Union(BlobKeys.CoverFiles(BeatId, former))];
+        }
+
+        State.Beat = b with { Cover = cover };
+        await Commit(relist: b.Status == BeatStatus.Ready);
+        await RemoveFiles();
+        return CoverOutcome.Set;
     }
 
     private void RecordSold(string licenseType)

@@ -171,6 +171,7 @@ internal sealed partial class BeatGrain(
         var b = State.Beat!;
         var media = State.Media;
         IEnumerable<StoredFile?> all = [b.Master, b.Stems, media?.Preview, media?.Mp3, media?.Wav];
+        IEnumerable<string> cover = b.Cover is { } version ? BlobKeys.CoverFiles(BeatId, version) : [];
         // What the tiers sold deliver (every deliverable when the tiers sold are unknown: sold before they were kept).
         HashSet<string> delivered = State.Bought == false ? []
             : State.SoldTiers is { } tiers
@@ -186,7 +187,7 @@ internal sealed partial class BeatGrain(
         // Stems the producer replaced: a buyer of a tier with stems may have been sold them, so they stay with such a
         // sale.
         IEnumerable<string> former = delivered.Contains(Deliverables.Stems) ? [] : State.FormerStems;
-        return all.OfType<StoredFile>().Select(f => f.Key).Concat(former).Where(key => !keep.Contains(key))
+        return all.OfType<StoredFile>().Select(f => f.Key).Concat(former).Concat(cover).Where(key => !keep.Contains(key))
             .Distinct(StringComparer.Ordinal);
     }
 
@@ -502,7 +503,8 @@ internal sealed partial class BeatGrain(
             Currency: b.Currency,
             DurationSeconds: b.DurationSeconds ?? 0,
             Plays: b.Plays,
-            CreatedAt: b.CreatedAt)
+            CreatedAt: b.CreatedAt,
+            Cover: b.Cover)
         : null;
 
     /// <summary>A failed publish is logged, not thrown: the state change is durable and the reminder publishes again.</summary>
