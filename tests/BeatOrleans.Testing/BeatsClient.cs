@@ -51,6 +51,21 @@ public static class BeatsClient
         return await http.SendAsync(request);
     }
 
+    /// <summary>Sends <paramref name="image"/> as a beat's cover: the body itself, declared as <paramref name="type"/>.</summary>
+    public static async Task<HttpResponseMessage> PutCover(
+        this HttpClient http, string? token, string beatId, byte[] image, string type = "image/png")
+    {
+        var content = new ByteArrayContent(image);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/beats/{beatId}/cover") { Content = content };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(request);
+    }
+
     /// <summary>Uploads a file and answers the beat as the 202 showed it.</summary>
     public static async Task<JsonObject> UploadBeat(this HttpClient http, string token, string path, Dictionary<string, string>? fields = null)
     {

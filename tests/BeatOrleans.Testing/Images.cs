@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BeatOrleans.Testing;
+
+/// <summary>Real pictures made and measured with the ffmpeg that scripts/test.sh installs.</summary>
+public static class Images
+{
+    /// <summary>A test pattern of <paramref name="width"/> x <paramref name="height"/> as png, jpg or webp.</summary>
+    public static async Task<byte[]> Picture(int width, int height, string format)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-image-").FullName, $"picture.{format}");
+        await Run(Path.Combine(Path.GetDirectoryName(Audio.FFmpeg)!, "ffmpeg"), string.Create(CultureInfo.InvariantCulture,
+            $"-v error -f lavfi -i testsrc=size={width}x{height} -frames:v 1 -y {path}"));
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    /// <summary>
+    /// A JPEG carrying <paramref name="secret"/> in a comment segment right after its start marker, as a camera's
+    /// metadata would be: decoders skip it, and a file written anew from the pixels does not have it.
+    /// </summary>
+    public static async Task<byte[]> JpegWithComment(int width, int height, string secret)
+    {
+        var jpeg = await Picture(width, height, "jpg");
+        var text = System.Text.Encoding.ASCII.GetBytes(secret);
+        byte[] segment = [0xFF, 0xFE, (byte)((text.Length + 2) >> 8), (byte)(text.Length + 2), .. text];
+        return [.. jpeg[..2], .. segment, .. jpeg[2..]];
+    }
+
+    /// <summary>The width and height ffprobe reads from an image.</summary>
+    public static async Task<(int Width, int Height)> Size(byte[] image)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-image-").FullName, "probed");
+        await File.WriteAllBytesAsync(path, image);
+        var output = await Run(Path.Combine(Path.GetDirectoryName(Audio.FFmpeg)!, "ffprobe"),
+            $"-v error -show_entries stream=width,height -of csv=p=0 {path}");
+        var parts = output.Trim().Split(',');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<string> Run(string program, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} {arguments} failed: {await error}");
+        return output;
+    }
+}
