@@ -101,6 +101,7 @@ start_api() {
     sleep 0.5
   done
   ffmpeg -v error -f lavfi -i sine=frequency=220:duration=4 -ac 2 -y "$api_dir/beat.wav"
+  ffmpeg -v error -f lavfi -i testsrc=size=800x800 -frames:v 1 -y "$api_dir/cover.png"
 }
 
 stop_api() {
@@ -112,7 +113,8 @@ trap stop_api EXIT
 
 http_file() {
   "$tools/node_modules/.bin/httpyac" send "$root/BeatOrleans.http" --all --bail --output none \
-    --var "host=$api_url" "audio=$api_dir/beat.wav" "run=$RANDOM$RANDOM"
+    --var "host=$api_url" "audio=$api_dir/beat.wav" \
+    "cover=$api_dir/cover.png" "run=$RANDOM$RANDOM"
 }
 
 seed_demo() { "$root/scripts/seed-demo.sh" "$api_url"; }

@@ -363,6 +363,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/beats/{beat_id}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Producer only: set the beat's cover art from a JPEG, PNG or WebP image sent as the body (at least 300 x 300 pixels; cropped to a centred square, metadata removed). */
+        put: operations["PutCover"];
+        post?: never;
+        /** Producer only: remove the beat's cover art. */
+        delete: operations["DeleteCover"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/beats/{beat_id}/cover/{cover_file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A cover file named by a beat's cover_url or cover_thumbnail_url (image/jpeg, cached for a year: a new cover gets a new address). */
+        get: operations["GetCover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** A cover file named by a beat's cover_url or cover_thumbnail_url (image/jpeg, cached for a year: a new cover gets a new address). (headers only) */
+        head: operations["GetCoverHead"];
+        patch?: never;
+        trace?: never;
+    };
     "/api/purchases": {
         parameters: {
             query?: never;
@@ -756,6 +792,10 @@ export interface components {
             created_at: string;
             /** Format: int64 */
             plays: number;
+            /** Format: uri */
+            cover_url: null | string;
+            /** Format: uri */
+            cover_thumbnail_url: null | string;
         };
         /** @enum {string} */
         BeatSort: "newest" | "price_asc" | "price_desc" | "popular";
@@ -854,6 +894,13 @@ export interface components {
         CouponsResponse: {
             coupons: components["schemas"]["CouponResponse"][];
             next_cursor: null | string;
+        };
+        CoverResponse: {
+            beat_id: string;
+            /** Format: uri */
+            cover_url: null | string;
+            /** Format: uri */
+            cover_thumbnail_url: null | string;
         };
         CreateCouponRequest: {
             /** @description Letter case is ignored. */
@@ -3573,6 +3620,517 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+        };
+    };
+    PutCover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                beat_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The image's bytes, up to 10 MiB (Uploads:MaxCoverBytes); its format is told by its first bytes, and the Content-Type must be one of these. */
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests from this client or for this account; wait Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteCover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                beat_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverResponse"];
+                };
+            };
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid access token (missing, expired, or its session ended). */
+            401: {
+                headers: {
+                    /**
+                     * @description The scheme to authenticate with.
+                     * @example Bearer
+                     */
+                    "WWW-Authenticate"?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCover: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end). */
+                Range?: string;
+                /** @description An ETag or date: the range is served only if the file is still that version, else all of it. */
+                "If-Range"?: string;
+                /** @description An ETag from an earlier answer: 304 while the file is unchanged. */
+                "If-None-Match"?: string;
+                /** @description A date from an earlier Last-Modified: 304 while the file is unchanged. */
+                "If-Modified-Since"?: string;
+            };
+            path: {
+                beat_id: string;
+                /** @description The last part of a beat's cover_url (large) or cover_thumbnail_url (small). */
+                cover_file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file. */
+            200: {
+                headers: {
+                    /** @description Bytes in this answer. */
+                    "Content-Length"?: string;
+                    /**
+                     * @description Byte ranges are served.
+                     * @example bytes
+                     */
+                    "Accept-Ranges"?: string;
+                    /** @description The file's version, for If-None-Match and If-Range. */
+                    ETag?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description The requested range (Range: bytes=...). */
+            206: {
+                headers: {
+                    /** @description Bytes in this answer. */
+                    "Content-Length"?: string;
+                    /**
+                     * @description Byte ranges are served.
+                     * @example bytes
+                     */
+                    "Accept-Ranges"?: string;
+                    /** @description The file's version, for If-None-Match and If-Range. */
+                    ETag?: string;
+                    /**
+                     * @description Which bytes of the file this is.
+                     * @example bytes 0-1023/480000
+                     */
+                    "Content-Range": string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description S3 storage: a short-lived presigned URL of the file. */
+            302: {
+                headers: {
+                    /** @description The presigned URL. */
+                    Location: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified since the If-None-Match / If-Modified-Since version. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type may be sent. */
+            416: {
+                headers: {
+                    /**
+                     * @description The file's length.
+                     * @example bytes *\/480000
+                     */
+                    "Content-Range": string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetCoverHead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, e.g. bytes=0-1023 or bytes=1024- (206; 416 when past the end). */
+                Range?: string;
+                /** @description An ETag or date: the range is served only if the file is still that version, else all of it. */
+                "If-Range"?: string;
+                /** @description An ETag from an earlier answer: 304 while the file is unchanged. */
+                "If-None-Match"?: string;
+                /** @description A date from an earlier Last-Modified: 304 while the file is unchanged. */
+                "If-Modified-Since"?: string;
+            };
+            path: {
+                beat_id: string;
+                /** @description The last part of a beat's cover_url (large) or cover_thumbnail_url (small). */
+                cover_file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file. */
+            200: {
+                headers: {
+                    /** @description Bytes in this answer. */
+                    "Content-Length"?: string;
+                    /**
+                     * @description Byte ranges are served.
+                     * @example bytes
+                     */
+                    "Accept-Ranges"?: string;
+                    /** @description The file's version, for If-None-Match and If-Range. */
+                    ETag?: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The requested range (Range: bytes=...). */
+            206: {
+                headers: {
+                    /** @description Bytes in this answer. */
+                    "Content-Length"?: string;
+                    /**
+                     * @description Byte ranges are served.
+                     * @example bytes
+                     */
+                    "Accept-Ranges"?: string;
+                    /** @description The file's version, for If-None-Match and If-Range. */
+                    ETag?: string;
+                    /**
+                     * @description Which bytes of the file this is.
+                     * @example bytes 0-1023/480000
+                     */
+                    "Content-Range": string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description S3 storage: a short-lived presigned URL of the file. */
+            302: {
+                headers: {
+                    /** @description The presigned URL. */
+                    Location: string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified since the If-None-Match / If-Modified-Since version. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The range cannot be satisfied. No body (Content-Length: 0), though the file's Content-Type may be sent. */
+            416: {
+                headers: {
+                    /**
+                     * @description The file's length.
+                     * @example bytes *\/480000
+                     */
+                    "Content-Range": string;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unexpected error (no details are given). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A domain's silos (or the payment provider) are unavailable; try again shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    /** @description Present when the request's Origin is one of the Cors:Origins setting. */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

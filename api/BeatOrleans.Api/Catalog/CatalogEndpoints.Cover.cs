@@ -30,7 +30,6 @@ public static partial class CatalogEndpoints
     {
         var beats = app.MapGroup("/api/beats").WithTags("Beats");
         beats.MapPut("/{beat_id}/cover", PutCover).DisableAntiforgery().RequireRateLimiting(RateLimits.Uploads)
-            .Accepts<Stream>(false, ImageTypes[0], ImageTypes[1..])
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -42,7 +41,7 @@ public static partial class CatalogEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("DeleteCover").WithSummary("Producer only: remove the beat's cover art.");
-        beats.MapMethods("/{beat_id}/cover/{file}", ["GET", "HEAD"], ServeCover).AllowAnonymous()
+        beats.MapMethods("/{beat_id}/cover/{cover_file}", ["GET", "HEAD"], ServeCover).AllowAnonymous()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetCover")
             .WithSummary("A cover file named by a beat's cover_url or cover_thumbnail_url (image/jpeg, cached for a "
@@ -151,9 +150,9 @@ public static partial class CatalogEndpoints
     /// redirect to a presigned URL, which may be cached for half its life.
     /// </summary>
     private static Results<RedirectHttpResult, PhysicalFileHttpResult, ProblemHttpResult> ServeCover(
-        string beat_id, string file, HttpContext http, IBlobStore blobs)
+        string beat_id, string cover_file, HttpContext http, IBlobStore blobs)
     {
-        var match = CoverFileName().Match(file);
+        var match = CoverFileName().Match(cover_file);
         if (!EntityIds.IsValid(beat_id) || !match.Success)
         {
             return Refusals.NotFound("No such cover.");

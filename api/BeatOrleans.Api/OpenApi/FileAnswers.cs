@@ -24,6 +24,7 @@ internal static class FileAnswers
         {
             "StreamPreview" => "audio/mpeg",
             "DownloadFile" => "application/octet-stream",
+            "GetCover" => "image/jpeg",
             _ => null,
         };
         if (mediaType is null)
@@ -35,7 +36,7 @@ internal static class FileAnswers
         {
             [mediaType] = new() { Schema = new OpenApiSchema { ContentMediaType = mediaType, Description = "The file's bytes." } },
         };
-        if (mediaType != "audio/mpeg")
+        if (mediaType == "application/octet-stream")
         {
             bytes["audio/wav"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/wav" } };
             bytes["audio/mpeg"] = new() { Schema = new OpenApiSchema { ContentMediaType = "audio/mpeg" } };

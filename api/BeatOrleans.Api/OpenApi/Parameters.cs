@@ -19,6 +19,7 @@ internal static class Parameters
         ["user_id"] = WireSchemas.Text(64, 1),
         ["producer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["file"] = NamedEnums.Named("DownloadFileName", ["mp3", "wav", "stems", LicenseAgreement.FileName]),
+        ["cover_file"] = WireSchemas.Text(42, 42, @"^[0-9a-f]{32}-(large|small)\.jpg$"),
         ["offer_id"] = WireSchemas.Text(32, 32, WireSchemas.HexId),
         ["code"] = WireSchemas.Text(Contracts.Purchasing.CouponCodes.MaxLength, 3, "^[A-Za-z0-9_-]{3,32}$"),
         ["limit"] = WireSchemas.Int(1, Paging.MaxLimit),
@@ -49,6 +50,7 @@ internal static class Parameters
         ["If-Match"] = "The ETag of the beat as you read it (GET /api/beats/{beat_id}), or *: the edit applies only "
             + "while the beat's details are still that version, else 412. Without it the edit applies to whatever is "
             + "there.",
+        ["cover_file"] = "The last part of a beat's cover_url (large) or cover_thumbnail_url (small).",
         ["exp"] = "Expiry of the signed URL (Unix seconds).",
         ["sig"] = "Signature of the signed URL.",
         ["listener"] = "Who the stream URL was given to, as a pseudonym: their plays of the beat count once an hour.",

@@ -141,6 +141,18 @@ internal static class UploadForms
                 ["application/octet-stream"] = new() { Schema = Binary("The audio.", "application/octet-stream") },
             },
         });
+        SetBody(document, "PutCover", new OpenApiRequestBody
+        {
+            Required = true,
+            Description = "The image's bytes, up to 10 MiB (Uploads:MaxCoverBytes); its format is told by its first "
+                + "bytes, and the Content-Type must be one of these.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["image/jpeg"] = new() { Schema = Binary("A JPEG image.", "image/jpeg") },
+                ["image/png"] = new() { Schema = Binary("A PNG image.", "image/png") },
+                ["image/webp"] = new() { Schema = Binary("A WebP image.", "image/webp") },
+            },
+        });
         SetBody(document, "StripeWebhook", new OpenApiRequestBody
         {
             Required = true,

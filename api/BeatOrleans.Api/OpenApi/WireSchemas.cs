@@ -46,6 +46,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["tags"] = List(BeatFields.MaxTags, Text(BeatFields.MaxTagLength, 1)),
         ["plays"] = Int(0, long.MaxValue), ["bytes"] = Int(0, long.MaxValue),
         ["file_url"] = Url, ["stream_url"] = Url, ["upload_url"] = Url, ["download_url"] = Url, ["url"] = Url,
+        ["cover_url"] = Url, ["cover_thumbnail_url"] = Url,
         ["failure_reason"] = Text(MaxProblemTextLength),
         ["username"] = Text(32, 3, Username), ["email"] = Text(UsersValidation.MaxEmailLength, 3, format: "email"),
         ["bio"] = Text(UsersValidation.MaxBioLength), ["password"] = Text(UsersValidation.MaxPasswordLength, UsersValidation.MinPasswordLength),
