@@ -158,6 +158,41 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
     }
 
     [Fact]
+    public async Task A_producer_gives_a_beat_cover_art_that_its_page_and_the_catalogue_show()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("cover");
+        var (_, tokens, beatId, title) = await marketplace.Api.ProducerWithReadyBeat(producer);
+        await page.GotoAsync($"/beats/{beatId}");
+
+        await page.Field("Image").SetInputFilesAsync(new FilePayload
+        {
+            Name = "artwork.png", MimeType = "image/png", Buffer = await Images.Picture(1200, 800, "png"),
+        });
+        await page.Button("Upload cover").ClickAsync();
+        // Shown as a decoded picture (the page's Content-Security-Policy lets it load), cropped to a square.
+        var cover = page.GetByRole(AriaRole.Img, new() { Name = $"Cover art of {title}" });
+        await Expect(cover).ToBeVisibleAsync();
+        Assert.Equal(800, await cover.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1"));
+        await marketplace.Screenshot(page, "beat-cover");
+
+        // The catalogue card shows the thumbnail, once the search lists the change.
+        await marketplace.Api.SearchUntil($"producer_id={tokens.UserId}",
+            items => items.Any(b => b!["cover_thumbnail_url"]?.GetValue<string>() is not null));
+        await page.GotoAsync($"/?producer_id={tokens.UserId}");
+        var card = page.Locator("li.beat-card").Filter(new() { HasText = title });
+        var thumbnail = card.Locator("img.cover");
+        await Expect(thumbnail).ToBeVisibleAsync();
+        await Eventually.Holds(async () => await thumbnail.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1") == 300);
+
+        // Removed: the page has no picture.
+        await page.GotoAsync($"/beats/{beatId}");
+        await page.Button("Remove cover").ClickAsync();
+        await Expect(cover).ToBeHiddenAsync();
+        await Expect(page.Button("Upload cover")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Producer_sees_the_sales_with_totals_per_currency()
     {
         var page = await marketplace.NewPage();

@@ -4,7 +4,8 @@ namespace BeatOrleans.Api.WebClient;
 
 /// <summary>
 /// The policy of the web client's pages: everything from this origin only (no inline script or style, no other
-/// site), except the audio of previews, which presigned URLs may serve from the S3 bucket's own endpoint.
+/// site), except the audio of previews and the cover images, which presigned URLs may serve from the S3 bucket's own
+/// endpoint.
 /// </summary>
 public static class ContentSecurityPolicy
 {
@@ -22,7 +23,7 @@ public static class ContentSecurityPolicy
             "default-src 'none'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            $"img-src {media} data:",
             "font-src 'self'",
             $"media-src {media}",
             "connect-src 'self'",

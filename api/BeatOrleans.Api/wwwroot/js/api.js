@@ -84,7 +84,7 @@ export const refreshSession = () => refresh(exchange);
 onRefreshDue(() => refreshSession().catch(() => false));
 
 /**
- * @typedef {{ body?: unknown, form?: FormData, headers?: Record<string, string>, auth?: boolean,
+ * @typedef {{ body?: unknown, form?: FormData | Blob, headers?: Record<string, string>, auth?: boolean,
  *   onAnswer?: (answer: Response) => void }} CallOptions
  */
 

@@ -21,6 +21,7 @@
 /** @typedef {Schemas["SalesPageResponse"]} SalesPage */
 /** @typedef {Schemas["DeletedResponse"]} Deleted */
 /** @typedef {Schemas["StemsResponse"]} StemsSent */
+/** @typedef {Schemas["CoverResponse"]} Cover */
 /** @typedef {Schemas["SentMessageResponse"]} SentMessage */
 /** @typedef {Schemas["MessageResponse"]} Message */
 /** @typedef {Schemas["MessagesResponse"]} MessagesPage */

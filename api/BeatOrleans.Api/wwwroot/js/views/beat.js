@@ -1,6 +1,6 @@
 // A beat: waveform and preview, licence tiers with their terms and deliverables, Buy with the simulated gateway's
 // test cards, "Message producer", "Make an offer" (negotiated in the chat); for its producer: edit the details and the
-// licences, send stems and delete.
+// licences, set the cover art, send stems and delete.
 import { ApiError, call, newKey, upload } from "../api.js";
 import { liveEvents } from "../live.js";
 import { go, onLeave, render } from "../router.js";
@@ -16,6 +16,7 @@ import { player } from "./player.js";
 /** @typedef {import("../types.js").Deleted} Deleted */
 /** @typedef {import("../types.js").Offer} Offer */
 /** @typedef {import("../types.js").StemsSent} StemsSent */
+/** @typedef {import("../types.js").Cover} Cover */
 
 /** Stripe's test payment methods, which the simulated gateway (and Stripe in test mode) honour. */
 export const TEST_CARDS = [
@@ -269,7 +270,8 @@ function producerTools(beat, licences, onSaved) {
     }
   }));
   const details = beat.status === "sold" ? null : detailsForm(beat);
-  return h("div", {}, details, form, stemsForm, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ",
+  const cover = beat.status === "sold" ? null : coverTools(beat);
+  return h("div", {}, details, cover, form, stemsForm, h("div", { class: "card" }, h("h2", {}, "Delete"), removeAlert, remove, " ",
     confirmRemove, " ", cancelRemove));
 }
 
@@ -316,6 +318,49 @@ function detailsForm(beat) {
       }
     });
   });
+  return form;
+}
+
+/**
+ * The cover art: a JPEG, PNG or WebP the server crops to a square; the page shows it once saved.
+ * @param {Beat} beat
+ */
+function coverTools(beat) {
+  const file = h("input", { name: "cover", type: "file", accept: "image/jpeg,image/png,image/webp", required: true });
+  const alert = alertBox();
+  const send = h("button", { type: "submit", class: "secondary" }, beat.cover_url ? "Replace cover" : "Upload cover");
+  const remove = beat.cover_url ? h("button", { type: "button", class: "secondary" }, "Remove cover") : null;
+  const path = `/api/beats/${encodeURIComponent(beat.beat_id)}/cover`;
+  const form = h("form", { class: "card" }, h("h2", {}, "Cover art"),
+    field("Image", file, "JPEG, PNG or WebP, at least 300 × 300 pixels and at most 10 MB. It is cropped to a centred "
+      + "square; its metadata (a photo's location) is removed."),
+    alert, send, remove ? " " : null, remove);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const image = file.files?.[0];
+    if (!image) return;
+    void busy(send, async () => {
+      alert.clear();
+      try {
+        // The image itself is the body; the server tells its format by its first bytes.
+        /** @type {Cover} */
+        await call("PUT", path, { form: image, headers: { "content-type": image.type || "application/octet-stream" } });
+        await render();
+      } catch (error) {
+        alert.show(error);
+      }
+    });
+  });
+  remove?.addEventListener("click", () => void busy(remove, async () => {
+    alert.clear();
+    try {
+      /** @type {Cover} */
+      await call("DELETE", path);
+      await render();
+    } catch (error) {
+      alert.show(error);
+    }
+  }));
   return form;
 }
 
@@ -380,6 +425,9 @@ export async function beatView(params, query) {
   }
   const mine = session()?.user_id === beat.producer_id;
   const header = h("header", { class: "beat-head" },
+    beat.cover_url
+      ? h("img", { class: "cover", src: beat.cover_url, alt: `Cover art of ${beat.title}`, width: 1000, height: 1000 })
+      : null,
     h("h1", {}, beat.title),
     h("p", { class: "by" }, "by ", h("a", { href: `/?producer_id=${encodeURIComponent(beat.producer_id)}` }, beat.artist)),
     h("p", { class: "meta" }, [beat.genre, beat.bpm ? `${beat.bpm} BPM` : null, beat.key, `${beat.plays} ${beat.plays === 1 ? "play" : "plays"}`,

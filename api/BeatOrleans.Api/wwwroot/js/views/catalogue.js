@@ -18,6 +18,10 @@ export function priceFrom(beat) {
 /** @param {Beat} beat */
 export function beatCard(beat) {
   return h("li", { class: "beat-card" },
+    // The title next to it says what it is: the picture itself is decoration.
+    beat.cover_thumbnail_url
+      ? h("img", { class: "cover", src: beat.cover_thumbnail_url, alt: "", loading: "lazy", width: 300, height: 300 })
+      : null,
     h("h3", {}, h("a", { href: `/beats/${encodeURIComponent(beat.beat_id)}` }, beat.title)),
     h("p", { class: "by" }, "by ", h("a", { href: `/?producer_id=${encodeURIComponent(beat.producer_id)}` }, beat.artist)),
     h("p", { class: "meta" },
