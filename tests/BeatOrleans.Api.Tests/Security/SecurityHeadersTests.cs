@@ -109,4 +109,18 @@ public sealed class SecurityHeadersTests(MarketplaceHost host) : IClassFixture<M
         Assert.Contains("HTTP/1.1 413", answer, StringComparison.Ordinal);
         Assert.DoesNotContain("HTTP/1.1 100", answer, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void With_s3_storage_the_pages_may_load_previews_and_covers_from_the_buckets_public_endpoint_only()
+    {
+        var s3 = new BeatOrleans.Catalog.Files.Blobs.BlobStorageOptions { Provider = "s3" };
+        s3.S3.ServiceUrl = "http://s3:9000";
+        s3.S3.PublicServiceUrl = "https://media.example.com/bucket";
+        var policy = BeatOrleans.Api.WebClient.ContentSecurityPolicy.For(s3).Split("; ");
+
+        Assert.Contains("img-src 'self' https://media.example.com data:", policy);
+        Assert.Contains("media-src 'self' https://media.example.com", policy);
+        var local = BeatOrleans.Api.WebClient.ContentSecurityPolicy.For(new()).Split("; ");
+        Assert.Contains("img-src 'self' data:", local);
+    }
 }
