@@ -33,6 +33,39 @@ public sealed class ClusterCatalogTests(LocalCluster cluster)
     }
 
     [Fact]
+    public async Task A_cover_made_on_a_catalog_silo_is_served_from_s3_through_a_cacheable_redirect()
+    {
+        using var node1 = new HttpClient { BaseAddress = await cluster.Api(1) };
+        using var node2 = new HttpClient { BaseAddress = await cluster.Api(2) };
+        var token = (await node1.LogIn(await node1.SignUp())).Token;
+        var beat = await node1.UploadBeat(token, await Audio.Tone(220, 2, "wav"));
+        var cover = await (await node1.PutCover(token, beat.Id(), await Images.Picture(640, 480, "webp"), "image/webp"))
+            .Body(HttpStatusCode.OK);
+
+        // Any node serves it: a redirect to a presigned URL, which a browser may keep for half its life.
+        var shown = await (await node2.GetAsync($"/api/beats/{beat.Id()}")).Body(HttpStatusCode.OK);
+        var url = shown["cover_thumbnail_url"]!.GetValue<string>();
+        Assert.Equal(cover["cover_thumbnail_url"]!.GetValue<string>(), url);
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var redirect = await noRedirect.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Contains("X-Amz-Signature", redirect.Headers.Location!.Query, StringComparison.Ordinal);
+        Assert.Equal("public, max-age=1800", redirect.Headers.CacheControl?.ToString());
+        var image = await (await node2.GetAsync(url)).Content.ReadAsByteArrayAsync();
+        Assert.Equal((300, 300), await Images.Size(image));
+
+        // The upload itself does not stay in the bucket.
+        using var store = new S3BlobStore(Options.Create(S3BlobStoreTests.Settings()));
+        var incoming = new List<string>();
+        await foreach (var key in store.ListWrittenBefore(BlobKeys.IncomingPrefix, DateTimeOffset.UtcNow.AddMinutes(1), default))
+        {
+            incoming.Add(key);
+        }
+
+        Assert.DoesNotContain(incoming, k => k.Contains("/cover-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_deleted_beat_that_sold_nothing_leaves_none_of_its_files_in_s3()
     {
         using var node1 = new HttpClient { BaseAddress = await cluster.Api(1) };
