@@ -87,6 +87,19 @@ for beat in "${beats[@]}"; do
   [[ $state == ready ]] || fail "beat $beat ended $state"
 done
 
+# Cover art: a diagonal gradient per beat, in the colours of its mood.
+owners=(demo_nova demo_nova demo_kairo demo_kairo demo_lumen demo_lumen)
+colours=("0x0f2027 0x2c5364" "0x232526 0x9aa5b1" "0x2b5876 0x4e4376" "0xf7971e 0x7b4397" "0x00c9ff 0x0b486b" "0xee9ca7 0x3a1c71")
+for i in "${!beats[@]}"; do
+  read -r from to <<<"${colours[$i]}"
+  ffmpeg -v error -f lavfi -i "gradients=s=800x800:c0=$from:c1=$to:x0=0:y0=0:x1=800:y1=800" -frames:v 1 -y "$work/cover.png"
+  owner=${owners[$i]}
+  status=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "$base/api/beats/${beats[$i]}/cover" \
+    -H "authorization: Bearer ${tokens[$owner]}" -H 'content-type: image/png' --data-binary "@$work/cover.png")
+  [[ $status == 200 ]] || fail "the cover of beat ${beats[$i]} answered $status"
+done
+log "gave the beats their cover art"
+
 buyer=$(token_of demo_buyer)
 purchase=$(curl -sS -X POST "$base/api/purchases" -H "authorization: Bearer $buyer" -H 'content-type: application/json' \
   -H "Idempotency-Key: demo-${beats[0]}" -d "{\"beat_id\":\"${beats[0]}\",\"license_type\":\"wav_lease\"}" | field purchase_id)
