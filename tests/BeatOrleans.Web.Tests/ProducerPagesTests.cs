@@ -174,6 +174,7 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         var cover = page.GetByRole(AriaRole.Img, new() { Name = $"Cover art of {title}" });
         await Expect(cover).ToBeVisibleAsync();
         Assert.Equal(800, await cover.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1"));
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await marketplace.Screenshot(page, "beat-cover");
 
         // The catalogue card shows the thumbnail, once the search lists the change.
