@@ -146,9 +146,16 @@ internal sealed partial class ChatListGrain(
         }
     }
 
+    /// <summary>
+    /// Keeps the newer summary: a later message, or the same one read further by this list's user (read marks only
+    /// move forward, so an older summary arriving late changes nothing).
+    /// </summary>
     private bool Merge(ChatSummary chat)
     {
-        if (list.State.Chats.TryGetValue(chat.ChatId, out var known) && known.LastMessage.Sequence >= chat.LastMessage.Sequence)
+        var user = this.GetPrimaryKeyString();
+        if (list.State.Chats.TryGetValue(chat.ChatId, out var known)
+            && (known.LastMessage.Sequence > chat.LastMessage.Sequence
+                || (known.LastMessage.Sequence == chat.LastMessage.Sequence && known.ReadBy(user) >= chat.ReadBy(user))))
         {
             return false;
         }

@@ -54,6 +54,14 @@ internal sealed partial class ConversationGrain(
     {
         events = new EventOutbox(this, () => conversation.State.Events, () => conversation.WriteStateAsync());
         notifications = new NotificationOutbox(this, () => conversation.State.Notifications, Redelivery);
+        var state = conversation.State;
+        if (state.Count > 0 && state.ReadUpTo.Count == 0)
+        {
+            // Stored before read marks were kept (a message always marks its sender): what came before counts as
+            // read by both, stored with the next write.
+            state.ReadUpTo = state.Participants.ToDictionary(p => p, _ => state.Count - 1, StringComparer.Ordinal);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -107,6 +115,7 @@ internal sealed partial class ConversationGrain(
         queued.Clear();
         var state = conversation.State;
         var (count, last, participants, keys) = (state.Count, state.LastMessage, state.Participants, state.Keys);
+        var read = state.ReadUpTo;
         var recorded = new List<IntegrationEvent>(batch.Count);
         var now = clock.GetUtcNow();
         var messages = batch.Select((entry, i) => new ChatMessage(
@@ -123,6 +132,14 @@ internal sealed partial class ConversationGrain(
             await Task.WhenAll(messages.GroupBy(m => m.Sequence / PageSize).Select(page => Page(page.Key * PageSize).Append([.. page])));
             state.Count += messages.Count;
             state.LastMessage = messages[^1];
+            // A sender has read the conversation up to their own message (a new dictionary: a failed write puts the
+            // old one back).
+            state.ReadUpTo = new Dictionary<string, long>(read, StringComparer.Ordinal);
+            foreach (var message in messages)
+            {
+                state.ReadUpTo[message.SenderId] = message.Sequence;
+            }
+
             if (batch.Any(entry => entry.Key is not null))
             {
                 // A new list, so that a failed write can put the old one back.
@@ -148,6 +165,7 @@ internal sealed partial class ConversationGrain(
             // Nothing of the batch is stored as far as this activation can tell: forget it, fail its senders, and let
             // the next activation start from what storage holds.
             (state.Count, state.LastMessage, state.Participants, state.Keys) = (count, last, participants, keys);
+            state.ReadUpTo = read;
             notifications.Discard();
             // By identity: a publication that ended meanwhile took confirmed events from the front of the list.
             events.Discard(recorded);
@@ -164,16 +182,7 @@ internal sealed partial class ConversationGrain(
         // Stored: the integration events go to the broker; no sender waits for its confirm. Here, under the gate, no
         // other batch's events (recorded, not stored yet) can be taken for stored ones.
         events.PublishInBackground();
-        var summary = new ChatSummary(ChatId, state.Participants, messages[^1]);
-        try
-        {
-            await Task.WhenAll(state.Participants.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // The messages are stored; a chat list that missed the touch reads the last message back when it reactivates.
-            LogTouchFailed(logger, exception, ChatId);
-        }
+        await Touch(state.Participants);
 
         await notifications.Publish();
         var pushes = new List<Push>();
@@ -276,9 +285,72 @@ internal sealed partial class ConversationGrain(
         return new MessagePage(state.Participants, messages, start > 0, end < state.Count);
     }
 
-    public Task<ChatSummary?> GetSummary() => Task.FromResult(conversation.State.LastMessage is { } last
-        ? new ChatSummary(ChatId, conversation.State.Participants, last)
-        : null);
+    public Task<ChatSummary?> GetSummary() => Task.FromResult(Summary());
+
+    private ChatSummary? Summary() => conversation.State.LastMessage is { } last
+        ? new ChatSummary(ChatId, conversation.State.Participants, last,
+            new Dictionary<string, long>(conversation.State.ReadUpTo, StringComparer.Ordinal))
+        : null;
+
+    /// <summary>
+    /// The summary as it is now, to the chat lists of <paramref name="users"/>. Called under the gate, so the lists
+    /// hear of changes in the order they were stored.
+    /// </summary>
+    private async Task Touch(IEnumerable<string> users)
+    {
+        if (Summary() is not { } summary)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(users.Select(user => GrainFactory.GetGrain<IChatListGrain>(user).Touch(summary)));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The change is stored; a chat list that missed the touch reads the summary back when it reactivates.
+            LogTouchFailed(logger, exception, ChatId);
+        }
+    }
+
+    public async Task<ChatRead?> MarkRead(string callerId, long? upToSequence)
+    {
+        var state = conversation.State;
+        if (!state.Participants.Contains(callerId))
+        {
+            return null;
+        }
+
+        ChatRead? answer = null;
+        await writes.Run(async () =>
+        {
+            var newest = state.Count - 1;
+            var current = state.ReadUpTo.GetValueOrDefault(callerId, -1);
+            var target = Math.Min(upToSequence ?? newest, newest);
+            if (target > current)
+            {
+                var read = state.ReadUpTo;
+                state.ReadUpTo = new Dictionary<string, long>(read, StringComparer.Ordinal) { [callerId] = target };
+                try
+                {
+                    await Save();
+                }
+                catch
+                {
+                    state.ReadUpTo = read;
+                    throw;
+                }
+
+                await Touch([callerId]);
+                current = target;
+            }
+
+            answer = new ChatRead(current, Math.Max(0, newest - current));
+        });
+
+        return answer;
+    }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

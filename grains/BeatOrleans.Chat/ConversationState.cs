@@ -25,6 +25,12 @@ public sealed class ConversationState
     /// <see cref="ConversationGrain.RememberedKeys"/>; written with the messages they name.
     /// </summary>
     [Id(5)] public List<SentKey> Keys { get; set; } = [];
+
+    /// <summary>
+    /// How far each participant has read, by user id: the sequence number of the last message they read. A sender
+    /// has read up to their own message; the other participant, up to what they marked read.
+    /// </summary>
+    [Id(6)] public Dictionary<string, long> ReadUpTo { get; set; } = [];
 }
 
 /// <summary>

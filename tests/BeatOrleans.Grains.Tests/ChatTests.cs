@@ -258,6 +258,46 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task Each_participants_list_counts_the_messages_they_have_not_read_until_they_mark_them_read()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        var chat = Conversation(a, b);
+        for (var i = 0; i < 3; i++)
+        {
+            await chat.Send(new Outgoing(a, "alice", b, $"offer {i}"));
+        }
+
+        async Task<long> Unread(string user) => Assert.Single((await cluster.Grains.GetGrain<IChatListGrain>(user)
+            .GetChats(10, null, null)).Chats).UnreadBy(user);
+
+        Assert.Equal(3, await Unread(b));
+        // Their own messages are never unread to the sender.
+        Assert.Equal(0, await Unread(a));
+
+        Assert.Equal(new ChatRead(1, 1), await chat.MarkRead(b, 1));
+        Assert.Equal(1, await Unread(b));
+        // A mark never moves back; a mark past the newest message stops at it.
+        Assert.Equal(new ChatRead(1, 1), await chat.MarkRead(b, 0));
+        Assert.Equal(new ChatRead(2, 0), await chat.MarkRead(b, 99));
+        Assert.Equal(0, await Unread(b));
+        Assert.Null(await chat.MarkRead(NewUser(), null));
+
+        // A reply reads the conversation for its sender and is unread to the other, after both lists reactivate.
+        await chat.Send(new Outgoing(a, "alice", b, "still there?"));
+        await chat.Send(new Outgoing(b, "bob", a, "yes"));
+        foreach (var user in new[] { a, b })
+        {
+            await cluster.Grains.GetGrain<IChatListGrain>(user).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        }
+
+        await chat.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Equal(0, await Unread(b));
+        Assert.Equal(1, await Unread(a));
+        Assert.Equal(new ChatRead(4, 0), await chat.MarkRead(a, null));
+        Assert.Equal(0, await Unread(a));
+    }
+
+    [Fact]
     public async Task Only_participants_read_a_conversation()
     {
         var (a, b) = (NewUser(), NewUser());

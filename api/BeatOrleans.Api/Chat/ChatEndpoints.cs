@@ -19,6 +19,10 @@ public static class ChatEndpoints
             .WithSummary("Send a message to another user (by username or user id; Idempotency-Key honoured).");
         chat.MapGet("/messages/{chat_id}", GetMessages).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("GetMessages").WithSummary("A conversation's messages, oldest first; page back with 'before', forward with 'after'.");
+        chat.MapPost("/messages/{chat_id}/read", MarkRead)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithName("MarkChatRead")
+            .WithSummary("Mark a conversation read up to a message (its newest without one): its unread_count drops.");
         chat.MapGet("/history/{user_id}", GetHistory).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("GetChatHistory").WithSummary("The caller's conversations, most recent first.");
         return app;
@@ -114,7 +118,33 @@ public static class ChatEndpoints
         var names = await grains.Usernames(chats.SelectMany(c => c.Participants));
         return TypedResults.Ok(new ChatHistoryResponse(user_id,
             [.. chats.Select(c => new ChatResponse(
-                c.ChatId, [.. c.Participants.Select(p => names[p])], ToResponse(c.LastMessage, names)))], next));
+                c.ChatId, [.. c.Participants.Select(p => names[p])], ToResponse(c.LastMessage, names),
+                c.UnreadBy(user_id)))], next));
+    }
+
+    private static async Task<Results<Ok<ChatReadResponse>, ValidationProblem, ProblemHttpResult>> MarkRead(
+        string chat_id, MarkChatReadRequest? request, HttpContext http, IGrainFactory grains)
+    {
+        long? upTo = null;
+        if (request?.MessageId is { } messageId)
+        {
+            upTo = ChatIds.Sequence(chat_id, messageId);
+            if (upTo is null)
+            {
+                return Refusals.Invalid("message_id", "message_id is a message_id of this chat.");
+            }
+        }
+
+        var read = EntityIds.IsValid(chat_id)
+            ? await grains.GetGrain<IConversationGrain>(chat_id).MarkRead(http.User.UserId(), upTo)
+            : null;
+        if (read is null)
+        {
+            return Refusals.Forbidden("Only the participants of a chat can read it.");
+        }
+
+        return TypedResults.Ok(new ChatReadResponse(chat_id,
+            read.ReadUpTo >= 0 ? ChatIds.MessageId(chat_id, read.ReadUpTo) : null, read.Unread));
     }
 
     private static MessageResponse ToResponse(ChatMessage m, Dictionary<string, string> names) =>

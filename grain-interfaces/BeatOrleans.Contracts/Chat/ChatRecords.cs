@@ -38,12 +38,36 @@ public sealed record MessagePage(
     [property: Id(2)] bool HasOlder,
     [property: Id(3)] bool HasNewer = false);
 
-/// <summary>A conversation as a participant's chat list shows it.</summary>
+/// <summary>
+/// A conversation as a participant's chat list shows it, with how far each participant has read
+/// (<see cref="ReadUpTo"/>: the sequence number of the last message they read; absent, none).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chat.ChatSummary")]
 public sealed record ChatSummary(
     [property: Id(0)] string ChatId,
     [property: Id(1)] IReadOnlyList<string> Participants,
-    [property: Id(2)] ChatMessage LastMessage);
+    [property: Id(2)] ChatMessage LastMessage,
+    [property: Id(3)] IReadOnlyDictionary<string, long>? ReadUpTo = null)
+{
+    /// <summary>
+    /// The last message <paramref name="userId"/> read, by sequence number; -1 for none. A summary kept before read
+    /// marks were (none at all) counts as read: a release must not make every old chat unread.
+    /// </summary>
+    public long ReadBy(string userId) =>
+        ReadUpTo is null ? LastMessage.Sequence : ReadUpTo.GetValueOrDefault(userId, -1);
+
+    /// <summary>
+    /// Messages <paramref name="userId"/> has not read. All of them are the other participant's: sending a message
+    /// reads the conversation up to it.
+    /// </summary>
+    public long UnreadBy(string userId) => Math.Max(0, LastMessage.Sequence - ReadBy(userId));
+}
+
+/// <summary>How far a participant has read a conversation, after marking it read.</summary>
+[GenerateSerializer, Immutable, Alias("chat.ChatRead")]
+public sealed record ChatRead(
+    [property: Id(0)] long ReadUpTo,
+    [property: Id(1)] long Unread);
 
 /// <summary>A page of a user's chats, most recent first, and whether more follow.</summary>
 [GenerateSerializer, Immutable, Alias("chat.ChatListPage")]

@@ -3,7 +3,8 @@ using Orleans.Concurrency;
 namespace BeatOrleans.Contracts.Chat;
 
 /// <summary>The conversation of one pair of users, keyed by <see cref="ChatIds.For"/>; history lives in page grains.</summary>
-[Alias("chat.IConversationGrain")]
+/// <remarks>Version 1 added <see cref="MarkRead"/>.</remarks>
+[Alias("chat.IConversationGrain"), Orleans.CodeGeneration.Version(1)]
 public interface IConversationGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -30,6 +31,14 @@ public interface IConversationGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave, Alias("GetSummary")]
     Task<ChatSummary?> GetSummary();
+
+    /// <summary>
+    /// <paramref name="callerId"/> has read the conversation up to the message numbered
+    /// <paramref name="upToSequence"/> (the newest when null, or when later than the newest); a read mark never moves
+    /// back. Their chat list shows the unread count from then on. Null if the caller is no participant.
+    /// </summary>
+    [AlwaysInterleave, Alias("MarkRead")]
+    Task<ChatRead?> MarkRead(string callerId, long? upToSequence);
 }
 
 /// <summary>The chats one user takes part in, keyed by user id.</summary>
