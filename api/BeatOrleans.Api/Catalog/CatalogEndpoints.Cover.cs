@@ -109,7 +109,16 @@ public static partial class CatalogEndpoints
                     "The body is not a JPEG, PNG or WebP image (told by its first bytes, not its Content-Type).");
             }
 
-            var result = await grains.GetGrain<ICoverArtGrain>(0).Apply(beat_id, caller, new StoredFile(key, format, bytes));
+            var worker = grains.GetGrain<ICoverArtGrain>(Random.Shared.Next(CoverArt.WorkerKeys));
+            var result = await worker.Apply(beat_id, caller, new StoredFile(key, format, bytes));
+            if (result.Outcome == CoverOutcome.Busy)
+            {
+                // Nothing was made: the same request may simply be sent again.
+                http.Response.Headers.RetryAfter = "5";
+                return Refusals.Problem(StatusCodes.Status503ServiceUnavailable, "Covers are busy.",
+                    "Every image slot of the catalogue stayed taken; send the cover again in a few seconds.");
+            }
+
             return result.Outcome switch
             {
                 CoverOutcome.Set => TypedResults.Ok(CoverResponse.From(beat_id, result.Cover, http.Request.BaseUrl())),
@@ -147,10 +156,10 @@ public static partial class CatalogEndpoints
     /// <summary>
     /// Served without asking the beat: the address names a version no one can guess before the beat shows it, and a
     /// replaced or deleted beat's cover files are removed. Local files are sent with a year's caching; S3 covers are a
-    /// redirect to a presigned URL, which may be cached for half its life.
+    /// redirect to a presigned URL (once S3 says the object is there), which may be cached for half its life.
     /// </summary>
-    private static Results<RedirectHttpResult, PhysicalFileHttpResult, ProblemHttpResult> ServeCover(
-        string beat_id, string cover_file, HttpContext http, IBlobStore blobs)
+    private static async Task<Results<RedirectHttpResult, PhysicalFileHttpResult, ProblemHttpResult>> ServeCover(
+        string beat_id, string cover_file, HttpContext http, IBlobStore blobs, IOptions<BlobStorageOptions> storage)
     {
         var match = CoverFileName().Match(cover_file);
         if (!EntityIds.IsValid(beat_id) || !match.Success)
@@ -160,6 +169,13 @@ public static partial class CatalogEndpoints
 
         var lifetime = TimeSpan.FromHours(1);
         var key = BlobKeys.Cover(beat_id, match.Groups["version"].Value, match.Groups["size"].Value);
+        // A presigned URL is signed whether or not its object exists: S3 is asked first, so a replaced or deleted
+        // beat's cover answers 404 here as on local disk (where the file sender finds out by itself).
+        if (storage.Value.IsS3 && await blobs.Size(key, http.RequestAborted) is null)
+        {
+            return Refusals.NotFound("No such cover.");
+        }
+
         var served = BlobResults.Serve(blobs, key, "image/jpeg", lifetime);
         if (served is null)
         {

@@ -154,6 +154,27 @@ public static class CoverArt
     /// <summary>The most pixels an image may have (a 6,000 x 6,000 picture is 36 million); larger ones are refused.</summary>
     public const long MaxPixels = 40_000_000;
 
+    /// <summary>
+    /// The longest a cover waits for one of its silo's FFmpeg slots (<c>Media:MaxConcurrentCovers</c>) before it is
+    /// refused as busy (503).
+    /// </summary>
+    public static readonly TimeSpan SlotWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>The longest ffprobe, and then FFmpeg, may take with one picture; a legible one takes under a second.</summary>
+    public static readonly TimeSpan WorkTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long the API waits for a cover: the slot, both runs and the storage, with room to spare. A call that still
+    /// outlasts it is answered 503, and its cover may yet be set.
+    /// </summary>
+    public const string ResponseTimeout = "00:01:30";
+
+    /// <summary>
+    /// The keys callers spread <see cref="ICoverArtGrain"/> calls over (a random one each), so that an API node's
+    /// covers are made on every catalog silo it reaches, not on the one its single key's gateway is.
+    /// </summary>
+    public const int WorkerKeys = 32;
+
     /// <summary>The image formats a cover is made from, told by their first bytes.</summary>
     public static readonly IReadOnlyList<string> Formats = ["jpeg", "png", "webp"];
 
@@ -174,6 +195,9 @@ public enum CoverOutcome
 
     /// <summary>The image cannot become a cover (<see cref="CoverResult.Reason"/> says why).</summary>
     Unusable = 4,
+
+    /// <summary>Every cover slot of the catalog silo stayed taken for <see cref="CoverArt.SlotWait"/>: try again.</summary>
+    Busy = 5,
 }
 
 /// <summary>What became of a new cover: the beat's cover version when <see cref="Outcome"/> is Set.</summary>

@@ -1,6 +1,5 @@
 using BeatOrleans.Catalog.Files.Blobs;
 using BeatOrleans.Contracts.Catalog;
-using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace BeatOrleans.Catalog.Media;
@@ -10,8 +9,7 @@ namespace BeatOrleans.Catalog.Media;
 /// before the image is decoded and again by the beat as it takes the cover, so no one changes another's beat.
 /// </summary>
 [StatelessWorker]
-internal sealed partial class CoverArtGrain(CoverPipeline pipeline, IBlobStore blobs, ILogger<CoverArtGrain> logger)
-    : Grain, ICoverArtGrain
+internal sealed class CoverArtGrain(CoverPipeline pipeline) : Grain, ICoverArtGrain
 {
     public async Task<CoverResult> Apply(string beatId, string callerId, StoredFile upload)
     {
@@ -23,6 +21,11 @@ internal sealed partial class CoverArtGrain(CoverPipeline pipeline, IBlobStore b
         }
 
         var images = await pipeline.Prepare(beatId, upload, CancellationToken.None);
+        if (images is null)
+        {
+            return new CoverResult(CoverOutcome.Busy, null);
+        }
+
         if (images.Version is not { } version)
         {
             return new CoverResult(CoverOutcome.Unusable, null, images.FailureReason);
@@ -35,19 +38,19 @@ internal sealed partial class CoverArtGrain(CoverPipeline pipeline, IBlobStore b
         }
         catch (Exception)
         {
-            // The answer may have been lost after the beat stored the cover: then it is the beat's now.
-            if (!await Names(beat, version))
+            // The answer may have been lost after the beat stored the cover: then it is the beat's now. Only a beat
+            // that answers it names another cover loses the files; in doubt they stay, unreachable at worst.
+            if (await Names(beat, version) == false)
             {
-                await Remove(beatId, version);
-                throw;
+                await pipeline.Remove(BlobKeys.CoverFiles(beatId, version));
             }
 
-            outcome = CoverOutcome.Set;
+            throw;
         }
 
         if (outcome != CoverOutcome.Set)
         {
-            await Remove(beatId, version);
+            await pipeline.Remove(BlobKeys.CoverFiles(beatId, version));
             return new CoverResult(outcome, null);
         }
 
@@ -62,7 +65,8 @@ internal sealed partial class CoverArtGrain(CoverPipeline pipeline, IBlobStore b
         _ => null,
     };
 
-    private static async Task<bool> Names(IBeatGrain beat, string version)
+    /// <summary>Whether the beat names the version now; null when it cannot tell.</summary>
+    private static async Task<bool?> Names(IBeatGrain beat, string version)
     {
         try
         {
@@ -70,26 +74,7 @@ internal sealed partial class CoverArtGrain(CoverPipeline pipeline, IBlobStore b
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            return false;
+            return null;
         }
     }
-
-    /// <summary>The files of a version no beat took; one left behind is only an unreachable file.</summary>
-    private async Task Remove(string beatId, string version)
-    {
-        foreach (var key in BlobKeys.CoverFiles(beatId, version))
-        {
-            try
-            {
-                await blobs.Delete(key, CancellationToken.None);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                LogRemoveFailed(logger, exception, key);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing the untaken cover file {Key} failed")]
-    private static partial void LogRemoveFailed(ILogger logger, Exception exception, string key);
 }

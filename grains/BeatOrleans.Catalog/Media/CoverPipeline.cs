@@ -22,38 +22,59 @@ public sealed record CoverImages(string? Version, string? FailureReason);
 public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOptions> options, ILogger<CoverPipeline> logger)
     : IDisposable
 {
-    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentJobs);
+    /// <summary>
+    /// The decoder's own pixel limit, with room above <see cref="CoverArt.MaxPixels"/>: FFmpeg counts the padded
+    /// buffer, so a picture just under the limit must still decode and be measured, and refused by its real size.
+    /// </summary>
+    private const long DecoderPixels = CoverArt.MaxPixels + (CoverArt.MaxPixels / 10);
+
+    private readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentCovers);
 
     private MediaOptions Options => options.Value;
 
     private FFOptions FFmpeg => new() { BinaryFolder = Options.FFmpegFolder, TemporaryFilesFolder = Path.GetTempPath() };
 
     private static string Untrusted(string format) => FormattableString.Invariant(
-        $"-protocol_whitelist file -max_pixels {CoverArt.MaxPixels} -f {format}_pipe");
+        $"-protocol_whitelist file -max_pixels {DecoderPixels} -f {format}_pipe");
 
     public void Dispose() => slots.Dispose();
 
-    /// <summary>Stores the cover files of a new version. Throws only for transient trouble (storage, cancellation).</summary>
-    public async Task<CoverImages> Prepare(string beatId, StoredFile upload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the cover files of a new version; null when every slot stayed taken for <see cref="CoverArt.SlotWait"/>.
+    /// Throws only for transient trouble (storage), and then leaves no cover file behind.
+    /// </summary>
+    public async Task<CoverImages?> Prepare(string beatId, StoredFile upload, CancellationToken cancellationToken)
     {
         if (!CoverArt.Formats.Contains(upload.Format))
         {
             return new CoverImages(null, "A cover is a JPEG, PNG or WebP image.");
         }
 
-        await slots.WaitAsync(cancellationToken);
+        if (!await slots.WaitAsync(CoverArt.SlotWait, cancellationToken))
+        {
+            return null;
+        }
+
         using var job = CatalogTelemetry.Source.StartActivity("cover.prepare");
         job?.SetTag("beatorleans.beat_id", beatId);
-        var work = Directory.CreateDirectory(Path.Combine(WorkRoot(), $"cover-{beatId}-{Guid.NewGuid():N}")).FullName;
+        string? work = null;
         try
         {
+            work = Directory.CreateDirectory(Path.Combine(WorkRoot(), $"cover-{beatId}-{Guid.NewGuid():N}")).FullName;
             var input = Path.Combine(work, $"upload.{upload.Format}");
             await blobs.Download(upload.Key, input, cancellationToken);
+            var name = upload.Format.ToUpperInvariant();
             var (width, height) = await Measure(input, upload.Format, cancellationToken);
             if (width <= 0 || height <= 0)
             {
-                return new CoverImages(null, $"The file is not a readable {upload.Format.ToUpperInvariant()} image, "
-                    + $"or it has more than {CoverArt.MaxPixels / 1_000_000} million pixels.");
+                return new CoverImages(null, $"The file is not a readable {name} image, or it has far more than "
+                    + $"{CoverArt.MaxPixels / 1_000_000} million pixels.");
+            }
+
+            if ((long)width * height > CoverArt.MaxPixels)
+            {
+                return new CoverImages(null, $"The image is {width} x {height} pixels, more than "
+                    + $"{CoverArt.MaxPixels / 1_000_000} million.");
             }
 
             if (Math.Min(width, height) < CoverArt.MinSide)
@@ -66,26 +87,54 @@ public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOption
             var small = Path.Combine(work, "small.jpg");
             if (!await Encode(input, upload.Format, large, small, cancellationToken))
             {
-                return new CoverImages(null, $"The file is not a readable {upload.Format.ToUpperInvariant()} image.");
+                return new CoverImages(null, $"The file is not a readable {name} image.");
             }
 
             var version = Guid.NewGuid().ToString("N");
-            await blobs.Upload(BlobKeys.Cover(beatId, version, "large"), large, "image/jpeg", cancellationToken);
-            await blobs.Upload(BlobKeys.Cover(beatId, version, "small"), small, "image/jpeg", cancellationToken);
+            try
+            {
+                await blobs.Upload(BlobKeys.Cover(beatId, version, "large"), large, "image/jpeg", cancellationToken);
+                await blobs.Upload(BlobKeys.Cover(beatId, version, "small"), small, "image/jpeg", cancellationToken);
+            }
+            catch (Exception)
+            {
+                await Remove(BlobKeys.CoverFiles(beatId, version));
+                throw;
+            }
+
             return new CoverImages(version, null);
         }
         finally
         {
             slots.Release();
-            TryDelete(work);
+            if (work is not null)
+            {
+                TryDelete(work);
+            }
         }
     }
 
-    /// <summary>The picture's size from its header; zero when it cannot be read or has too many pixels.</summary>
+    /// <summary>Removes the files of a version no beat will take; a failure leaves an unreachable file, logged.</summary>
+    public async Task Remove(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            try
+            {
+                await blobs.Delete(key, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogRemoveFailed(logger, exception, key);
+            }
+        }
+    }
+
+    /// <summary>The picture's size from its header; zero when it cannot be read or is far too large.</summary>
     private async Task<(int Width, int Height)> Measure(string path, string format, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.ProbeTimeout);
+        timeout.CancelAfter(CoverArt.WorkTimeout);
         try
         {
             var analysis = await FFProbe.AnalyseAsync(path, FFmpeg, Untrusted(format), timeout.Token);
@@ -122,7 +171,7 @@ public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOption
                 $"-filter_complex {filter} -map [large] -frames:v 1 -map_metadata -1 -c:v mjpeg -q:v 3 -f image2 "
                 + $"-y \"{large}\" -map [small] -frames:v 1 -map_metadata -1 -c:v mjpeg -q:v 4 -f image2"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.ProbeTimeout);
+        timeout.CancelAfter(CoverArt.WorkTimeout);
         using var span = CatalogTelemetry.Source.StartActivity("ffmpeg");
         span?.SetTag("process.command_args", processor.Arguments);
         try
@@ -155,7 +204,7 @@ public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOption
         {
             Directory.Delete(folder, recursive: true);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogCleanupFailed(logger, e, folder);
         }
@@ -166,6 +215,9 @@ public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOption
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FFmpeg could not make a cover: {Arguments}")]
     private static partial void LogEncodeFailed(ILogger logger, Exception exception, string arguments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing the untaken cover file {Key} failed")]
+    private static partial void LogRemoveFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the work folder {Folder}")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string folder);

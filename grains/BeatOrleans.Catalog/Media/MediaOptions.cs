@@ -8,8 +8,14 @@ public sealed class MediaOptions
     /// <summary>Folder holding ffmpeg and ffprobe; empty means the PATH.</summary>
     public string FFmpegFolder { get; set; } = "";
 
-    /// <summary>Beats processed at once on one silo, hence the most FFmpeg processes it runs; default = cores.</summary>
+    /// <summary>Beats processed at once on one silo, hence the most FFmpeg processes beats run; default = cores.</summary>
     public int MaxConcurrentJobs { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Cover images made at once on one silo (each FFmpeg run may hold up to ~320 MB decoding a 40-megapixel
+    /// picture), on top of <see cref="MaxConcurrentJobs"/>; default 2.
+    /// </summary>
+    public int MaxConcurrentCovers { get; set; } = 2;
 
     /// <summary>ffprobe gets this long to read an upload; a file it cannot read in time is not audio we can use.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -41,9 +47,9 @@ public sealed class MediaOptions
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (MaxConcurrentJobs < 1)
+        if (MaxConcurrentJobs < 1 || MaxConcurrentCovers < 1)
         {
-            problems.Add($"{Section}:MaxConcurrentJobs must be at least 1.");
+            problems.Add($"{Section}:MaxConcurrentJobs and {Section}:MaxConcurrentCovers must be at least 1.");
         }
 
         if (ProbeTimeout <= TimeSpan.Zero || EncodeTimeout <= TimeSpan.Zero)

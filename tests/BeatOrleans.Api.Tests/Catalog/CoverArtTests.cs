@@ -51,8 +51,8 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
             items => items.Any(b => b!["cover_url"]?.GetValue<string>() == large));
         Assert.Equal(small, listed.Single(b => b!.Str("beat_id") == beat)!.Str("cover_thumbnail_url"));
 
-        // A camera JPEG with a comment where its location would be: the cover is the picture alone, at most 1000
-        // pixels a side, at a new address; the old cover's files are gone.
+        // A camera JPEG carrying text (here a comment segment) where its location would be: the cover is written from
+        // the pixels alone, at most 1000 pixels a side, at a new address; the old cover's files are gone.
         var photo = await Images.JpegWithComment(1200, 1500, "GPS 52.5200N 13.4050E home");
         var replaced = await (await http.PutCover(producer, beat, photo, "image/jpeg")).Body(HttpStatusCode.OK);
         Assert.NotEqual(large, replaced.Str("cover_url"));
@@ -61,6 +61,11 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.DoesNotContain("52.5200N", Encoding.ASCII.GetString(cover), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(large)).StatusCode);
         Assert.Equal(2, CoverFiles(beat).Count);
+
+        // A 40-megapixel photo, just under the limit, is taken.
+        var photo40 = await (await http.PutCover(producer, beat, await Images.Picture(6320, 6320, "jpg"), "image/jpeg"))
+            .Body(HttpStatusCode.OK);
+        Assert.Equal((1000, 1000), await Images.Size(await Fetch(photo40.Str("cover_url"))));
 
         // WebP works too; removing the cover leaves the beat without one and without its files.
         await (await http.PutCover(producer, beat, await Images.Picture(400, 400, "webp"), "image/webp"))
@@ -104,7 +109,11 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         var huge = await Images.Picture(8000, 6000, "png");
         Assert.True(huge.Length < 2_000_000);
         var bomb = await (await http.PutCover(producer, beat, huge)).Problem(HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("40 million pixels", bomb.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains("far more than 40 million pixels", bomb.Str("detail"), StringComparison.Ordinal);
+        // Just over the limit, the picture is measured and refused by its size.
+        var over = await (await http.PutCover(producer, beat, await Images.Picture(6600, 6400, "png")))
+            .Problem(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("6600 x 6400 pixels, more than 40 million", over.Str("detail"), StringComparison.Ordinal);
 
         // More than the limit of bytes (10 MiB) is refused as it streams in.
         await (await http.PutCover(producer, beat, [.. picture, .. new byte[(10 * 1024 * 1024) - picture.Length + 1]]))

@@ -124,6 +124,56 @@ public sealed class ChatTests(MarketplaceHost host) : IClassFixture<MarketplaceH
         await (await http.Send(HttpMethod.Get, $"/api/chat/history/{bob.UserId}", eveTokens.Token)).Problem(HttpStatusCode.Forbidden);
     }
 
+    private async Task<long> UnreadIn(Tokens reader, string chatId)
+    {
+        var history = await (await http.Send(HttpMethod.Get, $"/api/chat/history/{reader.UserId}", reader.Token))
+            .Body(HttpStatusCode.OK);
+        return history["chats"]!.AsArray().Single(c => c!["chat_id"]!.GetValue<string>() == chatId)!["unread_count"]!
+            .GetValue<long>();
+    }
+
+    private async Task<HttpResponseMessage> MarkRead(Tokens reader, string chatId, string? messageId = null) =>
+        await http.Send(HttpMethod.Post, $"/api/chat/messages/{chatId}/read", reader.Token,
+            messageId is null ? new { } : new { message_id = messageId });
+
+    [Fact]
+    public async Task The_history_counts_each_chats_unread_messages_until_the_reader_marks_them_read()
+    {
+        var (alice, aliceTokens) = await NewUser();
+        var (bob, bobTokens) = await NewUser();
+        var first = await Sent(aliceTokens, bob.Username, "Is the exclusive open?");
+        await Sent(aliceTokens, bob.Username, "I can pay today.");
+        var chatId = first.ChatId;
+        Assert.Equal(2, await UnreadIn(bobTokens, chatId));
+        Assert.Equal(0, await UnreadIn(aliceTokens, chatId));
+
+        // Read up to the first message: one left; then all of it, with no body.
+        var partly = await (await MarkRead(bobTokens, chatId, first.MessageId)).Body(HttpStatusCode.OK);
+        Assert.Equal(first.MessageId, partly["last_read_message_id"]!.GetValue<string>());
+        Assert.Equal(1, partly["unread_count"]!.GetValue<long>());
+        Assert.Equal(1, await UnreadIn(bobTokens, chatId));
+        using (var empty = new HttpRequestMessage(HttpMethod.Post, $"/api/chat/messages/{chatId}/read"))
+        {
+            empty.Headers.Authorization = new("Bearer", bobTokens.Token);
+            Assert.Equal(0, (await (await http.SendAsync(empty)).Body(HttpStatusCode.OK))["unread_count"]!.GetValue<long>());
+        }
+
+        Assert.Equal(0, await UnreadIn(bobTokens, chatId));
+        // A reply is read by its sender and unread to the other.
+        await Sent(bobTokens, alice.Username, "It is.");
+        Assert.Equal(0, await UnreadIn(bobTokens, chatId));
+        Assert.Equal(1, await UnreadIn(aliceTokens, chatId));
+
+        // Only a participant marks a chat read, and only with a message of that chat.
+        var (_, eveTokens) = await NewUser();
+        await (await MarkRead(eveTokens, chatId)).Problem(HttpStatusCode.Forbidden);
+        await (await MarkRead(eveTokens, "not-a-chat")).Problem(HttpStatusCode.Forbidden);
+        var other = await Sent(eveTokens, alice.Username, "hello");
+        var refused = await (await MarkRead(aliceTokens, chatId, other.MessageId)).Problem(HttpStatusCode.BadRequest);
+        Assert.True(refused["errors"]!.AsObject().ContainsKey("message_id"));
+        Assert.Equal(1, await UnreadIn(aliceTokens, chatId));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
