@@ -52,6 +52,41 @@ public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplac
     }
 
     [Fact]
+    public async Task Unread_messages_are_counted_in_the_list_until_the_conversation_is_opened()
+    {
+        var page = await marketplace.NewPage();
+        var producer = await page.SignUpInBrowser("unread");
+        var fan = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName("fan")));
+        foreach (var text in new[] { "Hi!", "Is the exclusive open?" })
+        {
+            await marketplace.Api.PostJson("/api/chat/send", fan.Token, new { receiver = producer.Username, message = text },
+                HttpStatusCode.Created);
+        }
+
+        await page.Link("Messages").ClickAsync();
+        var conversation = page.GetByRole(AriaRole.Button).Filter(new() { HasText = fan.Username });
+        await Expect(conversation).ToContainTextAsync("2 unread");
+
+        await conversation.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Is the exclusive open?");
+        await Expect(conversation).Not.ToContainTextAsync("unread");
+        // A message that arrives while the conversation is open is read where it shows.
+        await marketplace.Api.PostJson("/api/chat/send", fan.Token, new { receiver = producer.Username, message = "Hello?" },
+            HttpStatusCode.Created);
+        await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Hello?");
+        var tokens = await marketplace.Api.LogIn(producer);
+        await Eventually.Holds(async () =>
+        {
+            var history = await (await marketplace.Api.Send(HttpMethod.Get, $"/api/chat/history/{tokens.UserId}", tokens.Token))
+                .Body(HttpStatusCode.OK);
+            var chat = history["chats"]!.AsArray().Single()!;
+            return chat["last_message"]!["content"]!.GetValue<string>() == "Hello?"
+                && chat["unread_count"]!.GetValue<long>() == 0;
+        });
+        await Expect(conversation).Not.ToContainTextAsync("unread");
+    }
+
+    [Fact]
     public async Task Conversations_past_the_first_page_are_listed_on_demand_and_open_from_a_link()
     {
         var page = await marketplace.NewPage();

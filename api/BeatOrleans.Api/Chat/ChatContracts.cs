@@ -15,7 +15,7 @@ public sealed record MessagesResponse(string ChatId, IReadOnlyList<MessageRespon
 public sealed record ChatResponse(string ChatId, IReadOnlyList<string> Participants, MessageResponse LastMessage, long UnreadCount);
 
 /// <summary>Marks a chat read up to <c>message_id</c> (a message of the chat), or up to its newest message without it.</summary>
-public sealed record MarkChatReadRequest(string? MessageId);
+public sealed record MarkChatReadRequest(string? MessageId = null);
 
 /// <summary>How far the caller has read the chat, and how many of its messages they have not.</summary>
 public sealed record ChatReadResponse(string ChatId, string? LastReadMessageId, long UnreadCount);

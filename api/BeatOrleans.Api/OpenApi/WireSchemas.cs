@@ -37,6 +37,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["beat_id"] = Id, ["producer_id"] = Id, ["user_id"] = Id, ["buyer_id"] = Id, ["purchase_id"] = Id, ["chat_id"] = Id,
         ["notification_id"] = Id,
         ["message_id"] = Text(52, 34, MessageId), ["next_before"] = Text(52, 34, MessageId), ["next_after"] = Text(52, 34, MessageId),
+        ["last_read_message_id"] = Text(52, 34, MessageId), ["unread_count"] = Int(0, long.MaxValue),
         ["next_cursor"] = Text(MaxCursorLength, 1),
         ["title"] = Text(BeatFields.MaxTitleLength, 1), ["beat_title"] = Text(BeatFields.MaxTitleLength, 1), ["artist"] = Text(BeatFields.MaxTitleLength, 1), ["genre"] = Text(BeatFields.MaxGenreLength, 1), ["key"] = Text(BeatFields.MaxKeyLength, 1),
         ["currency"] = Text(3, 3, "^[A-Z]{3}$"),

@@ -206,6 +206,12 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
             await (await http.Send(HttpMethod.Get, $"/api/chat/messages/{Unknown}", producer.Token)).Problem(HttpStatusCode.Forbidden);
             await (await http.Send(HttpMethod.Get, $"/api/chat/history/{producer.UserId}", producer.Token)).Body(HttpStatusCode.OK);
             await (await http.Send(HttpMethod.Get, $"/api/chat/history/{producer.UserId}", buyerToken)).Problem(HttpStatusCode.Forbidden);
+            await (await http.Send(HttpMethod.Post, $"/api/chat/messages/{chatId}/read", producer.Token,
+                new { message_id = sent["message_id"]!.GetValue<string>() })).Body(HttpStatusCode.OK);
+            await (await http.Send(HttpMethod.Post, $"/api/chat/messages/{chatId}/read", producer.Token,
+                new { message_id = "x" })).Problem(HttpStatusCode.BadRequest);
+            await (await http.Send(HttpMethod.Post, $"/api/chat/messages/{Unknown}/read", producer.Token, new { }))
+                .Problem(HttpStatusCode.Forbidden);
         }
 
         var inbox = await (await http.Send(HttpMethod.Get, "/api/notifications?status=unread&limit=50", producer.Token)).Body(HttpStatusCode.OK);

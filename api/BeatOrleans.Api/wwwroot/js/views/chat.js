@@ -182,8 +182,11 @@ export async function chatView(_, query) {
   /** @param {Chat} c @returns {Listed} */
   const listItem = (c) => {
     const other = c.participants.find((p) => p.toLowerCase() !== mine()) ?? mine();
+    const unread = c.unread_count > 0
+      ? h("span", { class: "badge unread", title: `${c.unread_count} unread` }, `${c.unread_count} unread`)
+      : null;
     const button = h("button", { type: "button", class: "conversation", "aria-current": c.chat_id === thread.chatId ? "true" : "false" },
-      h("strong", {}, other), h("span", { class: "muted" }, ` ${c.last_message.content.slice(0, 60)}`));
+      h("strong", {}, other), unread ? " " : null, unread, h("span", { class: "muted" }, ` ${c.last_message.content.slice(0, 60)}`));
     button.addEventListener("click", () => void open(c.chat_id, other, other));
     return { c, other, item: h("li", {}, button) };
   };
@@ -220,6 +223,24 @@ export async function chatView(_, query) {
   };
   older.addEventListener("click", () => void busy(older, () => loadOlder().catch((error) => alert.show(error))));
 
+  /**
+   * The open conversation is read up to its newest message, when the page is in view and the list says some of it is
+   * unread (or a message just came): its badge goes, here and on the user's other devices' next look.
+   * @param {boolean} [arrived] a message of this conversation just arrived live
+   */
+  const markRead = async (arrived = false) => {
+    const chatId = thread.chatId;
+    if (!chatId || document.visibilityState !== "visible") return;
+    if (!arrived && !listed.some((i) => i.c.chat_id === chatId && i.c.unread_count > 0)) return;
+    await call("POST", `/api/chat/messages/${encodeURIComponent(chatId)}/read`, { body: {} });
+    for (const i of listed) {
+      if (i.c.chat_id !== chatId) continue;
+      const fresh = listItem({ ...i.c, unread_count: 0 });
+      i.item.replaceWith(fresh.item);
+      Object.assign(i, fresh);
+    }
+  };
+
   /** @param {string | null} chatId @param {string} receiver @param {string} name */
   const open = async (chatId, receiver, name) => {
     Object.assign(thread, { chatId, receiver, before: null, lastId: null, seen: new Set() });
@@ -240,6 +261,7 @@ export async function chatView(_, query) {
         show(page.messages, "append");
         thread.before = page.next_before;
         earlier.hidden = !page.next_before;
+        await markRead();
       } catch (error) {
         alert.show(error);
       }
@@ -306,10 +328,12 @@ export async function chatView(_, query) {
   /** @param {Event} event */
   const onMessage = (event) => {
     const m = /** @type {CustomEvent<LiveMessage>} */ (event).detail;
-    if (m.chat_id === thread.chatId) {
+    const here = m.chat_id === thread.chatId;
+    if (here) {
       show([{ message_id: m.message_id, sender: m.sender, content: m.content, sent_at: m.sent_at, kind: m.kind ?? "text", offer: m.offer ?? null }], "append");
     }
-    void loadList().then(async (items) => {
+    // Read where it is shown (unless the page is in the background), so the list shows no badge for it.
+    void (here ? markRead(true).catch(() => undefined) : Promise.resolve()).then(loadList).then(async (items) => {
       // A first message in a conversation opened from a beat page: that is this thread now.
       if (thread.chatId || !thread.receiver) return;
       const match = items.find((i) => i.other.toLowerCase() === thread.receiver?.toLowerCase() && i.c.chat_id === m.chat_id);
@@ -327,12 +351,16 @@ export async function chatView(_, query) {
     show(page.messages, "append");
   };
   const onReconnect = () => void catchUp().then(loadList).catch((error) => alert.show(error));
+  // Back in view: what arrived meanwhile in the open conversation is read now.
+  const onVisible = () => void markRead().catch(() => undefined);
   liveEvents.addEventListener("message", onMessage);
   liveEvents.addEventListener("reconnected", onReconnect);
+  document.addEventListener("visibilitychange", onVisible);
   onLeave(() => {
     viewingChat(null);
     liveEvents.removeEventListener("message", onMessage);
     liveEvents.removeEventListener("reconnected", onReconnect);
+    document.removeEventListener("visibilitychange", onVisible);
   });
 
   const listedOk = await loadList().then(() => true, (error) => {
