@@ -155,7 +155,8 @@ internal sealed partial class ChatListGrain(
         var user = this.GetPrimaryKeyString();
         if (list.State.Chats.TryGetValue(chat.ChatId, out var known)
             && (known.LastMessage.Sequence > chat.LastMessage.Sequence
-                || (known.LastMessage.Sequence == chat.LastMessage.Sequence && known.ReadBy(user) >= chat.ReadBy(user))))
+                || (known.LastMessage.Sequence == chat.LastMessage.Sequence
+                    && known.ReadBy(user) >= chat.ReadBy(user))))
         {
             return false;
         }

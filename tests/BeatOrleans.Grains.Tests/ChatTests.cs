@@ -287,7 +287,8 @@ public sealed class ChatTests(GrainCluster cluster)
         await chat.Send(new Outgoing(b, "bob", a, "yes"));
         foreach (var user in new[] { a, b })
         {
-            await cluster.Grains.GetGrain<IChatListGrain>(user).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            await cluster.Grains.GetGrain<IChatListGrain>(user).AsReference<IGrainManagementExtension>()
+                .DeactivateOnIdle();
         }
 
         await chat.AsReference<IGrainManagementExtension>().DeactivateOnIdle();

@@ -17,7 +17,8 @@ public sealed class CoverTests(GrainCluster cluster)
     {
         var (producer, stranger, beatId) = (NewId(), NewId(), NewId());
         var beat = cluster.Grains.GetGrain<IBeatGrain>(beatId);
-        await beat.Create(new BeatDraft(producer, "Artwork", "Producer", null, null, null, [], Tiers, File("master"), null));
+        await beat.Create(
+            new BeatDraft(producer, "Artwork", "Producer", null, null, null, [], Tiers, File("master"), null));
         var (first, second) = (NewId(), NewId());
 
         Assert.Equal(CoverOutcome.NotProducer, await beat.SetCover(stranger, first));

@@ -51,7 +51,7 @@ public static class BeatsClient
         return await http.SendAsync(request);
     }
 
-    /// <summary>Sends <paramref name="image"/> as a beat's cover: the body itself, declared as <paramref name="type"/>.</summary>
+    /// <summary>Sends <paramref name="image"/> as a beat's cover, declared as <paramref name="type"/>.</summary>
     public static async Task<HttpResponseMessage> PutCover(
         this HttpClient http, string? token, string beatId, byte[] image, string type = "image/png")
     {

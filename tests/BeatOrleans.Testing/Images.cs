@@ -10,7 +10,8 @@ public static class Images
     public static async Task<byte[]> Picture(int width, int height, string format)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-image-").FullName, $"picture.{format}");
-        await Run(Path.Combine(Path.GetDirectoryName(Audio.FFmpeg)!, "ffmpeg"), string.Create(CultureInfo.InvariantCulture,
+        var ffmpeg = Path.Combine(Path.GetDirectoryName(Audio.FFmpeg)!, "ffmpeg");
+        await Run(ffmpeg, string.Create(CultureInfo.InvariantCulture,
             $"-v error -f lavfi -i testsrc=size={width}x{height} -frames:v 1 -y {path}"));
         return await File.ReadAllBytesAsync(path);
     }

@@ -59,8 +59,8 @@ public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplac
         var fan = await marketplace.Api.LogIn(await marketplace.Api.SignUp(ApiClient.UniqueName("fan")));
         foreach (var text in new[] { "Hi!", "Is the exclusive open?" })
         {
-            await marketplace.Api.PostJson("/api/chat/send", fan.Token, new { receiver = producer.Username, message = text },
-                HttpStatusCode.Created);
+            await marketplace.Api.PostJson("/api/chat/send", fan.Token,
+                new { receiver = producer.Username, message = text }, HttpStatusCode.Created);
         }
 
         await page.Link("Messages").ClickAsync();
@@ -71,13 +71,14 @@ public sealed class ChatAndNotificationsPagesTests(BrowserMarketplace marketplac
         await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Is the exclusive open?");
         await Expect(conversation).Not.ToContainTextAsync("unread");
         // A message that arrives while the conversation is open is read where it shows.
-        await marketplace.Api.PostJson("/api/chat/send", fan.Token, new { receiver = producer.Username, message = "Hello?" },
-            HttpStatusCode.Created);
+        await marketplace.Api.PostJson("/api/chat/send", fan.Token,
+            new { receiver = producer.Username, message = "Hello?" }, HttpStatusCode.Created);
         await Expect(page.GetByRole(AriaRole.Log)).ToContainTextAsync("Hello?");
         var tokens = await marketplace.Api.LogIn(producer);
         await Eventually.Holds(async () =>
         {
-            var history = await (await marketplace.Api.Send(HttpMethod.Get, $"/api/chat/history/{tokens.UserId}", tokens.Token))
+            var path = $"/api/chat/history/{tokens.UserId}";
+            var history = await (await marketplace.Api.Send(HttpMethod.Get, path, tokens.Token))
                 .Body(HttpStatusCode.OK);
             var chat = history["chats"]!.AsArray().Single()!;
             return chat["last_message"]!["content"]!.GetValue<string>() == "Hello?"

@@ -184,7 +184,8 @@ public sealed class ProducerPagesTests(BrowserMarketplace marketplace)
         var card = page.Locator("li.beat-card").Filter(new() { HasText = title });
         var thumbnail = card.Locator("img.cover");
         await Expect(thumbnail).ToBeVisibleAsync();
-        await Eventually.Holds(async () => await thumbnail.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1") == 300);
+        await Eventually.Holds(async () =>
+            await thumbnail.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1") == 300);
 
         // Removed: the page has no picture.
         await page.GotoAsync($"/beats/{beatId}");

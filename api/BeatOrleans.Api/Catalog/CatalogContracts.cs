@@ -29,7 +29,8 @@ public sealed record BeatResponse(
 {
     public static BeatResponse From(Beat b, string baseUrl) => new(
         b.BeatId, b.Title, b.Artist, b.ProducerId, StreamInfoUrl(baseUrl, b.BeatId), b.Price, b.Currency, b.Genre, b.Bpm, b.Key, b.Tags,
-        b.DurationSeconds, b.Status.ToString().ToLowerInvariant(), b.FailureReason, ToLicenses(b.Licenses), b.CreatedAt, b.Plays,
+        b.DurationSeconds, b.Status.ToString().ToLowerInvariant(), b.FailureReason, ToLicenses(b.Licenses), b.CreatedAt,
+        b.Plays,
         CoverResponse.Url(baseUrl, b.BeatId, b.Cover, "large"), CoverResponse.Url(baseUrl, b.BeatId, b.Cover, "small"));
 
     public static BeatResponse From(CatalogEntry e, string baseUrl) => new(

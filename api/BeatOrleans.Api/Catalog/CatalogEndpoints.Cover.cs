@@ -102,7 +102,8 @@ public static partial class CatalogEndpoints
                 return Refusals.Invalid("body", "The body is empty; send the image.");
             }
 
-            var format = MediaFormats.DetectImage(await blobs.ReadHead(key, MediaFormats.HeadLength, cancellationToken));
+            var head = await blobs.ReadHead(key, MediaFormats.HeadLength, cancellationToken);
+            var format = MediaFormats.DetectImage(head);
             if (format is null)
             {
                 return Refusals.UnsupportedMediaType(

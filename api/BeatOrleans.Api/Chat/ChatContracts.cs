@@ -11,10 +11,15 @@ public sealed record MessageResponse(string MessageId, string Sender, string Con
 
 public sealed record MessagesResponse(string ChatId, IReadOnlyList<MessageResponse> Messages, string? NextBefore, string? NextAfter);
 
-/// <summary>A chat in the caller's list; <c>unread_count</c>: the other participant's messages the caller has not read.</summary>
-public sealed record ChatResponse(string ChatId, IReadOnlyList<string> Participants, MessageResponse LastMessage, long UnreadCount);
+/// <summary>
+/// A chat in the caller's list; <c>unread_count</c>: the other participant's messages the caller has not read.
+/// </summary>
+public sealed record ChatResponse(
+    string ChatId, IReadOnlyList<string> Participants, MessageResponse LastMessage, long UnreadCount);
 
-/// <summary>Marks a chat read up to <c>message_id</c> (a message of the chat), or up to its newest message without it.</summary>
+/// <summary>
+/// Marks a chat read up to <c>message_id</c> (a message of the chat), or up to its newest message without it.
+/// </summary>
 public sealed record MarkChatReadRequest(string? MessageId = null);
 
 /// <summary>How far the caller has read the chat, and how many of its messages they have not.</summary>

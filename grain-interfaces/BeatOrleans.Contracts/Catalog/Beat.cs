@@ -151,7 +151,7 @@ public static class CoverArt
     /// <summary>The shortest side an image needs to become a cover.</summary>
     public const int MinSide = 300;
 
-    /// <summary>The most pixels an image may have (a 6,000 x 6,000 picture is 36 million); larger ones are refused.</summary>
+    /// <summary>The most pixels an image may have (6,000 x 6,000 is 36 million); larger ones are refused.</summary>
     public const long MaxPixels = 40_000_000;
 
     /// <summary>
@@ -160,7 +160,7 @@ public static class CoverArt
     /// </summary>
     public static readonly TimeSpan SlotWait = TimeSpan.FromSeconds(15);
 
-    /// <summary>The longest ffprobe, and then FFmpeg, may take with one picture; a legible one takes under a second.</summary>
+    /// <summary>The longest ffprobe, then FFmpeg, may take with a picture (a legible one takes under 1 s).</summary>
     public static readonly TimeSpan WorkTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>
@@ -196,7 +196,7 @@ public enum CoverOutcome
     /// <summary>The image cannot become a cover (<see cref="CoverResult.Reason"/> says why).</summary>
     Unusable = 4,
 
-    /// <summary>Every cover slot of the catalog silo stayed taken for <see cref="CoverArt.SlotWait"/>: try again.</summary>
+    /// <summary>Every cover slot of the silo stayed taken for <see cref="CoverArt.SlotWait"/>: try again.</summary>
     Busy = 5,
 }
 

@@ -187,7 +187,8 @@ internal sealed partial class BeatGrain(
         // Stems the producer replaced: a buyer of a tier with stems may have been sold them, so they stay with such a
         // sale.
         IEnumerable<string> former = delivered.Contains(Deliverables.Stems) ? [] : State.FormerStems;
-        return all.OfType<StoredFile>().Select(f => f.Key).Concat(former).Concat(cover).Where(key => !keep.Contains(key))
+        return all.OfType<StoredFile>().Select(f => f.Key).Concat(former).Concat(cover)
+            .Where(key => !keep.Contains(key))
             .Distinct(StringComparer.Ordinal);
     }
 

@@ -19,8 +19,8 @@ public sealed record CoverImages(string? Version, string? FailureReason);
 /// and the protocol whitelist <c>file</c>; the decoder refuses pictures of more than <see cref="CoverArt.MaxPixels"/>
 /// before it allocates them, so a small file cannot decode into gigabytes.
 /// </summary>
-public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOptions> options, ILogger<CoverPipeline> logger)
-    : IDisposable
+public sealed partial class CoverPipeline(
+    IBlobStore blobs, IOptions<MediaOptions> options, ILogger<CoverPipeline> logger) : IDisposable
 {
     /// <summary>
     /// The decoder's own pixel limit, with room above <see cref="CoverArt.MaxPixels"/>: FFmpeg counts the padded
@@ -32,7 +32,8 @@ public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOption
 
     private MediaOptions Options => options.Value;
 
-    private FFOptions FFmpeg => new() { BinaryFolder = Options.FFmpegFolder, TemporaryFilesFolder = Path.GetTempPath() };
+    private FFOptions FFmpeg =>
+        new() { BinaryFolder = Options.FFmpegFolder, TemporaryFilesFolder = Path.GetTempPath() };
 
     private static string Untrusted(string format) => FormattableString.Invariant(
         $"-protocol_whitelist file -max_pixels {DecoderPixels} -f {format}_pipe");
@@ -114,7 +115,7 @@ public sealed partial class CoverPipeline(IBlobStore blobs, IOptions<MediaOption
         }
     }
 
-    /// <summary>Removes the files of a version no beat will take; a failure leaves an unreachable file, logged.</summary>
+    /// <summary>Removes the files of a version no beat takes; a failure leaves an unreachable file, logged.</summary>
     public async Task Remove(IEnumerable<string> keys)
     {
         foreach (var key in keys)

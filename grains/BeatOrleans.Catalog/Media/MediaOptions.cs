@@ -8,7 +8,7 @@ public sealed class MediaOptions
     /// <summary>Folder holding ffmpeg and ffprobe; empty means the PATH.</summary>
     public string FFmpegFolder { get; set; } = "";
 
-    /// <summary>Beats processed at once on one silo, hence the most FFmpeg processes beats run; default = cores.</summary>
+    /// <summary>Beats processed at once on one silo, hence the most FFmpeg runs beats make; default: cores.</summary>
     public int MaxConcurrentJobs { get; set; } = Environment.ProcessorCount;
 
     /// <summary>

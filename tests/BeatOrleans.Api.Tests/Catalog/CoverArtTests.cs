@@ -14,9 +14,10 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
     private IReadOnlyList<string> CoverFiles(string beatId) =>
         [.. host.BeatFiles(beatId).Where(f => f.StartsWith("covers/", StringComparison.Ordinal))];
 
-    /// <summary>Cover uploads left in the incoming folder (each is removed once the cover is made or refused).</summary>
+    /// <summary>Cover uploads left in the incoming folder (each goes once the cover is made or refused).</summary>
     private int IncomingCovers() => Directory.Exists(Path.Combine(host.BlobRoot, "incoming"))
-        ? Directory.EnumerateFiles(Path.Combine(host.BlobRoot, "incoming"), "cover-*", SearchOption.AllDirectories).Count()
+        ? Directory.EnumerateFiles(Path.Combine(host.BlobRoot, "incoming"), "cover-*", SearchOption.AllDirectories)
+            .Count()
         : 0;
 
     private async Task<byte[]> Fetch(string url)
@@ -36,7 +37,8 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.Null((await (await http.GetAsync($"/api/beats/{beat}")).Body(HttpStatusCode.OK))["cover_url"]);
 
         // A wide PNG: the centred square of its height, and a 300-pixel thumbnail.
-        var set = await (await http.PutCover(producer, beat, await Images.Picture(1600, 900, "png"))).Body(HttpStatusCode.OK);
+        var set = await (await http.PutCover(producer, beat, await Images.Picture(1600, 900, "png")))
+            .Body(HttpStatusCode.OK);
         var large = set.Str("cover_url");
         var small = set.Str("cover_thumbnail_url");
         Assert.Equal((900, 900), await Images.Size(await Fetch(large)));
@@ -88,20 +90,23 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
 
         await (await http.PutCover(null, beat, picture)).Problem(HttpStatusCode.Unauthorized);
         await (await http.PutCover(stranger, beat, picture)).Problem(HttpStatusCode.Forbidden);
-        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/cover", stranger)).Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/cover", stranger))
+            .Problem(HttpStatusCode.Forbidden);
         await (await http.PutCover(producer, Guid.NewGuid().ToString("N"), picture)).Problem(HttpStatusCode.NotFound);
         await (await http.PutCover(producer, "not-an-id", picture)).Problem(HttpStatusCode.NotFound);
 
         // Judged by the bytes, not the declared type: audio called a PNG is refused, and so is a PNG sent as JSON.
         var audio = await File.ReadAllBytesAsync(await Audio.Tone(440, 1, "wav"));
         await (await http.PutCover(producer, beat, audio)).Problem(HttpStatusCode.UnsupportedMediaType);
-        await (await http.PutCover(producer, beat, picture, "application/json")).Problem(HttpStatusCode.UnsupportedMediaType);
+        await (await http.PutCover(producer, beat, picture, "application/json"))
+            .Problem(HttpStatusCode.UnsupportedMediaType);
         await (await http.PutCover(producer, beat, [], "image/png")).Problem(HttpStatusCode.BadRequest);
 
         // A PNG header on garbage, a picture too small, and one of 48 million pixels (a small file that would
         // decode into 190 MB) are read and refused with the reason.
         byte[] broken = [.. picture[..40], .. Enumerable.Repeat((byte)7, 5000)];
-        var unreadable = await (await http.PutCover(producer, beat, broken)).Problem(HttpStatusCode.UnprocessableEntity);
+        var unreadable = await (await http.PutCover(producer, beat, broken))
+            .Problem(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("not a readable PNG", unreadable.Str("detail"), StringComparison.Ordinal);
         var tiny = await (await http.PutCover(producer, beat, await Images.Picture(200, 150, "png")))
             .Problem(HttpStatusCode.UnprocessableEntity);
@@ -134,7 +139,8 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         await (await http.PutCover(producer, beat, picture)).Body(HttpStatusCode.OK);
         Assert.Equal("completed", (await http.BuyAndPay(await Token(), beat, "exclusive")).Status());
         await (await http.PutCover(producer, beat, picture)).Problem(HttpStatusCode.Conflict);
-        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/cover", producer)).Problem(HttpStatusCode.Conflict);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/cover", producer))
+            .Problem(HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -143,12 +149,13 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         var producer = await Token();
         var wav = await File.ReadAllBytesAsync(await Audio.Tone(330, 3, "wav"));
         var processing = await (await http.Upload(producer, wav, "draft.wav")).Body(HttpStatusCode.Accepted);
-        var set = await (await http.PutCover(producer, processing.Id(), await Images.Picture(500, 500, "jpg"), "image/jpeg"))
-            .Body(HttpStatusCode.OK);
+        var picture = await Images.Picture(500, 500, "jpg");
+        var set = await (await http.PutCover(producer, processing.Id(), picture, "image/jpeg")).Body(HttpStatusCode.OK);
         Assert.Equal((500, 500), await Images.Size(await Fetch(set.Str("cover_url"))));
         Assert.Equal(2, CoverFiles(processing.Id()).Count);
 
-        await (await http.Send(HttpMethod.Delete, $"/api/beats/{processing.Id()}/delete", producer)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{processing.Id()}/delete", producer))
+            .Body(HttpStatusCode.OK);
         await Eventually.Holds(() => Task.FromResult(CoverFiles(processing.Id()).Count == 0), TimeSpan.FromSeconds(10),
             "the deleted beat's cover files were not removed");
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(set.Str("cover_url"))).StatusCode);

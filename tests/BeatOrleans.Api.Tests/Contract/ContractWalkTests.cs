@@ -117,16 +117,23 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
             .Problem(HttpStatusCode.NotFound);
         var cover = await (await http.PutCover(producer.Token, beatId, await Images.Picture(400, 400, "png")))
             .Body(HttpStatusCode.OK);
-        await (await http.PutCover(buyerToken, beatId, await Images.Picture(400, 400, "png"))).Problem(HttpStatusCode.Forbidden);
+        await (await http.PutCover(buyerToken, beatId, await Images.Picture(400, 400, "png")))
+            .Problem(HttpStatusCode.Forbidden);
         await (await http.PutCover(producer.Token, beatId, tone)).Problem(HttpStatusCode.UnsupportedMediaType);
         await (await http.PutCover(producer.Token, beatId, await Images.Picture(100, 100, "png")))
             .Problem(HttpStatusCode.UnprocessableEntity);
         var coverUrl = cover["cover_url"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(coverUrl)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, coverUrl))).StatusCode);
+        using (var head = new HttpRequestMessage(HttpMethod.Head, coverUrl))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(head)).StatusCode);
+        }
+
         await (await http.GetAsync($"/api/beats/{beatId}/cover/{Unknown}-small.jpg")).Problem(HttpStatusCode.NotFound);
-        await (await http.Send(HttpMethod.Delete, $"/api/beats/{seeded.Id()}/cover", producer.Token)).Body(HttpStatusCode.OK);
-        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beatId}/cover", buyerToken)).Problem(HttpStatusCode.Forbidden);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{seeded.Id()}/cover", producer.Token))
+            .Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Delete, $"/api/beats/{beatId}/cover", buyerToken))
+            .Problem(HttpStatusCode.Forbidden);
         var stems = new byte[] { 0x50, 0x4B, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
         await (await http.PutStems(producer.Token, beatId, stems)).Body(HttpStatusCode.OK);
         await (await http.PutStems(buyerToken, beatId, stems)).Problem(HttpStatusCode.Forbidden);

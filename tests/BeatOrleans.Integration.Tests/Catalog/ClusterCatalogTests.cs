@@ -57,7 +57,8 @@ public sealed class ClusterCatalogTests(LocalCluster cluster)
         // The upload itself does not stay in the bucket.
         using var store = new S3BlobStore(Options.Create(S3BlobStoreTests.Settings()));
         var incoming = new List<string>();
-        await foreach (var key in store.ListWrittenBefore(BlobKeys.IncomingPrefix, DateTimeOffset.UtcNow.AddMinutes(1), default))
+        var before = DateTimeOffset.UtcNow.AddMinutes(1);
+        await foreach (var key in store.ListWrittenBefore(BlobKeys.IncomingPrefix, before, default))
         {
             incoming.Add(key);
         }
