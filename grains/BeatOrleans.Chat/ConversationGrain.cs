@@ -115,7 +115,7 @@ internal sealed partial class ConversationGrain(
         queued.Clear();
         var state = conversation.State;
         var (count, last, participants, keys) = (state.Count, state.LastMessage, state.Participants, state.Keys);
-        var read = state.ReadUpTo;
+        var (read, unread) = (state.ReadUpTo, state.Unread);
         var recorded = new List<IntegrationEvent>(batch.Count);
         var now = clock.GetUtcNow();
         var messages = batch.Select((entry, i) => new ChatMessage(
@@ -132,12 +132,19 @@ internal sealed partial class ConversationGrain(
             await Task.WhenAll(messages.GroupBy(m => m.Sequence / PageSize).Select(page => Page(page.Key * PageSize).Append([.. page])));
             state.Count += messages.Count;
             state.LastMessage = messages[^1];
-            // A sender has read the conversation up to their own message (a new dictionary: a failed write puts the
-            // old one back).
+            // New dictionaries, so that a failed write can put the old ones back. A message is unread to its
+            // receiver; a sender who writes (not an offer card, posted from a beat's page) has read up to it.
             state.ReadUpTo = new Dictionary<string, long>(read, StringComparer.Ordinal);
-            foreach (var message in messages)
+            state.Unread = new Dictionary<string, long>(unread, StringComparer.Ordinal);
+            foreach (var (entry, message) in batch.Zip(messages))
             {
-                state.ReadUpTo[message.SenderId] = message.Sequence;
+                var receiver = entry.Outgoing.ReceiverId;
+                state.Unread[receiver] = state.Unread.GetValueOrDefault(receiver) + 1;
+                if (entry.Outgoing.Offer is null)
+                {
+                    state.ReadUpTo[message.SenderId] = message.Sequence;
+                    state.Unread[message.SenderId] = 0;
+                }
             }
 
             if (batch.Any(entry => entry.Key is not null))
@@ -165,7 +172,7 @@ internal sealed partial class ConversationGrain(
             // Nothing of the batch is stored as far as this activation can tell: forget it, fail its senders, and let
             // the next activation start from what storage holds.
             (state.Count, state.LastMessage, state.Participants, state.Keys) = (count, last, participants, keys);
-            state.ReadUpTo = read;
+            (state.ReadUpTo, state.Unread) = (read, unread);
             notifications.Discard();
             // By identity: a publication that ended meanwhile took confirmed events from the front of the list.
             events.Discard(recorded);
@@ -289,7 +296,8 @@ internal sealed partial class ConversationGrain(
 
     private ChatSummary? Summary() => conversation.State.LastMessage is { } last
         ? new ChatSummary(ChatId, conversation.State.Participants, last,
-            new Dictionary<string, long>(conversation.State.ReadUpTo, StringComparer.Ordinal))
+            new Dictionary<string, long>(conversation.State.ReadUpTo, StringComparer.Ordinal),
+            new Dictionary<string, long>(conversation.State.Unread, StringComparer.Ordinal))
         : null;
 
     /// <summary>
@@ -326,30 +334,42 @@ internal sealed partial class ConversationGrain(
         await writes.Run(async () =>
         {
             var newest = state.Count - 1;
-            var current = state.ReadUpTo.GetValueOrDefault(callerId, -1);
             var target = Math.Min(upToSequence ?? newest, newest);
-            if (target > current)
+            if (target > state.ReadUpTo.GetValueOrDefault(callerId, -1))
             {
-                var read = state.ReadUpTo;
+                // What is left unread: nothing up to the newest, else the other participant's messages after the
+                // mark, counted from their pages.
+                var left = target == newest ? 0 : await OthersMessages(callerId, target + 1, state.Count);
+                var (read, unread) = (state.ReadUpTo, state.Unread);
                 state.ReadUpTo = new Dictionary<string, long>(read, StringComparer.Ordinal) { [callerId] = target };
+                state.Unread = new Dictionary<string, long>(unread, StringComparer.Ordinal) { [callerId] = left };
                 try
                 {
                     await Save();
                 }
                 catch
                 {
-                    state.ReadUpTo = read;
+                    (state.ReadUpTo, state.Unread) = (read, unread);
                     throw;
                 }
-
-                await Touch([callerId]);
-                current = target;
             }
 
-            answer = new ChatRead(current, Math.Max(0, newest - current));
+            // Even when the mark stays: a list that missed the last touch (a lost call, a lost write) shows the count
+            // the client is answered from now on.
+            await Touch([callerId]);
+            answer = new ChatRead(state.ReadUpTo.GetValueOrDefault(callerId, -1), state.Unread.GetValueOrDefault(callerId));
         });
 
         return answer;
+    }
+
+    /// <summary>How many messages numbered <paramref name="start"/> to <paramref name="end"/> (excluded) another sent.</summary>
+    private async Task<long> OthersMessages(string userId, long start, long end)
+    {
+        var pages = await Task.WhenAll(Enumerable.Range(0, (int)(((end - 1) / PageSize) - (start / PageSize) + 1))
+            .Select(i => Page(((start / PageSize) + i) * PageSize).GetMessages()));
+        return pages.SelectMany(page => page)
+            .Count(m => m.Sequence >= start && m.Sequence < end && m.SenderId != userId);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -27,10 +27,17 @@ public sealed class ConversationState
     [Id(5)] public List<SentKey> Keys { get; set; } = [];
 
     /// <summary>
-    /// How far each participant has read, by user id: the sequence number of the last message they read. A sender
-    /// has read up to their own message; the other participant, up to what they marked read.
+    /// How far each participant has read, by user id: the sequence number of the last message they read. It moves
+    /// when they mark the conversation read, and when they write a message of their own (a reply is written where
+    /// the conversation is read); an offer card, which is posted from a beat's page, does not move it.
     /// </summary>
     [Id(6)] public Dictionary<string, long> ReadUpTo { get; set; } = [];
+
+    /// <summary>
+    /// By user id, how many of the other participant's messages came after that user's read mark: the unread count
+    /// the chat list shows.
+    /// </summary>
+    [Id(7)] public Dictionary<string, long> Unread { get; set; } = [];
 }
 
 /// <summary>

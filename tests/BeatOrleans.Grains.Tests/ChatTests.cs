@@ -296,6 +296,42 @@ public sealed class ChatTests(GrainCluster cluster)
         Assert.Equal(1, await Unread(a));
         Assert.Equal(new ChatRead(4, 0), await chat.MarkRead(a, null));
         Assert.Equal(0, await Unread(a));
+
+        // An offer card is posted from a beat's page: it reads nothing for its sender, and is unread to the other.
+        await chat.Send(new Outgoing(a, "alice", b, "one more thing"));
+        var card = new OfferCard(NewUser(), NewUser(), "Night Drive", "exclusive", 400m, "USD", "open",
+            DateTimeOffset.UtcNow.AddDays(2), null);
+        await chat.Send(new Outgoing(b, "bob", a, "Offer", card));
+        Assert.Equal(1, await Unread(b));
+        Assert.Equal(1, await Unread(a));
+        // Read up to the text: the card after it is the reader's own. To the other side it stays unread until read.
+        Assert.Equal(new ChatRead(5, 0), await chat.MarkRead(b, 5));
+        Assert.Equal(new ChatRead(5, 1), await chat.MarkRead(a, 5));
+        Assert.Equal(new ChatRead(6, 0), await chat.MarkRead(a, 6));
+    }
+
+    [Fact]
+    public async Task A_chat_list_whose_last_write_was_lost_reads_its_unread_counts_back()
+    {
+        var (a, b) = (NewUser(), NewUser());
+        for (var i = 0; i < 2; i++)
+        {
+            await Conversation(a, b).Send(new Outgoing(a, "alice", b, $"message {i}"));
+        }
+
+        var list = cluster.Grains.GetGrain<IChatListGrain>(b);
+        Assert.Equal(2, Assert.Single((await list.GetChats(10, null, null)).Chats).UnreadBy(b));
+        await Conversation(a, b).MarkRead(b, null);
+        Assert.Equal(0, Assert.Single((await list.GetChats(10, null, null)).Chats).UnreadBy(b));
+
+        // The activation ends without storing what it held, as in a crash: the count comes back from the conversation.
+        using (StorageFaults.FailWrites($"chats/chatlist/{b}"))
+        {
+            await list.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(0, Assert.Single((await list.GetChats(10, null, null)).Chats).UnreadBy(b));
     }
 
     [Fact]

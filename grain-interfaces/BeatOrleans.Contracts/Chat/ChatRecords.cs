@@ -40,14 +40,16 @@ public sealed record MessagePage(
 
 /// <summary>
 /// A conversation as a participant's chat list shows it, with how far each participant has read
-/// (<see cref="ReadUpTo"/>: the sequence number of the last message they read; absent, none).
+/// (<see cref="ReadUpTo"/>: the sequence number of the last message they read; absent, none) and how many of the
+/// other participant's messages came after that (<see cref="Unread"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chat.ChatSummary")]
 public sealed record ChatSummary(
     [property: Id(0)] string ChatId,
     [property: Id(1)] IReadOnlyList<string> Participants,
     [property: Id(2)] ChatMessage LastMessage,
-    [property: Id(3)] IReadOnlyDictionary<string, long>? ReadUpTo = null)
+    [property: Id(3)] IReadOnlyDictionary<string, long>? ReadUpTo = null,
+    [property: Id(4)] IReadOnlyDictionary<string, long>? Unread = null)
 {
     /// <summary>
     /// The last message <paramref name="userId"/> read, by sequence number; -1 for none. A summary kept before read
@@ -56,11 +58,8 @@ public sealed record ChatSummary(
     public long ReadBy(string userId) =>
         ReadUpTo is null ? LastMessage.Sequence : ReadUpTo.GetValueOrDefault(userId, -1);
 
-    /// <summary>
-    /// Messages <paramref name="userId"/> has not read. All of them are the other participant's: sending a message
-    /// reads the conversation up to it.
-    /// </summary>
-    public long UnreadBy(string userId) => Math.Max(0, LastMessage.Sequence - ReadBy(userId));
+    /// <summary>The other participant's messages <paramref name="userId"/> has not read.</summary>
+    public long UnreadBy(string userId) => Unread?.GetValueOrDefault(userId) ?? 0;
 }
 
 /// <summary>How far a participant has read a conversation, after marking it read.</summary>

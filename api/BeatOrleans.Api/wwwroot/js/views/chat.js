@@ -224,15 +224,16 @@ export async function chatView(_, query) {
   older.addEventListener("click", () => void busy(older, () => loadOlder().catch((error) => alert.show(error))));
 
   /**
-   * The open conversation is read up to its newest message, when the page is in view and the list says some of it is
-   * unread (or a message just came): its badge goes, here and on the user's other devices' next look.
-   * @param {boolean} [arrived] a message of this conversation just arrived live
+   * The open conversation is read up to the last message this page shows, when the page is in view and the list
+   * says some of it is unread (or the other side's message just came): its badge goes, here and on the user's other
+   * devices' next look. The chat id is taken by the caller, before it waited for anything.
+   * @param {string | null} chatId @param {boolean} [arrived] a message of the other side's just arrived live
    */
-  const markRead = async (arrived = false) => {
-    const chatId = thread.chatId;
-    if (!chatId || document.visibilityState !== "visible") return;
+  const markRead = async (chatId, arrived = false) => {
+    const upTo = thread.lastId;
+    if (!chatId || chatId !== thread.chatId || !upTo || document.visibilityState !== "visible") return;
     if (!arrived && !listed.some((i) => i.c.chat_id === chatId && i.c.unread_count > 0)) return;
-    await call("POST", `/api/chat/messages/${encodeURIComponent(chatId)}/read`, { body: {} });
+    await call("POST", `/api/chat/messages/${encodeURIComponent(chatId)}/read`, { body: { message_id: upTo } });
     for (const i of listed) {
       if (i.c.chat_id !== chatId) continue;
       const fresh = listItem({ ...i.c, unread_count: 0 });
@@ -261,7 +262,7 @@ export async function chatView(_, query) {
         show(page.messages, "append");
         thread.before = page.next_before;
         earlier.hidden = !page.next_before;
-        await markRead();
+        await markRead(chatId);
       } catch (error) {
         alert.show(error);
       }
@@ -325,6 +326,8 @@ export async function chatView(_, query) {
     }
   });
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} the pending read mark of a burst of live messages */
+  let readSoon;
   /** @param {Event} event */
   const onMessage = (event) => {
     const m = /** @type {CustomEvent<LiveMessage>} */ (event).detail;
@@ -332,8 +335,14 @@ export async function chatView(_, query) {
     if (here) {
       show([{ message_id: m.message_id, sender: m.sender, content: m.content, sent_at: m.sent_at, kind: m.kind ?? "text", offer: m.offer ?? null }], "append");
     }
-    // Read where it is shown (unless the page is in the background), so the list shows no badge for it.
-    void (here ? markRead(true).catch(() => undefined) : Promise.resolve()).then(loadList).then(async (items) => {
+    // The other side's message is read where it is shown (unless the page is in the background), so the list shows
+    // no badge for it: once for a burst, a second after its last message.
+    if (here && m.sender.toLowerCase() !== mine()) {
+      clearTimeout(readSoon);
+      const chatId = m.chat_id;
+      readSoon = setTimeout(() => void markRead(chatId, true).catch(() => undefined), 1000);
+    }
+    void loadList().then(async (items) => {
       // A first message in a conversation opened from a beat page: that is this thread now.
       if (thread.chatId || !thread.receiver) return;
       const match = items.find((i) => i.other.toLowerCase() === thread.receiver?.toLowerCase() && i.c.chat_id === m.chat_id);
@@ -352,7 +361,7 @@ export async function chatView(_, query) {
   };
   const onReconnect = () => void catchUp().then(loadList).catch((error) => alert.show(error));
   // Back in view: what arrived meanwhile in the open conversation is read now.
-  const onVisible = () => void markRead().catch(() => undefined);
+  const onVisible = () => void markRead(thread.chatId).catch(() => undefined);
   liveEvents.addEventListener("message", onMessage);
   liveEvents.addEventListener("reconnected", onReconnect);
   document.addEventListener("visibilitychange", onVisible);
@@ -361,6 +370,7 @@ export async function chatView(_, query) {
     liveEvents.removeEventListener("message", onMessage);
     liveEvents.removeEventListener("reconnected", onReconnect);
     document.removeEventListener("visibilitychange", onVisible);
+    clearTimeout(readSoon);
   });
 
   const listedOk = await loadList().then(() => true, (error) => {
