@@ -55,10 +55,10 @@ internal sealed partial class ConversationGrain(
         events = new EventOutbox(this, () => conversation.State.Events, () => conversation.WriteStateAsync());
         notifications = new NotificationOutbox(this, () => conversation.State.Notifications, Redelivery);
         var state = conversation.State;
-        if (state.Count > 0 && state.ReadUpTo.Count == 0)
+        if (state.Count > 0 && state.ReadUpTo.Count == 0 && state.Unread.Count == 0)
         {
-            // Stored before read marks were kept (a message always marks its sender): what came before counts as
-            // read by both, stored with the next write.
+            // Stored before read marks were kept (every message counts for its receiver since): what came before
+            // counts as read by both, stored with the next write.
             state.ReadUpTo = state.Participants.ToDictionary(p => p, _ => state.Count - 1, StringComparer.Ordinal);
         }
 

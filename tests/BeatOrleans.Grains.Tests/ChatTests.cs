@@ -311,6 +311,21 @@ public sealed class ChatTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_chat_opened_by_an_offer_card_is_unread_until_read_across_activations()
+    {
+        var (buyer, producer) = (NewUser(), NewUser());
+        var chat = Conversation(buyer, producer);
+        var card = new OfferCard(NewUser(), NewUser(), "Night Drive", "exclusive", 400m, "USD", "open",
+            DateTimeOffset.UtcNow.AddDays(2), null);
+        await chat.Send(new Outgoing(buyer, "buyer", producer, "Offer", card));
+        await chat.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        Assert.Equal(1, (await chat.GetSummary())!.UnreadBy(producer));
+        Assert.Equal(new ChatRead(0, 0), await chat.MarkRead(producer, null));
+        Assert.Equal(0, (await chat.GetSummary())!.UnreadBy(producer));
+    }
+
+    [Fact]
     public async Task A_chat_list_whose_last_write_was_lost_reads_its_unread_counts_back()
     {
         var (a, b) = (NewUser(), NewUser());
