@@ -28,6 +28,41 @@ public static class Images
         return [.. jpeg[..2], .. segment, .. jpeg[2..]];
     }
 
+    /// <summary>
+    /// A 600 x 400 JPEG, its left half white and its right half black, whose EXIF orientation says to show it turned
+    /// a quarter clockwise (6: as a phone held upright stores a photo): shown upright, white is on top.
+    /// </summary>
+    public static async Task<byte[]> SidewaysPhoto()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("beatorleans-image-").FullName, "halves.jpg");
+        var ffmpeg = Path.Combine(Path.GetDirectoryName(Audio.FFmpeg)!, "ffmpeg");
+        await Run(ffmpeg, "-v error -f lavfi -i color=white:s=300x400 -f lavfi -i color=black:s=300x400 "
+            + $"-filter_complex hstack -frames:v 1 -y {path}");
+        var jpeg = await File.ReadAllBytesAsync(path);
+        // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112), SHORT, 1 value: 6.
+        byte[] tiff =
+        [
+            (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, // big-endian, the first IFD at 8
+            0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, // one entry: Orientation, SHORT, 1 value, 6
+            0, 0, 0, 0, // no next IFD
+        ];
+        byte[] payload = [.. "Exif\0\0"u8, .. tiff];
+        byte[] segment = [0xFF, 0xE1, (byte)((payload.Length + 2) >> 8), (byte)(payload.Length + 2), .. payload];
+        return [.. jpeg[..2], .. segment, .. jpeg[2..]];
+    }
+
+    /// <summary>The brightness (0-255) of the pixel at <paramref name="x"/>, <paramref name="y"/>.</summary>
+    public static async Task<int> Brightness(byte[] image, int x, int y)
+    {
+        var (width, _) = await Size(image);
+        var folder = Directory.CreateTempSubdirectory("beatorleans-image-").FullName;
+        var (input, output) = (Path.Combine(folder, "image"), Path.Combine(folder, "gray.raw"));
+        await File.WriteAllBytesAsync(input, image);
+        await Run(Path.Combine(Path.GetDirectoryName(Audio.FFmpeg)!, "ffmpeg"),
+            $"-v error -i {input} -f rawvideo -pix_fmt gray -y {output}");
+        return (await File.ReadAllBytesAsync(output))[(y * width) + x];
+    }
+
     /// <summary>The width and height ffprobe reads from an image.</summary>
     public static async Task<(int Width, int Height)> Size(byte[] image)
     {

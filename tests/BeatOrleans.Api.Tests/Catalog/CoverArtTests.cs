@@ -64,6 +64,14 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(large)).StatusCode);
         Assert.Equal(2, CoverFiles(beat).Count);
 
+        // A phone photo stored sideways, with its orientation in its EXIF data, is made upright.
+        var sideways = await (await http.PutCover(producer, beat, await Images.SidewaysPhoto(), "image/jpeg"))
+            .Body(HttpStatusCode.OK);
+        var upright = await Fetch(sideways.Str("cover_url"));
+        Assert.Equal((400, 400), await Images.Size(upright));
+        Assert.InRange(await Images.Brightness(upright, 350, 50), 200, 255);
+        Assert.InRange(await Images.Brightness(upright, 50, 350), 0, 55);
+
         // A 40-megapixel photo, just under the limit, is taken.
         var photo40 = await (await http.PutCover(producer, beat, await Images.Picture(6320, 6320, "jpg"), "image/jpeg"))
             .Body(HttpStatusCode.OK);
