@@ -61,7 +61,7 @@ public sealed partial class CoverPipeline(
         string? work = null;
         try
         {
-            work = Directory.CreateDirectory(Path.Combine(WorkRoot(), $"cover-{beatId}-{Guid.NewGuid():N}")).FullName;
+            work = WorkFolders.Create(Options, $"cover-{beatId}");
             var input = Path.Combine(work, $"upload.{upload.Format}");
             await blobs.Download(upload.Key, input, cancellationToken);
             var name = upload.Format.ToUpperInvariant();
@@ -110,7 +110,7 @@ public sealed partial class CoverPipeline(
             slots.Release();
             if (work is not null)
             {
-                TryDelete(work);
+                WorkFolders.TryDelete(work, logger);
             }
         }
     }
@@ -195,22 +195,6 @@ public sealed partial class CoverPipeline(
         }
     }
 
-    private string WorkRoot() => string.IsNullOrWhiteSpace(Options.WorkFolder)
-        ? Path.Combine(Path.GetTempPath(), "beatorleans-media")
-        : Options.WorkFolder;
-
-    private void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogCleanupFailed(logger, e, folder);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "ffprobe could not read an uploaded {Format} cover")]
     private static partial void LogUnreadable(ILogger logger, Exception exception, string format);
 
@@ -219,7 +203,4 @@ public sealed partial class CoverPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing the untaken cover file {Key} failed")]
     private static partial void LogRemoveFailed(ILogger logger, Exception exception, string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the work folder {Folder}")]
-    private static partial void LogCleanupFailed(ILogger logger, Exception exception, string folder);
 }

@@ -41,9 +41,11 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
         job?.SetTag("beatorleans.beat_id", beatId);
         var started = Stopwatch.GetTimestamp();
         var outcome = "error";
-        var work = Directory.CreateDirectory(Path.Combine(WorkRoot(), $"{beatId}-{Guid.NewGuid():N}")).FullName;
+        string? work = null;
         try
         {
+            // Inside the try: a folder that cannot be made must still give its slot back.
+            work = WorkFolders.Create(Options, beatId);
             var masterPath = Path.Combine(work, $"master.{master.Format}");
             await blobs.Download(master.Key, masterPath, cancellationToken);
             var probe = await Probe(masterPath, master.Format, cancellationToken);
@@ -132,7 +134,10 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
             job?.SetStatus(outcome == "ready" ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             CatalogTelemetry.Processed(Stopwatch.GetElapsedTime(started), outcome);
             slots.Release();
-            TryDelete(work);
+            if (work is not null)
+            {
+                WorkFolders.TryDelete(work, logger);
+            }
         }
     }
 
@@ -257,28 +262,11 @@ public sealed partial class MediaPipeline(IBlobStore blobs, DefaultVoiceTag defa
         return new StoredFile(key, format, new FileInfo(path).Length);
     }
 
-    private string WorkRoot() => string.IsNullOrWhiteSpace(Options.WorkFolder) ? Path.Combine(Path.GetTempPath(), "beatorleans-media") : Options.WorkFolder;
-
-    private void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException e)
-        {
-            LogCleanupFailed(logger, e, folder);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "ffprobe could not read {Path}")]
     private static partial void LogUnreadable(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "FFmpeg failed: {Arguments}")]
     private static partial void LogEncodeFailed(ILogger logger, Exception exception, string arguments);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the work folder {Folder}")]
-    private static partial void LogCleanupFailed(ILogger logger, Exception exception, string folder);
 
     private sealed record ProbeResult(int SampleRate, int Channels, string? FailureReason)
     {
