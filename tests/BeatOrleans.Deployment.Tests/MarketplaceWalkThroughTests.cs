@@ -24,6 +24,13 @@ public sealed class MarketplaceWalkThroughTests(RunningDeployment stack) : IClas
         Assert.Equal(HttpStatusCode.PartialContent, preview.StatusCode);
         Assert.Equal(1000, (await preview.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal("audio/mpeg", preview.Content.Headers.ContentType?.MediaType);
+
+        // Cover art is made on a catalog silo and served through the same URL (a file, or a redirect to S3).
+        var cover = await (await http.PutCover(producer, beat.Id(), await Images.Picture(800, 600, "png")))
+            .Body(HttpStatusCode.OK);
+        using var thumbnail = await listener.GetAsync(cover["cover_thumbnail_url"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        Assert.Equal((300, 300), await Images.Size(await thumbnail.Content.ReadAsByteArrayAsync()));
     }
 
     [Fact]
