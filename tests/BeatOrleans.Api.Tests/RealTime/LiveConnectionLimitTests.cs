@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
+using BeatOrleans.Api.RealTime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BeatOrleans.Api.Tests.RealTime;
 
@@ -31,6 +33,13 @@ public sealed class LiveConnectionLimitTests(TwoConnectionsHost host) : IClassFi
         var (hub, _) = await LiveClients.ConnectHub(host.BaseAddress, user.Token);
         await using var _ = hub;
         using var first = await Socket(user);
+
+        // SignalR answers the handshake before the hub's OnConnectedAsync registers the connection, and a socket is
+        // registered after its upgrade: wait until the node counts both.
+        var relay = host.Services.GetRequiredService<PushRelay>();
+        Assert.True(
+            await Eventually.Until(() => relay.IsFull(user.UserId), TimeSpan.FromSeconds(10)),
+            "the node never counted the hub and the socket");
 
         // The third is refused 429 before the upgrade, a raw WebSocket or the hub's.
         using var refused = new ClientWebSocket();
