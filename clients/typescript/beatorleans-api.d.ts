@@ -1299,7 +1299,7 @@ export interface components {
             stems: string;
         };
         /** @enum {string} */
-        StoredAudioFormat: "wav" | "aiff" | "flac" | "mp3" | "ogg" | "unchecked";
+        StoredAudioFormat: "wav" | "aiff" | "flac" | "mp3" | "ogg";
         StreamResponse: {
             beat_id: string;
             /** Format: uri */
@@ -1342,6 +1342,11 @@ export interface components {
         };
         UpdateLicensesRequest: {
             licenses: components["schemas"]["LicenseTierList"];
+        };
+        UploadReceivedResponse: {
+            upload_id: string;
+            /** Format: int64 */
+            bytes: number;
         };
         UploadUrlResponse: {
             /** Format: uri */
@@ -2596,7 +2601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VoiceTagResponse"];
+                    "application/json": components["schemas"]["UploadReceivedResponse"];
                 };
             };
             /** @description The Host header is not one of AllowedHosts; or the request line is malformed (a NUL in the path), which is answered with no body. */

@@ -102,11 +102,15 @@ public class MarketplaceHost : IAsyncLifetime
     }
 
     /// <summary>Stops the host and starts a fresh one on the same data folder.</summary>
-    public async Task Restart()
+    /// <returns>How long the stop took (the start not counted).</returns>
+    public async Task<TimeSpan> Restart()
     {
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         await factory.DisposeAsync();
+        var stopped = stopping.Elapsed;
         factory = NewFactory();
         await Start();
+        return stopped;
     }
 
     /// <summary>

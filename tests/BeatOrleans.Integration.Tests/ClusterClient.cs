@@ -27,6 +27,21 @@ public sealed class ClusterClient : IAsyncDisposable
 
     public async Task<IReadOnlyList<SiloAddress>> ActiveSilos() => [.. (await Management.GetHosts(onlyActive: true)).Keys];
 
+    /// <summary>
+    /// The silo of <paramref name="cluster"/> named <paramref name="name"/> once the silo that answers this client's
+    /// management calls lists it as active. A silo is ready once its own view has it; the others learn of it from the
+    /// membership table and gossip, a moment later.
+    /// </summary>
+    public async Task<SiloAddress> ActiveSilo(LocalCluster cluster, string name)
+    {
+        var port = await cluster.SiloPort(name);
+        var silo = await Eventually.Holds(
+            async () => (await ActiveSilos()).FirstOrDefault(s => s.Endpoint.Port == port),
+            silo => silo is not null, TimeSpan.FromSeconds(30),
+            _ => $"{name} (silo port {port}) was not listed as active within 30 s");
+        return silo!;
+    }
+
     /// <summary>Activations of grain classes whose name contains <paramref name="grainClass"/>, per silo.</summary>
     public async Task<Dictionary<SiloAddress, int>> Activations(string grainClass) =>
         (await Management.GetSimpleGrainStatistics())

@@ -80,6 +80,16 @@ public sealed class LocalCluster : IAsyncLifetime
     public async Task<Uri> Metrics(string name) => new((await Run("metrics", name)).Trim());
 
     /// <summary>What a process wrote to its log so far.</summary>
+    /// <summary>The silo port of the silo <paramref name="name"/>, from how the cluster script starts it.</summary>
+    public async Task<int> SiloPort(string name)
+    {
+        var command = await File.ReadAllTextAsync(Path.Combine(directory, "procs", $"{name}.cmd"));
+        var port = System.Text.RegularExpressions.Regex.Match(command, @"--Silo:SiloPort=(\d+)");
+        return port.Success
+            ? int.Parse(port.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"{name}.cmd names no silo port");
+    }
+
     public async Task<string> Log(string name) => await File.ReadAllTextAsync(Path.Combine(directory, "logs", $"{name}.log"));
 
     /// <summary>SIGKILL, as a crash: no graceful leave from the cluster.</summary>

@@ -34,6 +34,17 @@ public static class LiveClients
         hub.On<JsonObject>("ReceiveMessage", payload => received.Add("ReceiveMessage", payload));
         hub.On<JsonObject>("ReceiveNotification", payload => received.Add("ReceiveNotification", payload));
         await hub.StartAsync();
+        // SignalR answers the handshake before the hub's OnConnectedAsync has run, where the node registers the
+        // connection for pushes; it handles a client's calls only after that. So the answer to a call (here an error:
+        // no such method) means pushes reach this connection from now on.
+        try
+        {
+            await hub.InvokeAsync<object>("AwaitRegistration");
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException)
+        {
+        }
+
         return (hub, received);
     }
 
@@ -47,6 +58,7 @@ public static class LiveClients
         _ = Task.Run(async () =>
         {
             var buffer = new byte[64 * 1024];
+            using var message = new MemoryStream();
             while (socket.State == WebSocketState.Open)
             {
                 try
@@ -54,7 +66,24 @@ public static class LiveClients
                     var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Text)
                     {
-                        received.Add(name, JsonNode.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count))!.AsObject());
+                        // A message may come in several reads; it is whole at EndOfMessage.
+                        message.Write(buffer, 0, result.Count);
+                        if (!result.EndOfMessage)
+                        {
+                            continue;
+                        }
+
+                        var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                        message.SetLength(0);
+                        try
+                        {
+                            received.Add(name, JsonNode.Parse(text)!.AsObject());
+                        }
+                        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+                        {
+                            // Recorded, so that a test waiting for a frame says what came instead.
+                            received.Add($"{name} (not a JSON object)", new JsonObject { ["text"] = text });
+                        }
                     }
                     else if (result.MessageType == WebSocketMessageType.Close)
                     {

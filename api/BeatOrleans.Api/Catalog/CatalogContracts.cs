@@ -64,6 +64,11 @@ public sealed record UploadUrlResponse(string UploadUrl, string FileUrl, DateTim
 
 public sealed record VoiceTagResponse(string Format, long Bytes);
 
+/// <summary>
+/// What the local store's upload URL answers: the audio is kept as it came, and checked when an upload names it.
+/// </summary>
+public sealed record UploadReceivedResponse(string UploadId, long Bytes);
+
 /// <summary>The seed's JSON upload: the audio is already uploaded through <c>upload_url</c>; <c>file_url</c> names it.</summary>
 public sealed record JsonUploadRequest(
     string? Title,

@@ -47,7 +47,7 @@ internal static class PreviewAndUploads
     }
 
     /// <summary>The local store's stand-in for a presigned PUT: the signature names the user and the upload.</summary>
-    public static async Task<Results<Ok<VoiceTagResponse>, ProblemHttpResult>> PutLocalUpload(
+    public static async Task<Results<Ok<UploadReceivedResponse>, ProblemHttpResult>> PutLocalUpload(
         string upload_id, string? user, string? exp, string? sig, HttpContext http, IBlobStore blobs, SignedUrls signer, IOptions<UploadOptions> options)
     {
         if (user is null || !EntityIds.IsValid(upload_id) || !signer.Verify(UploadGrant(user, upload_id), exp, sig))
@@ -60,7 +60,7 @@ internal static class PreviewAndUploads
         try
         {
             var bytes = await blobs.Write(BlobKeys.Incoming(user, upload_id), http.Request.Body, max, "application/octet-stream", http.RequestAborted);
-            return TypedResults.Ok(new VoiceTagResponse("unchecked", bytes));
+            return TypedResults.Ok(new UploadReceivedResponse(upload_id, bytes));
         }
         catch (BlobTooLargeException)
         {

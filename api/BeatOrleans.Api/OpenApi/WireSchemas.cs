@@ -35,7 +35,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
     private static readonly Dictionary<string, Action<OpenApiSchema>> ByName = new()
     {
         ["beat_id"] = Id, ["producer_id"] = Id, ["user_id"] = Id, ["buyer_id"] = Id, ["purchase_id"] = Id, ["chat_id"] = Id,
-        ["notification_id"] = Id,
+        ["notification_id"] = Id, ["upload_id"] = Id,
         ["message_id"] = Text(52, 34, MessageId), ["next_before"] = Text(52, 34, MessageId), ["next_after"] = Text(52, 34, MessageId),
         ["last_read_message_id"] = Text(52, 34, MessageId), ["unread_count"] = Int(0, long.MaxValue),
         ["next_cursor"] = Text(MaxCursorLength, 1),
@@ -118,7 +118,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         [("CreateCouponRequest", "beat_ids")] = List(CouponsEndpoints.MaxBeats, Text(32, 1)),
         [("CreateCouponRequest", "license_types")] =
             List(LicenseTypes.All.Count, NamedEnums.Named("LicenseType", LicenseTypes.All)),
-        [("VoiceTagResponse", "format")] = NamedEnums.Named("StoredAudioFormat", [.. MediaFormats.Audio, "unchecked"]),
+        [("VoiceTagResponse", "format")] = NamedEnums.Named("StoredAudioFormat", [.. MediaFormats.Audio]),
         [("UpdateBeatRequest", "genre")] = Text(BeatFields.MaxGenreLength, description: "An empty string clears it."),
         [("UpdateBeatRequest", "bpm")] = s =>
         {

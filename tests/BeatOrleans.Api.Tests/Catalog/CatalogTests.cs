@@ -353,9 +353,12 @@ public sealed class CatalogTests(MarketplaceHost host) : IClassFixture<Marketpla
         var (_, token) = await Producer();
         var (_, otherToken) = await Producer();
         var grant = await http.PostJson("/api/beats/upload-url", token, new { }, HttpStatusCode.OK);
-        var put = await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(await File.ReadAllBytesAsync(await Audio.Tone(220, 3, "wav"))));
-        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var wav = await File.ReadAllBytesAsync(await Audio.Tone(220, 3, "wav"));
+        var put = await (await http.PutAsync(grant["upload_url"]!.GetValue<string>(), new ByteArrayContent(wav)))
+            .Body(HttpStatusCode.OK);
         var fileUrl = grant["file_url"]!.GetValue<string>();
+        Assert.Equal(fileUrl[(fileUrl.LastIndexOf('/') + 1)..], put.Str("upload_id"));
+        Assert.Equal(wav.Length, put["bytes"]!.GetValue<long>());
 
         var stolen = await (await http.Send(HttpMethod.Post, "/api/beats/upload", otherToken, new { title = "Stolen", file_url = fileUrl })).Problem(HttpStatusCode.BadRequest);
         Assert.True(stolen["errors"]!.AsObject().ContainsKey("file_url"));

@@ -16,7 +16,10 @@ public sealed class StripeMarketHost() : MarketplaceHost(Settings(), services =>
 
     public const string PublishableKey = "pk_test_beatorleans";
 
-    private static Dictionary<string, string?> Settings() => new()
+    /// <summary>
+    /// The Stripe settings of these hosts, with purchases reconciling every <paramref name="reconcile"/>.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(string reconcile = "00:00:02") => new()
     {
         ["Payments:Provider"] = "stripe",
         ["Payments:Stripe:SecretKey"] = Stripe.SecretKey,
@@ -26,10 +29,11 @@ public sealed class StripeMarketHost() : MarketplaceHost(Settings(), services =>
         ["Payments:Stripe:RequestTimeout"] = "00:00:02",
         ["Payments:Stripe:MaxNetworkRetries"] = "0",
         ["Purchasing:RetryPeriod"] = "00:00:01",
-        ["Purchasing:ReconcilePeriod"] = "00:00:02",
+        ["Purchasing:ReconcilePeriod"] = reconcile,
     };
 }
 
+[Collection(StripeGroup.Name)]
 public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
 {
     private readonly HttpClient http;
@@ -114,10 +118,11 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
     {
         var producer = (await http.LogIn(await http.SignUp())).Token;
         var beatId = (await http.ReadyBeat(producer)).Id();
-        // The buyers sign up a few at a time: 200 password hashes at once queue behind the hashing slots (cores - 1) for
-        // longer than a grain call may wait on a busy 2-core machine. What runs concurrently below is the buying.
+        // The buyers sign up two at a time: 200 password hashes at once queue behind the hashing slots (cores - 1) for
+        // longer than a grain call may wait on a busy 2-core machine, and four at a time were once refused 503 (busy)
+        // while other test classes hashed beside them. What runs concurrently below is the buying.
         var buyers = new System.Collections.Concurrent.ConcurrentBag<string>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 2 },
             async (_, _) => buyers.Add((await http.LogIn(await http.SignUp())).Token));
         var intentsBefore = stripe.Ledger.IntentCount;
         var capturesBefore = stripe.Ledger.CapturedPayments;
@@ -134,59 +139,6 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
         Assert.Equal(1, stripe.Ledger.IntentCount - intentsBefore);
         Assert.Equal(1, stripe.Ledger.CapturedPayments - capturesBefore);
         Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
-    }
-
-    [Fact]
-    public async Task A_client_side_payment_completes_from_webhooks_delivered_three_times_out_of_order_with_one_effect()
-    {
-        var (producer, buyer, beatId) = await Market();
-        stripe.Webhooks.Hold = true;
-        var placed = await (await http.Buy(buyer, beatId, "exclusive")).Body(HttpStatusCode.Created);
-        var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
-
-        // The buyer's browser pays through Stripe.js (a decline, then a good card); the server hears of it only by webhook.
-        Assert.Equal(HttpStatusCode.PaymentRequired, (await ConfirmAtStripe(paymentId, "pm_card_chargeDeclined")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await ConfirmAtStripe(paymentId, "pm_card_visa")).StatusCode);
-        Assert.Equal("pending_payment", (await http.Purchase(buyer, placed.PurchaseId())).Status());
-
-        var deliveries = await stripe.Webhooks.DeliverHeld(copies: 3, shuffleSeed: 7);
-        Assert.Contains(deliveries, d => d.Type == "payment_intent.payment_failed");
-        Assert.All(deliveries, d => Assert.Equal(200, d.Status));
-        stripe.Webhooks.Hold = false;
-
-        Assert.Equal("completed", (await http.WaitForStatus(buyer, placed.PurchaseId(), "completed")).Status());
-        await Task.Delay(1000); // room for a second fulfilment, were there one
-        Assert.Equal(1, await NotificationsOf(buyer, "purchase"));
-        Assert.Equal(1, await NotificationsOf(producer, "sale"));
-        Assert.Equal(1, await Count(producer, "/api/sales", "sales"));
-        Assert.Equal(49999, stripe.Ledger.NetCaptured(paymentId));
-        Assert.Equal("sold", (await (await http.GetAsync($"/api/beats/{beatId}")).Body(HttpStatusCode.OK))["status"]!.GetValue<string>());
-    }
-
-    [Theory]
-    [InlineData(WebhookSignature.Tampered)]
-    [InlineData(WebhookSignature.Stale)]
-    [InlineData(WebhookSignature.WrongSecret)]
-    [InlineData(WebhookSignature.Missing)]
-    public async Task A_webhook_that_fails_verification_is_400_and_changes_nothing(WebhookSignature signature)
-    {
-        var (_, buyer, beatId) = await Market();
-        stripe.Webhooks.Hold = true;
-        var placed = await (await http.Buy(buyer, beatId, "mp3_lease")).Body(HttpStatusCode.Created);
-        Assert.Equal(HttpStatusCode.OK, (await ConfirmAtStripe(placed["payment"]!["payment_id"]!.GetValue<string>(), "pm_card_visa")).StatusCode);
-        var succeeded = stripe.Webhooks.Held.Last(e => e.Type == "payment_intent.succeeded");
-        stripe.Webhooks.Hold = false;
-
-        var request = stripe.Webhooks.Prepare(succeeded, signature);
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(request.Body) };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (request.SignatureHeader is not null)
-        {
-            message.Headers.TryAddWithoutValidation("Stripe-Signature", request.SignatureHeader);
-        }
-
-        await (await http.SendAsync(message)).Problem(HttpStatusCode.BadRequest);
-        Assert.Equal("pending_payment", (await http.Purchase(buyer, placed.PurchaseId())).Status());
     }
 
     [Fact]
@@ -262,7 +214,7 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
 
         // The buyer's browser still holds the client secret and pays: the capture cannot become a licence.
         var paymentId = placed["payment"]!["payment_id"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.OK, (await ConfirmAtStripe(paymentId, "pm_card_visa")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await stripe.ConfirmAtStripe(paymentId, "pm_card_visa")).StatusCode);
 
         var refunded = await http.WaitForStatus(buyer, placed.PurchaseId(), "refunded");
         Assert.Contains("refunded in full", refunded["failure_reason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -273,17 +225,5 @@ public sealed class StripePurchasingTests : IClassFixture<StripeMarketHost>
         await Eventually.Until(() => NotificationsOf(buyer, "refund"), count => count != 0, TimeSpan.FromSeconds(10));
 
         Assert.Equal(1, await NotificationsOf(buyer, "refund"));
-    }
-
-    /// <summary>What Stripe.js does in the buyer's browser: confirms the intent directly at Stripe.</summary>
-    private async Task<HttpResponseMessage> ConfirmAtStripe(string paymentId, string paymentMethod)
-    {
-        using var client = new HttpClient { BaseAddress = stripe.ApiBase };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/payment_intents/{paymentId}/confirm")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["payment_method"] = paymentMethod }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stripe.SecretKey);
-        return await client.SendAsync(request);
     }
 }

@@ -110,10 +110,13 @@ public sealed class PublicBaseUrlTests(PublicUrlHost host) : IClassFixture<Publi
     }
 }
 
-/// <summary>Unclaimed uploads are kept a second, looked for every second.</summary>
+/// <summary>
+/// Unclaimed uploads are kept three seconds, looked for every second: short, and still room for a test to look at an
+/// upload, or claim it, before the sweep may take it on a loaded machine.
+/// </summary>
 public sealed class ShortRetentionHost() : MarketplaceHost(new()
 {
-    ["Catalog:UnclaimedUploadRetention"] = "00:00:01",
+    ["Catalog:UnclaimedUploadRetention"] = "00:00:03",
     ["Catalog:UnclaimedUploadSweepPeriod"] = "00:00:01",
 });
 
@@ -144,7 +147,8 @@ public sealed class UnclaimedUploadTests(ShortRetentionHost host) : IClassFixtur
 
         var beat = await http.PostJson("/api/beats/upload", token, new { title = "Claimed", file_url = fileUrl }, HttpStatusCode.Accepted);
         Assert.DoesNotContain(Directory.EnumerateFiles(Incoming, "*", SearchOption.AllDirectories), f => fileUrl.EndsWith(Path.GetFileName(f), StringComparison.Ordinal));
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // past the retention and a sweep, on purpose: the master must not be swept
+        // Past the retention and a sweep, on purpose: the master must not be swept.
+        await Task.Delay(TimeSpan.FromSeconds(4.5));
 
         var processed = await http.WaitUntilProcessed(beat.Id());
         Assert.True(processed["status"]!.GetValue<string>() == "ready", processed.ToJsonString());

@@ -32,11 +32,23 @@ public sealed class PlacementTests(LocalCluster cluster, ITestOutputHelper outpu
             }
         }
 
-        var before = await orleans.ActiveSilos();
         var added = await cluster.AddSilo("users");
         try
         {
-            var newSilo = (await orleans.ActiveSilos()).Except(before).Single();
+            // The burst starts once both API nodes' silos place on the new one: until a silo has it in its view, it
+            // cannot place there, and that is how a silo joins, not what this test measures.
+            var newSilo = await orleans.ActiveSilo(cluster, added);
+            await Eventually.Until(
+                async () =>
+                {
+                    foreach (var api in new[] { one, two })
+                    {
+                        using var _ = await api.Send(HttpMethod.Get, $"/api/users/{Guid.NewGuid():N}", caller.Token);
+                    }
+
+                    return (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo);
+                },
+                placed => placed != 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
             var activationsBefore = await orleans.Activations("UserGrain");
 
             // Each lookup of an id no user has activates a user grain of its own (and answers 404), many at once,
