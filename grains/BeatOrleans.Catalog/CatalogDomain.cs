@@ -27,10 +27,11 @@ public static class CatalogDomain
             .Validate(o => o.SyncPeriod > TimeSpan.Zero && o.RetryPeriod > TimeSpan.Zero && o.MaxProcessingAttempts >= 1 && o.PlaysListingDelay > TimeSpan.Zero
                     && o.RepeatPlayWindow >= TimeSpan.Zero && o.MaxRememberedListeners >= 1
                     && o.MaxListenersPerAddress >= 1
-                    && o.UnclaimedUploadRetention > TimeSpan.Zero && o.UnclaimedUploadSweepPeriod > TimeSpan.Zero,
+                    && o.UnclaimedUploadRetention > TimeSpan.Zero && o.UnclaimedUploadSweepPeriod > TimeSpan.Zero
+                    && o.ReplacedCoverRetention >= TimeSpan.Zero,
                 $"{CatalogOptions.Section}: SyncPeriod, RetryPeriod, PlaysListingDelay, UnclaimedUploadRetention and "
                 + "UnclaimedUploadSweepPeriod must be positive, MaxProcessingAttempts, MaxRememberedListeners and "
-                + "MaxListenersPerAddress at least 1, RepeatPlayWindow not negative.")
+                + "MaxListenersPerAddress at least 1, RepeatPlayWindow and ReplacedCoverRetention not negative.")
             .ValidateOnStart();
         // Orleans refuses reminders shorter than MinimumReminderPeriod (1 min by default); a shorter sync period is a
         // deliberate choice (tests, impatient operators), so the floor follows it.

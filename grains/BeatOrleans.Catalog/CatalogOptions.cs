@@ -47,6 +47,13 @@ public sealed class CatalogOptions
     /// </summary>
     public TimeSpan UnclaimedUploadRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a replaced cover's files are still served: pages and catalogue results read before the replacement
+    /// (a search result is cached for a moment, a page stays open) show the old picture instead of a broken one. They
+    /// go at the first sync after this (<see cref="SyncPeriod"/>); a removed cover and a deleted beat's go at once.
+    /// </summary>
+    public TimeSpan ReplacedCoverRetention { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How often a catalogue silo looks for unclaimed uploads past their retention.</summary>
     public TimeSpan UnclaimedUploadSweepPeriod { get; set; } = TimeSpan.FromHours(1);
 }

@@ -285,15 +285,37 @@ internal sealed partial class BeatGrain
             return CoverOutcome.Sold;
         }
 
-        // A cover is no deliverable: the one replaced is served to no one and goes at once.
-        if (b.Cover is { } former)
+        // A cover is no deliverable. A replaced one is still served a while, to pages and results read before; a
+        // removed one goes at once, with any replaced ones still waiting: the producer wants the picture gone.
+        var retention = options.Value.ReplacedCoverRetention;
+        if (cover is null || retention == TimeSpan.Zero)
         {
-            State.FilesToRemove = [.. State.FilesToRemove.Union(BlobKeys.CoverFiles(BeatId, former))];
+            var atOnce = b.Cover is { } former ? BlobKeys.CoverFiles(BeatId, former) : [];
+            if (cover is null)
+            {
+                atOnce = [.. atOnce, .. State.FilesToRemoveLater.Keys];
+                State.FilesToRemoveLater.Clear();
+            }
+
+            State.FilesToRemove = [.. State.FilesToRemove.Union(atOnce)];
+        }
+        else if (b.Cover is { } replaced)
+        {
+            var until = clock.GetUtcNow() + retention;
+            foreach (var key in BlobKeys.CoverFiles(BeatId, replaced))
+            {
+                State.FilesToRemoveLater[key] = until;
+            }
         }
 
         State.Beat = b with { Cover = cover };
         await Commit(relist: b.Status == BeatStatus.Ready);
         await RemoveFiles();
+        if (State.FilesToRemoveLater.Count > 0)
+        {
+            await EnsureReminder();
+        }
+
         return CoverOutcome.Set;
     }
 

@@ -144,7 +144,9 @@ internal sealed partial class BeatGrain(
 
         State.Deleted = true;
         // No sale can complete once the beat is deleted (CompleteSale refuses), so what buyers hold is known now.
-        State.FilesToRemove = [.. FilesNoBuyerNeeds()];
+        // Replaced covers still served for a while go now too.
+        State.FilesToRemove = [.. State.FilesToRemove.Union(FilesNoBuyerNeeds()).Union(State.FilesToRemoveLater.Keys)];
+        State.FilesToRemoveLater.Clear();
         var now = clock.GetUtcNow();
         await Commit(IntegrationEvents.Create($"{BeatId}.deleted", EventTypes.BeatDeleted, BeatId, now, new BeatDeletedData(BeatId, current.ProducerId, now)),
             relist: true);
@@ -326,10 +328,18 @@ internal sealed partial class BeatGrain(
             return;
         }
 
+        TakeDueRemovals();
         if (!HasPendingWork())
         {
-            await this.UnregisterReminder(await this.GetReminder(SyncReminder) ?? throw new InvalidOperationException("The sync reminder fired but is not registered."));
-            syncRegistered = false;
+            // Replaced covers not due yet keep the reminder; it comes back for them.
+            if (State.FilesToRemoveLater.Count == 0)
+            {
+                var reminder = await this.GetReminder(SyncReminder)
+                    ?? throw new InvalidOperationException("The sync reminder fired but is not registered.");
+                await this.UnregisterReminder(reminder);
+                syncRegistered = false;
+            }
+
             return;
         }
 
@@ -448,10 +458,37 @@ internal sealed partial class BeatGrain(
     private async Task EnsureSync()
     {
         StartRetry();
+        await EnsureReminder();
+    }
+
+    /// <summary>
+    /// The reminder alone, for work that is not due yet (replaced covers): no timer keeps the beat active.
+    /// </summary>
+    private async Task EnsureReminder()
+    {
         if (!syncRegistered)
         {
             await this.RegisterOrUpdateReminder(SyncReminder, options.Value.SyncPeriod, options.Value.SyncPeriod);
             syncRegistered = true;
+        }
+    }
+
+    /// <summary>
+    /// Moves the replaced covers whose time has come to the files to remove (stored with the removal).
+    /// </summary>
+    private void TakeDueRemovals()
+    {
+        var now = clock.GetUtcNow();
+        var due = State.FilesToRemoveLater.Where(f => f.Value <= now).Select(f => f.Key).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        State.FilesToRemove = [.. State.FilesToRemove.Union(due)];
+        foreach (var key in due)
+        {
+            State.FilesToRemoveLater.Remove(key);
         }
     }
 

@@ -59,6 +59,12 @@ public sealed class BeatState
     /// <see cref="BeatGrain.MaxCoolingBuyers"/>, the earliest ending dropped first).
     /// </summary>
     [Id(14)] public Dictionary<string, UnpaidHolds> CoolingBuyers { get; set; } = [];
+
+    /// <summary>
+    /// Blob keys of replaced covers, and when each goes: a page or a catalogue result read a moment before the
+    /// replacement still shows the old picture (see <see cref="CatalogOptions.ReplacedCoverRetention"/>).
+    /// </summary>
+    [Id(15)] public Dictionary<string, DateTimeOffset> FilesToRemoveLater { get; set; } = [];
 }
 
 /// <summary>A buyer's exclusive purchases of a beat that ended unpaid, each within the cooldown of the last.</summary>

@@ -54,15 +54,16 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.Equal(small, listed.Single(b => b!.Str("beat_id") == beat)!.Str("cover_thumbnail_url"));
 
         // A camera JPEG carrying text (here a comment segment) where its location would be: the cover is written from
-        // the pixels alone, at most 1000 pixels a side, at a new address; the old cover's files are gone.
+        // the pixels alone, at most 1000 pixels a side, at a new address. The old cover is still served for pages and
+        // results read before (Catalog:ReplacedCoverRetention, 10 minutes here).
         var photo = await Images.JpegWithComment(1200, 1500, "GPS 52.5200N 13.4050E home");
         var replaced = await (await http.PutCover(producer, beat, photo, "image/jpeg")).Body(HttpStatusCode.OK);
         Assert.NotEqual(large, replaced.Str("cover_url"));
         var cover = await Fetch(replaced.Str("cover_url"));
         Assert.Equal((1000, 1000), await Images.Size(cover));
         Assert.DoesNotContain("52.5200N", Encoding.ASCII.GetString(cover), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(large)).StatusCode);
-        Assert.Equal(2, CoverFiles(beat).Count);
+        Assert.Equal((900, 900), await Images.Size(await Fetch(large)));
+        Assert.Equal(4, CoverFiles(beat).Count);
 
         // A phone photo stored sideways, with its orientation in its EXIF data, is made upright.
         var sideways = await (await http.PutCover(producer, beat, await Images.SidewaysPhoto(), "image/jpeg"))
@@ -77,7 +78,8 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
             .Body(HttpStatusCode.OK);
         Assert.Equal((1000, 1000), await Images.Size(await Fetch(photo40.Str("cover_url"))));
 
-        // WebP works too; removing the cover leaves the beat without one and without its files.
+        // WebP works too; removing the cover leaves the beat without one and without any cover file, the replaced
+        // ones still waiting included.
         await (await http.PutCover(producer, beat, await Images.Picture(400, 400, "webp"), "image/webp"))
             .Body(HttpStatusCode.OK);
         var removed = await (await http.Send(HttpMethod.Delete, $"/api/beats/{beat}/cover", producer))
@@ -85,6 +87,7 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.Null(removed["cover_url"]);
         Assert.Null((await (await http.GetAsync($"/api/beats/{beat}")).Body(HttpStatusCode.OK))["cover_url"]);
         Assert.Empty(CoverFiles(beat));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(large)).StatusCode);
         Assert.Equal(0, IncomingCovers());
     }
 
@@ -152,7 +155,7 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
     }
 
     [Fact]
-    public async Task A_deleted_beat_loses_its_cover_files_and_a_beat_still_processing_can_have_one()
+    public async Task A_deleted_beat_loses_its_cover_files_replaced_ones_too_and_a_beat_still_processing_can_have_one()
     {
         var producer = await Token();
         var wav = await File.ReadAllBytesAsync(await Audio.Tone(330, 3, "wav"));
@@ -161,11 +164,50 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
         var set = await (await http.PutCover(producer, processing.Id(), picture, "image/jpeg")).Body(HttpStatusCode.OK);
         Assert.Equal((500, 500), await Images.Size(await Fetch(set.Str("cover_url"))));
         Assert.Equal(2, CoverFiles(processing.Id()).Count);
+        var replaced = await (await http.PutCover(producer, processing.Id(), await Images.Picture(600, 600, "png")))
+            .Body(HttpStatusCode.OK);
+        Assert.Equal(4, CoverFiles(processing.Id()).Count);
 
         await (await http.Send(HttpMethod.Delete, $"/api/beats/{processing.Id()}/delete", producer))
             .Body(HttpStatusCode.OK);
         await Eventually.Holds(() => Task.FromResult(CoverFiles(processing.Id()).Count == 0), TimeSpan.FromSeconds(10),
             "the deleted beat's cover files were not removed");
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(set.Str("cover_url"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(replaced.Str("cover_url"))).StatusCode);
+    }
+}
+
+/// <summary>Replaced covers are served one more second; beats sync every two.</summary>
+public sealed class ShortCoverRetentionHost() : MarketplaceHost(new()
+{
+    ["Catalog:ReplacedCoverRetention"] = "00:00:01",
+    ["Catalog:SyncPeriod"] = "00:00:02",
+});
+
+public sealed class ReplacedCoverTests(ShortCoverRetentionHost host) : IClassFixture<ShortCoverRetentionHost>
+{
+    private readonly HttpClient http = host.CreateClient();
+
+    [Fact]
+    public async Task A_replaced_cover_is_served_until_its_retention_ends_then_its_files_are_removed()
+    {
+        var producer = (await http.LogIn(await http.SignUp())).Token;
+        var beat = (await http.ReadyBeat(producer)).Id();
+        var first = await (await http.PutCover(producer, beat, await Images.Picture(500, 500, "png")))
+            .Body(HttpStatusCode.OK);
+        var second = await (await http.PutCover(producer, beat, await Images.Picture(700, 700, "png")))
+            .Body(HttpStatusCode.OK);
+        IReadOnlyList<string> Files() =>
+            [.. host.BeatFiles(beat).Where(f => f.StartsWith("covers/", StringComparison.Ordinal))];
+        Assert.Equal(4, Files().Count);
+
+        // Gone at the beat's first sync after the second; the beat need not be active for it (the reminder wakes it).
+        await Eventually.Holds(() => Task.FromResult(Files().Count == 2), TimeSpan.FromSeconds(30),
+            "the replaced cover's files were not removed");
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(first.Str("cover_url"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(first.Str("cover_thumbnail_url"))).StatusCode);
+        using var current = await http.GetAsync(second.Str("cover_url"));
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        Assert.Equal((700, 700), await Images.Size(await current.Content.ReadAsByteArrayAsync()));
     }
 }
