@@ -3,7 +3,12 @@ using Orleans.Concurrency;
 namespace BeatOrleans.Contracts.Users;
 
 /// <summary>One marketplace account, keyed by its user id.</summary>
-[Alias("users.IUserGrain")]
+/// <remarks>
+/// Version 1 added the account's sessions: <see cref="CheckPassword"/>, <see cref="SessionOpened"/>,
+/// <see cref="SessionRefreshed"/>, <see cref="ChangePassword"/>, <see cref="EndSessions"/> and
+/// <see cref="SessionEnded"/>.
+/// </remarks>
+[Alias("users.IUserGrain"), Orleans.CodeGeneration.Version(1)]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the account, claiming its username and email in the uniqueness index.</summary>
@@ -29,4 +34,41 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>A purchase of this beat was completed: it joins the account's purchased_beats (once).</summary>
     [Alias("RecordPurchase")]
     Task RecordPurchase(string beatId);
+
+    /// <summary>
+    /// Checks a password against the stored hash; when it is right, answers the password's version, which
+    /// <see cref="SessionOpened"/> takes back (null: wrong, or no such account).
+    /// </summary>
+    [ReadOnly, Alias("CheckPassword")]
+    Task<int?> CheckPassword(string password);
+
+    /// <summary>
+    /// Records a session opened by a login whose password check answered <paramref name="passwordVersion"/>. False
+    /// when the password changed since (or all sessions were ended): the session is revoked and the login fails.
+    /// </summary>
+    [Alias("SessionOpened")]
+    Task<bool> SessionOpened(string sessionId, int passwordVersion);
+
+    /// <summary>
+    /// Asked by a session on each refresh: whether it may go on. A session the account does not list (one opened
+    /// before sessions were recorded) is taken in, unless it was opened before the last password change or end of
+    /// all sessions.
+    /// </summary>
+    [Alias("SessionRefreshed")]
+    Task<bool> SessionRefreshed(string sessionId, DateTimeOffset openedAt);
+
+    /// <summary>
+    /// Changes the password once <paramref name="currentPassword"/> is checked, and ends every session of the
+    /// account but <paramref name="keepSessionId"/> (the caller's). Wrong guesses are counted and throttled.
+    /// </summary>
+    [Alias("ChangePassword")]
+    Task<PasswordChangeResult> ChangePassword(string keepSessionId, string currentPassword, string newPassword);
+
+    /// <summary>Ends every session of the account ("log out everywhere"); answers how many were open.</summary>
+    [Alias("EndSessions")]
+    Task<int> EndSessions();
+
+    /// <summary>A session of the account was revoked (a logout, a reused refresh token): it leaves the list.</summary>
+    [OneWay, Alias("SessionEnded")]
+    Task SessionEnded(string sessionId);
 }

@@ -2,7 +2,10 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
+using BeatOrleans.Users.Login;
+using BeatOrleans.Users.Sessions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BeatOrleans.Users.Accounts;
 
@@ -17,8 +20,15 @@ internal sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Documents)] IPersistentState<UserState> account,
     PasswordHashing passwords,
     TimeProvider clock,
-    ILogger<UserGrain> logger) : Grain, IUserGrain, IOutboxOwner
+    IOptions<SessionOptions> sessionOptions,
+    IOptions<LoginThrottleOptions> throttling,
+    ILogger<UserGrain> logger) : Grain, IUserGrain, IOutboxOwner, IRemindable
 {
+    /// <summary>Sessions an account keeps at once; a login past it ends the longest unused one.</summary>
+    public const int MaxSessions = 50;
+
+    private const string EndSessionsReminder = "end-sessions";
+
     private EventOutbox events = null!;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -158,6 +168,220 @@ internal sealed partial class UserGrain(
         }
     }
 
+    public async Task<int?> CheckPassword(string password)
+    {
+        if (!account.RecordExists)
+        {
+            await passwords.VerifyDecoy(password);
+            return null;
+        }
+
+        // Read before the wait: a change that lands meanwhile makes this version stale, and the login fails.
+        var version = account.State.PasswordVersion;
+        return await passwords.Verify(account.State.PasswordHash, password) ? version : null;
+    }
+
+    public async Task<bool> SessionOpened(string sessionId, int passwordVersion)
+    {
+        if (!account.RecordExists || passwordVersion != account.State.PasswordVersion)
+        {
+            await GrainFactory.GetGrain<ISessionGrain>(sessionId).EndForAccount();
+            return false;
+        }
+
+        var sessions = account.State.Sessions;
+        var now = clock.GetUtcNow();
+        Prune(now);
+        List<string> ended = [];
+        while (sessions.Count >= MaxSessions)
+        {
+            var oldest = sessions.MinBy(s => s.Value).Key;
+            sessions.Remove(oldest);
+            ended.Add(oldest);
+        }
+
+        sessions[sessionId] = Today(now);
+        await EndSessionsAndWrite(ended);
+        return true;
+    }
+
+    public async Task<bool> SessionRefreshed(string sessionId, DateTimeOffset openedAt)
+    {
+        if (!account.RecordExists)
+        {
+            return false;
+        }
+
+        var state = account.State;
+        var today = Today(clock.GetUtcNow());
+        if (state.Sessions.TryGetValue(sessionId, out var seen))
+        {
+            // Written at most once a day per session: the list says which sessions are in use, not when exactly.
+            if (seen < today)
+            {
+                state.Sessions[sessionId] = today;
+                await account.WriteStateAsync();
+            }
+
+            return true;
+        }
+
+        if (state.SessionsToEnd.Contains(sessionId) || openedAt < state.SessionsValidFrom)
+        {
+            return false;
+        }
+
+        // A session opened before the list was kept: from now on it is on it (while the list has room).
+        Prune(clock.GetUtcNow());
+        if (state.Sessions.Count >= MaxSessions)
+        {
+            return false;
+        }
+
+        state.Sessions[sessionId] = today;
+        await account.WriteStateAsync();
+        return true;
+    }
+
+    public async Task<PasswordChangeResult> ChangePassword(
+        string keepSessionId, string currentPassword, string newPassword)
+    {
+        if (!account.RecordExists)
+        {
+            return new PasswordChangeResult(PasswordChangeStatus.NotFound, 0, null);
+        }
+
+        // Guesses of the current password (a stolen access token would try) are counted as logins' are, per account.
+        var throttle = GrainFactory.GetGrain<ILoginThrottleGrain>($"{UserId}|password");
+        if (await throttle.TryAttempt(throttling.Value.MaxFailures) is { } wait)
+        {
+            return new PasswordChangeResult(PasswordChangeStatus.Throttled, 0, wait);
+        }
+
+        string hash;
+        try
+        {
+            if (!await passwords.Verify(account.State.PasswordHash, currentPassword))
+            {
+                return new PasswordChangeResult(PasswordChangeStatus.WrongPassword, 0, null);
+            }
+
+            hash = await passwords.Hash(newPassword);
+        }
+        catch (PasswordChecksBusyException)
+        {
+            // No password was changed: the attempt does not count.
+            await throttle.Forgive();
+            throw;
+        }
+
+        await throttle.Reset();
+        var state = account.State;
+        var now = clock.GetUtcNow();
+        var others = state.Sessions.Keys.Where(id => id != keepSessionId).ToList();
+        state.PasswordHash = hash;
+        state.PasswordVersion++;
+        state.SessionsValidFrom = now;
+        state.Sessions = new() { [keepSessionId] = Today(now) };
+        var ended = await EndSessionsAndWrite(others);
+        LogPasswordChanged(logger, UserId, ended);
+        return new PasswordChangeResult(PasswordChangeStatus.Changed, ended, null);
+    }
+
+    public async Task<int> EndSessions()
+    {
+        if (!account.RecordExists)
+        {
+            return 0;
+        }
+
+        var state = account.State;
+        var all = state.Sessions.Keys.ToList();
+        state.SessionsValidFrom = clock.GetUtcNow();
+        state.Sessions = [];
+        return await EndSessionsAndWrite(all);
+    }
+
+    public async Task SessionEnded(string sessionId)
+    {
+        if (account.RecordExists && account.State.Sessions.Remove(sessionId))
+        {
+            await account.WriteStateAsync();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != EndSessionsReminder)
+        {
+            return;
+        }
+
+        if (account.RecordExists && account.State.SessionsToEnd.Count > 0)
+        {
+            await EndSessionsAndWrite([]);
+        }
+
+        // Registered again by a try that leaves sessions to end.
+        if (!account.RecordExists || account.State.SessionsToEnd.Count == 0)
+        {
+            await this.UnregisterReminder(await this.GetReminder(EndSessionsReminder)
+                ?? throw new InvalidOperationException("The reminder fired but is not registered."));
+        }
+    }
+
+    /// <summary>
+    /// Stores the state with <paramref name="sessions"/> among those to end, then ends them all. Stored first, so a
+    /// session that cannot be reached now (its silo down) is ended by the reminder later; answers how many of those
+    /// reached were open.
+    /// </summary>
+    private async Task<int> EndSessionsAndWrite(IReadOnlyCollection<string> sessions)
+    {
+        var state = account.State;
+        state.SessionsToEnd = [.. state.SessionsToEnd.Union(sessions, StringComparer.Ordinal)];
+        await account.WriteStateAsync();
+        if (state.SessionsToEnd.Count == 0)
+        {
+            return 0;
+        }
+
+        var pending = state.SessionsToEnd.ToList();
+        var results = await Task.WhenAll(pending.Select(async id =>
+        {
+            try
+            {
+                return (Id: id, Ended: true, WasOpen: await GrainFactory.GetGrain<ISessionGrain>(id).EndForAccount());
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogEndSessionFailed(logger, exception, UserId);
+                return (Id: id, Ended: false, WasOpen: false);
+            }
+        }));
+        state.SessionsToEnd = [.. results.Where(r => !r.Ended).Select(r => r.Id)];
+        await account.WriteStateAsync();
+        if (state.SessionsToEnd.Count > 0)
+        {
+            await this.RegisterOrUpdateReminder(EndSessionsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+
+        return results.Count(r => r.WasOpen);
+    }
+
+    /// <summary>
+    /// Drops from the list the sessions unused for longer than a refresh token lives: they have lapsed on their own.
+    /// </summary>
+    private void Prune(DateTimeOffset now)
+    {
+        var lapsed = now - sessionOptions.Value.RefreshTokenLifetime - TimeSpan.FromDays(1);
+        foreach (var id in account.State.Sessions.Where(s => s.Value < lapsed).Select(s => s.Key).ToList())
+        {
+            account.State.Sessions.Remove(id);
+        }
+    }
+
+    private static DateTimeOffset Today(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
+
     public Task<bool> Holds(IdentityKey key) => Task.FromResult(
         account.RecordExists
         && (key == IdentityKey.ForUsername(account.State.Username) || key == IdentityKey.ForEmail(account.State.Email)));
@@ -177,6 +401,13 @@ internal sealed partial class UserGrain(
             LogSignalFailed(logger, exception);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} changed their password; {Ended} other sessions ended")]
+    private static partial void LogPasswordChanged(ILogger logger, string userId, int ended);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A session of user {UserId} could not be ended yet; the account's reminder tries again")]
+    private static partial void LogEndSessionFailed(ILogger logger, Exception exception, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "A profile change could not be signalled to the API nodes; their copies lapse on their own")]

@@ -63,14 +63,14 @@ internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrott
         }
 
         UserProfile? profile;
-        bool verified;
+        int? passwordVersion;
         try
         {
             var userId = await GrainFactory.GetGrain<IIdentityIndexGrain>(key.GrainKey).GetOwner();
             profile = userId is null ? null : await GrainFactory.GetGrain<IUserGrain>(userId).GetProfile();
-            verified = profile is null
+            passwordVersion = profile is null
                 ? await Decoy(password)
-                : await GrainFactory.GetGrain<IUserGrain>(profile.UserId).VerifyPassword(password);
+                : await GrainFactory.GetGrain<IUserGrain>(profile.UserId).CheckPassword(password);
         }
         catch (Exception)
         {
@@ -79,7 +79,7 @@ internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrott
             throw;
         }
 
-        if (!verified || profile is null)
+        if (passwordVersion is not { } version || profile is null)
         {
             return new LoginOutcome(LoginStatus.InvalidCredentials, null, null, null, null, null);
         }
@@ -89,15 +89,22 @@ internal sealed class LoginGrain(PasswordHashing passwords, IOptions<LoginThrott
         await Task.WhenAll(fromClient.Reset(), account.Forgive());
         var sessionId = Guid.NewGuid().ToString("N");
         var secret = await GrainFactory.GetGrain<ISessionGrain>(sessionId).Open(profile.UserId);
+        // The account lists its sessions, to end them on a password change; one opened with a password changed since
+        // it was checked is ended at once.
+        if (!await GrainFactory.GetGrain<IUserGrain>(profile.UserId).SessionOpened(sessionId, version))
+        {
+            return new LoginOutcome(LoginStatus.InvalidCredentials, null, null, null, null, null);
+        }
+
         return new LoginOutcome(LoginStatus.Succeeded, profile.UserId, profile.Username, sessionId, secret, null);
     }
 
     /// <summary>Whether a throttle answered and counted the attempt (it allowed it).</summary>
     private static bool Counted(Task<TimeSpan?> attempt) => attempt.IsCompletedSuccessfully && attempt.Result is null;
 
-    private async Task<bool> Decoy(string password)
+    private async Task<int?> Decoy(string password)
     {
         await passwords.VerifyDecoy(password);
-        return false;
+        return null;
     }
 }

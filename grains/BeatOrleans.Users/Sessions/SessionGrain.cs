@@ -50,6 +50,21 @@ internal sealed partial class SessionGrain(
         var presented = Hash(refreshSecret);
         if (CryptographicOperations.FixedTimeEquals(presented, state.CurrentSecretHash))
         {
+            // The account may have ended its sessions (a password change) while this one was out of its list.
+            // End interleaves with this wait (the account, ending its sessions, may call it meanwhile): a session
+            // found revoked afterwards is not rotated.
+            if (!await GrainFactory.GetGrain<IUserGrain>(state.UserId).SessionRefreshed(
+                    this.GetPrimaryKeyString(), state.OpenedAt))
+            {
+                await EndForAccount();
+                return new RefreshOutcome(RefreshStatus.Invalid, null, null);
+            }
+
+            if (!IsActive())
+            {
+                return new RefreshOutcome(RefreshStatus.Invalid, null, null);
+            }
+
             var secret = NewSecret();
             state.RetiredSecretHashes.Add(state.CurrentSecretHash);
             if (state.RetiredSecretHashes.Count > RetiredSecretsKept)
@@ -77,11 +92,26 @@ internal sealed partial class SessionGrain(
     {
         if (session.RecordExists && !session.State.Revoked)
         {
-            session.State.Revoked = true;
-            await session.WriteStateAsync();
-            await ForgetInNodeCaches();
-            await EndLiveConnections();
+            await EndForAccount();
+            // One-way: the account's list is tidied, a logout does not wait for it.
+            await GrainFactory.GetGrain<IUserGrain>(session.State.UserId).SessionEnded(this.GetPrimaryKeyString());
         }
+    }
+
+    public async Task<bool> EndForAccount()
+    {
+        if (!session.RecordExists || session.State.Revoked)
+        {
+            return false;
+        }
+
+        // Marked before the first wait: a call interleaving with this one sees the session ended.
+        var wasOpen = IsActive();
+        session.State.Revoked = true;
+        await session.WriteStateAsync();
+        await ForgetInNodeCaches();
+        await EndLiveConnections();
+        return wasOpen;
     }
 
     public Task<string?> GetActiveUser() => Task.FromResult(IsActive() ? session.State.UserId : null);
