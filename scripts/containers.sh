@@ -59,6 +59,9 @@ install_tools() {
   for pkg in netavark aardvark-dns; do
     [[ -x /usr/lib/podman/$pkg ]] || missing+=("$pkg")
   done
+  # Netavark sets up the bridge network (a build's RUN apt-get, the stack's network) with iptables, which it does not
+  # depend on: without it every RUN that needs the network fails with "netavark: No such file or directory".
+  [[ -x /usr/sbin/iptables ]] || missing+=(iptables)
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
   bo_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$dir/install.log" 2>&1

@@ -79,7 +79,6 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>Where Prometheus scrapes a process: an API node's metrics port, a silo's health port.</summary>
     public async Task<Uri> Metrics(string name) => new((await Run("metrics", name)).Trim());
 
-    /// <summary>What a process wrote to its log so far.</summary>
     /// <summary>The silo port of the silo <paramref name="name"/>, from how the cluster script starts it.</summary>
     public async Task<int> SiloPort(string name)
     {
@@ -90,6 +89,7 @@ public sealed class LocalCluster : IAsyncLifetime
             : throw new InvalidOperationException($"{name}.cmd names no silo port");
     }
 
+    /// <summary>What a process wrote to its log so far.</summary>
     public async Task<string> Log(string name) => await File.ReadAllTextAsync(Path.Combine(directory, "logs", $"{name}.log"));
 
     /// <summary>SIGKILL, as a crash: no graceful leave from the cluster.</summary>

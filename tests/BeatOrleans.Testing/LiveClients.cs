@@ -41,8 +41,13 @@ public static class LiveClients
         {
             await hub.InvokeAsync<object>("AwaitRegistration");
         }
-        catch (Microsoft.AspNetCore.SignalR.HubException)
+        catch (Microsoft.AspNetCore.SignalR.HubException) when (hub.State == HubConnectionState.Connected)
         {
+        }
+
+        if (hub.State != HubConnectionState.Connected)
+        {
+            throw new InvalidOperationException($"The hub connection ended as it opened ({hub.State}).");
         }
 
         return (hub, received);
@@ -75,15 +80,19 @@ public static class LiveClients
 
                         var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
                         message.SetLength(0);
+                        JsonObject? frame;
                         try
                         {
-                            received.Add(name, JsonNode.Parse(text)!.AsObject());
+                            frame = JsonNode.Parse(text) as JsonObject;
                         }
-                        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+                        catch (System.Text.Json.JsonException)
                         {
-                            // Recorded, so that a test waiting for a frame says what came instead.
-                            received.Add($"{name} (not a JSON object)", new JsonObject { ["text"] = text });
+                            frame = null;
                         }
+
+                        // Anything else is recorded too, so that a test waiting for a frame says what came instead.
+                        received.Add(frame is null ? $"{name} (not a JSON object)" : name,
+                            frame ?? new JsonObject { ["text"] = text });
                     }
                     else if (result.MessageType == WebSocketMessageType.Close)
                     {

@@ -107,4 +107,40 @@ public sealed class AccountPagesTests(BrowserMarketplace marketplace)
 
         public string refresh_token { get; set; } = "";
     }
+
+    [Fact]
+    public async Task A_new_password_logs_the_other_devices_out_and_log_out_everywhere_ends_this_one_too()
+    {
+        var page = await marketplace.NewPage();
+        var account = await page.SignUpInBrowser("rekeyed");
+        var phone = await marketplace.Api.LogIn(account);
+        await page.Link(account.Username).ClickAsync();
+
+        // A wrong current password is named at its field, and changes nothing.
+        await page.Field("Current password").FillAsync("not my password");
+        await page.Field("New password").FillAsync("a brand new passphrase 42");
+        await page.Button("Change password").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Please check the form." }))
+            .ToContainTextAsync("Current password: ");
+        await Expect(page.Field("Current password")).ToHaveAttributeAsync("aria-invalid", "true");
+        var stillIn = await marketplace.Api.Send(HttpMethod.Get, "/api/users/profile", phone.Token);
+        Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+
+        await page.Field("Current password").FillAsync(account.Password);
+        await page.Field("New password").FillAsync("a brand new passphrase 42");
+        await page.Button("Change password").ClickAsync();
+        await Expect(page.GetByText("Password changed; 1 other session logged out.")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await marketplace.Api.Send(HttpMethod.Get, "/api/users/profile", phone.Token)).StatusCode);
+        // This page's session goes on.
+        await page.Link("Purchases").ClickAsync();
+        await Expect(page.GetByText("No purchases yet.")).ToBeVisibleAsync();
+
+        var laptop = await marketplace.Api.LogIn(account with { Password = "a brand new passphrase 42" });
+        await page.Link(account.Username).ClickAsync();
+        await page.Button("Log out everywhere").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Log in" })).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            (await marketplace.Api.Send(HttpMethod.Get, "/api/users/profile", laptop.Token)).StatusCode);
+    }
 }

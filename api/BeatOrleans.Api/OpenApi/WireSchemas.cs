@@ -38,6 +38,7 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         ["notification_id"] = Id, ["upload_id"] = Id,
         ["message_id"] = Text(52, 34, MessageId), ["next_before"] = Text(52, 34, MessageId), ["next_after"] = Text(52, 34, MessageId),
         ["last_read_message_id"] = Text(52, 34, MessageId), ["unread_count"] = Int(0, long.MaxValue),
+        ["sessions_ended"] = Int(0, long.MaxValue),
         ["next_cursor"] = Text(MaxCursorLength, 1),
         ["title"] = Text(BeatFields.MaxTitleLength, 1), ["beat_title"] = Text(BeatFields.MaxTitleLength, 1), ["artist"] = Text(BeatFields.MaxTitleLength, 1), ["genre"] = Text(BeatFields.MaxGenreLength, 1), ["key"] = Text(BeatFields.MaxKeyLength, 1),
         ["currency"] = Text(3, 3, "^[A-Z]{3}$"),
@@ -144,6 +145,10 @@ internal sealed class WireSchemas : IOpenApiDocumentTransformer
         [("ConfirmPurchaseRequest", "payment_method")] = Text(255, 1, description: "A payment method id, e.g. pm_card_visa (test: pm_card_chargeDeclined is declined)."),
         [("LoginRequest", "email")] = Text(UsersValidation.MaxEmailLength, 1),
         [("LoginRequest", "password")] = Text(UsersValidation.MaxPasswordLength, 1),
+        [("ChangePasswordRequest", "current_password")] = Text(UsersValidation.MaxPasswordLength, 1),
+        [("ChangePasswordRequest", "new_password")] = Text(
+            UsersValidation.MaxPasswordLength, UsersValidation.MinPasswordLength,
+            description: "Held to the signup's rules; it must differ from the current one."),
         [("LogoutRequest", "token")] = Text(256, description: "Optional: a refresh token of another of the caller's sessions, ended too."),
         [("RefreshRequest", "refresh_token")] = Text(256, 1),
         [("SignupRequest", "password")] = Text(UsersValidation.MaxPasswordLength, UsersValidation.MinPasswordLength,

@@ -21,4 +21,13 @@ public sealed record LogoutRequest(string? Token);
 
 public sealed record LogoutResponse(bool LoggedOut);
 
+/// <summary>A password change: the current password, checked, and the new one, held to the signup's rules.</summary>
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>The password is changed; every other session of the account has ended (this one goes on).</summary>
+public sealed record PasswordChangedResponse(string UserId, int SessionsEnded);
+
+/// <summary>Every session of the account has ended, the caller's too.</summary>
+public sealed record LogoutAllResponse(bool LoggedOut, int SessionsEnded);
+
 public sealed record PublicProfileResponse(string UserId, string Username, string Bio, DateTimeOffset CreatedAt);

@@ -25,6 +25,13 @@ public static class UsersEndpoints
         users.MapPut("/profile/update", UpdateProfile).RequireRateLimiting(RateLimits.ProfileChanges)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithName("UpdateProfile").WithSummary("Change username, email or bio.");
         users.MapPost("/logout", Logout).NoStore().WithName("Logout").WithSummary("End the caller's session.");
+        users.MapPost("/logout/all", LogoutAll).NoStore().WithName("LogoutAll")
+            .WithSummary("End every session of the caller's account (log out everywhere), this one included.");
+        users.MapPost("/profile/password", ChangePassword).NoStore().RequireRateLimiting(RateLimits.Credentials)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("ChangePassword")
+            .WithSummary("Change your password; every other session of the account ends, this one goes on.");
         users.MapPost("/profile/voice-tag", PreviewAndUploads.UploadVoiceTag).DisableAntiforgery()
             .RequireRateLimiting(RateLimits.Uploads).WithTags("Beats")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -162,6 +169,60 @@ public static class UsersEndpoints
         }
 
         return TypedResults.Ok(new LogoutResponse(true));
+    }
+
+    private static async Task<Ok<LogoutAllResponse>> LogoutAll(HttpContext http, IGrainFactory grains)
+    {
+        var ended = await grains.GetGrain<IUserGrain>(http.User.UserId()).EndSessions();
+        // Whether or not the account listed it (a session from before the list): this one ends too.
+        await grains.GetGrain<ISessionGrain>(http.User.SessionId()).Revoke();
+        return TypedResults.Ok(new LogoutAllResponse(true, ended));
+    }
+
+    private static async Task<Results<Ok<PasswordChangedResponse>, ValidationProblem, ProblemHttpResult>>
+        ChangePassword(ChangePasswordRequest request, HttpContext http, IGrainFactory grains, ProfileCache profiles)
+    {
+        var userId = http.User.UserId();
+        var profile = await profiles.Get(userId);
+        if (profile is null)
+        {
+            return Refusals.NotFound("The account no longer exists.");
+        }
+
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(request.CurrentPassword)
+            || request.CurrentPassword.Length > UsersValidation.MaxPasswordLength)
+        {
+            errors.Add("current_password", "The current password is required.");
+        }
+
+        UsersValidation.Password(request.NewPassword, profile.Username, profile.Email, errors, "new_password");
+        if (!errors.Any && request.NewPassword == request.CurrentPassword)
+        {
+            errors.Add("new_password", "The new password must differ from the current one.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.Problem();
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(userId)
+            .ChangePassword(http.User.SessionId(), request.CurrentPassword!, request.NewPassword!);
+        switch (result)
+        {
+            case { Status: PasswordChangeStatus.Changed }:
+                return TypedResults.Ok(new PasswordChangedResponse(userId, result.SessionsEnded));
+            case { Status: PasswordChangeStatus.WrongPassword }:
+                return Refusals.Invalid("current_password", "The current password is wrong.");
+            case { Status: PasswordChangeStatus.Throttled, RetryAfter: { } wait }:
+                http.Response.Headers.RetryAfter =
+                    Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Refusals.TooManyRequests(
+                    "Too many wrong passwords.", "Wait before trying to change the password again.");
+            default:
+                return Refusals.NotFound("The account no longer exists.");
+        }
     }
 
     private static async Task<Results<Ok<PublicProfileResponse>, ProblemHttpResult>> GetPublicProfile(

@@ -78,24 +78,26 @@ internal static partial class UsersValidation
     /// NIST SP 800-63B 5.1.1.2: a length floor, no composition rules, and a refusal of values that are known or
     /// trivially guessed: the common-passwords list and the account's own username or email.
     /// </summary>
-    public static void Password(string? value, string? username, string? email, FieldErrors errors)
+    public static void Password(
+        string? value, string? username, string? email, FieldErrors errors, string field = "password")
     {
         // NIST counts each Unicode code point as one character: four emoji are four, not the eight UTF-16 units.
         if (value is null || value.EnumerateRunes().Count() < MinPasswordLength)
         {
-            errors.Add("password", $"A password has at least {MinPasswordLength} characters.");
+            errors.Add(field, $"A password has at least {MinPasswordLength} characters.");
         }
         else if (value.Length > MaxPasswordLength)
         {
-            errors.Add("password", $"A password has at most {MaxPasswordLength} characters.");
+            errors.Add(field, $"A password has at most {MaxPasswordLength} characters.");
         }
         else if (IsGuessable(value.Trim()))
         {
-            errors.Add("password", "This password is too common; choose another (a passphrase of several words works well).");
+            errors.Add(
+                field, "This password is too common; choose another (a passphrase of several words works well).");
         }
         else if (IsAccountName(value.Trim(), username, email))
         {
-            errors.Add("password", "A password must not be the username or email.");
+            errors.Add(field, "A password must not be the username or email.");
         }
     }
 

@@ -301,6 +301,9 @@ internal sealed partial class BeatGrain
         }
         else if (b.Cover is { } replaced)
         {
+            // The reminder first: stored waiting files with no reminder would stay forever (a tick with nothing to do
+            // only unregisters it).
+            await EnsureReminder();
             var until = clock.GetUtcNow() + retention;
             foreach (var key in BlobKeys.CoverFiles(BeatId, replaced))
             {
@@ -311,11 +314,6 @@ internal sealed partial class BeatGrain
         State.Beat = b with { Cover = cover };
         await Commit(relist: b.Status == BeatStatus.Ready);
         await RemoveFiles();
-        if (State.FilesToRemoveLater.Count > 0)
-        {
-            await EnsureReminder();
-        }
-
         return CoverOutcome.Set;
     }
 

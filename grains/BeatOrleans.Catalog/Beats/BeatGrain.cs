@@ -50,7 +50,7 @@ internal sealed partial class BeatGrain(
 
     private BeatState State => beat.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         events = new EventOutbox(this, () => State.Events, () => beat.WriteStateAsync());
         notifications = new NotificationOutbox(this, () => State.Notifications, options.Value.RetryPeriod);
@@ -59,7 +59,11 @@ internal sealed partial class BeatGrain(
             StartRetry();
         }
 
-        return Task.CompletedTask;
+        // Replaced covers waiting: their reminder may have been lost (a failed registration); it is cheap to renew.
+        if (State.FilesToRemoveLater.Count > 0)
+        {
+            await EnsureReminder();
+        }
     }
 
     /// <summary>One write stores both the acknowledgements and the removal of confirmed events.</summary>

@@ -177,11 +177,11 @@ public sealed class CoverArtTests(MarketplaceHost host) : IClassFixture<Marketpl
     }
 }
 
-/// <summary>Replaced covers are served one more second; beats sync every two.</summary>
+/// <summary>Replaced covers are served six more seconds; beats sync every second.</summary>
 public sealed class ShortCoverRetentionHost() : MarketplaceHost(new()
 {
-    ["Catalog:ReplacedCoverRetention"] = "00:00:01",
-    ["Catalog:SyncPeriod"] = "00:00:02",
+    ["Catalog:ReplacedCoverRetention"] = "00:00:06",
+    ["Catalog:SyncPeriod"] = "00:00:01",
 });
 
 public sealed class ReplacedCoverTests(ShortCoverRetentionHost host) : IClassFixture<ShortCoverRetentionHost>
@@ -201,7 +201,15 @@ public sealed class ReplacedCoverTests(ShortCoverRetentionHost host) : IClassFix
             [.. host.BeatFiles(beat).Where(f => f.StartsWith("covers/", StringComparison.Ordinal))];
         Assert.Equal(4, Files().Count);
 
-        // Gone at the beat's first sync after the second; the beat need not be active for it (the reminder wakes it).
+        // Kept through the syncs before its time (each a tick that finds it not due and keeps the reminder)...
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(4, Files().Count);
+        using (var old = await http.GetAsync(first.Str("cover_thumbnail_url")))
+        {
+            Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+        }
+
+        // ...and gone at the first sync after it; the beat need not be active for it (the reminder wakes it).
         await Eventually.Holds(() => Task.FromResult(Files().Count == 2), TimeSpan.FromSeconds(30),
             "the replaced cover's files were not removed");
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(first.Str("cover_url"))).StatusCode);

@@ -235,6 +235,18 @@ public sealed class ContractWalkTests(MarketplaceHost host) : IClassFixture<Mark
         var session = await http.LogIn(buyerAccount);
         await (await http.Send(HttpMethod.Post, "/api/users/logout", session.Token, new { })).Body(HttpStatusCode.OK);
         await (await http.Send(HttpMethod.Get, "/api/users/profile", session.Token)).Problem(HttpStatusCode.Unauthorized);
+        var kept = await http.LogIn(buyerAccount);
+        var other = await http.LogIn(buyerAccount);
+        var guess = new { current_password = "wrong", new_password = "another passphrase 9" };
+        var renewal = new { current_password = buyerAccount.Password, new_password = "another passphrase 9" };
+        await (await http.Send(HttpMethod.Post, "/api/users/profile/password", kept.Token, guess))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await http.Send(HttpMethod.Post, "/api/users/profile/password", kept.Token, renewal))
+            .Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Get, "/api/users/profile", other.Token)).Problem(HttpStatusCode.Unauthorized);
+        await (await http.Send(HttpMethod.Post, "/api/users/logout/all", kept.Token)).Body(HttpStatusCode.OK);
+        await (await http.Send(HttpMethod.Post, "/api/users/logout/all", kept.Token))
+            .Problem(HttpStatusCode.Unauthorized);
 
         Assert.True(host.Contract.Answers.Count(a => a.MediaType is "application/json" or "application/problem+json") > 60,
             $"only {host.Contract.Answers.Count} answers were checked");

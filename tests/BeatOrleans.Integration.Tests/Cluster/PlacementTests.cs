@@ -38,17 +38,23 @@ public sealed class PlacementTests(LocalCluster cluster, ITestOutputHelper outpu
             // The burst starts once both API nodes' silos place on the new one: until a silo has it in its view, it
             // cannot place there, and that is how a silo joins, not what this test measures.
             var newSilo = await orleans.ActiveSilo(cluster, added);
-            await Eventually.Until(
-                async () =>
-                {
-                    foreach (var api in new[] { one, two })
+            foreach (var api in new[] { one, two })
+            {
+                var placedBefore = (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo);
+                await Eventually.Until(
+                    async () =>
                     {
-                        using var _ = await api.Send(HttpMethod.Get, $"/api/users/{Guid.NewGuid():N}", caller.Token);
-                    }
+                        for (var i = 0; i < 5; i++)
+                        {
+                            var id = Guid.NewGuid().ToString("N");
+                            using var _ = await api.Send(HttpMethod.Get, $"/api/users/{id}", caller.Token);
+                        }
 
-                    return (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo);
-                },
-                placed => placed != 0, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+                        return (await orleans.Activations("UserGrain")).GetValueOrDefault(newSilo);
+                    },
+                    placed => placed > placedBefore, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+            }
+
             var activationsBefore = await orleans.Activations("UserGrain");
 
             // Each lookup of an id no user has activates a user grain of its own (and answers 404), many at once,

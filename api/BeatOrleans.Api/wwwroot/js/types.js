@@ -13,6 +13,8 @@
 /** @typedef {Schemas["ProfileResponse"]} Profile */
 /** @typedef {Schemas["PublicProfileResponse"]} PublicProfile */
 /** @typedef {Schemas["VoiceTagResponse"]} VoiceTag */
+/** @typedef {Schemas["PasswordChangedResponse"]} PasswordChanged */
+/** @typedef {Schemas["LogoutAllResponse"]} LoggedOutEverywhere */
 /** @typedef {Schemas["WaveformResponse"]} Waveform */
 /** @typedef {Schemas["StreamResponse"]} StreamUrl */
 /** @typedef {Schemas["PurchaseResponse"]} Purchase */

@@ -1,13 +1,16 @@
-// Sign up, log in, profile (bio, username, email) and a producer's voice tag.
+// Sign up, log in, profile (bio, username, email), a producer's voice tag, and the account's security: a new password
+// (which ends every other session) and logging out everywhere.
 import { call, upload } from "../api.js";
 import { go } from "../router.js";
-import { renamed, session, signedIn } from "../session.js";
+import { renamed, session, signedIn, signedOut } from "../session.js";
 import { alertBox, busy, field, h, size } from "../ui.js";
 
 /** @typedef {import("../types.js").Tokens} Tokens */
 /** @typedef {import("../types.js").SignedUp} SignedUp */
 /** @typedef {import("../types.js").Profile} Profile */
 /** @typedef {import("../types.js").VoiceTag} VoiceTag */
+/** @typedef {import("../types.js").PasswordChanged} PasswordChanged */
+/** @typedef {import("../types.js").LoggedOutEverywhere} LoggedOutEverywhere */
 
 /** @param {string} name @param {string} type @param {string} autocomplete */
 const input = (name, type, autocomplete) => h("input", { name, type, autocomplete, required: true });
@@ -139,5 +142,48 @@ export async function profileView() {
       }
     });
   });
-  return h("section", {}, heading, h("div", { class: "columns" }, form, tagForm));
+  return h("section", {}, heading, h("div", { class: "columns" }, form, tagForm, securityCard()));
+}
+
+/** A new password (every other session ends, this one goes on) and "log out everywhere". */
+function securityCard() {
+  const current = input("current_password", "password", "current-password");
+  const next = input("new_password", "password", "new-password");
+  next.setAttribute("minlength", "8");
+  const alert = alertBox();
+  const change = h("button", { type: "submit" }, "Change password");
+  const form = h("form", { class: "card" }, h("h2", {}, "Password and sessions"), alert,
+    field("Current password", current),
+    field("New password", next, "At least 8 characters. Every other device you are logged in on is logged out."),
+    change);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void busy(change, async () => {
+      alert.clear();
+      try {
+        /** @type {PasswordChanged} */
+        const changed = await call("POST", "/api/users/profile/password",
+          { body: { current_password: current.value, new_password: next.value } });
+        form.reset();
+        const others = changed.sessions_ended === 1 ? "1 other session" : `${changed.sessions_ended} other sessions`;
+        alert.say(`Password changed; ${others} logged out.`);
+      } catch (error) {
+        alert.show(error);
+      }
+    });
+  });
+  const everywhere = h("button", { type: "button", class: "secondary" }, "Log out everywhere");
+  everywhere.addEventListener("click", () => void busy(everywhere, async () => {
+    alert.clear();
+    try {
+      /** @type {LoggedOutEverywhere} */
+      await call("POST", "/api/users/logout/all");
+      signedOut();
+      go("/login");
+    } catch (error) {
+      alert.show(error);
+    }
+  }));
+  form.append(h("p", { class: "muted" }, "Lost a device? End every session, this one too:"), everywhere);
+  return form;
 }
