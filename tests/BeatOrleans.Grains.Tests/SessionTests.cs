@@ -181,6 +181,36 @@ public sealed class SessionTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task The_callers_session_goes_on_after_its_password_change_even_if_the_account_never_listed_it()
+    {
+        var userId = await NewUser();
+        var unlisted = NewSession();
+        var secret = await unlisted.Open(userId);
+        GrainCluster.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var changed = await cluster.Grains.GetGrain<IUserGrain>(userId)
+            .ChangePassword(unlisted.GetPrimaryKeyString(), Password, "a new passphrase 42");
+
+        Assert.Equal(PasswordChangeStatus.Changed, changed.Status);
+        Assert.Equal(RefreshStatus.Rotated, (await unlisted.Rotate(secret)).Status);
+    }
+
+    [Fact]
+    public async Task A_login_checked_before_all_sessions_were_ended_opens_none()
+    {
+        var userId = await NewUser();
+        var user = cluster.Grains.GetGrain<IUserGrain>(userId);
+        var checkedBefore = await user.CheckPassword(Password);
+
+        await user.EndSessions();
+        var late = NewSession();
+        await late.Open(userId);
+
+        Assert.False(await user.SessionOpened(late.GetPrimaryKeyString(), checkedBefore!.Value));
+        Assert.Null(await late.GetActiveUser());
+    }
+
+    [Fact]
     public async Task Ending_all_sessions_ends_the_callers_too_and_counts_the_open_ones()
     {
         var userId = await NewUser();

@@ -47,6 +47,10 @@ public sealed class StateWriteFailureTests(GrainCluster cluster)
     public async Task A_logout_whose_write_failed_is_not_done_until_it_is_stored_and_the_session_stays_revoked()
     {
         var (sessionId, user) = (NewId(), NewId());
+        // A real account: a refresh asks it, and refuses a session whose account is gone whatever the session says.
+        var name = $"w{user}"[..20];
+        await cluster.Grains.GetGrain<IUserGrain>(user)
+            .Register(new Signup(name, $"{name}@example.com", "correct horse battery"));
         var session = cluster.Grains.GetGrain<ISessionGrain>(sessionId);
         var secret = await session.Open(user);
 

@@ -33,10 +33,14 @@ internal sealed partial class UserGrain(
 
     private string UserId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         events = new EventOutbox(this, () => account.State.Events, () => account.WriteStateAsync());
-        return Task.CompletedTask;
+        // Sessions left to end whose reminder may have been lost (a restart of an embedded node keeps none).
+        if (account.RecordExists && account.State.SessionsToEnd.Count > 0)
+        {
+            await EnsureEndReminder();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => events.Persisted();
@@ -189,20 +193,29 @@ internal sealed partial class UserGrain(
             return false;
         }
 
+        await List(sessionId);
+        return true;
+    }
+
+    /// <summary>
+    /// Puts a session on the list, ending the longest unused ones past <see cref="MaxSessions"/>. Sessions left to end
+    /// from before are the reminder's: a login does not wait on silos that could not be reached.
+    /// </summary>
+    private async Task List(string sessionId)
+    {
         var sessions = account.State.Sessions;
         var now = clock.GetUtcNow();
         Prune(now);
-        List<string> ended = [];
+        List<string> evicted = [];
         while (sessions.Count >= MaxSessions)
         {
             var oldest = sessions.MinBy(s => s.Value).Key;
             sessions.Remove(oldest);
-            ended.Add(oldest);
+            evicted.Add(oldest);
         }
 
         sessions[sessionId] = Today(now);
-        await EndSessionsAndWrite(ended);
-        return true;
+        await EndSessionsAndWrite(evicted, retryEarlier: false);
     }
 
     public async Task<bool> SessionRefreshed(string sessionId, DateTimeOffset openedAt)
@@ -214,6 +227,11 @@ internal sealed partial class UserGrain(
 
         var state = account.State;
         var today = Today(clock.GetUtcNow());
+        if (state.SessionsToEnd.Contains(sessionId))
+        {
+            return false;
+        }
+
         if (state.Sessions.TryGetValue(sessionId, out var seen))
         {
             // Written at most once a day per session: the list says which sessions are in use, not when exactly.
@@ -226,20 +244,14 @@ internal sealed partial class UserGrain(
             return true;
         }
 
-        if (state.SessionsToEnd.Contains(sessionId) || openedAt < state.SessionsValidFrom)
+        // Listed sessions never come here, so a tie is a session of the moment of the change: ended.
+        if (openedAt <= state.SessionsValidFrom)
         {
             return false;
         }
 
-        // A session opened before the list was kept: from now on it is on it (while the list has room).
-        Prune(clock.GetUtcNow());
-        if (state.Sessions.Count >= MaxSessions)
-        {
-            return false;
-        }
-
-        state.Sessions[sessionId] = today;
-        await account.WriteStateAsync();
+        // A session opened before the list was kept: from now on it is on it.
+        await List(sessionId);
         return true;
     }
 
@@ -251,11 +263,21 @@ internal sealed partial class UserGrain(
             return new PasswordChangeResult(PasswordChangeStatus.NotFound, 0, null);
         }
 
-        // Guesses of the current password (a stolen access token would try) are counted as logins' are, per account.
+        // Guesses of the current password (a stolen access token would try) are counted as logins' are: per session,
+        // where the limit stops one guesser, and per account with a larger one. Counted per account alone, a thief's
+        // five wrong guesses would keep the owner from changing the password.
+        var fromSession = GrainFactory.GetGrain<ILoginThrottleGrain>($"{UserId}|password|{keepSessionId}");
         var throttle = GrainFactory.GetGrain<ILoginThrottleGrain>($"{UserId}|password");
-        if (await throttle.TryAttempt(throttling.Value.MaxFailures) is { } wait)
+        var limits = throttling.Value;
+        if (await fromSession.TryAttempt(limits.MaxFailures) is { } wait)
         {
             return new PasswordChangeResult(PasswordChangeStatus.Throttled, 0, wait);
+        }
+
+        if (await throttle.TryAttempt(limits.MaxFailuresPerAccount) is { } accountWait)
+        {
+            await fromSession.Forgive();
+            return new PasswordChangeResult(PasswordChangeStatus.Throttled, 0, accountWait);
         }
 
         string hash;
@@ -271,11 +293,12 @@ internal sealed partial class UserGrain(
         catch (PasswordChecksBusyException)
         {
             // No password was changed: the attempt does not count.
-            await throttle.Forgive();
+            await Task.WhenAll(fromSession.Forgive(), throttle.Forgive());
             throw;
         }
 
-        await throttle.Reset();
+        // The session's own count goes; the account's keeps other sessions' failures, less this attempt.
+        await Task.WhenAll(fromSession.Reset(), throttle.Forgive());
         var state = account.State;
         var now = clock.GetUtcNow();
         var others = state.Sessions.Keys.Where(id => id != keepSessionId).ToList();
@@ -297,6 +320,8 @@ internal sealed partial class UserGrain(
 
         var state = account.State;
         var all = state.Sessions.Keys.ToList();
+        // A login whose password was checked a moment ago opens no session now.
+        state.PasswordVersion++;
         state.SessionsValidFrom = clock.GetUtcNow();
         state.Sessions = [];
         return await EndSessionsAndWrite(all);
@@ -322,11 +347,11 @@ internal sealed partial class UserGrain(
             await EndSessionsAndWrite([]);
         }
 
-        // Registered again by a try that leaves sessions to end.
         if (!account.RecordExists || account.State.SessionsToEnd.Count == 0)
         {
             await this.UnregisterReminder(await this.GetReminder(EndSessionsReminder)
                 ?? throw new InvalidOperationException("The reminder fired but is not registered."));
+            endReminderRegistered = false;
         }
     }
 
@@ -335,17 +360,26 @@ internal sealed partial class UserGrain(
     /// session that cannot be reached now (its silo down) is ended by the reminder later; answers how many of those
     /// reached were open.
     /// </summary>
-    private async Task<int> EndSessionsAndWrite(IReadOnlyCollection<string> sessions)
+    private async Task<int> EndSessionsAndWrite(IReadOnlyCollection<string> sessions, bool retryEarlier = true)
     {
         var state = account.State;
+        var earlier = state.SessionsToEnd.ToList();
         state.SessionsToEnd = [.. state.SessionsToEnd.Union(sessions, StringComparer.Ordinal)];
+        if (state.SessionsToEnd.Count > 0)
+        {
+            // Before the write: stored ids with no reminder would wait for the account's next change.
+            await EnsureEndReminder();
+        }
+
         await account.WriteStateAsync();
-        if (state.SessionsToEnd.Count == 0)
+        List<string> pending = retryEarlier
+            ? [.. state.SessionsToEnd]
+            : [.. sessions.Except(earlier, StringComparer.Ordinal)];
+        if (pending.Count == 0)
         {
             return 0;
         }
 
-        var pending = state.SessionsToEnd.ToList();
         var results = await Task.WhenAll(pending.Select(async id =>
         {
             try
@@ -358,14 +392,21 @@ internal sealed partial class UserGrain(
                 return (Id: id, Ended: false, WasOpen: false);
             }
         }));
-        state.SessionsToEnd = [.. results.Where(r => !r.Ended).Select(r => r.Id)];
+        var ended = results.Where(r => r.Ended).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        state.SessionsToEnd.RemoveAll(ended.Contains);
         await account.WriteStateAsync();
-        if (state.SessionsToEnd.Count > 0)
+        return results.Count(r => r.WasOpen);
+    }
+
+    private bool endReminderRegistered;
+
+    private async Task EnsureEndReminder()
+    {
+        if (!endReminderRegistered)
         {
             await this.RegisterOrUpdateReminder(EndSessionsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            endReminderRegistered = true;
         }
-
-        return results.Count(r => r.WasOpen);
     }
 
     /// <summary>

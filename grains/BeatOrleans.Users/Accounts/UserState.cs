@@ -22,7 +22,10 @@ public sealed class UserState
     /// </summary>
     [Id(7)] public Dictionary<string, DateTimeOffset> Sessions { get; set; } = [];
 
-    /// <summary>Counts password changes: a login checked against an older password opens no session.</summary>
+    /// <summary>
+    /// Counts password changes and ends of all sessions: a login whose password was checked before one opens no
+    /// session.
+    /// </summary>
     [Id(8)] public int PasswordVersion { get; set; }
 
     /// <summary>

@@ -19,6 +19,9 @@ internal sealed partial class SessionGrain(
     /// <summary>Enough history to catch a replayed token long after it was rotated, without unbounded growth.</summary>
     private const int RetiredSecretsKept = 64;
 
+    /// <summary>The write in flight, which the next one waits for.</summary>
+    private Task lastWrite = Task.CompletedTask;
+
     public async Task<string> Open(string userId)
     {
         if (session.RecordExists)
@@ -35,7 +38,7 @@ internal sealed partial class SessionGrain(
             OpenedAt = now,
             ExpiresAt = now + options.Value.RefreshTokenLifetime,
         };
-        await session.WriteStateAsync();
+        await Write();
         return secret;
     }
 
@@ -74,7 +77,7 @@ internal sealed partial class SessionGrain(
 
             state.CurrentSecretHash = Hash(secret);
             state.ExpiresAt = clock.GetUtcNow() + options.Value.RefreshTokenLifetime;
-            await session.WriteStateAsync();
+            await Write();
             return new RefreshOutcome(RefreshStatus.Rotated, state.UserId, secret);
         }
 
@@ -108,7 +111,7 @@ internal sealed partial class SessionGrain(
         // Marked before the first wait: a call interleaving with this one sees the session ended.
         var wasOpen = IsActive();
         session.State.Revoked = true;
-        await session.WriteStateAsync();
+        await Write();
         await ForgetInNodeCaches();
         await EndLiveConnections();
         return wasOpen;
@@ -153,6 +156,30 @@ internal sealed partial class SessionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The end of a session could not be signalled to the API nodes")]
     private static partial void LogSignalFailed(ILogger logger, Exception exception);
+
+    /// <summary>
+    /// Stores the state once any write in flight is done. <see cref="EndForAccount"/> interleaves with a refresh, which
+    /// may be writing: two writes at once would carry the same ETag, and the second would fail.
+    /// </summary>
+    private Task Write()
+    {
+        var previous = lastWrite;
+        return lastWrite = After(previous);
+
+        async Task After(Task earlier)
+        {
+            try
+            {
+                await earlier;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // That write's caller has its failure; this one stores the state as it is now.
+            }
+
+            await session.WriteStateAsync();
+        }
+    }
 
     private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -88,21 +88,26 @@ public sealed class PasswordChangeTests(MarketplaceHost host) : IClassFixture<Ma
     }
 
     [Fact]
-    public async Task Guessing_the_current_password_with_a_stolen_token_is_stopped_after_five_tries()
+    public async Task Guessing_the_current_password_with_a_stolen_token_is_stopped_and_the_owner_can_still_change_it()
     {
         var account = await http.SignUp();
         var stolen = await http.LogIn(account);
+        var owner = await http.LogIn(account);
         for (var i = 0; i < 5; i++)
         {
             await (await Change(stolen.Token, $"guess {i} of many", NewPassword))
                 .Problem(HttpStatusCode.BadRequest);
         }
 
-        // The sixth is refused before it is checked, even with the right password; the owner's login is unaffected.
+        // The sixth is refused before it is checked, even with the right password...
         var throttled = await Change(stolen.Token, account.Password, NewPassword);
         await throttled.Problem(HttpStatusCode.TooManyRequests);
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        await http.LogIn(account);
+
+        // ...while the owner's own session changes the password, which ends the thief's session.
+        var changed = await (await Change(owner.Token, account.Password, NewPassword)).Body(HttpStatusCode.OK);
+        Assert.Equal(1, changed["sessions_ended"]!.GetValue<int>());
+        await (await Profile(stolen)).Problem(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -85,6 +85,11 @@ public sealed class EmbeddedLaunchTests
         Assert.Matches("^[0-9a-f]{32}$", traceId);
         Assert.Equal(traceId, problem["trace_id"]!.GetValue<string>());
 
+        // The access log is written as the response completes, after the client has it: wait for its line.
+        Assert.True(await Eventually.Until(
+            () => api.Log.Split('\n').Any(l => l.Contains("BeatOrleans.AccessLog", StringComparison.Ordinal)
+                && l.Contains(traceId, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10)), "the refused request's access log line was not written");
         api.Process.Kill(entireProcessTree: true);
         await api.Process.WaitForExitAsync();
         var entries = api.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
