@@ -22,6 +22,13 @@ public sealed class SessionTests(GrainCluster cluster)
         return userId;
     }
 
+    /// <summary>
+    /// A password change to "a new passphrase 42" from <paramref name="session"/>, as the API asks it.
+    /// </summary>
+    private Task<PasswordChangeResult> Change(string userId, ISessionGrain session, string current) =>
+        cluster.Grains.GetGrain<IPasswordChangeGrain>(0)
+            .ChangePassword(userId, session.GetPrimaryKeyString(), current, "a new passphrase 42");
+
     /// <summary>What a login does: checks the password, opens a session and lists it with the account.</summary>
     private async Task<(ISessionGrain Session, string Secret)> LogIn(string userId)
     {
@@ -125,11 +132,11 @@ public sealed class SessionTests(GrainCluster cluster)
         var (laptop, _) = await LogIn(userId);
         var user = cluster.Grains.GetGrain<IUserGrain>(userId);
 
-        var wrong = await user.ChangePassword(mine.GetPrimaryKeyString(), "not the password", "a new passphrase 42");
+        var wrong = await Change(userId, mine, "not the password");
         Assert.Equal(PasswordChangeStatus.WrongPassword, wrong.Status);
         Assert.Equal(userId, await phone.GetActiveUser());
 
-        var changed = await user.ChangePassword(mine.GetPrimaryKeyString(), Password, "a new passphrase 42");
+        var changed = await Change(userId, mine, Password);
 
         Assert.Equal(new PasswordChangeResult(PasswordChangeStatus.Changed, 2, null), changed);
         Assert.Null(await phone.GetActiveUser());
@@ -142,6 +149,22 @@ public sealed class SessionTests(GrainCluster cluster)
     }
 
     [Fact]
+    public async Task A_new_password_hashed_against_a_version_that_moved_meanwhile_is_not_stored()
+    {
+        var userId = await NewUser();
+        var (mine, _) = await LogIn(userId);
+        var user = cluster.Grains.GetGrain<IUserGrain>(userId);
+        var checkedBefore = await user.CheckPassword(Password);
+
+        // Another device logs out everywhere between this change's check and its store.
+        await user.EndSessions();
+
+        var stale = await user.SetPassword(checkedBefore!.Value, "not a hash of anything", mine.GetPrimaryKeyString());
+        Assert.Equal(PasswordChangeStatus.Stale, stale.Status);
+        Assert.NotNull(await user.CheckPassword(Password));
+    }
+
+    [Fact]
     public async Task A_login_checked_against_the_old_password_opens_no_session_after_the_change()
     {
         var userId = await NewUser();
@@ -149,7 +172,7 @@ public sealed class SessionTests(GrainCluster cluster)
         var user = cluster.Grains.GetGrain<IUserGrain>(userId);
         var checkedBefore = await user.CheckPassword(Password);
 
-        await user.ChangePassword(mine.GetPrimaryKeyString(), Password, "a new passphrase 42");
+        await Change(userId, mine, Password);
         var late = NewSession();
         await late.Open(userId);
 
@@ -171,8 +194,7 @@ public sealed class SessionTests(GrainCluster cluster)
         var older = NewSession();
         var olderSecret = await older.Open(userId);
         GrainCluster.Clock.Advance(TimeSpan.FromSeconds(1));
-        var changed = await cluster.Grains.GetGrain<IUserGrain>(userId)
-            .ChangePassword(mine.GetPrimaryKeyString(), Password, "a new passphrase 42");
+        var changed = await Change(userId, mine, Password);
 
         Assert.Equal(1, changed.SessionsEnded);
         Assert.Equal(RefreshStatus.Invalid, (await unlisted.Rotate(secret)).Status);
@@ -188,8 +210,7 @@ public sealed class SessionTests(GrainCluster cluster)
         var secret = await unlisted.Open(userId);
         GrainCluster.Clock.Advance(TimeSpan.FromSeconds(1));
 
-        var changed = await cluster.Grains.GetGrain<IUserGrain>(userId)
-            .ChangePassword(unlisted.GetPrimaryKeyString(), Password, "a new passphrase 42");
+        var changed = await Change(userId, unlisted, Password);
 
         Assert.Equal(PasswordChangeStatus.Changed, changed.Status);
         Assert.Equal(RefreshStatus.Rotated, (await unlisted.Rotate(secret)).Status);

@@ -28,7 +28,8 @@ public static class UsersEndpoints
         users.MapPost("/logout/all", LogoutAll).NoStore().WithName("LogoutAll")
             .WithSummary("End every session of the caller's account (log out everywhere), this one included.");
         users.MapPost("/profile/password", ChangePassword).NoStore().RequireRateLimiting(RateLimits.Credentials)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithName("ChangePassword")
             .WithSummary("Change your password; every other session of the account ends, this one goes on.");
@@ -207,14 +208,17 @@ public static class UsersEndpoints
             return errors.Problem();
         }
 
-        var result = await grains.GetGrain<IUserGrain>(userId)
-            .ChangePassword(http.User.SessionId(), request.CurrentPassword!, request.NewPassword!);
+        var result = await grains.GetGrain<IPasswordChangeGrain>(0)
+            .ChangePassword(userId, http.User.SessionId(), request.CurrentPassword!, request.NewPassword!);
         switch (result)
         {
             case { Status: PasswordChangeStatus.Changed }:
                 return TypedResults.Ok(new PasswordChangedResponse(userId, result.SessionsEnded));
             case { Status: PasswordChangeStatus.WrongPassword }:
                 return Refusals.Invalid("current_password", "The current password is wrong.");
+            case { Status: PasswordChangeStatus.Stale }:
+                return Refusals.Conflict(
+                    "Conflict.", "The password or the sessions changed meanwhile (another device); try again.");
             case { Status: PasswordChangeStatus.Throttled, RetryAfter: { } wait }:
                 http.Response.Headers.RetryAfter =
                     Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -5,7 +5,7 @@ namespace BeatOrleans.Contracts.Users;
 /// <summary>One marketplace account, keyed by its user id.</summary>
 /// <remarks>
 /// Version 1 added the account's sessions: <see cref="CheckPassword"/>, <see cref="SessionOpened"/>,
-/// <see cref="SessionRefreshed"/>, <see cref="ChangePassword"/>, <see cref="EndSessions"/> and
+/// <see cref="SessionRefreshed"/>, <see cref="SetPassword"/>, <see cref="EndSessions"/> and
 /// <see cref="SessionEnded"/>.
 /// </remarks>
 [Alias("users.IUserGrain"), Orleans.CodeGeneration.Version(1)]
@@ -58,11 +58,13 @@ public interface IUserGrain : IGrainWithStringKey
     Task<bool> SessionRefreshed(string sessionId, DateTimeOffset openedAt);
 
     /// <summary>
-    /// Changes the password once <paramref name="currentPassword"/> is checked, and ends every session of the
-    /// account but <paramref name="keepSessionId"/> (the caller's). Wrong guesses are counted and throttled.
+    /// Stores a new password hash, if the password version is still <paramref name="passwordVersion"/> (the one
+    /// <see cref="CheckPassword"/> answered for the current password), and ends every session of the account but
+    /// <paramref name="keepSessionId"/> (the caller's). The hashing happens before, outside the account's turn:
+    /// <see cref="IPasswordChangeGrain"/>.
     /// </summary>
-    [Alias("ChangePassword")]
-    Task<PasswordChangeResult> ChangePassword(string keepSessionId, string currentPassword, string newPassword);
+    [Alias("SetPassword")]
+    Task<PasswordChangeResult> SetPassword(int passwordVersion, string passwordHash, string keepSessionId);
 
     /// <summary>Ends every session of the account ("log out everywhere"); answers how many were open.</summary>
     [Alias("EndSessions")]

@@ -2,7 +2,6 @@ using BeatOrleans.Contracts;
 using BeatOrleans.Contracts.Events;
 using BeatOrleans.Contracts.Users;
 using BeatOrleans.Outbox;
-using BeatOrleans.Users.Login;
 using BeatOrleans.Users.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,6 @@ internal sealed partial class UserGrain(
     PasswordHashing passwords,
     TimeProvider clock,
     IOptions<SessionOptions> sessionOptions,
-    IOptions<LoginThrottleOptions> throttling,
     ILogger<UserGrain> logger) : Grain, IUserGrain, IOutboxOwner, IRemindable
 {
     /// <summary>Sessions an account keeps at once; a login past it ends the longest unused one.</summary>
@@ -255,54 +253,22 @@ internal sealed partial class UserGrain(
         return true;
     }
 
-    public async Task<PasswordChangeResult> ChangePassword(
-        string keepSessionId, string currentPassword, string newPassword)
+    public async Task<PasswordChangeResult> SetPassword(int passwordVersion, string passwordHash, string keepSessionId)
     {
         if (!account.RecordExists)
         {
             return new PasswordChangeResult(PasswordChangeStatus.NotFound, 0, null);
         }
 
-        // Guesses of the current password (a stolen access token would try) are counted as logins' are: per session,
-        // where the limit stops one guesser, and per account with a larger one. Counted per account alone, a thief's
-        // five wrong guesses would keep the owner from changing the password.
-        var fromSession = GrainFactory.GetGrain<ILoginThrottleGrain>($"{UserId}|password|{keepSessionId}");
-        var throttle = GrainFactory.GetGrain<ILoginThrottleGrain>($"{UserId}|password");
-        var limits = throttling.Value;
-        if (await fromSession.TryAttempt(limits.MaxFailures) is { } wait)
-        {
-            return new PasswordChangeResult(PasswordChangeStatus.Throttled, 0, wait);
-        }
-
-        if (await throttle.TryAttempt(limits.MaxFailuresPerAccount) is { } accountWait)
-        {
-            await fromSession.Forgive();
-            return new PasswordChangeResult(PasswordChangeStatus.Throttled, 0, accountWait);
-        }
-
-        string hash;
-        try
-        {
-            if (!await passwords.Verify(account.State.PasswordHash, currentPassword))
-            {
-                return new PasswordChangeResult(PasswordChangeStatus.WrongPassword, 0, null);
-            }
-
-            hash = await passwords.Hash(newPassword);
-        }
-        catch (PasswordChecksBusyException)
-        {
-            // No password was changed: the attempt does not count.
-            await Task.WhenAll(fromSession.Forgive(), throttle.Forgive());
-            throw;
-        }
-
-        // The session's own count goes; the account's keeps other sessions' failures, less this attempt.
-        await Task.WhenAll(fromSession.Reset(), throttle.Forgive());
         var state = account.State;
+        if (passwordVersion != state.PasswordVersion)
+        {
+            return new PasswordChangeResult(PasswordChangeStatus.Stale, 0, null);
+        }
+
         var now = clock.GetUtcNow();
         var others = state.Sessions.Keys.Where(id => id != keepSessionId).ToList();
-        state.PasswordHash = hash;
+        state.PasswordHash = passwordHash;
         state.PasswordVersion++;
         state.SessionsValidFrom = now;
         state.Sessions = new() { [keepSessionId] = Today(now) };
