@@ -86,8 +86,7 @@ public static class RateLimits
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
                     ? wait
                     : TimeSpan.FromSeconds(2);
-                context.HttpContext.Response.Headers.RetryAfter =
-                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                context.HttpContext.Response.SetRetryAfter(retryAfter);
                 await context.HttpContext.WriteProblem(429, "Too many attempts.", "Wait before trying again.");
             };
         });

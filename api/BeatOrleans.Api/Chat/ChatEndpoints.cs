@@ -36,7 +36,7 @@ public static class ChatEndpoints
             request.Receiver, request.Message, request.Sender, idempotencyKey);
         if (outcome.RetryAfter is { } wait)
         {
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.SetRetryAfter(wait);
         }
 
         return outcome.Refusal switch

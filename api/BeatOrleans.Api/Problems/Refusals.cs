@@ -26,6 +26,19 @@ internal static class Refusals
     /// <summary>A 429: the caller is throttled (the endpoint sets Retry-After where it knows the wait).</summary>
     public static ProblemHttpResult TooManyRequests(string title, string? detail) => Problem(StatusCodes.Status429TooManyRequests, title, detail);
 
+    /// <summary>A 429 whose Retry-After says <paramref name="wait"/>.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpResponse response, TimeSpan wait, string title, string? detail)
+    {
+        response.SetRetryAfter(wait);
+        return TooManyRequests(title, detail);
+    }
+
+    /// <summary>A wait in whole seconds, at least one, as Retry-After (and the hub's refusals) give it.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    public static void SetRetryAfter(this HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = RetryAfterSeconds(wait).ToString(CultureInfo.InvariantCulture);
+
     public static ProblemHttpResult TooLarge(long maxBytes) => Problem(StatusCodes.Status413PayloadTooLarge, "The upload is too large.",
         $"The file is larger than the limit of {Megabytes(maxBytes)}.");
 

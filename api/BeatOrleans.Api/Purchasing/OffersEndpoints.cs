@@ -139,9 +139,7 @@ internal static class OffersEndpoints
             return null;
         }
 
-        http.Response.Headers.RetryAfter =
-            Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Refusals.TooManyRequests(
+        return Refusals.TooManyRequests(http.Response, wait,
             "Too many messages.", "An offer is posted in the chat: wait before making more.");
     }
 

@@ -52,7 +52,7 @@ public sealed class MarketplaceHub(PushRelay relay, IGrainFactory grains, UserDi
         // "Code: words", the code one of Invalid, NotTheSender, UnknownReceiver, ToYourself, TooMany, InvalidKey,
         // KeyReused (README, Real time); a TooMany says when to try again, as the REST answer's Retry-After does.
         var wait = outcome.RetryAfter is { } after
-            ? FormattableString.Invariant($" Retry after {Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))} s.")
+            ? FormattableString.Invariant($" Retry after {Refusals.RetryAfterSeconds(after)} s.")
             : "";
         return outcome.Sent ?? throw new HubException($"{outcome.Refusal}: {outcome.Detail}{wait}");
     }

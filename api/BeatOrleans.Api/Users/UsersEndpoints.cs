@@ -92,8 +92,8 @@ public static class UsersEndpoints
             case { Status: LoginStatus.Succeeded, UserId: { } userId, Username: { } username, SessionId: { } sessionId, RefreshSecret: { } secret }:
                 return TypedResults.Ok(Tokens(tokens, userId, username, sessionId, secret));
             case { Status: LoginStatus.Throttled, RetryAfter: { } wait }:
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Refusals.TooManyRequests("Too many failed logins.", "Wait before trying again.");
+                return Refusals.TooManyRequests(
+                    http.Response, wait, "Too many failed logins.", "Wait before trying again.");
             default:
                 return Unauthorized("The email or password is wrong.");
         }
@@ -220,9 +220,7 @@ public static class UsersEndpoints
                 return Refusals.Conflict(
                     "Conflict.", "The password or the sessions changed meanwhile (another device); try again.");
             case { Status: PasswordChangeStatus.Throttled, RetryAfter: { } wait }:
-                http.Response.Headers.RetryAfter =
-                    Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Refusals.TooManyRequests(
+                return Refusals.TooManyRequests(http.Response, wait,
                     "Too many wrong passwords.", "Wait before trying to change the password again.");
             default:
                 return Refusals.NotFound("The account no longer exists.");

@@ -29,6 +29,11 @@ internal sealed partial class UserGrain(
 
     private EventOutbox events = null!;
 
+    /// <summary>
+    /// Registering a reminder writes the reminder table: once per activation while sessions wait is enough.
+    /// </summary>
+    private bool endReminderRegistered;
+
     private string UserId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -98,16 +103,8 @@ internal sealed partial class UserGrain(
 
     public Task<UserProfile?> GetProfile() => Task.FromResult(account.RecordExists ? ToProfile() : null);
 
-    public async Task<bool> VerifyPassword(string password)
-    {
-        if (!account.RecordExists)
-        {
-            await passwords.VerifyDecoy(password);
-            return false;
-        }
-
-        return await passwords.Verify(account.State.PasswordHash, password);
-    }
+    /// <summary>Version 0's check, which login grains of the previous release call during a rolling upgrade.</summary>
+    public async Task<bool> VerifyPassword(string password) => await CheckPassword(password) is not null;
 
     public async Task<ProfileUpdateResult> UpdateProfile(ProfileChanges changes)
     {
@@ -363,8 +360,6 @@ internal sealed partial class UserGrain(
         await account.WriteStateAsync();
         return results.Count(r => r.WasOpen);
     }
-
-    private bool endReminderRegistered;
 
     private async Task EnsureEndReminder()
     {
